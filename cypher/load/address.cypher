@@ -1,0 +1,5 @@
+// title: Upsert Address nodes (Neo4j load path)
+// why: MERGE on the key keeps loads idempotent; absent values are left out of each row, so a null never erases a stored value.
+UNWIND $rows AS r
+MERGE (n:Address {address: r.address})
+SET n += r

@@ -1,0 +1,14 @@
+// title: Key constraints and lookup indexes (Neo4j)
+// why: every load MERGEs on these keys; the indexes serve the motif queries' range scans.
+CREATE CONSTRAINT patient_id IF NOT EXISTS FOR (n:Patient) REQUIRE n.patient_id IS UNIQUE;
+CREATE CONSTRAINT card_id IF NOT EXISTS FOR (n:Card) REQUIRE n.card_id IS UNIQUE;
+CREATE CONSTRAINT provider_id IF NOT EXISTS FOR (n:Provider) REQUIRE n.provider_id IS UNIQUE;
+CREATE CONSTRAINT doctor_id IF NOT EXISTS FOR (n:Doctor) REQUIRE n.doctor_id IS UNIQUE;
+CREATE CONSTRAINT claim_id IF NOT EXISTS FOR (n:Claim) REQUIRE n.claim_id IS UNIQUE;
+CREATE CONSTRAINT phone IF NOT EXISTS FOR (n:Phone) REQUIRE n.phone IS UNIQUE;
+CREATE CONSTRAINT address IF NOT EXISTS FOR (n:Address) REQUIRE n.address IS UNIQUE;
+CREATE CONSTRAINT ring_id IF NOT EXISTS FOR (n:Ring) REQUIRE n.ring_id IS UNIQUE;
+CREATE CONSTRAINT run_id IF NOT EXISTS FOR (n:DetectionRun) REQUIRE n.run_id IS UNIQUE;
+CREATE INDEX claim_ts IF NOT EXISTS FOR (n:Claim) ON (n.ts_epoch);
+CREATE INDEX claim_visit_type IF NOT EXISTS FOR (n:Claim) ON (n.visit_type);
+CREATE INDEX provider_type IF NOT EXISTS FOR (n:Provider) ON (n.type);

@@ -1,0 +1,5 @@
+"""``python -m graphfraud`` runs the command-line interface."""
+
+from graphfraud.cli import main
+
+main()

@@ -1,0 +1,21 @@
+"""The ``graphfraud`` command: one file per verb group, composed here."""
+
+from __future__ import annotations
+
+import typer
+
+from graphfraud.cli import data
+
+app = typer.Typer(
+    name="graphfraud",
+    help="Find organised medical-insurance fraud rings (card lending, pharmacy cash-out, gangs) in claims graphs.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+data.register(app)
+
+
+def main() -> None:
+    """Console entry point."""
+    app()

@@ -1,0 +1,50 @@
+"""Options shared by every command, and the one place library errors become exit codes."""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated, Iterator, Optional
+
+import typer
+from rich.console import Console
+
+from graphfraud.config import Settings, load_settings
+from graphfraud.errors import GraphfraudError, InputError
+
+err = Console(stderr=True, highlight=False)
+out = Console(highlight=False)
+
+EngineOpt = Annotated[
+    Optional[str],
+    typer.Option("--engine", help="embedded or neo4j (default: neo4j when NEO4J_URI is set, else embedded).", envvar="GRAPHFRAUD_ENGINE", show_envvar=True),
+]
+ConfigOpt = Annotated[
+    Optional[Path],
+    typer.Option("--config", help="Settings file (default: graphfraud.toml in this folder or above).", exists=True, dir_okay=False),
+]
+DbOpt = Annotated[
+    Optional[Path],
+    typer.Option("--db", help="Embedded database folder (default .graphfraud/db).", envvar="GRAPHFRAUD_DB", show_envvar=True),
+]
+
+
+def settings_from(engine: str | None, config: Path | None, db: Path | None = None) -> Settings:
+    """Settings with the command line's choices applied."""
+    with errors_as_exit():
+        settings = load_settings(config_file=config, engine=engine)
+    if db is not None:
+        from dataclasses import replace
+
+        settings = replace(settings, embedded_path=db)
+    return settings
+
+
+@contextmanager
+def errors_as_exit() -> Iterator[None]:
+    """Turn the library's own errors into one line on stderr and a non-zero exit (2 for bad input)."""
+    try:
+        yield
+    except GraphfraudError as exc:
+        err.print(f"[bold red]error:[/] {exc}")
+        raise typer.Exit(2 if isinstance(exc, InputError) else 1) from None

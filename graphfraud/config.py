@@ -1,0 +1,113 @@
+"""Settings: environment variables, then ``graphfraud.toml``, then defaults.
+
+One place decides which engine runs and where it lives, so every command
+(load, detect, serve, job) agrees. Defaults are named constants next to the
+setting they belong to.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+DEFAULT_EMBEDDED_PATH = Path(".graphfraud/db")
+DEFAULT_NEO4J_DATABASE = "neo4j"
+DEFAULT_NEO4J_USER = "neo4j"
+DEFAULT_BATCH_SIZE = 10_000
+CONFIG_FILE = "graphfraud.toml"
+LOCAL_CREDENTIALS = Path(".neo4j-local/credentials.env")
+ENGINES = ("embedded", "neo4j")
+
+
+@dataclass(frozen=True)
+class Neo4jSettings:
+    """Where the Neo4j server is and how to log in."""
+
+    uri: str | None = None
+    user: str = DEFAULT_NEO4J_USER
+    password: str | None = None
+    database: str = DEFAULT_NEO4J_DATABASE
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything a command needs to pick and open an engine, plus detection thresholds."""
+
+    engine: str = "embedded"
+    embedded_path: Path = DEFAULT_EMBEDDED_PATH
+    neo4j: Neo4jSettings = field(default_factory=Neo4jSettings)
+    batch_size: int = DEFAULT_BATCH_SIZE
+    detect: dict[str, Any] = field(default_factory=dict)
+    source: str = "defaults"
+
+
+def _read_env_file(path: Path) -> dict[str, str]:
+    """Read KEY=VALUE lines (the format scripts/neo4j-local writes)."""
+    values: dict[str, str] = {}
+    if not path.is_file():
+        return values
+    for line in path.read_text(encoding="utf-8").splitlines():
+        line = line.strip()
+        if not line or line.startswith("#") or "=" not in line:
+            continue
+        key, _, value = line.partition("=")
+        values[key.strip().removeprefix("export ").strip()] = value.strip().strip("'\"")
+    return values
+
+
+def _find_upwards(name: str | Path, start: Path) -> Path | None:
+    for folder in (start, *start.parents):
+        candidate = folder / name
+        if candidate.exists():
+            return candidate
+    return None
+
+
+def load_settings(
+    config_file: Path | None = None,
+    engine: str | None = None,
+    env: dict[str, str] | None = None,
+    cwd: Path | None = None,
+) -> Settings:
+    """Resolve settings: explicit arguments > environment > graphfraud.toml > local Neo4j credentials > defaults.
+
+    Neo4j becomes the engine only when asked for (``--engine``,
+    ``GRAPHFRAUD_ENGINE``, the toml) or when ``NEO4J_URI`` is configured;
+    otherwise the embedded engine runs, so a first run needs no server.
+    """
+    env = dict(os.environ if env is None else env)
+    cwd = cwd or Path.cwd()
+    toml: dict[str, Any] = {}
+    config_path = config_file or _find_upwards(CONFIG_FILE, cwd)
+    if config_path is not None and config_path.is_file():
+        toml = tomllib.loads(config_path.read_text(encoding="utf-8"))
+    local_creds_path = _find_upwards(LOCAL_CREDENTIALS, cwd)
+    local = _read_env_file(local_creds_path) if local_creds_path else {}
+
+    n4 = toml.get("neo4j", {})
+    explicit_uri = env.get("NEO4J_URI") or n4.get("uri")
+    neo4j = Neo4jSettings(
+        uri=explicit_uri or local.get("NEO4J_URI"),
+        user=env.get("NEO4J_USER") or env.get("NEO4J_USERNAME") or n4.get("user") or local.get("NEO4J_USER") or DEFAULT_NEO4J_USER,
+        password=env.get("NEO4J_PASSWORD") or n4.get("password") or local.get("NEO4J_PASSWORD"),
+        database=env.get("NEO4J_DATABASE") or n4.get("database") or local.get("NEO4J_DATABASE") or DEFAULT_NEO4J_DATABASE,
+    )
+    chosen = engine or env.get("GRAPHFRAUD_ENGINE") or toml.get("engine", {}).get("name")
+    if not chosen:
+        chosen = "neo4j" if explicit_uri else "embedded"
+    if chosen not in ENGINES:
+        from graphfraud.errors import ConfigError
+
+        raise ConfigError(f"unknown engine {chosen!r}: choose one of {', '.join(ENGINES)}")
+    embedded_path = Path(env.get("GRAPHFRAUD_DB") or toml.get("embedded", {}).get("path") or DEFAULT_EMBEDDED_PATH)
+    return Settings(
+        engine=chosen,
+        embedded_path=embedded_path,
+        neo4j=neo4j,
+        batch_size=int(toml.get("load", {}).get("batch_size", DEFAULT_BATCH_SIZE)),
+        detect=dict(toml.get("detect", {})),
+        source=str(config_path) if config_path else "environment/defaults",
+    )

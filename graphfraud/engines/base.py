@@ -1,0 +1,71 @@
+"""The engine interface: what every graph database behind graphfraud must do.
+
+Commands talk to an ``Engine`` only, so the embedded engine and Neo4j are
+interchangeable and the conformance tests can run the same job on both.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Callable, Protocol
+
+import pandas as pd
+
+from graphfraud.graph import GraphFrames
+
+Progress = Callable[[str, int], None]  # (what, rows just written)
+
+
+@dataclass
+class WriteStats:
+    """What one load wrote: nodes and relationships created per label/type."""
+
+    nodes_created: dict[str, int] = field(default_factory=dict)
+    rels_created: dict[str, int] = field(default_factory=dict)
+    nodes_updated: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def total_nodes(self) -> int:
+        return sum(self.nodes_created.values())
+
+    @property
+    def total_rels(self) -> int:
+        return sum(self.rels_created.values())
+
+
+class Engine(Protocol):
+    """A graph database graphfraud can load into and query."""
+
+    name: str
+
+    def ensure_schema(self) -> None:
+        """Create constraints/indexes (Neo4j) or tables (embedded); safe to repeat."""
+
+    def write(self, frames: GraphFrames, progress: Progress | None = None) -> WriteStats:
+        """Upsert nodes then relationships; loading the same frames twice changes nothing."""
+
+    def query(self, name: str, params: dict[str, Any] | None = None) -> pd.DataFrame:
+        """Run the named query from ``cypher/`` (engine override preferred) and return its rows."""
+
+    def run(self, cypher: str, params: dict[str, Any] | None = None, write: bool = False) -> pd.DataFrame:
+        """Run Cypher text with parameters; for the project's own fixed statements only."""
+
+    def counts(self) -> dict[str, int]:
+        """Node count per label and relationship count per type."""
+
+    def close(self) -> None:
+        """Release the connection or database handle."""
+
+
+def engine_rows(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """Rows as dicts with missing values dropped, so a null never overwrites a stored value."""
+    cols = list(frame.columns)
+    out: list[dict[str, Any]] = []
+    for values in frame.itertuples(index=False, name=None):
+        row = {}
+        for k, v in zip(cols, values):
+            if v is None or v is pd.NA or (isinstance(v, float) and v != v):
+                continue
+            row[k] = v.item() if hasattr(v, "item") else v
+        out.append(row)
+    return out

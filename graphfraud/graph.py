@@ -1,0 +1,152 @@
+"""Turn validated input tables into the node and relationship frames of the graph model.
+
+Pure pandas, engine-independent: both engines load exactly these frames, which
+is what makes their graphs (and so their rings) the same. Entities that appear
+only in claims (a provider missing from providers.csv, a card without a cards
+row) still become nodes, so no claim loses an end.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from graphfraud.model import NODES
+
+# Large Chinese cities, to read a patient's home city from the start of an address
+# when no provider city matches (addresses look like "杭州市西湖区文三路123号").
+_CITY_PREFIX = re.compile(r"^(?:[^省市]{2,7}省)?([^省市区县]{2,6}?)市")
+
+
+@dataclass
+class GraphFrames:
+    """Nodes by label and relationships by type, as DataFrames ready for an engine."""
+
+    nodes: dict[str, pd.DataFrame] = field(default_factory=dict)
+    rels: dict[tuple[str, str, str], pd.DataFrame] = field(default_factory=dict)  # (type, from, to) → src,dst[,props]
+
+    def rows(self) -> int:
+        return sum(len(f) for f in self.nodes.values()) + sum(len(f) for f in self.rels.values())
+
+
+def _present(frame: pd.DataFrame, column: str) -> pd.Series:
+    if column not in frame:
+        return pd.Series(False, index=frame.index)
+    values = frame[column]
+    return values.notna() & (values.astype(str).str.strip() != "")
+
+
+def _conform(label: str, frame: pd.DataFrame) -> pd.DataFrame:
+    """Keep the model's columns (adding missing ones as empty), one row per key, nulls as None."""
+    node = NODES[label]
+    out = pd.DataFrame(index=frame.index)
+    for name, kind in node.properties:
+        if name in frame:
+            col = frame[name]
+        else:
+            col = pd.Series([None] * len(frame), index=frame.index, dtype=object)
+        if kind == "INT64":
+            col = pd.to_numeric(col, errors="coerce").astype("Int64")
+        elif kind == "DOUBLE":
+            col = pd.to_numeric(col, errors="coerce").astype("float64")
+        else:
+            col = col.astype(object).where(_present(pd.DataFrame({name: col}), name), None)
+            col = col.map(lambda v: v if v is None else str(v))
+        out[name] = col
+    out = out[out[node.key].notna()]
+    return out.drop_duplicates(subset=[node.key], keep="first").reset_index(drop=True)
+
+
+def home_city(address: pd.Series, known_cities: list[str]) -> pd.Series:
+    """Home city read from the start of an address: a known provider city, else the ``…市`` prefix."""
+    address = address.fillna("").astype(str)
+    result = pd.Series([None] * len(address), index=address.index, dtype=object)
+    for city in sorted({c for c in known_cities if c}, key=len, reverse=True):
+        bare = city.removesuffix("市")
+        hit = result.isna() & (address.str.startswith(bare) | address.str.contains(f"省{bare}", regex=False))
+        result[hit] = city
+    rest = result.isna() & (address != "")
+    if rest.any():
+        parsed = address[rest].str.extract(_CITY_PREFIX, expand=False)
+        result[rest] = parsed.where(parsed.notna(), None)
+    return result
+
+
+def _rel(frame: pd.DataFrame, src: str, dst: str) -> pd.DataFrame:
+    keep = _present(frame, src) & _present(frame, dst)
+    out = frame.loc[keep, [src, dst]].astype(str)
+    out.columns = ["src", "dst"]
+    return out.drop_duplicates().reset_index(drop=True)
+
+
+def build(tables: dict[str, pd.DataFrame]) -> GraphFrames:
+    """Build graph frames from canonical tables (``claims`` plus any of patients, cards, providers, doctors)."""
+    empty = pd.DataFrame()
+    claims = tables.get("claims", empty)
+    patients = tables.get("patients", empty)
+    cards = tables.get("cards", empty)
+    providers = tables.get("providers", empty)
+    doctors = tables.get("doctors", empty)
+    g = GraphFrames()
+
+    # Providers: the table, then ids seen only in claims or doctors.
+    prov = providers.copy()
+    seen = pd.concat([
+        claims.get("provider_id", pd.Series(dtype=object)),
+        doctors.get("provider_id", pd.Series(dtype=object)),
+    ]).dropna().astype(str)
+    extra = sorted(set(seen[seen.str.strip() != ""]) - set(prov.get("provider_id", pd.Series(dtype=object)).astype(str)))
+    if extra:
+        inferred = pd.DataFrame({"provider_id": extra})
+        if "visit_type" in claims:
+            pharm = set(claims.loc[claims["visit_type"] == "pharmacy", "provider_id"].astype(str))
+            inferred["type"] = [("pharmacy" if p in pharm else None) for p in extra]
+        prov = pd.concat([prov, inferred], ignore_index=True)
+    g.nodes["Provider"] = _conform("Provider", prov)
+
+    # Patients: the table (with home city), then holders and claimants seen elsewhere.
+    pats = patients.copy()
+    if len(pats):
+        cities = list(g.nodes["Provider"]["city"].dropna().unique())
+        pats["home_city"] = home_city(pats.get("address", pd.Series(index=pats.index, dtype=object)), cities)
+    ids = pd.concat([
+        claims.get("patient_id", pd.Series(dtype=object)),
+        cards.get("patient_id", pd.Series(dtype=object)),
+    ]).dropna().astype(str)
+    extra = sorted(set(ids[ids.str.strip() != ""]) - set(pats.get("patient_id", pd.Series(dtype=object)).astype(str)))
+    if extra:
+        pats = pd.concat([pats, pd.DataFrame({"patient_id": extra})], ignore_index=True)
+    g.nodes["Patient"] = _conform("Patient", pats)
+
+    # Cards: the table; cards seen only in claims are held by the claim's patient.
+    card_rows = cards.rename(columns={"patient_id": "holder_id"}).copy() if len(cards) else pd.DataFrame(columns=["card_id", "holder_id"])
+    if "card_id" in claims:
+        from_claims = claims.loc[_present(claims, "card_id"), ["card_id", "patient_id"]].rename(columns={"patient_id": "holder_id"})
+        from_claims = from_claims[~from_claims["card_id"].isin(card_rows["card_id"])]
+        card_rows = pd.concat([card_rows, from_claims], ignore_index=True)
+    g.nodes["Card"] = _conform("Card", card_rows)
+
+    docs = doctors.copy()
+    if "doctor_id" in claims:
+        used = claims.loc[_present(claims, "doctor_id"), "doctor_id"].astype(str)
+        extra = sorted(set(used) - set(docs.get("doctor_id", pd.Series(dtype=object)).astype(str)))
+        if extra:
+            docs = pd.concat([docs, pd.DataFrame({"doctor_id": extra})], ignore_index=True)
+    g.nodes["Doctor"] = _conform("Doctor", docs)
+
+    g.nodes["Claim"] = _conform("Claim", claims)
+    g.nodes["Phone"] = _conform("Phone", pats.loc[_present(pats, "phone"), ["phone"]] if len(pats) else pd.DataFrame(columns=["phone"]))
+    g.nodes["Address"] = _conform("Address", pats.loc[_present(pats, "address"), ["address"]] if len(pats) else pd.DataFrame(columns=["address"]))
+
+    c = g.nodes["Claim"]
+    g.rels[("HOLDS", "Patient", "Card")] = _rel(g.nodes["Card"], "holder_id", "card_id")
+    g.rels[("PAID", "Card", "Claim")] = _rel(c, "card_id", "claim_id")
+    g.rels[("FOR", "Claim", "Patient")] = _rel(c, "claim_id", "patient_id")
+    g.rels[("AT", "Claim", "Provider")] = _rel(c, "claim_id", "provider_id")
+    g.rels[("BY", "Claim", "Doctor")] = _rel(c, "claim_id", "doctor_id")
+    g.rels[("WORKS_AT", "Doctor", "Provider")] = _rel(g.nodes["Doctor"], "doctor_id", "provider_id")
+    g.rels[("HAS_PHONE", "Patient", "Phone")] = _rel(g.nodes["Patient"], "patient_id", "phone")
+    g.rels[("LIVES_AT", "Patient", "Address")] = _rel(g.nodes["Patient"], "patient_id", "address")
+    return g

@@ -1,0 +1,90 @@
+"""The graph model: node labels with their key and properties, relationship types with their ends.
+
+Both engines build from this one description: the embedded engine turns it
+into typed tables, the Neo4j engine into key constraints (see
+``cypher/schema/constraints.cypher``) and the loader uses it to pick columns.
+Times are stored as epoch seconds next to readable strings, so the same Cypher
+compares times on every engine.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+STRING, INT, FLOAT = "STRING", "INT64", "DOUBLE"
+
+
+@dataclass(frozen=True)
+class NodeType:
+    label: str
+    key: str
+    properties: tuple[tuple[str, str], ...]
+
+    @property
+    def columns(self) -> list[str]:
+        return [name for name, _ in self.properties]
+
+
+@dataclass(frozen=True)
+class RelType:
+    type: str
+    ends: tuple[tuple[str, str], ...]  # (from label, to label) pairs
+    properties: tuple[tuple[str, str], ...] = ()
+
+
+NODES: dict[str, NodeType] = {
+    n.label: n
+    for n in (
+        NodeType("Patient", "patient_id", (
+            ("patient_id", STRING), ("name", STRING), ("sex", STRING), ("birth_date", STRING),
+            ("birth_year", INT), ("phone", STRING), ("address", STRING), ("home_city", STRING),
+            ("death_date", STRING), ("death_epoch", INT),
+        )),
+        NodeType("Card", "card_id", (("card_id", STRING), ("holder_id", STRING))),
+        NodeType("Provider", "provider_id", (
+            ("provider_id", STRING), ("name", STRING), ("type", STRING), ("city", STRING),
+            ("lat", FLOAT), ("lon", FLOAT),
+        )),
+        NodeType("Doctor", "doctor_id", (
+            ("doctor_id", STRING), ("name", STRING), ("provider_id", STRING), ("specialty", STRING),
+        )),
+        NodeType("Claim", "claim_id", (
+            ("claim_id", STRING), ("patient_id", STRING), ("card_id", STRING), ("provider_id", STRING),
+            ("doctor_id", STRING), ("ts", STRING), ("ts_epoch", INT), ("amount", FLOAT),
+            ("fund_paid", FLOAT), ("visit_type", STRING), ("diagnosis", STRING),
+            ("admit_date", STRING), ("admit_epoch", INT), ("discharge_date", STRING),
+            ("discharge_epoch", INT), ("terminal_id", STRING),
+        )),
+        NodeType("Phone", "phone", (("phone", STRING),)),
+        NodeType("Address", "address", (("address", STRING),)),
+        NodeType("Ring", "ring_id", (
+            ("ring_id", STRING), ("patterns", STRING), ("score", FLOAT), ("amount_at_risk", FLOAT),
+            ("status", STRING), ("summary", STRING), ("first_seen", STRING), ("last_seen", STRING),
+            ("run_id", STRING), ("size", INT),
+        )),
+        NodeType("DetectionRun", "run_id", (
+            ("run_id", STRING), ("started", STRING), ("finished", STRING), ("engine", STRING),
+            ("rings", INT), ("outcome", STRING), ("details", STRING),
+        )),
+    )
+}
+
+MEMBER_ENDS = tuple((label, "Ring") for label in ("Patient", "Card", "Provider", "Doctor"))
+
+RELS: dict[str, RelType] = {
+    r.type: r
+    for r in (
+        RelType("HOLDS", (("Patient", "Card"),)),
+        RelType("PAID", (("Card", "Claim"),)),
+        RelType("FOR", (("Claim", "Patient"),)),
+        RelType("AT", (("Claim", "Provider"),)),
+        RelType("BY", (("Claim", "Doctor"),)),
+        RelType("WORKS_AT", (("Doctor", "Provider"),)),
+        RelType("HAS_PHONE", (("Patient", "Phone"),)),
+        RelType("LIVES_AT", (("Patient", "Address"),)),
+        RelType("MEMBER_OF", MEMBER_ENDS, (("role", STRING),)),
+    )
+}
+
+# Input tables → the entity nodes they describe (claims also create Claim nodes).
+ENTITY_LABELS = {"patient": "Patient", "card": "Card", "provider": "Provider", "doctor": "Doctor"}

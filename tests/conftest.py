@@ -1,0 +1,80 @@
+"""Shared fixtures: real engines only — the embedded database in a temp folder, Neo4j over Bolt.
+
+Neo4j tests run when NEO4J_URI (or .neo4j-local/credentials.env from
+``scripts/neo4j-local start``) points at a server; they skip with the reason
+otherwise, and fail instead when GRAPHFRAUD_REQUIRE_NEO4J=1 (CI), so a CI run
+can never pass by silently skipping them.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Iterator
+
+import pytest
+
+from graphfraud.config import Settings, load_settings
+from graphfraud.engines.embedded import EmbeddedEngine
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture
+def embedded(tmp_path: Path) -> Iterator[EmbeddedEngine]:
+    engine = EmbeddedEngine(tmp_path / "db")
+    engine.ensure_schema()
+    yield engine
+    engine.close()
+
+
+def neo4j_settings() -> Settings | None:
+    settings = load_settings(engine="neo4j", cwd=REPO)
+    return settings if settings.neo4j.uri else None
+
+
+def _clear(engine) -> None:
+    while True:
+        left = engine.run("MATCH (n) WITH n LIMIT 20000 DETACH DELETE n RETURN count(*) AS n", write=True)
+        if int(left["n"].iloc[0]) == 0:
+            break
+
+
+@pytest.fixture
+def neo4j() -> Iterator[object]:
+    """A Neo4j engine on an emptied database."""
+    from graphfraud.engines.neo4j import Neo4jEngine
+    from graphfraud.errors import EngineUnavailable
+
+    settings = neo4j_settings()
+    required = os.environ.get("GRAPHFRAUD_REQUIRE_NEO4J") == "1"
+    if settings is None:
+        if required:
+            pytest.fail("GRAPHFRAUD_REQUIRE_NEO4J=1 but no Neo4j is configured")
+        pytest.skip("no Neo4j configured (run scripts/neo4j-local start)")
+    try:
+        engine = Neo4jEngine(settings.neo4j)
+    except EngineUnavailable as exc:
+        if required:
+            raise
+        pytest.skip(str(exc))
+    _clear(engine)
+    engine.ensure_schema()
+    yield engine
+    engine.close()
+
+
+@pytest.fixture(params=["embedded", "neo4j"])
+def engine(request):
+    """Each test using this runs on both engines."""
+    return request.getfixturevalue(request.param)
+
+
+@pytest.fixture(scope="session")
+def small_data(tmp_path_factory) -> Path:
+    """A small generated data set (shared, read-only) with planted rings and look-alikes."""
+    from graphfraud.generate import generate
+
+    out = tmp_path_factory.mktemp("gen") / "input"
+    generate(out, claims=5_000, seed=11)
+    return out

@@ -1,0 +1,103 @@
+"""Loading folders into a real engine: counts, idempotent reloads, incremental files, bad input."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from graphfraud.load import load_directory
+
+from .conftest import REPO
+
+EXTERNAL = REPO.parent / "shared" / "data" / "external" / "medicare-inpatient-claims.csv"
+
+
+def test_load_creates_every_entity_and_link(engine, small_data: Path) -> None:
+    summary = load_directory(engine, small_data)
+    counts = engine.counts()
+    claims = pd.read_csv(small_data / "claims.csv", dtype=str)
+    patients = pd.read_csv(small_data / "patients.csv", dtype=str)
+    assert summary.rejected == 0
+    assert counts["Claim"] == len(claims)
+    assert counts["Patient"] == len(patients)
+    assert counts["PAID"] == counts["FOR"] == counts["AT"] == len(claims)
+    assert counts["BY"] == claims["doctor_id"].notna().sum()
+    assert counts["HOLDS"] == counts["Card"]
+
+
+def test_loading_the_same_files_twice_changes_no_count(engine, small_data: Path) -> None:
+    load_directory(engine, small_data)
+    first = engine.counts()
+    again = load_directory(engine, small_data)
+    assert engine.counts() == first
+    assert again.stats.total_nodes == 0 and again.stats.total_rels == 0
+
+
+def test_new_files_add_to_the_graph(engine, small_data: Path, tmp_path: Path) -> None:
+    claims = pd.read_csv(small_data / "claims.csv", dtype=str, keep_default_na=False)
+    day1, day2 = tmp_path / "day1", tmp_path / "day2"
+    for folder in (day1, day2):
+        shutil.copytree(small_data, folder, ignore=shutil.ignore_patterns("claims.csv", "truth.json", "rejects"))
+    half = len(claims) // 2
+    claims.iloc[:half].to_csv(day1 / "claims.csv", index=False)
+    claims.iloc[half:].to_csv(day2 / "claims.csv", index=False)
+    load_directory(engine, day1)
+    assert engine.counts()["Claim"] == half
+    load_directory(engine, day2)
+    assert engine.counts()["Claim"] == len(claims)
+
+
+def test_claims_only_file_keeps_stored_patient_details(engine, small_data: Path, tmp_path: Path) -> None:
+    load_directory(engine, small_data)
+    only_claims = tmp_path / "only"
+    only_claims.mkdir()
+    shutil.copy(small_data / "claims.csv", only_claims / "claims.csv")
+    load_directory(engine, only_claims)
+    named = engine.run("MATCH (p:Patient) WHERE p.name IS NOT NULL RETURN count(p) AS n")
+    assert int(named["n"].iloc[0]) == len(pd.read_csv(small_data / "patients.csv"))
+
+
+def test_gbk_file_with_chinese_headers_and_a_bad_row(engine, tmp_path: Path) -> None:
+    folder = tmp_path / "gbk"
+    folder.mkdir()
+    text = (
+        "结算流水号,参保人编号,医保卡号,定点机构编码,医师编码,结算时间,总金额,就诊类型\n"
+        "A1,P1,C1,Y1,,2026-01-05T22:10:00,200.00,药店购药\n"
+        "A2,P2,C2,Y1,,2026-01-05T22:12:00,300.00,药店购药\n"
+        "A3,P3,C3,Y1,,not-a-time,100.00,药店购药\n"
+    )
+    (folder / "claims.csv").write_bytes(text.encode("gbk"))
+    summary = load_directory(engine, folder)
+    assert (summary.accepted, summary.rejected) == (2, 1)
+    assert engine.counts()["Claim"] == 2
+    rejects = pd.read_csv(folder / "rejects" / "claims.csv", dtype=str, encoding="utf-8-sig")
+    assert rejects.loc[0, "_row"] == "4" and rejects.loc[0, "_column"] == "ts"
+
+
+@pytest.mark.skipif(not EXTERNAL.exists(), reason="shared external extract not present")
+def test_external_medicare_extract_loads_through_its_mapping(engine, tmp_path: Path) -> None:
+    folder = tmp_path / "medicare"
+    folder.mkdir()
+    shutil.copy(EXTERNAL, folder / "claims.csv")
+    summary = load_directory(engine, folder, mapping=REPO / "examples" / "mappings" / "medicare-inpatient.toml")
+    counts = engine.counts()
+    assert summary.accepted + summary.rejected == 9551
+    assert counts["Claim"] == summary.accepted > 9000
+    assert counts["Patient"] == 8351 and counts["Provider"] == 520
+
+
+def test_cli_says_one_line_when_neo4j_is_down(tmp_path: Path, small_data: Path) -> None:
+    env = {"PATH": "/usr/bin:/bin", "NEO4J_URI": "bolt://127.0.0.1:1", "NEO4J_PASSWORD": "x", "HOME": str(tmp_path)}
+    result = subprocess.run(
+        [sys.executable, "-m", "graphfraud", "load", str(small_data), "--engine", "neo4j"],
+        capture_output=True, text=True, env=env, cwd=tmp_path, timeout=120,
+    )
+    assert result.returncode == 1
+    assert "cannot reach Neo4j at bolt://127.0.0.1:1" in result.stderr
+    assert "scripts/neo4j-local start" in result.stderr
+    assert "Traceback" not in result.stderr and len(result.stderr.strip().splitlines()) == 1
