@@ -69,7 +69,7 @@ def home_city(address: pd.Series, known_cities: list[str]) -> pd.Series:
         result[hit] = city
     rest = result.isna() & (address != "")
     if rest.any():
-        parsed = address[rest].str.extract(_CITY_PREFIX, expand=False)
+        parsed = address[rest].str.extract(_CITY_PREFIX, expand=False) + "市"
         result[rest] = parsed.where(parsed.notna(), None)
     return result
 

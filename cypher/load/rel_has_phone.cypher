@@ -3,4 +3,4 @@
 UNWIND $rows AS r
 MATCH (a:Patient {patient_id: r.src})
 MATCH (b:Phone {phone: r.dst})
-MERGE (a)-[:HAS_PHONE]->(b)
+MERGE (a)-[:`HAS_PHONE`]->(b)

@@ -3,4 +3,4 @@
 UNWIND $rows AS r
 MATCH (a:Patient {patient_id: r.src})
 MATCH (b:Card {card_id: r.dst})
-MERGE (a)-[:HOLDS]->(b)
+MERGE (a)-[:`HOLDS`]->(b)

@@ -3,4 +3,4 @@
 UNWIND $rows AS r
 MATCH (a:Patient {patient_id: r.src})
 MATCH (b:Address {address: r.dst})
-MERGE (a)-[:LIVES_AT]->(b)
+MERGE (a)-[:`LIVES_AT`]->(b)

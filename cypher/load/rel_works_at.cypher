@@ -3,4 +3,4 @@
 UNWIND $rows AS r
 MATCH (a:Doctor {doctor_id: r.src})
 MATCH (b:Provider {provider_id: r.dst})
-MERGE (a)-[:WORKS_AT]->(b)
+MERGE (a)-[:`WORKS_AT`]->(b)

@@ -39,7 +39,7 @@ def _ddl() -> list[str]:
     for rel in RELS.values():
         ends = ", ".join(f"FROM {a} TO {b}" for a, b in rel.ends)
         props = "".join(f", {name} {kind}" for name, kind in rel.properties)
-        statements.append(f"CREATE REL TABLE IF NOT EXISTS {rel.type}({ends}{props})")
+        statements.append(f"CREATE REL TABLE IF NOT EXISTS `{rel.type}`({ends}{props})")
     return statements
 
 
@@ -89,7 +89,7 @@ class EmbeddedEngine:
 
         arrow = pa.Table.from_pandas(frame, preserve_index=False)  # noqa: F841 (bound for COPY by name)
         try:
-            self._conn.execute(f"COPY {table} FROM arrow{options}")
+            self._conn.execute(f"COPY `{table}` FROM arrow{options}")
         except RuntimeError as exc:
             raise EngineError(f"embedded bulk load of {table} failed: {exc}") from exc
 
@@ -126,7 +126,7 @@ class EmbeddedEngine:
 
     def _write_rels(self, rel_type: str, a: str, b: str, frame: pd.DataFrame, stats: WriteStats) -> None:
         ka, kb = NODES[a].key, NODES[b].key
-        stored = self.run(f"MATCH (a:{a})-[:{rel_type}]->(b:{b}) RETURN a.{ka} AS src, b.{kb} AS dst")
+        stored = self.run(f"MATCH (a:{a})-[:`{rel_type}`]->(b:{b}) RETURN a.{ka} AS src, b.{kb} AS dst")
         if len(stored):
             frame = frame.merge(stored.assign(_seen=True), on=["src", "dst"], how="left")
             frame = frame[frame["_seen"].isna()].drop(columns="_seen")
@@ -152,7 +152,7 @@ class EmbeddedEngine:
         for label in NODES:
             out[label] = int(self.run(f"MATCH (n:{label}) RETURN count(n) AS n")["n"].iloc[0])
         for rel_type in RELS:
-            out[rel_type] = int(self.run(f"MATCH ()-[r:{rel_type}]->() RETURN count(r) AS n")["n"].iloc[0])
+            out[rel_type] = int(self.run(f"MATCH ()-[r:`{rel_type}`]->() RETURN count(r) AS n")["n"].iloc[0])
         return out
 
     def close(self) -> None:

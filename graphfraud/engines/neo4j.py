@@ -34,7 +34,10 @@ class Neo4jEngine:
         self.batch_size = batch_size
         auth = (settings.user, settings.password) if settings.password else None
         try:
-            self._driver = neo4j.GraphDatabase.driver(settings.uri, auth=auth, connection_timeout=5.0)
+            self._driver = neo4j.GraphDatabase.driver(
+                settings.uri, auth=auth, connection_timeout=5.0,
+                notifications_min_severity=neo4j.NotificationMinimumSeverity.OFF,
+            )
             self._driver.verify_connectivity()
         except neo4j.exceptions.AuthError as exc:
             raise EngineUnavailable(
@@ -90,11 +93,27 @@ class Neo4jEngine:
         except neo4j.exceptions.ServiceUnavailable as exc:
             raise EngineUnavailable(f"lost Neo4j at {self.settings.uri}: {START_HINT}") from exc
 
+    def _new_claims(self, claims: pd.DataFrame) -> pd.DataFrame:
+        stored: set[str] = set()
+        ids = claims["claim_id"].tolist()
+        text = queries.load("load/stored_claims", self.name).text
+        for start in range(0, len(ids), 50_000):
+            stored.update(self.run(text, {"ids": ids[start : start + 50_000]}).get("id", []))
+        return claims[~claims["claim_id"].isin(stored)] if stored else claims
+
     def write(self, frames: GraphFrames, progress: Progress | None = None) -> WriteStats:
         before = self.counts()
         for label, frame in frames.nodes.items():
+            if label == "Claim":
+                continue
             self._batches(f"load/{label.lower()}", frame, label, progress)
-        for (rel_type, _a, _b), frame in frames.rels.items():
+        # Claims come last, created with their four links (see cypher/load/claim.cypher).
+        claims = frames.nodes.get("Claim")
+        if claims is not None and len(claims):
+            self._batches("load/claim", self._new_claims(claims), "Claim", progress)
+        for (rel_type, a, b), frame in frames.rels.items():
+            if "Claim" in (a, b):
+                continue
             self._batches(f"load/rel_{rel_type.lower()}", frame, rel_type, progress)
         after = self.counts()
         stats = WriteStats()
@@ -109,7 +128,7 @@ class Neo4jEngine:
         for label in NODES:
             out[label] = int(self.run(f"MATCH (n:{label}) RETURN count(n) AS n")["n"].iloc[0])
         for rel_type in RELS:
-            out[rel_type] = int(self.run(f"MATCH ()-[r:{rel_type}]->() RETURN count(r) AS n")["n"].iloc[0])
+            out[rel_type] = int(self.run(f"MATCH ()-[r:`{rel_type}`]->() RETURN count(r) AS n")["n"].iloc[0])
         return out
 
     def close(self) -> None:

@@ -1,6 +1,0 @@
-// title: Link Claim -[:AT]-> Provider (Neo4j load path)
-// why: MATCH both ends by key, MERGE the relationship: reloading the same rows adds nothing.
-UNWIND $rows AS r
-MATCH (a:Claim {claim_id: r.src})
-MATCH (b:Provider {provider_id: r.dst})
-MERGE (a)-[:AT]->(b)
