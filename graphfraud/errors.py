@@ -1,0 +1,56 @@
+"""Every error graphfraud raises on purpose, in one tree.
+
+    GraphfraudError            anything the tool reports as a one-line message
+    ├── ConfigError            settings that cannot work (unknown engine, bad graphfraud.toml)
+    ├── InputError             input the user must fix; the CLI exits with status 2
+    │   ├── MissingFileError   a required file (claims) is not in the folder
+    │   ├── MappingError       a mapping file that cannot be read or applied
+    │   └── EncodingError      a text file in no encoding we can read
+    ├── EngineError            a database refused or failed a request
+    │   └── EngineUnavailable  the database cannot be reached or opened
+    ├── DetectionError         detection could not produce rings
+    └── BundleError            a case bundle could not be written or verified
+
+Messages name files, rows, columns and reasons, never personal data (names,
+phones, ID numbers).
+"""
+
+
+class GraphfraudError(Exception):
+    """Base of all errors graphfraud raises on purpose."""
+
+
+class ConfigError(GraphfraudError):
+    """Settings that cannot work."""
+
+
+class InputError(GraphfraudError):
+    """Input the user must fix."""
+
+
+class MissingFileError(InputError):
+    """A required input file is missing."""
+
+
+class MappingError(InputError):
+    """A mapping file that cannot be read or applied."""
+
+
+class EncodingError(InputError):
+    """A text file in no encoding we can read."""
+
+
+class EngineError(GraphfraudError):
+    """A database refused or failed a request."""
+
+
+class EngineUnavailable(EngineError):
+    """The database cannot be reached or opened."""
+
+
+class DetectionError(GraphfraudError):
+    """Detection could not produce rings."""
+
+
+class BundleError(GraphfraudError):
+    """A case bundle could not be written or verified."""

@@ -1,0 +1,339 @@
+"""Read a folder of bureau files into validated canonical tables, keeping every rejected row.
+
+Files: ``claims`` (required), ``patients``, ``cards``, ``providers``,
+``doctors`` as CSV (UTF-8, UTF-8 with BOM, GB18030/GBK — detected), Parquet or
+XLSX; several files per table (``claims_2026-01.csv``…) are concatenated.
+Everything is read as text first, so nothing is coerced silently, then
+validated column by column (vectorised). A row that fails keeps all its source
+values in the rejects with ``_file``, ``_row`` (as a spreadsheet shows it:
+header = row 1), ``_column`` and ``_reason``.
+
+A mapping file (TOML or YAML) renames columns and fills gaps for exports in
+any other naming::
+
+    [claims]
+    files = ["medicare-*.csv"]        # globs in the input folder (default: claims*.csv|parquet|xlsx)
+    na = ["NA"]                       # extra tokens meaning "missing"
+    [claims.columns]                  # canonical = source header
+    claim_id = "ClaimID"
+    [claims.constants]                # canonical = fixed value
+    visit_type = "inpatient"
+    [claims.copy]                     # canonical = another canonical column
+    card_id = "patient_id"
+    [claims.values.visit_type]        # source value = canonical value
+    "I" = "inpatient"
+
+Timestamps are ISO 8601 local time; they are also given as ``ts_epoch``: the
+local time read as if it were UTC ("local epoch"), so hours and days stay the
+bureau's own on every engine.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from graphfraud.errors import EncodingError, InputError, MappingError, MissingFileError
+from graphfraud.schema import (
+    DATE, ENUM, KEYS, NUMBER, REQUIRED_TABLES, TABLES, TIMESTAMP, VALUE_ALIASES, canonical_header,
+)
+
+SUFFIXES = (".csv", ".txt", ".parquet", ".xlsx")
+NA_TOKENS = ("", "NA", "N/A", "NULL", "null", "None", "nan", "NaN", "-")
+_EPOCH = np.datetime64("1970-01-01T00:00:00", "s")
+
+
+@dataclass
+class TableResult:
+    """One input table: accepted rows (canonical + derived columns), rejected rows, where they came from."""
+
+    name: str
+    frame: pd.DataFrame
+    rejects: pd.DataFrame
+    files: list[Path]
+    encoding: str | None
+    rows_read: int
+
+
+@dataclass
+class InputSet:
+    """All tables read from one folder."""
+
+    tables: dict[str, TableResult] = field(default_factory=dict)
+
+    def accepted(self, name: str) -> pd.DataFrame:
+        table = self.tables.get(name)
+        return table.frame if table is not None else pd.DataFrame(columns=[c.name for c in TABLES[name]])
+
+    @property
+    def total_accepted(self) -> int:
+        return sum(len(t.frame) for t in self.tables.values())
+
+    @property
+    def total_rejected(self) -> int:
+        return sum(len(t.rejects) for t in self.tables.values())
+
+
+# -- mapping --------------------------------------------------------------
+
+def read_mapping(path: Path) -> dict[str, dict[str, Any]]:
+    """Read a TOML or YAML mapping file; tables not named in it use the built-in aliases."""
+    try:
+        text = path.read_text(encoding="utf-8")
+        if path.suffix.lower() in (".yaml", ".yml"):
+            import yaml
+
+            data = yaml.safe_load(text) or {}
+        else:
+            data = tomllib.loads(text)
+    except (OSError, ValueError, tomllib.TOMLDecodeError) as exc:
+        raise MappingError(f"{path.name}: cannot read mapping file: {exc}") from exc
+    if not isinstance(data, dict):
+        raise MappingError(f"{path.name}: a mapping file holds one table per input table (claims, patients, …)")
+    unknown = sorted(set(data) - set(TABLES))
+    if unknown:
+        raise MappingError(f"{path.name}: unknown table(s) {', '.join(unknown)}; expected {', '.join(TABLES)}")
+    for table, spec in data.items():
+        names = {c.name for c in TABLES[table]}
+        for section in ("columns", "constants", "copy", "values"):
+            bad = sorted(set(spec.get(section, {})) - names)
+            if bad:
+                raise MappingError(f"{path.name}: [{table}.{section}] names unknown column(s) {', '.join(bad)}")
+    return data
+
+
+def _find_mapping(directory: Path) -> Path | None:
+    for name in ("mapping.toml", "mapping.yaml", "mapping.yml"):
+        if (directory / name).is_file():
+            return directory / name
+    return None
+
+
+# -- reading --------------------------------------------------------------
+
+def _table_files(directory: Path, table: str, spec: dict[str, Any]) -> list[Path]:
+    patterns = spec.get("files") or [f"{table}{s}" for s in SUFFIXES] + [f"{table}_*{s}" for s in SUFFIXES] + [f"{table}-*{s}" for s in SUFFIXES]
+    found: list[Path] = []
+    for pattern in patterns:
+        for path in sorted(directory.glob(pattern)):
+            if path.is_file() and path not in found:
+                found.append(path)
+    return found
+
+
+def _read_csv(path: Path, sep: str = ",") -> tuple[pd.DataFrame, str]:
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            frame = pd.read_csv(path, dtype=str, keep_default_na=False, na_filter=False, encoding=encoding, sep=sep)
+        except UnicodeDecodeError:
+            continue
+        except pd.errors.ParserError as exc:
+            raise InputError(f"{path.name}: not a readable CSV file: {exc}") from exc
+        if encoding == "utf-8-sig":
+            with path.open("rb") as fh:
+                encoding = "utf-8-sig" if fh.read(3) == b"\xef\xbb\xbf" else "utf-8"
+        return frame, encoding
+    raise EncodingError(f"{path.name}: neither UTF-8 nor GB18030/GBK text; save it as UTF-8 or GBK")
+
+
+def _read_file(path: Path, spec: dict[str, Any]) -> tuple[pd.DataFrame, str | None]:
+    suffix = path.suffix.lower()
+    if suffix in (".csv", ".txt"):
+        return _read_csv(path, sep=spec.get("separator", ","))
+    if suffix == ".parquet":
+        frame = pd.read_parquet(path)
+        return frame.astype(object).where(frame.notna(), "").astype(str), None
+    if suffix == ".xlsx":
+        frame = pd.read_excel(path, sheet_name=spec.get("sheet", 0), dtype=str, engine="openpyxl")
+        return frame.fillna(""), None
+    raise InputError(f"{path.name}: unsupported file type {suffix} (use CSV, Parquet or XLSX)")
+
+
+# -- validation -----------------------------------------------------------
+
+class _Problems:
+    """Reasons per row, gathered column by column."""
+
+    def __init__(self, index: pd.Index) -> None:
+        self.reason = pd.Series("", index=index, dtype=object)
+        self.column = pd.Series("", index=index, dtype=object)
+
+    def add(self, mask: pd.Series, column: str, reason: str) -> None:
+        mask = mask.fillna(False).astype(bool)
+        if not mask.any():
+            return
+        first = mask & (self.reason == "")
+        self.column[first] = column
+        self.reason[mask & ~first] = self.reason[mask & ~first] + "; "
+        self.reason[mask] = self.reason[mask] + f"{column}: {reason}"
+
+    @property
+    def bad(self) -> pd.Series:
+        return self.reason != ""
+
+
+def _parse_times(values: pd.Series, date_only: bool) -> pd.Series:
+    """Parse ISO-like timestamps/dates (also ``YYYY/MM/DD``, ``YYYYMMDD``, with or without seconds)."""
+    text = values.str.strip().str.replace("/", "-", regex=False).str.replace(" ", "T", n=1, regex=False)
+    compact = text.str.fullmatch(r"\d{8}")
+    text = text.where(~compact, text.str[:4] + "-" + text.str[4:6] + "-" + text.str[6:8])
+    parsed = pd.to_datetime(text, format="ISO8601", errors="coerce")
+    if getattr(parsed.dt, "tz", None) is not None:
+        parsed = parsed.dt.tz_localize(None)
+    if date_only:
+        parsed = parsed.dt.normalize()
+    return parsed
+
+
+def _epoch(parsed: pd.Series) -> pd.Series:
+    seconds = (parsed.values.astype("datetime64[s]") - _EPOCH).astype("int64")
+    return pd.Series(seconds, index=parsed.index).where(parsed.notna()).astype("Int64")
+
+
+def _validate(table: str, raw: pd.DataFrame, spec: dict[str, Any], source: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Return (accepted canonical frame with derived columns, rejects with source values and reasons)."""
+    problems = _Problems(raw.index)
+    out = pd.DataFrame(index=raw.index)
+    na = set(NA_TOKENS) | set(spec.get("na", []))
+    value_maps = spec.get("values", {})
+    for column in TABLES[table]:
+        values = raw[column.name].astype(str).str.strip() if column.name in raw else pd.Series("", index=raw.index)
+        missing = values.isin(na)
+        if column.required:
+            problems.add(missing, column.name, "required value is missing")
+        present = ~missing
+        if column.kind == NUMBER:
+            number = pd.to_numeric(values.str.replace(",", "", regex=False).where(present), errors="coerce")
+            problems.add(present & number.isna(), column.name, "not a number")
+            if column.minimum is not None:
+                problems.add(number < column.minimum, column.name, f"below {column.minimum:g}")
+            out[column.name] = number.round(6 if column.name in ("lat", "lon") else 2)
+        elif column.kind in (TIMESTAMP, DATE):
+            parsed = _parse_times(values.where(present, ""), date_only=column.kind == DATE)
+            problems.add(present & parsed.isna(), column.name, "not a date/time (expected ISO 8601, e.g. 2026-01-31T09:30:00)")
+            fmt = "%Y-%m-%dT%H:%M:%S" if column.kind == TIMESTAMP else "%Y-%m-%d"
+            out[column.name] = parsed.dt.strftime(fmt).where(parsed.notna(), None)
+            out[f"_{column.name}_parsed"] = parsed
+        elif column.kind == ENUM:
+            mapping = {a.lower(): a for a in column.allowed}
+            mapping.update({str(k).strip().lower(): v for k, v in VALUE_ALIASES.get(column.name, {}).items()})
+            mapping.update({str(k).strip().lower(): v for k, v in value_maps.get(column.name, {}).items()})
+            mapped = values.str.lower().map(mapping)
+            problems.add(present & mapped.isna(), column.name, f"must be one of {', '.join(column.allowed)}")
+            out[column.name] = mapped.where(present, None)
+        else:
+            if column.name in value_maps:
+                values = values.map({str(k): str(v) for k, v in value_maps[column.name].items()}).fillna(values)
+            out[column.name] = values.where(present, None)
+
+    # Rules across columns.
+    key = KEYS[table]
+    duplicate = out[key].notna() & out[key].duplicated(keep="first")
+    problems.add(duplicate, key, "duplicate id (an earlier row has it)")
+    if table == "claims":
+        problems.add(out["fund_paid"] > out["amount"] + 0.005, "fund_paid", "greater than amount")
+        problems.add(out["_discharge_date_parsed"] < out["_admit_date_parsed"], "discharge_date", "before admit_date")
+        out["ts_epoch"] = _epoch(out["_ts_parsed"])
+        out["admit_epoch"] = _epoch(out["_admit_date_parsed"])
+        out["discharge_epoch"] = _epoch(out["_discharge_date_parsed"])
+    if table == "patients":
+        born = out["_birth_date_parsed"]
+        problems.add(out["_death_date_parsed"] < born, "death_date", "before birth_date")
+        out["birth_year"] = born.dt.year.astype("Int64")
+        out["death_epoch"] = _epoch(out["_death_date_parsed"])
+    out = out.drop(columns=[c for c in out.columns if c.startswith("_")])
+
+    bad = problems.bad
+    rejects = source.loc[bad].copy()
+    rejects["_column"] = problems.column[bad]
+    rejects["_reason"] = problems.reason[bad]
+    return out.loc[~bad].reset_index(drop=True), rejects.reset_index(drop=True)
+
+
+def _apply_mapping(table: str, frame: pd.DataFrame, spec: dict[str, Any], path: Path) -> pd.DataFrame:
+    """Rename source headers to canonical names, then fill constants and copies."""
+    explicit = spec.get("columns", {})
+    missing_src = [src for src in explicit.values() if src not in frame.columns]
+    if missing_src:
+        raise MappingError(f"{path.name}: mapped column(s) {', '.join(map(repr, missing_src))} not in the file (found: {', '.join(map(str, frame.columns))})")
+    renamed: dict[str, str] = {src: canon for canon, src in explicit.items()}
+    for header in frame.columns:
+        if header in renamed:
+            continue
+        canon = canonical_header(table, header)
+        if canon and canon not in renamed.values() and canon not in explicit:
+            renamed[header] = canon
+    canon_frame = pd.DataFrame({canon: frame[src] for src, canon in renamed.items()}, index=frame.index)
+    for canon, value in spec.get("constants", {}).items():
+        canon_frame[canon] = str(value)
+    for canon, other in spec.get("copy", {}).items():
+        if other in canon_frame:
+            canon_frame[canon] = canon_frame[other]
+    return canon_frame
+
+
+def _read_table(directory: Path, table: str, spec: dict[str, Any]) -> TableResult | None:
+    files = _table_files(directory, table, spec)
+    if not files:
+        return None
+    raws, sources, encodings = [], [], set()
+    for path in files:
+        source, encoding = _read_file(path, spec)
+        encodings.add(encoding)
+        raw = _apply_mapping(table, source, spec, path)
+        missing = [c.name for c in TABLES[table] if c.required and c.name not in raw]
+        if missing:
+            raise InputError(
+                f"{path.name}: missing required column {', '.join(map(repr, missing))} "
+                f"(found: {', '.join(map(str, source.columns))}; name it in a mapping file, see examples/mappings)"
+            )
+        source = source.copy()
+        source["_file"] = path.name
+        source["_row"] = np.arange(2, len(source) + 2)
+        raws.append(raw)
+        sources.append(source)
+    raw = pd.concat(raws, ignore_index=True)
+    source = pd.concat(sources, ignore_index=True)
+    frame, rejects = _validate(table, raw, spec, source)
+    encoding = next(iter(encodings)) if len(encodings) == 1 else ",".join(sorted(str(e) for e in encodings))
+    return TableResult(table, frame, rejects, files, encoding, rows_read=len(raw))
+
+
+def read_input(directory: Path, mapping: Path | None = None) -> InputSet:
+    """Read and validate every known table in ``directory``; ``claims`` must be there."""
+    directory = Path(directory)
+    if not directory.is_dir():
+        raise MissingFileError(f"{directory}: not a folder")
+    mapping = mapping or _find_mapping(directory)
+    specs = read_mapping(mapping) if mapping else {}
+    result = InputSet()
+    for table in TABLES:
+        found = _read_table(directory, table, specs.get(table, {}))
+        if found is not None:
+            result.tables[table] = found
+    for table in REQUIRED_TABLES:
+        if table not in result.tables:
+            raise MissingFileError(
+                f"{directory}: no {table} file (expected {table}.csv, .parquet or .xlsx, or files named in a mapping file)"
+            )
+    return result
+
+
+def write_rejects(input_set: InputSet, out_dir: Path) -> list[Path]:
+    """Write each table's rejected rows to ``out_dir/<table>.csv`` (UTF-8 with BOM, so Excel shows Chinese)."""
+    written = []
+    for name, table in input_set.tables.items():
+        if table.rejects.empty:
+            continue
+        out_dir.mkdir(parents=True, exist_ok=True)
+        path = out_dir / f"{name}.csv"
+        tmp = path.with_suffix(".csv.tmp")
+        table.rejects.to_csv(tmp, index=False, encoding="utf-8-sig")
+        tmp.replace(path)
+        written.append(path)
+    return written

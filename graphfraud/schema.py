@@ -1,0 +1,132 @@
+"""The input contract as data: canonical tables and columns, header aliases, value aliases.
+
+Bureau exports name the same column many ways (结算流水号, 就诊流水号, ClaimID…).
+The built-in aliases below cover the common Chinese and English headers; any
+other naming goes through a mapping file (see ``graphfraud.ingest``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+TEXT, NUMBER, TIMESTAMP, DATE, ENUM = "text", "number", "timestamp", "date", "enum"
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    kind: str = TEXT
+    required: bool = False
+    allowed: tuple[str, ...] = ()
+    minimum: float | None = None
+
+
+TABLES: dict[str, tuple[Column, ...]] = {
+    "claims": (
+        Column("claim_id", required=True),
+        Column("patient_id", required=True),
+        Column("card_id", required=True),
+        Column("provider_id", required=True),
+        Column("doctor_id"),
+        Column("ts", TIMESTAMP, required=True),
+        Column("amount", NUMBER, required=True, minimum=0),
+        Column("fund_paid", NUMBER, minimum=0),
+        Column("visit_type", ENUM, required=True, allowed=("outpatient", "inpatient", "pharmacy")),
+        Column("diagnosis"),
+        Column("admit_date", DATE),
+        Column("discharge_date", DATE),
+        Column("terminal_id"),
+    ),
+    "patients": (
+        Column("patient_id", required=True),
+        Column("name"),
+        Column("sex", ENUM, allowed=("M", "F")),
+        Column("birth_date", DATE),
+        Column("phone"),
+        Column("address"),
+        Column("death_date", DATE),
+    ),
+    "cards": (Column("card_id", required=True), Column("patient_id", required=True)),
+    "providers": (
+        Column("provider_id", required=True),
+        Column("name"),
+        Column("type", ENUM, allowed=("hospital", "clinic", "pharmacy")),
+        Column("city"),
+        Column("lat", NUMBER, minimum=-90),
+        Column("lon", NUMBER, minimum=-180),
+    ),
+    "doctors": (
+        Column("doctor_id", required=True),
+        Column("name"),
+        Column("provider_id"),
+        Column("specialty"),
+    ),
+}
+
+REQUIRED_TABLES = ("claims",)
+KEYS = {"claims": "claim_id", "patients": "patient_id", "cards": "card_id", "providers": "provider_id", "doctors": "doctor_id"}
+
+# Header aliases: source header (compared case-insensitively, spaces/underscores ignored) → canonical name.
+_COMMON = {
+    "参保人编号": "patient_id", "个人编号": "patient_id", "人员编号": "patient_id", "参保人id": "patient_id",
+    "患者编号": "patient_id", "持卡人编号": "patient_id",
+    "医保卡号": "card_id", "社保卡号": "card_id", "卡号": "card_id", "社会保障卡号": "card_id",
+    "定点机构编码": "provider_id", "医药机构编码": "provider_id", "机构编码": "provider_id", "定点医药机构编号": "provider_id",
+    "医师编码": "doctor_id", "医生编码": "doctor_id", "医师代码": "doctor_id", "医师编号": "doctor_id",
+    "姓名": "name", "机构名称": "name", "医师姓名": "name", "医生姓名": "name",
+}
+ALIASES: dict[str, dict[str, str]] = {
+    "claims": {
+        **_COMMON,
+        "结算流水号": "claim_id", "结算id": "claim_id", "就诊流水号": "claim_id", "结算编号": "claim_id",
+        "结算时间": "ts", "交易时间": "ts", "就诊时间": "ts", "结算日期": "ts", "timestamp": "ts",
+        "总金额": "amount", "医疗费总额": "amount", "费用总额": "amount", "金额": "amount",
+        "基金支付": "fund_paid", "统筹支付": "fund_paid", "基金支付金额": "fund_paid", "统筹基金支付": "fund_paid",
+        "就诊类型": "visit_type", "医疗类别": "visit_type", "就医类型": "visit_type",
+        "诊断编码": "diagnosis", "主诊断编码": "diagnosis", "疾病编码": "diagnosis", "诊断代码": "diagnosis",
+        "入院日期": "admit_date", "出院日期": "discharge_date",
+        "终端编号": "terminal_id", "刷卡终端": "terminal_id", "终端号": "terminal_id",
+    },
+    "patients": {
+        **_COMMON,
+        "性别": "sex", "出生日期": "birth_date", "联系电话": "phone", "手机号": "phone", "电话": "phone",
+        "住址": "address", "联系地址": "address", "地址": "address", "常住地址": "address", "死亡日期": "death_date",
+    },
+    "cards": dict(_COMMON),
+    "providers": {
+        **_COMMON,
+        "机构类型": "type", "机构类别": "type", "城市": "city", "所在城市": "city", "所在地市": "city",
+        "纬度": "lat", "经度": "lon", "latitude": "lat", "longitude": "lon",
+    },
+    "doctors": {**_COMMON, "所在机构编码": "provider_id", "执业机构编码": "provider_id", "科室": "specialty", "专业": "specialty"},
+}
+
+# Value aliases for enum columns (compared after strip/lower-casing).
+VALUE_ALIASES: dict[str, dict[str, str]] = {
+    "visit_type": {
+        "门诊": "outpatient", "普通门诊": "outpatient", "门特": "outpatient", "门慢": "outpatient",
+        "住院": "inpatient", "药店购药": "pharmacy", "购药": "pharmacy", "药店": "pharmacy", "定点药店购药": "pharmacy",
+    },
+    "sex": {"男": "M", "女": "F", "m": "M", "f": "F", "male": "M", "female": "F", "1": "M", "2": "F"},
+    "type": {
+        "医院": "hospital", "诊所": "clinic", "门诊部": "clinic", "卫生院": "clinic", "社区卫生服务中心": "clinic",
+        "药店": "pharmacy", "零售药店": "pharmacy", "定点零售药店": "pharmacy",
+    },
+}
+
+
+def normalise_header(header: str) -> str:
+    """Header as compared against names and aliases: trimmed, lower-case, no spaces or underscores."""
+    return str(header).strip().lstrip("\ufeff").lower().replace(" ", "").replace("_", "")
+
+
+def canonical_header(table: str, header: str) -> str | None:
+    """The canonical column a source header stands for, or None."""
+    key = normalise_header(header)
+    for column in TABLES[table]:
+        if normalise_header(column.name) == key:
+            return column.name
+    for alias, name in ALIASES.get(table, {}).items():
+        if normalise_header(alias) == key:
+            return name
+    return None
