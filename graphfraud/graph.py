@@ -137,8 +137,9 @@ def build(tables: dict[str, pd.DataFrame]) -> GraphFrames:
     g.nodes["Doctor"] = _conform("Doctor", docs)
 
     g.nodes["Claim"] = _conform("Claim", claims)
-    g.nodes["Phone"] = _conform("Phone", pats.loc[_present(pats, "phone"), ["phone"]] if len(pats) else pd.DataFrame(columns=["phone"]))
-    g.nodes["Address"] = _conform("Address", pats.loc[_present(pats, "address"), ["address"]] if len(pats) else pd.DataFrame(columns=["address"]))
+    people = g.nodes["Patient"]
+    g.nodes["Phone"] = _conform("Phone", people.loc[_present(people, "phone"), ["phone"]].drop_duplicates())
+    g.nodes["Address"] = _conform("Address", people.loc[_present(people, "address"), ["address"]].drop_duplicates())
 
     c = g.nodes["Claim"]
     g.rels[("HOLDS", "Patient", "Card")] = _rel(g.nodes["Card"], "holder_id", "card_id")

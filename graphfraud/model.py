@@ -38,7 +38,7 @@ NODES: dict[str, NodeType] = {
         NodeType("Patient", "patient_id", (
             ("patient_id", STRING), ("name", STRING), ("sex", STRING), ("birth_date", STRING),
             ("birth_year", INT), ("phone", STRING), ("address", STRING), ("home_city", STRING),
-            ("death_date", STRING), ("death_epoch", INT),
+            ("death_date", STRING), ("death_epoch", INT), ("id_number", STRING),
         )),
         NodeType("Card", "card_id", (("card_id", STRING), ("holder_id", STRING))),
         NodeType("Provider", "provider_id", (

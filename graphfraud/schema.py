@@ -45,6 +45,7 @@ TABLES: dict[str, tuple[Column, ...]] = {
         Column("phone"),
         Column("address"),
         Column("death_date", DATE),
+        Column("id_number"),
     ),
     "cards": (Column("card_id", required=True), Column("patient_id", required=True)),
     "providers": (
@@ -91,6 +92,7 @@ ALIASES: dict[str, dict[str, str]] = {
         **_COMMON,
         "性别": "sex", "出生日期": "birth_date", "联系电话": "phone", "手机号": "phone", "电话": "phone",
         "住址": "address", "联系地址": "address", "地址": "address", "常住地址": "address", "死亡日期": "death_date",
+        "身份证号": "id_number", "身份证号码": "id_number", "公民身份号码": "id_number", "证件号码": "id_number",
     },
     "cards": dict(_COMMON),
     "providers": {

@@ -12,9 +12,9 @@ import pytest
 
 from graphfraud.load import load_directory
 
-from .conftest import REPO
+REPO = Path(__file__).resolve().parent.parent
 
-EXTERNAL = REPO.parent / "shared" / "data" / "external" / "medicare-inpatient-claims.csv"
+EXTERNAL = REPO / "examples" / "data" / "medicare-inpatient" / "medicare-inpatient-claims.csv"
 
 
 def test_load_creates_every_entity_and_link(engine, small_data: Path) -> None:

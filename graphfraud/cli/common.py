@@ -8,6 +8,7 @@ from typing import Annotated, Iterator, Optional
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from graphfraud.config import Settings, load_settings
 from graphfraud.errors import GraphfraudError, InputError
@@ -46,5 +47,5 @@ def errors_as_exit() -> Iterator[None]:
     try:
         yield
     except GraphfraudError as exc:
-        err.print(f"[bold red]error:[/] {exc}")
+        err.print(f"[bold red]error:[/] {escape(str(exc))}", soft_wrap=True)
         raise typer.Exit(2 if isinstance(exc, InputError) else 1) from None
