@@ -265,6 +265,8 @@ class Claims:
         self.chunks: dict[str, list[np.ndarray]] = {c: [] for c in self.COLUMNS}
 
     def add(self, patient, provider, ts, amount, vtype, dx, *, doctor=-1, admit=-1, terminal=0, tag=-1, card=None) -> None:
+        if np.size(patient) == 0 or np.size(ts) == 0:
+            return
         n = max(np.size(x) for x in (patient, provider, ts, amount, dx, doctor, admit, terminal))
         patient = np.broadcast_to(np.asarray(patient, np.int64), n)
         values = {
@@ -323,6 +325,7 @@ class Planter:
         self.phone_overrides: dict[int, int] = {}
         self.address_overrides: dict[int, str] = {}
         self.busy_providers: set[int] = set()
+        self.busy_doctors: set[int] = set()
 
     # helpers
     def size(self, burst: tuple[int, int], stealth: tuple[int, int]) -> int:
@@ -343,12 +346,23 @@ class Planter:
         return int(self.rng.choice(far))
 
     def provider(self, kind: int, city: int) -> int:
+        """A provider of this kind in the city that no other planted group uses yet (if any is left)."""
         options = [p for p in self.w.providers_of(kind, city) if p not in self.busy_providers]
         if not options:
             options = list(self.w.providers_of(kind, city))
         p = int(self.rng.choice(options))
         self.busy_providers.add(p)
+        self.busy_doctors.update(self.w.doctors_of(p).tolist())
         return p
+
+    def city_with(self, *kinds: int) -> int:
+        """A city (by population) that still has an unused provider of every given kind."""
+        free = [c for c in range(len(CITIES))
+                if all(any(p not in self.busy_providers for p in self.w.providers_of(k, c)) for k in kinds)]
+        if not free:
+            return self.city()
+        weights = np.array([CITIES[c][3] for c in free], float)
+        return int(self.rng.choice(free, p=weights / weights.sum()))
 
     def doctors(self, provider: int, k: int) -> np.ndarray:
         docs = self.w.doctors_of(provider)
@@ -367,8 +381,9 @@ class Planter:
         """A collector holds the cards of far-away holders and swipes them one after another at one counter."""
         rng = self.rng
         r = self.ring("card_lending", "collector")
-        city_b = self.city()
-        site = self.provider(PHARMACY if rng.random() < 0.7 else CLINIC, city_b)
+        kind = PHARMACY if rng.random() < 0.7 else CLINIC
+        city_b = self.city_with(kind)
+        site = self.provider(kind, city_b)
         holders = np.concatenate([self.people.take(self.far_city(city_b), self.size((5, 10), (3, 4)), 40)
                                   for _ in range(2)])
         broker = self.people.take(city_b, 1, 25, 60)
@@ -383,7 +398,7 @@ class Planter:
                 used = rng.choice(cards, size=min(len(cards), int(rng.integers(2, 5))), replace=False)
                 gaps = rng.integers(60, 600, len(used))
             else:
-                used = rng.choice(cards, size=max(2, int(len(cards) * rng.uniform(0.7, 1.0))), replace=False)
+                used = rng.choice(cards, size=min(len(cards), max(2, int(len(cards) * rng.uniform(0.7, 1.0)))), replace=False)
                 gaps = rng.integers(20, 120, len(used))
             start = _at(day, rng.integers(9, 18), rng.integers(0, 60))
             ts = start + np.cumsum(gaps)
@@ -397,7 +412,7 @@ class Planter:
         """Cards of holders in one city used by others at providers far away, often for care that cannot be theirs."""
         rng, w = self.rng, self.w
         r = self.ring("card_lending", "borrowed")
-        city_b = self.city()
+        city_b = self.city_with(HOSPITAL, CLINIC)
         city_a = self.far_city(city_b)
         k = self.size((6, 12), (4, 6))
         holders = np.concatenate([self.people.take(city_a, (k + 1) // 2, 45, 85, "M"), self.people.take(city_a, k // 2, 50, 85, "F")])
@@ -437,8 +452,9 @@ class Planter:
         """Cards of dead holders kept and swiped at one pharmacy or clinic."""
         rng, w = self.rng, self.w
         r = self.ring("card_lending", "after_death")
-        city = self.city()
-        site = self.provider(PHARMACY if rng.random() < 0.7 else CLINIC, city)
+        kind = PHARMACY if rng.random() < 0.7 else CLINIC
+        city = self.city_with(kind)
+        site = self.provider(kind, city)
         holders = self.people.take(city, self.size((5, 9), (3, 5)), 70)
         w.death_day[holders] = rng.integers(20, 150, len(holders))
         r.add("patient", holders, "deceased_holder"); r.add("card", holders, "kept_card")
@@ -466,7 +482,7 @@ class Planter:
         """A pharmacy swipes recruited cards for round sums, often after hours, in bursts on one terminal."""
         rng = self.rng
         r = self.ring("pharmacy_cashout", "drain")
-        city = self.city()
+        city = self.city_with(PHARMACY)
         pharmacy = self.provider(PHARMACY, city)
         k = self.size((15, 28), (6, 9))
         local = self.people.take(city, k - k // 5, 20, 80)
@@ -501,9 +517,10 @@ class Planter:
         """A pharmacy and one or two prescribers refill chronic drugs for recruits far more often than supply allows."""
         rng, w = self.rng, self.w
         r = self.ring("pharmacy_cashout", "refill_mill")
-        city = self.city()
+        kind = CLINIC if rng.random() < 0.5 else HOSPITAL
+        city = self.city_with(PHARMACY, kind)
         pharmacy = self.provider(PHARMACY, city)
-        clinic = self.provider(CLINIC if rng.random() < 0.5 else HOSPITAL, city)
+        clinic = self.provider(kind, city)
         doctors = self.doctors(clinic, int(rng.integers(1, 3)))
         patients = self.people.take(city, self.size((12, 22), (5, 8)), 35, 85)
         r.add("patient", patients, "recruit"); r.add("card", patients, "card"); r.add("provider", pharmacy, "cashout_pharmacy")
@@ -525,13 +542,13 @@ class Planter:
         """A broker recruits patients (registered with his phone) who are admitted together by the same doctors."""
         rng, w = self.rng, self.w
         r = self.ring("gang", "admission_wave")
-        city = self.city()
+        city = self.city_with(HOSPITAL)
         hospital = self.provider(HOSPITAL, city)
         doctors = self.doctors(hospital, int(rng.integers(1, 4)))
         broker = self.people.take(city, 1, 30, 60)
         recruits = self.people.take(city, self.size((15, 30), (6, 11)), 50, 90)
         share = rng.uniform(0.4, 0.6) if self.stealth else rng.uniform(0.8, 1.0)
-        for p in recruits[rng.random(len(recruits)) < share]:
+        for p in recruits[rng.random(len(recruits)) < share] if len(broker) else []:
             self.phone_overrides[int(p)] = int(w.phone[broker[0]])
         r.add("patient", recruits, "recruit"); r.add("patient", broker, "broker"); r.add("card", recruits, "card")
         r.add("provider", hospital, "colluding_provider"); r.add("doctor", doctors, "admitting_doctor")
@@ -548,18 +565,19 @@ class Planter:
 
         if self.stealth:
             order = rng.permutation(recruits)
-            for group in np.array_split(order, max(1, len(order) // 2)):
+            for group in np.array_split(order, max(1, len(order) // 3)):
                 admit(group, int(rng.integers(first, first + length)))
-        else:
+        elif len(recruits):
             for _ in range(int(rng.integers(2, 5))):
-                group = rng.choice(recruits, size=max(3, int(len(recruits) * rng.uniform(0.4, 0.7))), replace=False)
+                size = min(len(recruits), max(3, int(len(recruits) * rng.uniform(0.4, 0.7))))
+                group = rng.choice(recruits, size=size, replace=False)
                 admit(group, int(rng.integers(first, first + length)))
 
     def split_admission(self) -> None:
         """Patients discharged and re-admitted within days, again and again, by the same doctors."""
         rng = self.rng
         r = self.ring("gang", "split_admission")
-        city = self.city()
+        city = self.city_with(HOSPITAL)
         hospital = self.provider(HOSPITAL, city)
         doctors = self.doctors(hospital, int(rng.integers(1, 3)))
         patients = self.people.take(city, self.size((8, 15), (4, 6)), 40, 90)
@@ -582,12 +600,13 @@ class Planter:
         """Recruits see one doctor together and fill every script at one pharmacy the same day."""
         rng, w = self.rng, self.w
         r = self.ring("gang", "funnel")
-        city = self.city()
-        hospital = self.provider(HOSPITAL if rng.random() < 0.6 else CLINIC, city)
+        kind = HOSPITAL if rng.random() < 0.6 else CLINIC
+        city = self.city_with(kind, PHARMACY)
+        hospital = self.provider(kind, city)
         doctor = int(self.doctors(hospital, 1)[0])
         pharmacy = self.provider(PHARMACY, city)
         patients = self.people.take(city, self.size((12, 24), (5, 8)), 25, 85)
-        if not self.stealth:
+        if not self.stealth and len(patients):
             broker_phone = int(w.phone[patients[0]])
             for p in patients[1:][rng.random(len(patients) - 1) < 0.3]:
                 self.phone_overrides[int(p)] = broker_phone
@@ -596,7 +615,7 @@ class Planter:
         first, length = self.window()
         trips = int(rng.integers(10, 16)) if self.stealth else int(rng.integers(5, 9))
         for day in np.sort(rng.integers(first, first + length, trips)):
-            group = rng.choice(patients, size=int(rng.integers(2, 4)) if self.stealth else int(rng.integers(3, 7)), replace=False)
+            group = rng.choice(patients, size=min(len(patients), int(rng.integers(2, 4)) if self.stealth else int(rng.integers(3, 7))), replace=False)
             n = len(group)
             visit = _at(day, rng.integers(8, 16), rng.integers(0, 30)) + rng.integers(0, 1800, n)
             dx = rng.choice(icd.CHRONIC, n)
@@ -611,7 +630,7 @@ class Planter:
     def dialysis(self) -> None:
         """Dialysis patients: same doctors and room three times a week, all year."""
         rng, w = self.rng, self.w
-        city = self.city()
+        city = self.city_with(HOSPITAL)
         hospital = self.provider(HOSPITAL, city)
         doctors = self.doctors(hospital, 2)
         patients = self.people.take(city, int(rng.integers(8, 25)), 20, 85)
@@ -628,7 +647,7 @@ class Planter:
     def nursing_home(self) -> None:
         """Residents share the home's address and phone, see the house doctor monthly and refill together."""
         rng, w = self.rng, self.w
-        city = self.city()
+        city = self.city_with(CLINIC, PHARMACY)
         clinic = self.provider(CLINIC, city)
         pharmacy = self.provider(PHARMACY, city)
         doctor = int(self.doctors(clinic, 1)[0])
@@ -657,6 +676,8 @@ class Planter:
         rng, w = self.rng, self.w
         city = self.city()
         members = self.people.take(city, int(rng.integers(4, 7)), 1, 90)
+        if len(members) < 2:
+            return
         address = w.address[members[0]]
         phone = int(w.phone[members[0]])
         for p in members:
@@ -664,7 +685,7 @@ class Planter:
             self.phone_overrides[int(p)] = phone
         clinic = int(rng.choice(w.providers_of(CLINIC, city)))
         for _ in range(int(rng.integers(3, 7))):
-            group = rng.choice(members, size=int(rng.integers(2, len(members) + 1)), replace=False)
+            group = rng.choice(members, size=int(rng.integers(min(2, len(members)), len(members) + 1)), replace=False)
             n = len(group)
             day = int(rng.integers(0, DAYS))
             ts = _at(day, rng.integers(9, 17), rng.integers(0, 30)) + rng.integers(0, 1200, n)
@@ -675,7 +696,7 @@ class Planter:
     def checkup(self) -> None:
         """A company sends its staff for the yearly check-up: one hospital, one or two days, one fixed price."""
         rng, w = self.rng, self.w
-        city = self.city()
+        city = self.city_with(HOSPITAL)
         hospital = self.provider(HOSPITAL, city)
         doctors = self.doctors(hospital, 2)
         staff = self.people.take(city, int(rng.integers(40, 150)), 22, 58)
@@ -689,7 +710,7 @@ class Planter:
     def chronic_refill(self) -> None:
         """Chronic patients of one community doctor refill monthly at the pharmacy next door."""
         rng, w = self.rng, self.w
-        city = self.city()
+        city = self.city_with(CLINIC, PHARMACY)
         clinic = self.provider(CLINIC, city)
         pharmacy = self.provider(PHARMACY, city)
         doctor = int(self.doctors(clinic, 1)[0])

@@ -36,3 +36,16 @@ def test_every_motif_query_returns_the_same_rows_on_both_engines(embedded, neo4j
         a, b = embedded.query(name, params), neo4j.query(name, params)
         assert list(a.columns) == list(b.columns), name
         pd.testing.assert_frame_equal(_sorted(a), _sorted(b), check_dtype=False, obj=name)
+
+
+def test_whole_detection_gives_the_same_rings_on_both_engines(embedded, neo4j, small_data: Path) -> None:
+    from graphfraud.detect.run import detect
+
+    load_directory(embedded, small_data)
+    load_directory(neo4j, small_data)
+    a, b = detect(embedded), detect(neo4j)
+    assert [r.ring_id for r in a.rings] == [r.ring_id for r in b.rings]
+    for x, y in zip(a.rings, b.rings):
+        assert [(m.type, m.id, m.role) for m in x.members] == [(m.type, m.id, m.role) for m in y.members]
+        assert x.patterns == y.patterns
+        assert abs(x.score - y.score) < 1e-6 and abs(x.amount_at_risk - y.amount_at_risk) < 0.01

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from graphfraud.cli import data
+from graphfraud.cli import data, detect
 
 app = typer.Typer(
     name="graphfraud",
@@ -14,6 +14,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 data.register(app)
+detect.register(app)
 
 
 def main() -> None:

@@ -1,0 +1,13 @@
+// title: Card used after the holder's death
+// title_zh: 参保人死亡后仍在刷卡
+// family: card_lending
+// weight: 0.95
+// kind: indicator
+// implicates: patients cards providers
+// reason: card {card} was used {n} times at {provider} after its holder died on {death_date}
+// Claims on a dead holder's card: the card was kept and used by someone else (留存社保卡).
+MATCH (p:Patient)-[:HOLDS]->(k:Card)-[:PAID]->(c:Claim)-[:AT]->(v:Provider)
+WHERE p.death_epoch IS NOT NULL AND c.ts_epoch > p.death_epoch + $grace_days * 86400
+WITH p, k, v, count(c) AS n, collect(c.claim_id) AS claims, collect(DISTINCT c.doctor_id) AS doctors
+RETURN k.card_id AS card, p.patient_id AS holder, p.death_date AS death_date, v.provider_id AS provider, n,
+       [p.patient_id] AS patients, [k.card_id] AS cards, [v.provider_id] AS providers, doctors, claims

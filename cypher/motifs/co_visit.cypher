@@ -1,0 +1,14 @@
+// title: Synchronised co-visits
+// title_zh: 同步就诊
+// family: gang
+// weight: 0.25
+// kind: link
+// implicates: patients
+// reason: patients {pair} visited {provider} together on {n_days} different days
+// Candidate groups: patients at one provider in the same half hour (small groups only; a busy
+// hour says nothing). graphfraud.detect.motifs keeps pairs seen together on min_days days.
+MATCH (c:Claim)
+WITH c.provider_id AS provider, c.ts_epoch / $bucket_s AS bucket,
+     collect(DISTINCT c.patient_id) AS patient_list, collect(c.claim_id) AS claim_list
+WHERE size(patient_list) >= 2 AND size(patient_list) <= $max_group
+RETURN provider, bucket, patient_list, claim_list

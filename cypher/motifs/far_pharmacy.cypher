@@ -1,0 +1,19 @@
+// title: Pharmacy spending far from home
+// title_zh: 药店消费集中在外地药店
+// family: pharmacy_cashout
+// weight: 0.55
+// kind: indicator
+// implicates: patients cards
+// reason: {share:.0%} of card {card}'s pharmacy spending ({n} purchases) is at {provider} in {city}, away from the holder's home in {home_city}
+// Cards whose pharmacy spending concentrates at one pharmacy in another city: the card is
+// being drained (or used) where its holder does not live.
+MATCH (p:Patient)-[:HOLDS]->(k:Card)-[:PAID]->(c:Claim)
+WHERE c.visit_type = 'pharmacy' AND p.home_city IS NOT NULL
+WITH p, k, sum(c.amount) AS card_total
+MATCH (k)-[:PAID]->(c:Claim)-[:AT]->(v:Provider)
+WHERE c.visit_type = 'pharmacy' AND v.city IS NOT NULL AND v.city <> p.home_city
+WITH p, k, card_total, v, count(c) AS n, sum(c.amount) AS amount, collect(c.claim_id) AS claims
+WHERE n >= $min_claims AND amount >= $min_share * card_total
+RETURN k.card_id AS card, p.patient_id AS holder, p.home_city AS home_city, v.provider_id AS provider, v.city AS city,
+       n, round(amount, 2) AS amount, round(amount / card_total, 3) AS share,
+       [p.patient_id] AS patients, [k.card_id] AS cards, [v.provider_id] AS providers, [] AS doctors, claims

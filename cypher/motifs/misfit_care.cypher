@@ -1,0 +1,19 @@
+// title: Care that does not fit the holder
+// title_zh: 诊疗与持卡人不符（人证不符）
+// family: card_lending
+// weight: 0.7
+// kind: indicator
+// implicates: patients cards
+// reason: card {card} paid for {diagnosis} but its holder is {sex}, aged {age}
+// Diagnoses the card holder cannot have (childbirth on a man's card, prostate care on a
+// woman's, neonatal care on an adult's): someone else is being treated on the card (人证不符).
+MATCH (p:Patient)-[:HOLDS]->(k:Card)-[:PAID]->(c:Claim)-[:AT]->(v:Provider)
+WHERE c.diagnosis IS NOT NULL
+WITH p, k, c, v, left(c.diagnosis, 3) AS category, (c.ts_epoch / 31557600 + 1970) - p.birth_year AS age
+WHERE (category IN $female_only AND p.sex = 'M')
+   OR (category IN $male_only AND p.sex = 'F')
+   OR (category IN $pregnancy AND age > $max_pregnancy_age)
+   OR (category IN $newborn AND age > 1)
+RETURN k.card_id AS card, p.patient_id AS holder, c.diagnosis AS diagnosis, p.sex AS sex, age,
+       [p.patient_id] AS patients, [k.card_id] AS cards, [v.provider_id] AS providers,
+       [c.doctor_id] AS doctors, [c.claim_id] AS claims

@@ -1,0 +1,18 @@
+// title: Pharmacy purchases after hours
+// title_zh: 非营业时间药店刷卡
+// family: pharmacy_cashout
+// weight: 0.45
+// kind: indicator
+// implicates: patients cards providers
+// reason: {n_late} of card {card}'s {n} purchases at {provider} were made between {start_hour}:00 and {end_hour}:00
+// Repeated late-night swipes of one card at one pharmacy, when few real customers buy medicine.
+MATCH (k:Card)-[:PAID]->(c:Claim)-[:AT]->(v:Provider)
+WHERE c.visit_type = 'pharmacy'
+WITH k, v, c, c.ts_epoch % 86400 / 3600 AS hour
+WITH k, v, c, CASE WHEN hour >= $start_hour OR hour < $end_hour THEN 1 ELSE 0 END AS late
+WITH k, v, count(c) AS n, sum(late) AS n_late,
+     collect(CASE WHEN late = 1 THEN c.claim_id ELSE NULL END) AS claims
+WHERE n_late >= $min_claims AND n_late >= $min_share * n
+RETURN k.card_id AS card, k.holder_id AS holder, v.provider_id AS provider, n, n_late,
+       $start_hour AS start_hour, $end_hour AS end_hour,
+       [k.holder_id] AS patients, [k.card_id] AS cards, [v.provider_id] AS providers, [] AS doctors, claims

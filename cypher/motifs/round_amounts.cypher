@@ -1,0 +1,17 @@
+// title: Round sums at a pharmacy
+// title_zh: 药店整数金额刷卡
+// family: pharmacy_cashout
+// weight: 0.6
+// kind: indicator
+// implicates: patients cards providers
+// reason: {n_round} of card {card}'s {n} purchases at {provider} are round sums (multiples of {unit:.0f} CNY)
+// Real prescriptions cost odd amounts; a card repeatedly charged round sums at one pharmacy is
+// being turned into cash (刷卡套现).
+MATCH (k:Card)-[:PAID]->(c:Claim)-[:AT]->(v:Provider)
+WHERE c.visit_type = 'pharmacy'
+WITH k, v, c, CASE WHEN c.amount >= $min_amount AND c.amount % $unit = 0 THEN 1 ELSE 0 END AS is_round
+WITH k, v, count(c) AS n, sum(is_round) AS n_round, collect(c.claim_id) AS all_claims,
+     collect(CASE WHEN is_round = 1 THEN c.claim_id ELSE NULL END) AS claims
+WHERE n_round >= $min_claims AND n_round >= $min_share * n
+RETURN k.card_id AS card, k.holder_id AS holder, v.provider_id AS provider, n, n_round, $unit AS unit,
+       [k.holder_id] AS patients, [k.card_id] AS cards, [v.provider_id] AS providers, [] AS doctors, claims

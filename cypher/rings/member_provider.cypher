@@ -1,0 +1,6 @@
+// title: Provider members of rings, with their role
+// mode: write
+UNWIND $rows AS row
+MATCH (n:Provider {provider_id: row.id}), (r:Ring {ring_id: row.ring_id})
+MERGE (n)-[m:MEMBER_OF]->(r)
+SET m.role = row.role

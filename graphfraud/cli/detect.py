@@ -1,0 +1,53 @@
+"""``graphfraud detect``: find rings in a folder of files (loaded first) or in what is already loaded."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.markup import escape
+from rich.table import Table
+
+from graphfraud.cli.common import ConfigOpt, DbOpt, EngineOpt, err, errors_as_exit, out, settings_from
+
+
+def detect(
+    out_dir: Annotated[Path, typer.Option("--out", "-o", help="Folder for rings.json and rings.csv.")],
+    input_dir: Annotated[Optional[Path], typer.Option("--input", "-i", help="Load this folder first (same as `graphfraud load`).", exists=True, file_okay=False)] = None,
+    mapping: Annotated[Optional[Path], typer.Option("--mapping", "-m", help="Column mapping file for --input.", exists=True, dir_okay=False)] = None,
+    write_back: Annotated[bool, typer.Option("--write-back/--no-write-back", help="Store rings in the graph (:Ring, MEMBER_OF).")] = True,
+    top: Annotated[int, typer.Option("--top", help="Rings to list on screen.")] = 10,
+    engine: EngineOpt = None,
+    config: ConfigOpt = None,
+    db: DbOpt = None,
+) -> None:
+    """Detect fraud rings and write OUT/rings.json (contract) and OUT/rings.csv."""
+    from graphfraud.detect.report import write_report
+    from graphfraud.detect.run import detect as run_detection
+    from graphfraud.engines import open_engine
+    from graphfraud.load import load_directory
+
+    settings = settings_from(engine, config, db)
+    with errors_as_exit():
+        eng = open_engine(settings)
+        try:
+            if input_dir is not None:
+                summary = load_directory(eng, input_dir, mapping=mapping)
+                err.print(f"loaded {summary.accepted:,} rows ({summary.rejected:,} rejected) in {summary.seconds:.1f} s")
+            result = run_detection(eng, settings.detect, write_back=write_back)
+            paths = write_report(result, out_dir)
+        finally:
+            eng.close()
+    table = Table("ring", "patterns", "score", "patients", "providers", "doctors", "amount at risk (CNY)",
+                  title=f"{len(result.rings)} rings in {result.total_seconds:.1f} s")
+    for ring in result.rings[:top]:
+        table.add_row(ring.ring_id, ", ".join(ring.patterns), f"{ring.score:.3f}", str(len(ring.ids("patient"))),
+                      str(len(ring.ids("provider"))), str(len(ring.ids("doctor"))), f"{ring.amount_at_risk:,.2f}")
+    out.print(table)
+    for path in paths:
+        out.print(f"wrote {escape(str(path))}")
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(detect)

@@ -1,0 +1,201 @@
+"""Run the motif library and turn its rows into evidence: who, which claims, why.
+
+Each motif is one query in ``cypher/motifs/``; its header says its family, its
+kind (``indicator``: the row is suspicious in itself; ``link``: the row ties
+entities together and matters only next to indicators), which entity types it
+implicates, its weight, and the sentence that explains a row. Two motifs
+(``terminal_sequence``, ``co_visit``) return candidate groups that are refined
+here, because finding runs of consecutive swipes needs ordered scans the
+shared Cypher subset lacks.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any, Callable, Iterable, Mapping
+
+import pandas as pd
+
+from graphfraud import queries
+from graphfraud.detect.thresholds import params_for, refine_params
+
+ENTITY_COLUMNS = ("patients", "cards", "providers", "doctors")
+FAMILIES = ("card_lending", "pharmacy_cashout", "gang")
+
+
+@dataclass
+class Evidence:
+    """One row of one motif: the entities it involves, the claims behind it, and why it matters."""
+
+    motif: str
+    family: str
+    kind: str                       # "indicator" or "link"
+    weight: float
+    implicates: tuple[str, ...]     # entity columns whose members this row implicates
+    links: tuple[str, ...]          # entity columns the projection ties the row's patients to
+    peer_group: bool                # patients flagged by this motif at one place raise each other
+    patients: list[str]
+    cards: list[str]
+    providers: list[str]
+    doctors: list[str]
+    claims: list[str]
+    facts: dict[str, Any] = field(default_factory=dict)
+    reason: str = ""
+
+    def entities(self, kind: str) -> list[str]:
+        return getattr(self, kind)
+
+
+@dataclass(frozen=True)
+class Motif:
+    name: str
+    title: str
+    title_zh: str
+    family: str
+    kind: str
+    weight: float
+    implicates: tuple[str, ...]
+    links: tuple[str, ...]
+    peer_group: bool
+    reason: str
+
+
+def motif_names() -> list[str]:
+    return [n.split("/")[-1] for n in queries.names("motifs")]
+
+
+def motif(name: str) -> Motif:
+    meta = queries.load(f"motifs/{name}").meta
+    return Motif(
+        name=name, title=meta.get("title", name), title_zh=meta.get("title_zh", meta.get("title", name)), family=meta.get("family", ""), kind=meta.get("kind", "indicator"),
+        weight=float(meta.get("weight", 0.5)), implicates=tuple(meta.get("implicates", "patients cards").split()),
+        links=tuple(x for x in meta.get("links", "providers doctors").split() if x != "none"),
+        peer_group=meta.get("peer_group", "yes") != "no",
+        reason=meta.get("reason", name),
+    )
+
+
+def _ids(value: Any) -> list[str]:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return []
+    out: list[str] = []
+    for v in value:
+        if v is None or (isinstance(v, float) and math.isnan(v)):
+            continue
+        s = str(v)
+        if s and s not in out:
+            out.append(s)
+    return out
+
+
+def _format(template: str, facts: Mapping[str, Any]) -> str:
+    try:
+        return template.format(**facts)
+    except (KeyError, ValueError, IndexError, TypeError):
+        return template
+
+
+def _plain(value: Any) -> Any:
+    """A fact as a plain Python value; whole floats become ints so both engines word a reason alike."""
+    if hasattr(value, "item"):
+        value = value.item()
+    if isinstance(value, float):
+        if math.isnan(value):
+            return None
+        if value.is_integer() and abs(value) < 2**53:
+            return int(value)
+    return value
+
+
+def _rows_to_evidence(m: Motif, frame: pd.DataFrame) -> list[Evidence]:
+    out: list[Evidence] = []
+    fact_columns = [c for c in frame.columns if c not in ENTITY_COLUMNS and c != "claims"]
+    for row in frame.to_dict("records"):
+        facts = {c: _plain(row[c]) for c in fact_columns}
+        ev = Evidence(
+            motif=m.name, family=m.family, kind=m.kind, weight=m.weight, implicates=m.implicates, links=m.links, peer_group=m.peer_group,
+            patients=_ids(row.get("patients")), cards=_ids(row.get("cards")), providers=_ids(row.get("providers")),
+            doctors=_ids(row.get("doctors")), claims=sorted(_ids(row.get("claims"))), facts=facts,
+        )
+        ev.reason = _format(m.reason, facts)
+        out.append(ev)
+    return out
+
+
+def _sequences(m: Motif, frame: pd.DataFrame, max_gap_s: int, min_cards: int) -> list[Evidence]:
+    """Runs of swipes on one terminal where each follows the previous within max_gap_s."""
+    out: list[Evidence] = []
+    for row in frame.to_dict("records"):
+        swipes = sorted(zip(row["times"], row["card_list"], row["patient_list"], row["claim_list"]))
+        run: list[tuple] = []
+        for swipe in swipes + [None]:
+            if swipe is not None and run and swipe[0] - run[-1][0] <= max_gap_s:
+                run.append(swipe)
+                continue
+            cards = {s[1] for s in run}
+            if len(cards) >= min_cards:
+                minutes = (run[-1][0] - run[0][0]) / 60
+                facts = {"terminal": row["terminal"], "provider": row["provider"], "n_cards": len(cards),
+                         "minutes": minutes, "start": int(run[0][0])}
+                ev = Evidence(
+                    motif=m.name, family=m.family, kind=m.kind, weight=m.weight, implicates=m.implicates, links=m.links, peer_group=m.peer_group,
+                    patients=_ids(s[2] for s in run), cards=_ids(s[1] for s in run), providers=[row["provider"]],
+                    doctors=[], claims=sorted(_ids(s[3] for s in run)), facts=facts,
+                )
+                ev.reason = _format(m.reason, facts)
+                out.append(ev)
+            run = [swipe] if swipe is not None else []
+    return out
+
+
+def _co_visits(m: Motif, frame: pd.DataFrame, min_days: int, bucket_s: int) -> list[Evidence]:
+    """Pairs of patients seen together (same provider, same half hour) on at least min_days days."""
+    days: dict[tuple[str, str, str], set[int]] = defaultdict(set)
+    claims: dict[tuple[str, str, str], set[str]] = defaultdict(set)
+    for row in frame.to_dict("records"):
+        patients = sorted(set(row["patient_list"]))
+        day = int(row["bucket"]) * bucket_s // 86_400
+        for i, a in enumerate(patients):
+            for b in patients[i + 1:]:
+                key = (a, b, row["provider"])
+                days[key].add(day)
+                claims[key].update(row["claim_list"])
+    out = []
+    for key in sorted(days):
+        if len(days[key]) >= min_days:
+            a, b, provider = key
+            facts = {"pair": f"{a}, {b}", "provider": provider, "n_days": len(days[key])}
+            out.append(Evidence(
+                motif=m.name, family=m.family, kind=m.kind, weight=m.weight, implicates=m.implicates, links=m.links, peer_group=m.peer_group,
+                patients=[a, b], cards=[], providers=[provider], doctors=[], claims=sorted(claims[key]),
+                facts=facts, reason=_format(m.reason, facts),
+            ))
+    return out
+
+
+Progress = Callable[[str], None]
+
+
+def collect(engine, overrides: Mapping[str, Mapping[str, Any]] | None = None,
+            progress: Progress | None = None, only: Iterable[str] | None = None) -> list[Evidence]:
+    """Run every motif (or ``only`` these) on the engine and return all evidence, in a stable order."""
+    baseline_frame = engine.query("baseline/amounts")
+    baseline = {k: _plain(v) for k, v in baseline_frame.iloc[0].to_dict().items()} if len(baseline_frame) else {}
+    evidence: list[Evidence] = []
+    for name in (list(only) if only else motif_names()):
+        m = motif(name)
+        frame = engine.query(f"motifs/{name}", params_for(name, overrides, baseline))
+        extra = refine_params(name, overrides)
+        if name == "terminal_sequence":
+            rows = _sequences(m, frame, int(extra["max_gap_s"]), int(extra["min_cards"]))
+        elif name == "co_visit":
+            rows = _co_visits(m, frame, int(extra["min_days"]), int(extra["bucket_s"]))
+        else:
+            rows = _rows_to_evidence(m, frame)
+        rows.sort(key=lambda e: (e.claims, e.patients, e.providers, e.doctors, e.reason))
+        evidence.extend(rows)
+        if progress:
+            progress(name)
+    return evidence

@@ -1,0 +1,149 @@
+"""Suspicion per patient, and the suspicion-weighted graph that community detection runs on.
+
+Raw co-visits put every dialysis ward and company check-up into one dense
+blob, so the projection is built from motif evidence instead: indicator rows
+tie a patient to the providers and doctors involved; link rows (sequences,
+bursts, waves, shared phones, co-visits) tie patients together through one
+event node per row (a star instead of a clique, so the graph stays linear in
+the evidence). Every edge touching a patient is scaled by that patient's own
+suspicion, so groups with no indicator fall apart instead of forming a ring.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from graphfraud.detect.evidence import Evidence
+
+RELEVANT = 0.15     # rows whose patients are all below this suspicion are left out of the projection
+
+
+def motif_suspicion(weight: float, rows: int) -> float:
+    """Suspicion one motif lends a patient: ¾ of its weight for one row, all of it from two rows on."""
+    if rows <= 0 or weight <= 0:
+        return 0.0
+    return weight * min(1.0, 0.75 + 0.25 * (rows - 1))
+
+
+def suspicion(evidence: list[Evidence]) -> dict[str, float]:
+    """Per patient: noisy-or over indicator motifs of each motif's saturating suspicion.
+
+    Link motifs (being seen together) add nothing here: togetherness is what
+    dialysis wards and families have too. They shape the projection instead.
+    """
+    counts: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    weights: dict[str, float] = {}
+    for ev in evidence:
+        if ev.kind != "indicator":
+            continue
+        weights[ev.motif] = ev.weight
+        for p in ev.patients:
+            counts[p][ev.motif] += 1
+    out: dict[str, float] = {}
+    for p, per_motif in counts.items():
+        keep = 1.0
+        for m, n in per_motif.items():
+            keep *= 1 - motif_suspicion(weights[m], n)
+        out[p] = 1 - keep
+    return out
+
+
+def _groups(evidence: list[Evidence]) -> list[tuple[float, list[str]]]:
+    """Groups of patients seen together, with the weight of that togetherness.
+
+    Link rows are groups as they stand. Indicator rows form groups too: the
+    patients flagged by the same motif at the same implicated provider or doctor
+    (ten cards drained at one pharmacy), at half the motif's weight.
+    """
+    groups: list[tuple[float, list[str]]] = []
+    by_place: dict[tuple[str, str], set[str]] = defaultdict(set)
+    weight: dict[str, float] = {}
+    for ev in evidence:
+        if ev.kind == "link":
+            if len(ev.patients) > 1:
+                groups.append((ev.weight, ev.patients))
+            continue
+        weight[ev.motif] = ev.weight
+        if not ev.peer_group:
+            continue
+        # one place per row: the implicated providers, else the implicated doctors
+        place = next((f"{kind}:{'|'.join(ev.entities(kind))}" for kind in ("providers", "doctors")
+                      if kind in ev.implicates and ev.entities(kind)), None)
+        if place:
+            by_place[(ev.motif, place)].update(ev.patients)
+    for (motif, _), patients in sorted(by_place.items()):
+        if len(patients) > 1:
+            groups.append((0.5 * weight[motif], sorted(patients)))
+    return groups
+
+
+def with_context(evidence: list[Evidence], s: dict[str, float], seed: float) -> dict[str, float]:
+    """Suspicion raised by the company a patient keeps.
+
+    A card swiped in the same bursts as cards that are suspicious in their own
+    right (at least ``seed``) is suspicious too; one swiped next to nobody
+    suspicious gains nothing, so a dialysis ward's patients stay at zero. Each
+    group adds its weight × the share of the group's other patients above ``seed``.
+    """
+    keep: dict[str, float] = defaultdict(lambda: 1.0)
+    for weight, patients in _groups(evidence):
+        flagged = {p for p in patients if s.get(p, 0.0) >= seed}
+        if not flagged:
+            continue
+        others = len(patients) - 1
+        for p in patients:
+            share = (len(flagged) - (1 if p in flagged else 0)) / others
+            keep[p] *= 1 - weight * share
+    out = dict(s)
+    for p, k in keep.items():
+        out[p] = 1 - (1 - s.get(p, 0.0)) * k
+    return out
+
+
+@dataclass
+class Projection:
+    names: list[str]                  # "patient:P1", "provider:H1", "doctor:D1", "event:12"
+    edges: list[tuple[int, int]]
+    weights: list[float]
+
+    def kind(self, i: int) -> str:
+        return self.names[i].split(":", 1)[0]
+
+    def entity(self, i: int) -> str:
+        return self.names[i].split(":", 1)[1]
+
+
+def build(evidence: list[Evidence], s: dict[str, float]) -> Projection:
+    index: dict[str, int] = {}
+    names: list[str] = []
+    acc: dict[tuple[int, int], float] = defaultdict(float)
+
+    def node(name: str) -> int:
+        if name not in index:
+            index[name] = len(names)
+            names.append(name)
+        return index[name]
+
+    def edge(a: int, b: int, w: float) -> None:
+        if a != b and w > 0:
+            acc[(min(a, b), max(a, b))] += w
+
+    for i, ev in enumerate(evidence):
+        if not ev.patients or max(s.get(p, 0.0) for p in ev.patients) < RELEVANT:
+            continue
+        strength = max(ev.weight, 0.2)
+        others = ([node(f"provider:{x}") for x in ev.providers] if "providers" in ev.links else []) + \
+                 ([node(f"doctor:{x}") for x in ev.doctors] if "doctors" in ev.links else [])
+        patients = [(node(f"patient:{p}"), 0.1 + s.get(p, 0.0)) for p in ev.patients]
+        if len(patients) == 1:
+            for o in others:
+                edge(patients[0][0], o, strength * patients[0][1])
+            continue
+        hub = node(f"event:{i}")
+        for p, factor in patients:
+            edge(p, hub, strength * factor)
+        for o in others:
+            edge(o, hub, strength)
+    edges = sorted(acc)
+    return Projection(names, edges, [acc[e] for e in edges])

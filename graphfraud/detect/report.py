@@ -1,0 +1,67 @@
+"""``OUT/rings.json`` (the contract in docs/architecture.md) and ``OUT/rings.csv`` for spreadsheets.
+
+Both files are written to a temporary name and renamed, so a reader never sees
+half a report. The JSON keeps the contract's fields and adds, never renames.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+from graphfraud.detect.rings import Ring
+from graphfraud.detect.run import DetectionResult
+
+
+def ring_json(ring: Ring) -> dict[str, Any]:
+    return {
+        "ring_id": ring.ring_id,
+        "patterns": ring.patterns,
+        "score": ring.score,
+        "members": [{"type": m.type, "id": m.id, "role": m.role} for m in ring.members],
+        "amount_at_risk": ring.amount_at_risk,
+        "evidence": [
+            {"motif": ev.motif, "claims": ev.claims, "detail": ev.reason, "family": ev.family,
+             "patients": ev.patients, "providers": ev.providers, "doctors": ev.doctors}
+            for ev in ring.evidence
+        ],
+        # additions to the contract
+        "status": ring.status,
+        "motifs": ring.motifs,
+        "family_scores": ring.family_scores,
+        "period": {"first": ring.first_ts, "last": ring.last_ts},
+        "size": {kind: len(ring.ids(kind)) for kind in ("patient", "card", "provider", "doctor")},
+    }
+
+
+def _atomic_write(path: Path, text: str) -> None:
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def write_report(result: DetectionResult, out_dir: Path) -> list[Path]:
+    """Write rings.json and rings.csv into ``out_dir``; return their paths."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    document = {
+        "generated_at": result.started,
+        "engine": result.engine,
+        "run_id": result.run_id,
+        "rings": [ring_json(r) for r in result.rings],
+    }
+    json_path, csv_path = out_dir / "rings.json", out_dir / "rings.csv"
+    _atomic_write(json_path, json.dumps(document, ensure_ascii=False, indent=1))
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(["ring_id", "patterns", "score", "amount_at_risk", "patients", "cards", "providers", "doctors",
+                     "motifs", "first", "last", "status"])
+    for r in result.rings:
+        writer.writerow([r.ring_id, ";".join(r.patterns), f"{r.score:.4f}", f"{r.amount_at_risk:.2f}",
+                         ";".join(r.ids("patient")), ";".join(r.ids("card")), ";".join(r.ids("provider")),
+                         ";".join(r.ids("doctor")), ";".join(r.motifs), r.first_ts or "", r.last_ts or "", r.status])
+    _atomic_write(csv_path, "\ufeff" + buffer.getvalue())  # BOM: Excel opens Chinese text correctly
+    return [json_path, csv_path]

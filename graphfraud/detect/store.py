@@ -1,0 +1,42 @@
+"""Rings in the graph: read the stored ones (for stable ids and kept decisions), write this run's back.
+
+Rings are written as ``:Ring`` nodes with ``MEMBER_OF {role}`` links from
+patients, cards, providers and doctors, so Neo4j Browser and Bloom users see
+them next to the claims. A ring's ``status`` (the investigators' decision) and
+``first_seen`` are never overwritten by a new run.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from graphfraud.detect.rings import Ring
+
+_MEMBER_QUERY = {"patient": "rings/member_patient", "card": "rings/member_card",
+                 "provider": "rings/member_provider", "doctor": "rings/member_doctor"}
+
+
+def previous_rings(engine) -> list[dict[str, Any]]:
+    frame = engine.query("rings/previous")
+    return [
+        {"ring_id": r["ring_id"], "status": r["status"], "first_seen": r["first_seen"], "patients": list(r["patients"])}
+        for r in frame.to_dict("records")
+    ]
+
+
+def write_rings(engine, rings: list[Ring], run_id: str, seen: str) -> None:
+    """Upsert the rings and replace their memberships with this run's."""
+    if not rings:
+        return
+    engine.query("rings/upsert_ring", {"rows": [
+        {"ring_id": r.ring_id, "patterns": json.dumps(r.patterns), "score": float(r.score),
+         "amount_at_risk": float(r.amount_at_risk), "summary": ", ".join(r.motifs), "seen": seen,
+         "run_id": run_id, "size": len(r.patients)}
+        for r in rings
+    ]})
+    engine.query("rings/clear_members", {"ring_ids": [r.ring_id for r in rings]})
+    for kind, name in _MEMBER_QUERY.items():
+        rows = [{"ring_id": r.ring_id, "id": m.id, "role": m.role} for r in rings for m in r.members if m.type == kind]
+        if rows:
+            engine.query(name, {"rows": rows})

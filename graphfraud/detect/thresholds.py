@@ -1,0 +1,69 @@
+"""Motif thresholds: documented defaults, overridable per motif in ``graphfraud.toml``.
+
+Every value here is a query parameter of the motif of the same name
+(``cypher/motifs/<name>.cypher``) or of its refinement in
+``graphfraud.detect.motifs``. Override any of them under ``[detect.<motif>]``::
+
+    [detect.impossible_travel]
+    max_kmh = 200
+"""
+
+from __future__ import annotations
+
+from typing import Any, Mapping
+
+from graphfraud import icd
+
+DEFAULTS: dict[str, dict[str, Any]] = {
+    "impossible_travel": {
+        "max_hours": 12,        # only pairs of claims this close in time
+        "min_km": 300,          # and at least this far apart
+        "max_kmh": 250,         # faster than this door to door is impossible (flights included)
+    },
+    "displaced_card": {"min_claims": 2},        # hospital/clinic claims in one city not the holder's home
+    "far_pharmacy": {"min_claims": 2, "min_share": 0.5},  # share of the card's pharmacy spending
+    "misfit_care": {
+        "female_only": icd.sex_limited("F"),
+        "male_only": icd.sex_limited("M"),
+        "pregnancy": ["O80", "O26"],
+        "max_pregnancy_age": 55,
+        "newborn": ["P07"],
+    },
+    "terminal_sequence": {"min_cards": 3, "max_gap_s": 300},
+    "after_death": {"grace_days": 3},           # settlement can lag a death by a few days
+    "round_amounts": {"unit": 50, "min_amount": 100, "min_claims": 2, "min_share": 0.6},
+    "off_hours": {"start_hour": 21, "end_hour": 7, "min_claims": 2, "min_share": 0.5},
+    "card_burst": {"min_cards": 5, "rate_factor": 4.0},
+    "refill_too_soon": {"chronic": ["I10", "E11", "I25", "J45"], "min_refills": 4, "max_mean_days": 14},
+    "admission_wave": {"window_days": 2, "min_patients": 4, "rate_factor": 3.0},
+    "split_admission": {"max_gap_days": 3},
+    "shared_phone": {"min_patients": 4, "min_addresses": 3},
+    "doctor_funnel": {"min_scripts": 8, "min_share": 0.6, "amount_factor": 3.0},  # scripts ≥ factor × average purchase
+    "co_visit": {"bucket_s": 1800, "max_group": 12, "min_days": 3},
+}
+
+# Parameters used by the Python refinement step only (not sent to the engine).
+PYTHON_ONLY = {"terminal_sequence": {"max_gap_s"}, "co_visit": {"min_days"}, "doctor_funnel": {"amount_factor"}}
+
+
+def params_for(name: str, overrides: Mapping[str, Mapping[str, Any]] | None = None,
+               baseline: Mapping[str, float] | None = None) -> dict[str, Any]:
+    """Query parameters of motif ``name`` ("impossible_travel" or "motifs/impossible_travel")."""
+    motif = name.split("/")[-1]
+    values = dict(DEFAULTS.get(motif, {}))
+    values.update((overrides or {}).get(motif, {}))
+    if motif == "doctor_funnel":
+        average = float((baseline or {}).get("pharmacy_avg") or 100.0)
+        values["baseline_amount"] = average
+        values["min_amount"] = values["amount_factor"] * average
+    for key in PYTHON_ONLY.get(motif, ()):
+        values.pop(key, None)
+    return values
+
+
+def refine_params(name: str, overrides: Mapping[str, Mapping[str, Any]] | None = None) -> dict[str, Any]:
+    """All parameters of motif ``name``, including those its Python refinement uses."""
+    motif = name.split("/")[-1]
+    values = dict(DEFAULTS.get(motif, {}))
+    values.update((overrides or {}).get(motif, {}))
+    return values
