@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -27,7 +28,10 @@ def _config(folder: Path, env: str | None) -> subprocess.CompletedProcess:
     shutil.copy(REPO / "docker-compose.yml", folder / "docker-compose.yml")
     if env is not None:
         (folder / ".env").write_text(env, encoding="utf-8")
-    return subprocess.run([*_compose(), "config", "--format", "json"], cwd=folder, capture_output=True, text=True, timeout=60)
+    # Compose lets the shell's variables override .env; the test's must not leak in (CI exports NEO4J_*).
+    env = {k: v for k, v in os.environ.items() if not k.startswith("NEO4J_")}
+    return subprocess.run([*_compose(), "config", "--format", "json"], cwd=folder, capture_output=True, text=True,
+                          timeout=60, env=env)
 
 
 def test_compose_file_runs_neo4j_with_plugins_health_check_and_local_ports(tmp_path: Path) -> None:
