@@ -49,20 +49,20 @@ def suspicion(evidence: list[Evidence]) -> dict[str, float]:
     return out
 
 
-def _groups(evidence: list[Evidence]) -> list[tuple[float, list[str]]]:
-    """Groups of patients seen together, with the weight of that togetherness.
+def _groups(evidence: list[Evidence]) -> list[tuple[str, float, list[str]]]:
+    """Groups of patients seen together: (source motif, weight of that togetherness, patients).
 
     Link rows are groups as they stand. Indicator rows form groups too: the
     patients flagged by the same motif at the same implicated provider or doctor
     (ten cards drained at one pharmacy), at half the motif's weight.
     """
-    groups: list[tuple[float, list[str]]] = []
+    groups: list[tuple[str, float, list[str]]] = []
     by_place: dict[tuple[str, str], set[str]] = defaultdict(set)
     weight: dict[str, float] = {}
     for ev in evidence:
         if ev.kind == "link":
             if len(ev.patients) > 1:
-                groups.append((ev.weight, ev.patients))
+                groups.append((ev.motif, ev.weight, ev.patients))
             continue
         weight[ev.motif] = ev.weight
         if not ev.peer_group:
@@ -74,7 +74,7 @@ def _groups(evidence: list[Evidence]) -> list[tuple[float, list[str]]]:
             by_place[(ev.motif, place)].update(ev.patients)
     for (motif, _), patients in sorted(by_place.items()):
         if len(patients) > 1:
-            groups.append((0.5 * weight[motif], sorted(patients)))
+            groups.append((f"peers:{motif}", 0.5 * weight[motif], sorted(patients)))
     return groups
 
 
@@ -83,18 +83,24 @@ def with_context(evidence: list[Evidence], s: dict[str, float], seed: float) -> 
 
     A card swiped in the same bursts as cards that are suspicious in their own
     right (at least ``seed``) is suspicious too; one swiped next to nobody
-    suspicious gains nothing, so a dialysis ward's patients stay at zero. Each
-    group adds its weight × the share of the group's other patients above ``seed``.
+    suspicious gains nothing, so a dialysis ward's patients stay at zero. A
+    group adds its weight × the share of its other patients above ``seed``;
+    each motif counts once per patient (its strongest group), so a care-home
+    resident seen a hundred times beside one noisy neighbour does not climb.
     """
-    keep: dict[str, float] = defaultdict(lambda: 1.0)
-    for weight, patients in _groups(evidence):
+    best: dict[tuple[str, str], float] = defaultdict(float)
+    for source, weight, patients in _groups(evidence):
         flagged = {p for p in patients if s.get(p, 0.0) >= seed}
         if not flagged:
             continue
         others = len(patients) - 1
         for p in patients:
-            share = (len(flagged) - (1 if p in flagged else 0)) / others
-            keep[p] *= 1 - weight * share
+            lift = weight * (len(flagged) - (1 if p in flagged else 0)) / others
+            if lift > best[(p, source)]:
+                best[(p, source)] = lift
+    keep: dict[str, float] = defaultdict(lambda: 1.0)
+    for (p, _), lift in best.items():
+        keep[p] *= 1 - lift
     out = dict(s)
     for p, k in keep.items():
         out[p] = 1 - (1 - s.get(p, 0.0)) * k
