@@ -4,6 +4,7 @@
 // weight: 0.55
 // kind: indicator
 // implicates: patients cards
+// peer_place: providers
 // reason: card {card} (holder living in {home_city}) was used {n} times for care in {city}
 // A card repeatedly used for hospital or clinic care in a city that is not its holder's home:
 // the card has travelled without its holder (出借/冒用). Pharmacies are the far_pharmacy motif.

@@ -4,6 +4,7 @@
 // weight: 0.55
 // kind: indicator
 // implicates: patients cards
+// peer_place: providers
 // reason: {share:.0%} of card {card}'s pharmacy spending ({n} purchases) is at {provider} in {city}, away from the holder's home in {home_city}
 // Cards whose pharmacy spending concentrates at one pharmacy in another city: the card is
 // being drained (or used) where its holder does not live.

@@ -36,6 +36,7 @@ class Evidence:
     implicates: tuple[str, ...]     # entity columns whose members this row implicates
     links: tuple[str, ...]          # entity columns the projection ties the row's patients to
     peer_group: bool                # patients flagged by this motif at one place raise each other
+    peer_place: tuple[str, ...]     # entity columns that make up that place (default: first implicated)
     patients: list[str]
     cards: list[str]
     providers: list[str]
@@ -59,6 +60,7 @@ class Motif:
     implicates: tuple[str, ...]
     links: tuple[str, ...]
     peer_group: bool
+    peer_place: tuple[str, ...]
     reason: str
 
 
@@ -73,6 +75,7 @@ def motif(name: str) -> Motif:
         weight=float(meta.get("weight", 0.5)), implicates=tuple(meta.get("implicates", "patients cards").split()),
         links=tuple(x for x in meta.get("links", "providers doctors").split() if x != "none"),
         peer_group=meta.get("peer_group", "yes") != "no",
+        peer_place=tuple(meta.get("peer_place", "").split()),
         reason=meta.get("reason", name),
     )
 
@@ -115,7 +118,7 @@ def _rows_to_evidence(m: Motif, frame: pd.DataFrame) -> list[Evidence]:
     for row in frame.to_dict("records"):
         facts = {c: _plain(row[c]) for c in fact_columns}
         ev = Evidence(
-            motif=m.name, family=m.family, kind=m.kind, weight=m.weight, implicates=m.implicates, links=m.links, peer_group=m.peer_group,
+            motif=m.name, family=m.family, kind=m.kind, weight=m.weight, implicates=m.implicates, links=m.links, peer_group=m.peer_group, peer_place=m.peer_place,
             patients=_ids(row.get("patients")), cards=_ids(row.get("cards")), providers=_ids(row.get("providers")),
             doctors=_ids(row.get("doctors")), claims=sorted(_ids(row.get("claims"))), facts=facts,
         )
@@ -140,7 +143,7 @@ def _sequences(m: Motif, frame: pd.DataFrame, max_gap_s: int, min_cards: int) ->
                 facts = {"terminal": row["terminal"], "provider": row["provider"], "n_cards": len(cards),
                          "minutes": minutes, "start": int(run[0][0])}
                 ev = Evidence(
-                    motif=m.name, family=m.family, kind=m.kind, weight=m.weight, implicates=m.implicates, links=m.links, peer_group=m.peer_group,
+                    motif=m.name, family=m.family, kind=m.kind, weight=m.weight, implicates=m.implicates, links=m.links, peer_group=m.peer_group, peer_place=m.peer_place,
                     patients=_ids(s[2] for s in run), cards=_ids(s[1] for s in run), providers=[row["provider"]],
                     doctors=[], claims=sorted(_ids(s[3] for s in run)), facts=facts,
                 )
@@ -168,7 +171,7 @@ def _co_visits(m: Motif, frame: pd.DataFrame, min_days: int, bucket_s: int) -> l
             a, b, provider = key
             facts = {"pair": f"{a}, {b}", "provider": provider, "n_days": len(days[key])}
             out.append(Evidence(
-                motif=m.name, family=m.family, kind=m.kind, weight=m.weight, implicates=m.implicates, links=m.links, peer_group=m.peer_group,
+                motif=m.name, family=m.family, kind=m.kind, weight=m.weight, implicates=m.implicates, links=m.links, peer_group=m.peer_group, peer_place=m.peer_place,
                 patients=[a, b], cards=[], providers=[provider], doctors=[], claims=sorted(claims[key]),
                 facts=facts, reason=_format(m.reason, facts),
             ))

@@ -67,9 +67,13 @@ def _groups(evidence: list[Evidence]) -> list[tuple[str, float, list[str]]]:
         weight[ev.motif] = ev.weight
         if not ev.peer_group:
             continue
-        # one place per row: the implicated providers, else the implicated doctors
-        place = next((f"{kind}:{'|'.join(ev.entities(kind))}" for kind in ("providers", "doctors")
-                      if kind in ev.implicates and ev.entities(kind)), None)
+        # one place per row: the motif's peer_place columns, else its implicated providers, else doctors
+        if ev.peer_place:
+            parts = [f"{kind}:{'|'.join(sorted(ev.entities(kind)))}" for kind in ev.peer_place if ev.entities(kind)]
+            place = "/".join(parts) or None
+        else:
+            place = next((f"{kind}:{'|'.join(ev.entities(kind))}" for kind in ("providers", "doctors")
+                          if kind in ev.implicates and ev.entities(kind)), None)
         if place:
             by_place[(ev.motif, place)].update(ev.patients)
     for (motif, _), patients in sorted(by_place.items()):
