@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from graphfraud.cli import data, detect
+from graphfraud.cli import data, detect, explore
 
 app = typer.Typer(
     name="graphfraud",
@@ -15,6 +15,7 @@ app = typer.Typer(
 )
 data.register(app)
 detect.register(app)
+explore.register(app)
 
 
 def main() -> None:
