@@ -4,20 +4,27 @@
 // weight: 0.5
 // kind: indicator
 // implicates: patients cards providers doctors
-// reason: {n} of doctor {doctor}'s {n_doctor} high-value prescriptions ({share:.0%}) were filled at {provider}, averaging {avg_amount:.0f} CNY ({ratio:.1f}× the usual purchase)
-// A doctor whose high-value prescriptions all go to one pharmacy: scripts written for the
-// pharmacy's benefit (kickbacks, fake patients). "High value" is min_amount, set from the
-// data's own average pharmacy purchase, so a community doctor's ordinary refills at the
-// pharmacy next door are not flagged.
+// reason: {n} of doctor {doctor}'s {n_doctor} high-value prescriptions ({share:.0%}) were filled at {provider}, {lift:.1f}× that pharmacy's share of the doctor's ordinary prescriptions
+// A doctor whose high-value prescriptions mostly go to one pharmacy (min_share), or go there
+// far more than the doctor's ordinary prescriptions do (lift_share and min_lift): scripts written for that pharmacy's benefit (kickbacks, fake
+// patients). Comparing with the doctor's own ordinary pattern keeps busy doctors and the
+// community doctor whose patients all use the pharmacy next door out. "High value" is
+// min_amount, set from the data's own average pharmacy purchase.
 MATCH (c:Claim)
-WHERE c.visit_type = 'pharmacy' AND c.doctor_id IS NOT NULL AND c.amount >= $min_amount
-WITH c.doctor_id AS doctor, count(c) AS n_doctor
+WHERE c.visit_type = 'pharmacy' AND c.doctor_id IS NOT NULL
+WITH c.doctor_id AS doctor, count(c) AS n_all,
+     sum(CASE WHEN c.amount >= $min_amount THEN 1 ELSE 0 END) AS n_doctor
 WHERE n_doctor >= $min_scripts
 MATCH (d:Doctor {doctor_id: doctor})<-[:BY]-(c:Claim)-[:AT]->(v:Provider)
-WHERE c.visit_type = 'pharmacy' AND c.amount >= $min_amount
-WITH doctor, n_doctor, v, count(c) AS n, avg(c.amount) AS avg_amount,
-     collect(DISTINCT c.patient_id) AS patients, collect(DISTINCT c.card_id) AS cards, collect(c.claim_id) AS claims
-WHERE n >= $min_scripts AND n >= $min_share * n_doctor
+WHERE c.visit_type = 'pharmacy'
+WITH doctor, n_all, n_doctor, v, count(c) AS n_all_here,
+     sum(CASE WHEN c.amount >= $min_amount THEN 1 ELSE 0 END) AS n,
+     collect(CASE WHEN c.amount >= $min_amount THEN c.patient_id ELSE NULL END) AS patients,
+     collect(CASE WHEN c.amount >= $min_amount THEN c.card_id ELSE NULL END) AS cards,
+     collect(CASE WHEN c.amount >= $min_amount THEN c.claim_id ELSE NULL END) AS claims
+WHERE n >= $min_scripts
+  AND (n >= $min_share * n_doctor
+       OR (n >= $lift_share * n_doctor AND 1.0 * n * n_all >= $min_lift * n_all_here * n_doctor))
 RETURN doctor, v.provider_id AS provider, n_doctor, n, round(1.0 * n / n_doctor, 3) AS share,
-       round(avg_amount, 2) AS avg_amount, round(avg_amount / $baseline_amount, 2) AS ratio,
+       round((1.0 * n / n_doctor) / (1.0 * n_all_here / n_all), 2) AS lift,
        patients, cards, [v.provider_id] AS providers, [doctor] AS doctors, claims

@@ -67,7 +67,8 @@ def detect(engine, config: Mapping[str, Any] | None = None, write_back: bool = T
         s = with_context(evidence, suspicion(evidence), rules.context_seed)
         projection = build(evidence, s)
         membership = comm.leiden(projection, seed=int(config.get("seed", comm.DEFAULT_SEED)),
-                                 resolution=float(config.get("resolution", comm.DEFAULT_RESOLUTION)))
+                                 resolution=config.get("resolution", comm.DEFAULT_RESOLUTION),
+                                 objective=str(config.get("objective", comm.DEFAULT_OBJECTIVE)))
         groups: dict[int, list[str]] = defaultdict(list)
         for i, c in enumerate(membership):
             if projection.kind(i) == "patient":

@@ -38,7 +38,9 @@ DEFAULTS: dict[str, dict[str, Any]] = {
     "admission_wave": {"window_days": 2, "min_patients": 4, "rate_factor": 3.0},
     "split_admission": {"max_gap_days": 3},
     "shared_phone": {"min_patients": 4, "min_addresses": 3},
-    "doctor_funnel": {"min_scripts": 8, "min_share": 0.6, "amount_factor": 3.0},  # scripts ≥ factor × average purchase
+    # high-value scripts (≥ amount_factor × average purchase) at one pharmacy: share of the doctor's,
+    # and lift over that pharmacy's share of the doctor's ordinary scripts
+    "doctor_funnel": {"min_scripts": 8, "min_share": 0.6, "lift_share": 0.2, "min_lift": 3.0, "amount_factor": 3.0},
     "co_visit": {"bucket_s": 1800, "max_group": 12, "min_days": 3},
 }
 
@@ -54,7 +56,6 @@ def params_for(name: str, overrides: Mapping[str, Mapping[str, Any]] | None = No
     values.update((overrides or {}).get(motif, {}))
     if motif == "doctor_funnel":
         average = float((baseline or {}).get("pharmacy_avg") or 100.0)
-        values["baseline_amount"] = average
         values["min_amount"] = values["amount_factor"] * average
     for key in PYTHON_ONLY.get(motif, ()):
         values.pop(key, None)
