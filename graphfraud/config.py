@@ -17,6 +17,7 @@ DEFAULT_EMBEDDED_PATH = Path(".graphfraud/db")
 DEFAULT_NEO4J_DATABASE = "neo4j"
 DEFAULT_NEO4J_USER = "neo4j"
 DEFAULT_BATCH_SIZE = 10_000
+DEFAULT_LOAD_WORKERS = 2      # concurrent write transactions to Neo4j (measured: see README)
 CONFIG_FILE = "graphfraud.toml"
 LOCAL_CREDENTIALS = Path(".neo4j-local/credentials.env")
 ENGINES = ("embedded", "neo4j")
@@ -40,6 +41,7 @@ class Settings:
     embedded_path: Path = DEFAULT_EMBEDDED_PATH
     neo4j: Neo4jSettings = field(default_factory=Neo4jSettings)
     batch_size: int = DEFAULT_BATCH_SIZE
+    load_workers: int = DEFAULT_LOAD_WORKERS
     detect: dict[str, Any] = field(default_factory=dict)
     source: str = "defaults"
 
@@ -108,6 +110,7 @@ def load_settings(
         embedded_path=embedded_path,
         neo4j=neo4j,
         batch_size=int(toml.get("load", {}).get("batch_size", DEFAULT_BATCH_SIZE)),
+        load_workers=int(toml.get("load", {}).get("workers", DEFAULT_LOAD_WORKERS)),
         detect=dict(toml.get("detect", {})),
         source=str(config_path) if config_path else "environment/defaults",
     )

@@ -13,7 +13,7 @@ def open_engine(settings: Settings, read_only: bool = False) -> Engine:
     if settings.engine == "neo4j":
         from graphfraud.engines.neo4j import Neo4jEngine
 
-        return Neo4jEngine(settings.neo4j, batch_size=settings.batch_size)
+        return Neo4jEngine(settings.neo4j, batch_size=settings.batch_size, workers=settings.load_workers)
     from graphfraud.engines.embedded import EmbeddedEngine
 
     return EmbeddedEngine(settings.embedded_path, read_only=read_only)

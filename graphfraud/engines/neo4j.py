@@ -25,13 +25,14 @@ class Neo4jEngine:
 
     name = "neo4j"
 
-    def __init__(self, settings: Neo4jSettings, batch_size: int = 10_000) -> None:
+    def __init__(self, settings: Neo4jSettings, batch_size: int = 10_000, workers: int = 2) -> None:
         import neo4j
 
         if not settings.uri:
             raise EngineUnavailable(f"no Neo4j configured: set NEO4J_URI (or {START_HINT})")
         self.settings = settings
         self.batch_size = batch_size
+        self.workers = workers
         auth = (settings.user, settings.password) if settings.password else None
         try:
             self._driver = neo4j.GraphDatabase.driver(
@@ -74,12 +75,31 @@ class Neo4jEngine:
             self.run(statement, write=True)
 
     def _batches(self, query_name: str, frame: pd.DataFrame, what: str, progress: Progress | None) -> None:
+        """Write ``frame`` in batches, ``workers`` transactions at a time (the server uses every core).
+
+        Each batch is its own transaction; a deadlock between two batches (both adding
+        relationships to one busy provider) is a transient error the driver retries.
+        """
         text = queries.load(query_name, self.name).text
-        for start in range(0, len(frame), self.batch_size):
+        starts = range(0, len(frame), self.batch_size)
+
+        def one(start: int) -> int:
             chunk = frame.iloc[start : start + self.batch_size]
             self._write_batch(text, engine_rows(chunk))
-            if progress:
-                progress(what, len(chunk))
+            return len(chunk)
+
+        if self.workers <= 1 or len(starts) <= 1:
+            for start in starts:
+                n = one(start)
+                if progress:
+                    progress(what, n)
+            return
+        from concurrent.futures import ThreadPoolExecutor
+
+        with ThreadPoolExecutor(max_workers=self.workers) as pool:
+            for n in pool.map(one, starts):
+                if progress:
+                    progress(what, n)
 
     def _write_batch(self, text: str, rows: list[dict[str, Any]]) -> None:
         import neo4j
