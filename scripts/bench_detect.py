@@ -1,0 +1,60 @@
+#!/usr/bin/env python
+"""Detection time and memory: claims, seconds, claims/s, peak memory, engine, rings — at several sizes.
+
+For each size: generate, load (not timed here; see bench_load.py), then time
+`graphfraud detect` in its own process under GNU time. Neo4j is measured when
+NEO4J_URI is set; its database is emptied first.
+
+    .venv/bin/python scripts/bench_detect.py                     # 1e5 and 1e6 claims
+    .venv/bin/python scripts/bench_detect.py --sizes 10000000 --engines embedded
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from bench_load import GF, empty_neo4j, timed  # noqa: E402
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", type=int, nargs="+", default=[100_000, 1_000_000])
+    parser.add_argument("--engines", nargs="+", default=["embedded", "neo4j"])
+    parser.add_argument("--seed", type=int, default=7)
+    args = parser.parse_args()
+    engines = [e for e in args.engines if e != "neo4j" or os.environ.get("NEO4J_URI")]
+    if len(engines) < len(args.engines):
+        print("(neo4j skipped: NEO4J_URI not set)")
+    work = Path(tempfile.mkdtemp(prefix="bench-detect-"))
+    rows = []
+    for size in args.sizes:
+        data = work / f"in-{size}"
+        timed(GF + ["generate", str(data), "--claims", str(size), "--seed", str(args.seed)])
+        for engine in engines:
+            if engine == "neo4j":
+                empty_neo4j()
+            db = ["--engine", engine, "--db", str(work / f"db-{size}")]
+            timed(GF + ["load", str(data), *db])
+            out = work / f"out-{size}-{engine}"
+            seconds, mib, _ = timed(GF + ["detect", "--out", str(out), *db])
+            rings = len(json.loads((out / "rings.json").read_text(encoding="utf-8"))["rings"])
+            rows.append((size, seconds, size / seconds, mib, engine, rings))
+            shutil.rmtree(work / f"db-{size}", ignore_errors=True)
+        shutil.rmtree(data, ignore_errors=True)
+    print("| claims | detect seconds | claims/s | peak MiB | engine | rings |")
+    print("|---|---|---|---|---|---|")
+    for size, seconds, rate, mib, engine, rings in rows:
+        print(f"| {size:,} | {seconds:.1f} | {rate:,.0f} | {mib:,.0f} | {engine} | {rings} |")
+    shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
