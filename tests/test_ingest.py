@@ -1,0 +1,120 @@
+"""Reading bureau files: encodings, formats, mappings, and rejected rows that keep their reasons."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from graphfraud.errors import MappingError, MissingFileError
+from graphfraud.ingest import read_input, write_rejects
+
+HEADER = "结算流水号,参保人编号,医保卡号,定点机构编码,结算时间,总金额,就诊类型\n"
+ROWS = "A1,P1,C1,Y1,2026-01-05T22:10:00,200.00,药店购药\nA2,P2,C2,H1,2026-01-06T09:00:00,5300.50,住院\n"
+CANONICAL = pd.DataFrame({
+    "claim_id": ["A1", "A2"], "patient_id": ["P1", "P2"], "card_id": ["C1", "C2"], "provider_id": ["Y1", "H1"],
+    "ts": ["2026-01-05T22:10:00", "2026-01-06T09:00:00"], "amount": [200.0, 5300.5], "visit_type": ["pharmacy", "inpatient"],
+})
+
+
+def _claims(folder: Path) -> pd.DataFrame:
+    return read_input(folder).tables["claims"].frame
+
+
+def _same(frame: pd.DataFrame) -> None:
+    got = frame[list(CANONICAL.columns)].reset_index(drop=True)
+    got["amount"] = got["amount"].astype(float)
+    got["ts"] = got["ts"].astype(str).str.slice(0, 19)
+    pd.testing.assert_frame_equal(got, CANONICAL, check_dtype=False)
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gbk", "gb18030"])
+def test_chinese_headers_read_the_same_in_every_encoding(tmp_path: Path, encoding: str) -> None:
+    (tmp_path / "claims.csv").write_bytes((HEADER + ROWS).encode(encoding))
+    _same(_claims(tmp_path))
+
+
+def test_parquet_and_xlsx_read_like_csv(tmp_path: Path) -> None:
+    source = pd.read_csv(pd.io.common.StringIO(HEADER + ROWS), dtype=str)
+    (tmp_path / "pq").mkdir()
+    source.to_parquet(tmp_path / "pq" / "claims.parquet")
+    (tmp_path / "xl").mkdir()
+    source.to_excel(tmp_path / "xl" / "claims.xlsx", index=False)
+    _same(_claims(tmp_path / "pq"))
+    _same(_claims(tmp_path / "xl"))
+
+
+def test_local_time_becomes_local_epoch_seconds(tmp_path: Path) -> None:
+    (tmp_path / "claims.csv").write_text(HEADER + ROWS, encoding="utf-8")
+    frame = _claims(tmp_path)
+    # 2026-01-05T22:10:00 read as if UTC
+    assert int(frame.loc[frame["claim_id"] == "A1", "ts_epoch"].iloc[0]) == 1767651000
+
+
+TOML = """
+[claims]
+files = ["export*.csv"]
+na = ["?"]
+[claims.columns]
+claim_id = "Id"
+patient_id = "Person"
+provider_id = "Place"
+ts = "When"
+amount = "Paid"
+visit_type = "Kind"
+[claims.copy]
+card_id = "patient_id"
+[claims.values.visit_type]
+"RX" = "pharmacy"
+"""
+
+YAML = """
+claims:
+  files: ["export*.csv"]
+  na: ["?"]
+  columns: {claim_id: Id, patient_id: Person, provider_id: Place, ts: When, amount: Paid, visit_type: Kind}
+  copy: {card_id: patient_id}
+  values: {visit_type: {RX: pharmacy}}
+"""
+
+
+@pytest.mark.parametrize("name,text", [("mapping.toml", TOML), ("mapping.yaml", YAML)])
+def test_a_mapping_file_renames_copies_and_translates(tmp_path: Path, name: str, text: str) -> None:
+    (tmp_path / "export-1.csv").write_text("Id,Person,Place,When,Paid,Kind,Other\nX1,P9,Y7,2026-02-01T08:00:00,12.5,RX,?\n", encoding="utf-8")
+    (tmp_path / name).write_text(text, encoding="utf-8")
+    row = read_input(tmp_path, tmp_path / name).tables["claims"].frame.iloc[0]
+    assert (row["claim_id"], row["card_id"], row["visit_type"], float(row["amount"])) == ("X1", "P9", "pharmacy", 12.5)
+
+
+def test_a_mapping_naming_an_unknown_column_is_refused_with_the_file_name(tmp_path: Path) -> None:
+    (tmp_path / "bad.toml").write_text('[claims.columns]\nclaim_number = "Id"\n', encoding="utf-8")
+    with pytest.raises(MappingError, match=r"bad\.toml.*claim_number"):
+        read_input(tmp_path, tmp_path / "bad.toml")
+
+
+def test_a_folder_without_claims_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "patients.csv").write_text("patient_id\nP1\n", encoding="utf-8")
+    with pytest.raises(MissingFileError):
+        read_input(tmp_path)
+
+
+def test_bad_rows_are_kept_with_file_row_column_and_reason(tmp_path: Path) -> None:
+    text = HEADER + ROWS + (
+        "A3,P3,C3,Y1,yesterday,100.00,药店购药\n"     # row 4: bad time
+        "A4,P4,C4,Y1,2026-01-07T10:00:00,-5,药店购药\n"  # row 5: negative amount
+        "A5,P5,C5,Y1,2026-01-07T10:00:00,10,spa\n"       # row 6: unknown visit type
+        ",P6,C6,Y1,2026-01-07T10:00:00,10,门诊\n"        # row 7: no claim id
+    )
+    (tmp_path / "claims.csv").write_text(text, encoding="utf-8")
+    inputs = read_input(tmp_path)
+    table = inputs.tables["claims"]
+    assert (len(table.frame), len(table.rejects)) == (2, 4)
+    assert table.rows_read == len(table.frame) + len(table.rejects)
+    rejects = table.rejects.set_index("_row")
+    by_row = {str(k): v for k, v in rejects["_column"].items()}
+    assert by_row == {"4": "ts", "5": "amount", "6": "visit_type", "7": "claim_id"}
+    assert all(rejects["_file"] == "claims.csv") and rejects["_reason"].str.len().min() > 5
+    written = write_rejects(inputs, tmp_path / "rejects")
+    back = pd.read_csv(written[0], dtype=str, encoding="utf-8-sig")
+    assert sorted(back["_row"]) == ["4", "5", "6", "7"]
