@@ -127,10 +127,13 @@ def _rows_to_evidence(m: Motif, frame: pd.DataFrame) -> list[Evidence]:
     return out
 
 
-def _sequences(m: Motif, frame: pd.DataFrame, max_gap_s: int, min_cards: int) -> list[Evidence]:
+def _sequences(m: Motif, frame: pd.DataFrame, max_gap_s: int, min_cards: int,
+               relevant: Callable[[Iterable[str]], bool]) -> list[Evidence]:
     """Runs of swipes on one terminal where each follows the previous within max_gap_s."""
     out: list[Evidence] = []
     for row in frame.to_dict("records"):
+        if not relevant(row["patient_list"]):
+            continue
         swipes = sorted(zip(row["times"], row["card_list"], row["patient_list"], row["claim_list"]))
         run: list[tuple] = []
         for swipe in swipes + [None]:
@@ -153,11 +156,14 @@ def _sequences(m: Motif, frame: pd.DataFrame, max_gap_s: int, min_cards: int) ->
     return out
 
 
-def _co_visits(m: Motif, frame: pd.DataFrame, min_days: int, bucket_s: int) -> list[Evidence]:
+def _co_visits(m: Motif, frame: pd.DataFrame, min_days: int, bucket_s: int,
+               relevant: Callable[[Iterable[str]], bool]) -> list[Evidence]:
     """Pairs of patients seen together (same provider, same half hour) on at least min_days days."""
     days: dict[tuple[str, str, str], set[int]] = defaultdict(set)
     claims: dict[tuple[str, str, str], set[str]] = defaultdict(set)
     for row in frame.to_dict("records"):
+        if not relevant(row["patient_list"]):
+            continue
         patients = sorted(set(row["patient_list"]))
         day = int(row["bucket"]) * bucket_s // 86_400
         for i, a in enumerate(patients):
@@ -181,24 +187,46 @@ def _co_visits(m: Motif, frame: pd.DataFrame, min_days: int, bucket_s: int) -> l
 Progress = Callable[[str], None]
 
 
+REFINED = ("terminal_sequence", "co_visit")
+RELEVANT = 0.15  # link groups where nobody reaches this suspicion are dropped before refinement
+
+
 def collect(engine, overrides: Mapping[str, Mapping[str, Any]] | None = None,
             progress: Progress | None = None, only: Iterable[str] | None = None) -> list[Evidence]:
-    """Run every motif (or ``only`` these) on the engine and return all evidence, in a stable order."""
+    """Run every motif (or ``only`` these) on the engine and return all evidence, in a stable order.
+
+    The two motifs refined in Python (sequences, co-visits) are refined last, and only
+    for groups holding a patient the indicator motifs already found suspicious: a
+    group of unsuspicious patients can pass no suspicion on, and expanding every
+    half hour of every clinic into pairs is what would dominate memory at scale.
+    """
+    from graphfraud.detect.projection import suspicion
+
     baseline_frame = engine.query("baseline/amounts")
     baseline = {k: _plain(v) for k, v in baseline_frame.iloc[0].to_dict().items()} if len(baseline_frame) else {}
     evidence: list[Evidence] = []
+    deferred: list[tuple[Motif, pd.DataFrame, dict[str, Any]]] = []
     for name in (list(only) if only else motif_names()):
         m = motif(name)
         frame = engine.query(f"motifs/{name}", params_for(name, overrides, baseline))
-        extra = refine_params(name, overrides)
-        if name == "terminal_sequence":
-            rows = _sequences(m, frame, int(extra["max_gap_s"]), int(extra["min_cards"]))
-        elif name == "co_visit":
-            rows = _co_visits(m, frame, int(extra["min_days"]), int(extra["bucket_s"]))
+        if name in REFINED:
+            deferred.append((m, frame, refine_params(name, overrides)))
         else:
             rows = _rows_to_evidence(m, frame)
-        rows.sort(key=lambda e: (e.claims, e.patients, e.providers, e.doctors, e.reason))
-        evidence.extend(rows)
+            rows.sort(key=lambda e: (e.claims, e.patients, e.providers, e.doctors, e.reason))
+            evidence.extend(rows)
         if progress:
             progress(name)
+    s = suspicion(evidence)
+
+    def relevant(patients: Iterable[str]) -> bool:
+        return any(s.get(p, 0.0) >= RELEVANT for p in patients)
+
+    for m, frame, extra in deferred:
+        if m.name == "terminal_sequence":
+            rows = _sequences(m, frame, int(extra["max_gap_s"]), int(extra["min_cards"]), relevant)
+        else:
+            rows = _co_visits(m, frame, int(extra["min_days"]), int(extra["bucket_s"]), relevant)
+        rows.sort(key=lambda e: (e.claims, e.patients, e.providers, e.doctors, e.reason))
+        evidence.extend(rows)
     return evidence
