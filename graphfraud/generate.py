@@ -389,7 +389,7 @@ class Planter:
         broker = self.people.take(city_b, 1, 25, 60)
         cards = np.concatenate([holders, broker])
         r.add("patient", holders, "card_holder"); r.add("patient", broker, "broker")
-        r.add("card", cards, "lent_card" if True else ""); r.add("provider", site, "collector_site")
+        r.add("card", cards, "lent_card"); r.add("provider", site, "collector_site")
         first, length = self.window()
         sessions = int(rng.integers(9, 15)) if self.stealth else int(rng.integers(5, 10))
         terminal = self.terminal(site)
@@ -515,7 +515,7 @@ class Planter:
 
     def refill_mill(self) -> None:
         """A pharmacy and one or two prescribers refill chronic drugs for recruits far more often than supply allows."""
-        rng, w = self.rng, self.w
+        rng = self.rng
         r = self.ring("pharmacy_cashout", "refill_mill")
         kind = CLINIC if rng.random() < 0.5 else HOSPITAL
         city = self.city_with(PHARMACY, kind)
@@ -629,7 +629,7 @@ class Planter:
 
     def dialysis(self) -> None:
         """Dialysis patients: same doctors and room three times a week, all year."""
-        rng, w = self.rng, self.w
+        rng = self.rng
         city = self.city_with(HOSPITAL)
         hospital = self.provider(HOSPITAL, city)
         doctors = self.doctors(hospital, 2)
@@ -695,7 +695,7 @@ class Planter:
 
     def checkup(self) -> None:
         """A company sends its staff for the yearly check-up: one hospital, one or two days, one fixed price."""
-        rng, w = self.rng, self.w
+        rng = self.rng
         city = self.city_with(HOSPITAL)
         hospital = self.provider(HOSPITAL, city)
         doctors = self.doctors(hospital, 2)
@@ -709,7 +709,7 @@ class Planter:
 
     def chronic_refill(self) -> None:
         """Chronic patients of one community doctor refill monthly at the pharmacy next door."""
-        rng, w = self.rng, self.w
+        rng = self.rng
         city = self.city_with(CLINIC, PHARMACY)
         clinic = self.provider(CLINIC, city)
         pharmacy = self.provider(PHARMACY, city)

@@ -56,7 +56,6 @@ def ring_graph(ring: dict[str, Any], claims: dict[str, dict[str, Any]], out: Pat
     from pyvis.network import Network
 
     style = _style()
-    claims = {k: {f: (None if isinstance(v, float) and v != v else v) for f, v in row.items()} for k, row in claims.items()}
     members = {(m["type"], m["id"]): m.get("role", "") for m in ring["members"]}
     evidence_claims = {c for ev in ring["evidence"] for c in ev["claims"]}
     reasons: dict[str, list[str]] = defaultdict(list)
@@ -78,38 +77,40 @@ def ring_graph(ring: dict[str, Any], claims: dict[str, dict[str, Any]], out: Pat
     for (kind, ident) in members:
         add(kind, ident)
     edges: dict[tuple[tuple[str, str], tuple[str, str]], dict[str, Any]] = {}
-    for cid in sorted(evidence_claims):
-        c = claims.get(cid)
-        if not c or (("card", c.get("card_id")) not in members and ("patient", c.get("patient_id")) not in members):
-            continue
-        card = ("card", c["card_id"]) if ("card", c["card_id"]) in members else ("patient", c["patient_id"])
-        add(card[0], card[1])
-        provider = ("provider", c["provider_id"])
-        add(*provider)
-        e = edges.setdefault((card, provider), {"claims": [], "amount": 0.0, "ts": [], "dx": set(), "why": []})
+
+    def tally(a: tuple[str, str], b: tuple[str, str], cid: str, c: dict[str, Any], why: list[str]) -> None:
+        """Add one claim to the edge a → b (claims, amount, times, diagnoses, reasons)."""
+        for key in (a, b):
+            add(*key)
+        e = edges.setdefault((a, b), {"claims": [], "amount": 0.0, "ts": [], "dx": set(), "why": []})
         e["claims"].append(cid)
         e["amount"] += float(c.get("amount") or 0)
         e["ts"].append(str(c.get("ts") or ""))
         if c.get("diagnosis"):
             e["dx"].add(str(c["diagnosis"]))
-        e["why"].extend(reasons.get(cid, []))
+        e["why"].extend(why)
+
+    holder_of: dict[str, str] = {}
+    for cid in sorted(evidence_claims):
+        c = claims.get(cid)
+        if not c or (("card", c.get("card_id")) not in members and ("patient", c.get("patient_id")) not in members):
+            continue
+        holder_of[c["card_id"]] = c["patient_id"]
+        payer = ("card", c["card_id"]) if ("card", c["card_id"]) in members else ("patient", c["patient_id"])
+        provider = ("provider", c["provider_id"])
+        tally(payer, provider, cid, c, reasons.get(cid, []))
         if c.get("doctor_id"):
-            doctor = ("doctor", c["doctor_id"])
-            add(*doctor)
-            d = edges.setdefault((doctor, provider), {"claims": [], "amount": 0.0, "ts": [], "dx": set(), "why": []})
-            d["claims"].append(cid)
-            d["amount"] += float(c.get("amount") or 0)
-            d["ts"].append(str(c.get("ts") or ""))
+            tally(("doctor", c["doctor_id"]), provider, cid, c, [])
     for m in ring["members"]:
-        if m["type"] == "card":
-            holder = next((c.get("patient_id") for c in claims.values() if c.get("card_id") == m["id"]), None)
-            if holder and ("patient", holder) in nodes:
-                edges.setdefault((("patient", holder), ("card", m["id"])), {"claims": [], "amount": 0.0, "ts": [], "dx": set(), "why": [], "holds": True})
+        holder = holder_of.get(m["id"]) if m["type"] == "card" else None
+        if holder and ("patient", holder) in nodes:
+            edges.setdefault((("patient", holder), ("card", m["id"])),
+                             {"claims": [], "amount": 0.0, "ts": [], "dx": set(), "why": [], "holds": True})
 
     kept = sorted(nodes, key=lambda k: (not nodes[k]["member"], k))[:max_nodes]
     left_out = len(nodes) - len(kept)
     kept_set = set(kept)
-    label = {"zh": "zh", "en": "en"}[lang]
+    label = lang if lang in ("zh", "en") else "zh"
     net = Network(height="760px", width="100%", directed=True, cdn_resources="in_line", bgcolor="#ffffff")
     net.set_options(_options())
     for key in kept:

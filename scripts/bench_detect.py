@@ -11,9 +11,7 @@ NEO4J_URI is set; its database is emptied first.
 
 from __future__ import annotations
 
-import argparse
 import json
-import os
 import shutil
 import sys
 import tempfile
@@ -21,18 +19,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_load import GF, empty_neo4j, timed  # noqa: E402
+from bench_load import GF, arguments, empty_neo4j, timed  # noqa: E402
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--sizes", type=int, nargs="+", default=[100_000, 1_000_000])
-    parser.add_argument("--engines", nargs="+", default=["embedded", "neo4j"])
-    parser.add_argument("--seed", type=int, default=7)
-    args = parser.parse_args()
-    engines = [e for e in args.engines if e != "neo4j" or os.environ.get("NEO4J_URI")]
-    if len(engines) < len(args.engines):
-        print("(neo4j skipped: NEO4J_URI not set)")
+    args, engines = arguments(__doc__)
     work = Path(tempfile.mkdtemp(prefix="bench-detect-"))
     rows = []
     for size in args.sizes:

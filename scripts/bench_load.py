@@ -21,6 +21,7 @@ import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
 GF = [sys.executable, "-m", "graphfraud"]
 
 
@@ -34,15 +35,20 @@ def timed(cmd: list[str], env: dict[str, str] | None = None) -> tuple[float, flo
 
 
 def empty_neo4j() -> None:
-    code = ("from graphfraud.config import load_settings\nfrom graphfraud.engines.neo4j import Neo4jEngine\n"
-            "e = Neo4jEngine(load_settings(engine='neo4j').neo4j)\n"
-            "while int(e.run('MATCH (n) WITH n LIMIT 50000 DETACH DELETE n RETURN count(*) AS n', write=True)['n'].iloc[0]):\n"
-            "    pass\ne.close()\n")
-    subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT)
+    """Empty the configured Neo4j database before a measurement."""
+    from graphfraud.config import load_settings
+    from graphfraud.engines.neo4j import Neo4jEngine
+
+    engine = Neo4jEngine(load_settings(engine="neo4j", cwd=ROOT).neo4j)
+    try:
+        engine.clear()
+    finally:
+        engine.close()
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+def arguments(doc: str) -> tuple[argparse.Namespace, list[str]]:
+    """Command line shared by the benchmarks: sizes, engines (Neo4j only when NEO4J_URI is set), seed."""
+    parser = argparse.ArgumentParser(description=doc, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", type=int, nargs="+", default=[100_000, 1_000_000])
     parser.add_argument("--engines", nargs="+", default=["embedded", "neo4j"])
     parser.add_argument("--seed", type=int, default=7)
@@ -50,6 +56,11 @@ def main() -> None:
     engines = [e for e in args.engines if e != "neo4j" or os.environ.get("NEO4J_URI")]
     if len(engines) < len(args.engines):
         print("(neo4j skipped: NEO4J_URI not set)")
+    return args, engines
+
+
+def main() -> None:
+    args, engines = arguments(__doc__)
     work = Path(tempfile.mkdtemp(prefix="bench-load-"))
     rows = []
     for size in args.sizes:

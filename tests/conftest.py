@@ -33,13 +33,6 @@ def neo4j_settings() -> Settings | None:
     return settings if settings.neo4j.uri else None
 
 
-def _clear(engine) -> None:
-    while True:
-        left = engine.run("MATCH (n) WITH n LIMIT 20000 DETACH DELETE n RETURN count(*) AS n", write=True)
-        if int(left["n"].iloc[0]) == 0:
-            break
-
-
 @pytest.fixture
 def neo4j() -> Iterator[object]:
     """A Neo4j engine on an emptied database."""
@@ -58,7 +51,7 @@ def neo4j() -> Iterator[object]:
         if required:
             raise
         pytest.skip(str(exc))
-    _clear(engine)
+    engine.clear()
     engine.ensure_schema()
     yield engine
     engine.close()

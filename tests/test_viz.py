@@ -8,6 +8,7 @@ from pathlib import Path
 
 from graphfraud.detect.report import ring_json
 from graphfraud.detect.run import detect
+from graphfraud.detect.store import claim_facts
 from graphfraud.load import load_directory
 from graphfraud.viz import ring_graph
 
@@ -15,8 +16,7 @@ HOSTILE = "<img src=x onerror=alert(1)>"
 
 
 def _facts(engine, ring: dict) -> dict:
-    ids = sorted({c for ev in ring["evidence"] for c in ev["claims"]})
-    return {r["claim_id"]: r for r in engine.query("rings/claims", {"claims": ids}).to_dict("records")}
+    return claim_facts(engine, (c for ev in ring["evidence"] for c in ev["claims"]))
 
 
 def test_ring_graph_is_offline_and_shows_every_member(embedded, small_data: Path, tmp_path: Path) -> None:

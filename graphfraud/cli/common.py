@@ -11,6 +11,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from graphfraud.config import Settings, load_settings
+from graphfraud.engines.base import Engine
 from graphfraud.errors import GraphfraudError, InputError
 
 err = Console(stderr=True, highlight=False)
@@ -49,3 +50,16 @@ def errors_as_exit() -> Iterator[None]:
     except GraphfraudError as exc:
         err.print(f"[bold red]error:[/] {escape(str(exc))}", soft_wrap=True)
         raise typer.Exit(2 if isinstance(exc, InputError) else 1) from None
+
+
+@contextmanager
+def opened_engine(settings: Settings, read_only: bool = False) -> Iterator[Engine]:
+    """The configured engine, open for the block and closed after it; library errors become exits."""
+    from graphfraud.engines import open_engine
+
+    with errors_as_exit():
+        engine = open_engine(settings, read_only=read_only)
+        try:
+            yield engine
+        finally:
+            engine.close()

@@ -8,7 +8,7 @@ from typing import Annotated, Optional
 import typer
 from rich.table import Table
 
-from graphfraud.cli.common import ConfigOpt, DbOpt, EngineOpt, err, errors_as_exit, out, settings_from
+from graphfraud.cli.common import ConfigOpt, DbOpt, EngineOpt, err, errors_as_exit, opened_engine, out, settings_from
 
 
 def generate(
@@ -35,17 +35,11 @@ def load(
     db: DbOpt = None,
 ) -> None:
     """Validate and load a folder into the graph; rejected rows are kept with their reasons."""
-    from graphfraud.engines import open_engine
     from graphfraud.load import load_directory
 
-    settings = settings_from(engine, config, db)
-    with errors_as_exit():
-        eng = open_engine(settings)
-        try:
-            summary = load_directory(eng, input_dir, mapping=mapping, rejects_dir=rejects)
-            counts = eng.counts()
-        finally:
-            eng.close()
+    with opened_engine(settings_from(engine, config, db)) as eng:
+        summary = load_directory(eng, input_dir, mapping=mapping, rejects_dir=rejects)
+        counts = eng.counts()
     out.print(
         f"loaded {summary.accepted:,} rows ({summary.rejected:,} rejected) into {eng.name} in {summary.seconds:.1f} s "
         f"({summary.rows_per_second:,.0f} rows/s): {summary.stats.total_nodes:,} nodes and {summary.stats.total_rels:,} relationships created"
@@ -57,15 +51,8 @@ def load(
 
 def counts(engine: EngineOpt = None, config: ConfigOpt = None, db: DbOpt = None) -> None:
     """Print node and relationship counts of the graph."""
-    from graphfraud.engines import open_engine
-
-    settings = settings_from(engine, config, db)
-    with errors_as_exit():
-        eng = open_engine(settings, read_only=True)
-        try:
-            _print_counts(eng.counts())
-        finally:
-            eng.close()
+    with opened_engine(settings_from(engine, config, db), read_only=True) as eng:
+        _print_counts(eng.counts())
 
 
 def _print_counts(counts: dict[str, int]) -> None:

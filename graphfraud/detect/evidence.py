@@ -188,7 +188,6 @@ Progress = Callable[[str], None]
 
 
 REFINED = ("terminal_sequence", "co_visit")
-RELEVANT = 0.15  # link groups where nobody reaches this suspicion are dropped before refinement
 
 
 def collect(engine, overrides: Mapping[str, Mapping[str, Any]] | None = None,
@@ -200,7 +199,7 @@ def collect(engine, overrides: Mapping[str, Mapping[str, Any]] | None = None,
     group of unsuspicious patients can pass no suspicion on, and expanding every
     half hour of every clinic into pairs is what would dominate memory at scale.
     """
-    from graphfraud.detect.projection import suspicion
+    from graphfraud.detect.projection import RELEVANT, suspicion  # (projection imports this module)
 
     baseline_frame = engine.query("baseline/amounts")
     baseline = {k: _plain(v) for k, v in baseline_frame.iloc[0].to_dict().items()} if len(baseline_frame) else {}

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from graphfraud.detect.evidence import Evidence
 
-RELEVANT = 0.15     # rows whose patients are all below this suspicion are left out of the projection
+RELEVANT = 0.15     # rows (and link groups) whose patients are all below this suspicion are left out
 
 
 def motif_suspicion(weight: float, rows: int) -> float:

@@ -17,7 +17,7 @@ from graphfraud.detect import communities as comm
 from graphfraud.detect.evidence import Evidence, collect, motif_names
 from graphfraud.detect.projection import build, suspicion, with_context
 from graphfraud.detect.rings import Ring, RingRules, assemble
-from graphfraud.detect.store import previous_rings, write_rings
+from graphfraud.detect.store import cards_of, claim_facts, previous_rings, write_rings
 from graphfraud.progress import bar
 
 CHINA = timezone(timedelta(hours=8))
@@ -40,11 +40,6 @@ class DetectionResult:
 
 def rules_from(config: Mapping[str, Any]) -> RingRules:
     return RingRules(**{k: v for k, v in config.items() if k in _RULE_KEYS})
-
-
-def _chunks(items: list[str], size: int = 20_000):
-    for i in range(0, len(items), size):
-        yield items[i:i + size]
 
 
 def detect(engine, config: Mapping[str, Any] | None = None, write_back: bool = True,
@@ -77,17 +72,10 @@ def detect(engine, config: Mapping[str, Any] | None = None, write_back: bool = T
         advance("communities")
 
         t = time.perf_counter()
-        candidates = sorted({p for ps in groups.values() for p in ps if s.get(p, 0) >= rules.patient_threshold})
-        cards_of: dict[str, list[str]] = defaultdict(list)
-        for chunk in _chunks(candidates):
-            for row in engine.query("rings/cards_of", {"patients": chunk}).to_dict("records"):
-                cards_of[row["patient"]].append(row["card"])
-        claim_ids = sorted({c for ev in evidence for c in ev.claims if any(p in cards_of for p in ev.patients)})
-        facts: dict[str, dict[str, Any]] = {}
-        for chunk in _chunks(claim_ids):
-            for row in engine.query("rings/claims", {"claims": chunk}).to_dict("records"):
-                facts[row["claim_id"]] = row
-        rings = assemble(groups, evidence, s, cards_of, facts, previous_rings(engine), rules)
+        candidates = {p for ps in groups.values() for p in ps if s.get(p, 0) >= rules.patient_threshold}
+        held = cards_of(engine, candidates)
+        facts = claim_facts(engine, (c for ev in evidence if any(p in held for p in ev.patients) for c in ev.claims))
+        rings = assemble(groups, evidence, s, held, facts, previous_rings(engine), rules)
         seconds["rings"] = time.perf_counter() - t
         advance("rings")
 

@@ -9,12 +9,38 @@ them next to the claims. A ring's ``status`` (the investigators' decision) and
 from __future__ import annotations
 
 import json
-from typing import Any
+import math
+from collections import defaultdict
+from typing import Any, Iterable
 
 from graphfraud.detect.rings import Ring
 
 _MEMBER_QUERY = {"patient": "rings/member_patient", "card": "rings/member_card",
                  "provider": "rings/member_provider", "doctor": "rings/member_doctor"}
+
+
+def claim_facts(engine, claim_ids: Iterable[str], chunk: int = 20_000) -> dict[str, dict[str, Any]]:
+    """Facts of the given claims (patient, card, provider, doctor, time, amounts), by claim id.
+
+    One query per ``chunk`` ids; missing values come back as None, never NaN.
+    """
+    ids = sorted(set(claim_ids))
+    facts: dict[str, dict[str, Any]] = {}
+    for start in range(0, len(ids), chunk):
+        frame = engine.query("rings/claims", {"claims": ids[start:start + chunk]})
+        for row in frame.to_dict("records"):
+            facts[row["claim_id"]] = {k: (None if isinstance(v, float) and math.isnan(v) else v) for k, v in row.items()}
+    return facts
+
+
+def cards_of(engine, patients: Iterable[str], chunk: int = 20_000) -> dict[str, list[str]]:
+    """Cards held by each of the given patients."""
+    ids = sorted(set(patients))
+    held: dict[str, list[str]] = defaultdict(list)
+    for start in range(0, len(ids), chunk):
+        for row in engine.query("rings/cards_of", {"patients": ids[start:start + chunk]}).to_dict("records"):
+            held[row["patient"]].append(row["card"])
+    return held
 
 
 def previous_rings(engine) -> list[dict[str, Any]]:

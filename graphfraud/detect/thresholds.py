@@ -52,8 +52,7 @@ def params_for(name: str, overrides: Mapping[str, Mapping[str, Any]] | None = No
                baseline: Mapping[str, float] | None = None) -> dict[str, Any]:
     """Query parameters of motif ``name`` ("impossible_travel" or "motifs/impossible_travel")."""
     motif = name.split("/")[-1]
-    values = dict(DEFAULTS.get(motif, {}))
-    values.update((overrides or {}).get(motif, {}))
+    values = refine_params(motif, overrides)
     if motif == "doctor_funnel":
         average = float((baseline or {}).get("pharmacy_avg") or 100.0)
         values["min_amount"] = values["amount_factor"] * average
