@@ -66,6 +66,12 @@ NODES: dict[str, NodeType] = {
             ("run_id", STRING), ("started", STRING), ("finished", STRING), ("engine", STRING),
             ("rings", INT), ("outcome", STRING), ("details", STRING),
         )),
+        # One step of a ring's case trail (new → 初审 → 复审 → … → 移送); created, never edited.
+        NodeType("CaseEvent", "event_id", (
+            ("event_id", STRING), ("ring_id", STRING), ("seq", INT), ("action", STRING),
+            ("from_status", STRING), ("to_status", STRING), ("actor", STRING), ("at", STRING),
+            ("note", STRING), ("details", STRING),
+        )),
     )
 }
 
@@ -83,6 +89,7 @@ RELS: dict[str, RelType] = {
         RelType("HAS_PHONE", (("Patient", "Phone"),)),
         RelType("LIVES_AT", (("Patient", "Address"),)),
         RelType("MEMBER_OF", MEMBER_ENDS, (("role", STRING),)),
+        RelType("HAS_EVENT", (("Ring", "CaseEvent"),)),
     )
 }
 

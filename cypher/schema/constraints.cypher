@@ -8,6 +8,7 @@ CREATE CONSTRAINT claim_id IF NOT EXISTS FOR (n:Claim) REQUIRE n.claim_id IS UNI
 CREATE CONSTRAINT phone IF NOT EXISTS FOR (n:Phone) REQUIRE n.phone IS UNIQUE;
 CREATE CONSTRAINT address IF NOT EXISTS FOR (n:Address) REQUIRE n.address IS UNIQUE;
 CREATE CONSTRAINT ring_id IF NOT EXISTS FOR (n:Ring) REQUIRE n.ring_id IS UNIQUE;
+CREATE CONSTRAINT case_event_id IF NOT EXISTS FOR (n:CaseEvent) REQUIRE n.event_id IS UNIQUE;
 CREATE CONSTRAINT run_id IF NOT EXISTS FOR (n:DetectionRun) REQUIRE n.run_id IS UNIQUE;
 CREATE INDEX claim_ts IF NOT EXISTS FOR (n:Claim) ON (n.ts_epoch);
 CREATE INDEX claim_visit_type IF NOT EXISTS FOR (n:Claim) ON (n.visit_type);
