@@ -60,7 +60,7 @@ NODES: dict[str, NodeType] = {
         NodeType("Ring", "ring_id", (
             ("ring_id", STRING), ("patterns", STRING), ("score", FLOAT), ("amount_at_risk", FLOAT),
             ("status", STRING), ("summary", STRING), ("first_seen", STRING), ("last_seen", STRING),
-            ("run_id", STRING), ("size", INT),
+            ("run_id", STRING), ("size", INT), ("details", STRING),
         )),
         NodeType("DetectionRun", "run_id", (
             ("run_id", STRING), ("started", STRING), ("finished", STRING), ("engine", STRING),

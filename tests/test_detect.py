@@ -94,3 +94,21 @@ def test_detect_command_writes_the_contract_files(small_data: Path, tmp_path: Pa
     assert set(ring["evidence"][0]) >= {"motif", "claims", "detail"}
     csv = pd.read_csv(tmp_path / "out" / "rings.csv", encoding="utf-8-sig")
     assert list(csv["ring_id"]) == [r["ring_id"] for r in document["rings"]]
+
+
+def test_a_stored_ring_reads_back_as_its_rings_json_entry_with_the_current_status(detected) -> None:
+    from graphfraud.case import trail
+    from graphfraud.detect.rings import ring_json
+    from graphfraud.detect.store import stored_ring, stored_rings
+
+    engine, result = detected
+    first = result.rings[0]
+    trail.record(engine, first.ring_id, "status", "张稽核", to_status="first_review")
+    stored = stored_ring(engine, first.ring_id)
+    expected = ring_json(first) | {"status": "first_review"}
+    assert {k: stored[k] for k in expected} == expected
+    assert stored["first_seen"] and stored["run_id"] == result.run_id
+    headlines = stored_rings(engine)
+    assert [h["ring_id"] for h in headlines] == [r.ring_id for r in result.rings]
+    assert headlines[0]["status"] == "first_review" and headlines[0]["patterns"] == first.patterns
+    assert stored_ring(engine, "R-NOSUCH") is None

@@ -6,7 +6,7 @@ import json
 import re
 from pathlib import Path
 
-from graphfraud.detect.report import ring_json
+from graphfraud.detect.rings import ring_json
 from graphfraud.detect.run import detect
 from graphfraud.detect.store import claim_facts
 from graphfraud.load import load_directory

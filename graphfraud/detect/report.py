@@ -13,29 +13,8 @@ import os
 from pathlib import Path
 from typing import Any
 
-from graphfraud.detect.rings import Ring
+from graphfraud.detect.rings import ring_json
 from graphfraud.detect.run import DetectionResult
-
-
-def ring_json(ring: Ring) -> dict[str, Any]:
-    return {
-        "ring_id": ring.ring_id,
-        "patterns": ring.patterns,
-        "score": ring.score,
-        "members": [{"type": m.type, "id": m.id, "role": m.role} for m in ring.members],
-        "amount_at_risk": ring.amount_at_risk,
-        "evidence": [
-            {"motif": ev.motif, "claims": ev.claims, "detail": ev.reason, "family": ev.family,
-             "patients": ev.patients, "providers": ev.providers, "doctors": ev.doctors}
-            for ev in ring.evidence
-        ],
-        # additions to the contract
-        "status": ring.status,
-        "motifs": ring.motifs,
-        "family_scores": ring.family_scores,
-        "period": {"first": ring.first_ts, "last": ring.last_ts},
-        "size": {kind: len(ring.ids(kind)) for kind in ("patient", "card", "provider", "doctor")},
-    }
 
 
 def _atomic_write(path: Path, text: str) -> None:

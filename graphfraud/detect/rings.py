@@ -75,6 +75,28 @@ class Ring:
         return self.ids("patient")
 
 
+def ring_json(ring: Ring) -> dict[str, Any]:
+    """The ring as one ``rings.json`` entry: the contract's fields, then additions (never renamed)."""
+    return {
+        "ring_id": ring.ring_id,
+        "patterns": ring.patterns,
+        "score": ring.score,
+        "members": [{"type": m.type, "id": m.id, "role": m.role} for m in ring.members],
+        "amount_at_risk": ring.amount_at_risk,
+        "evidence": [
+            {"motif": ev.motif, "claims": ev.claims, "detail": ev.reason, "family": ev.family,
+             "patients": ev.patients, "providers": ev.providers, "doctors": ev.doctors}
+            for ev in ring.evidence
+        ],
+        # additions to the contract
+        "status": ring.status,
+        "motifs": ring.motifs,
+        "family_scores": ring.family_scores,
+        "period": {"first": ring.first_ts, "last": ring.last_ts},
+        "size": {kind: len(ring.ids(kind)) for kind in ("patient", "card", "provider", "doctor")},
+    }
+
+
 @dataclass(frozen=True)
 class RingRules:
     min_patients: int = 3           # suspicious patients a community needs to be a ring

@@ -13,7 +13,7 @@ import math
 from collections import defaultdict
 from typing import Any, Iterable
 
-from graphfraud.detect.rings import Ring
+from graphfraud.detect.rings import Ring, ring_json
 
 _MEMBER_QUERY = {"patient": "rings/member_patient", "card": "rings/member_card",
                  "provider": "rings/member_provider", "doctor": "rings/member_doctor"}
@@ -58,7 +58,7 @@ def write_rings(engine, rings: list[Ring], run_id: str, seen: str) -> None:
     engine.query("rings/upsert_ring", {"rows": [
         {"ring_id": r.ring_id, "patterns": json.dumps(r.patterns), "score": float(r.score),
          "amount_at_risk": float(r.amount_at_risk), "summary": ", ".join(r.motifs), "seen": seen,
-         "run_id": run_id, "size": len(r.patients)}
+         "run_id": run_id, "size": len(r.patients), "details": json.dumps(ring_json(r), ensure_ascii=False)}
         for r in rings
     ]})
     engine.query("rings/clear_members", {"ring_ids": [r.ring_id for r in rings]})
@@ -66,3 +66,27 @@ def write_rings(engine, rings: list[Ring], run_id: str, seen: str) -> None:
         rows = [{"ring_id": r.ring_id, "id": m.id, "role": m.role} for r in rings for m in r.members if m.type == kind]
         if rows:
             engine.query(name, {"rows": rows})
+
+
+def stored_rings(engine) -> list[dict[str, Any]]:
+    """Every stored ring's headline (id, patterns, score, amount, size, status, when seen), highest score first."""
+    rows = engine.query("rings/stored_list").to_dict("records")
+    for row in rows:
+        row["patterns"] = json.loads(row["patterns"] or "[]")
+    return rows
+
+
+def stored_ring(engine, ring_id: str) -> dict[str, Any] | None:
+    """One stored ring as a ``rings.json`` entry, with its current case status and when it was seen; None if absent.
+
+    The status is the graph's (the investigators' latest decision), not the one
+    the ring had when detection wrote it.
+    """
+    frame = engine.query("rings/stored", {"ring_id": ring_id})
+    if frame.empty:
+        return None
+    row = frame.to_dict("records")[0]
+    ring = json.loads(row["details"]) if row["details"] else {"ring_id": ring_id, "members": [], "evidence": []}
+    ring.update({"status": row["status"] or "new", "first_seen": row["first_seen"], "last_seen": row["last_seen"],
+                 "run_id": row["run_id"]})
+    return ring

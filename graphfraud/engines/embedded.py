@@ -36,6 +36,8 @@ def _ddl() -> list[str]:
     for node in NODES.values():
         cols = ", ".join(f"{name} {kind}" for name, kind in node.properties)
         statements.append(f"CREATE NODE TABLE IF NOT EXISTS {node.label}({cols}, PRIMARY KEY ({node.key}))")
+        # a database made by an earlier version gains the properties added since
+        statements.extend(f"ALTER TABLE {node.label} ADD IF NOT EXISTS {name} {kind}" for name, kind in node.properties)
     for rel in RELS.values():
         ends = ", ".join(f"FROM {a} TO {b}" for a, b in rel.ends)
         props = "".join(f", {name} {kind}" for name, kind in rel.properties)
