@@ -7,10 +7,10 @@ server it assembled. Only that local server is ever stopped or started by
 graphfraud, and only when asked (``--restart-local``) and when it is the
 server ``NEO4J_URI`` points at.
 
-neo4j-admin's own output is read line by line: its four stages and their
-percentages drive the progress bar, and on failure the line that says why
+neo4j-admin runs with ``--verbose``, whose output is read line by line: each
+stage it starts advances the progress bar, and on failure its deepest cause
 becomes the error (with quoted values masked, since a rejected id may be a
-phone number).
+phone number); without ``--verbose`` it prints no cause at all.
 """
 
 from __future__ import annotations
@@ -31,8 +31,8 @@ from graphfraud.model import NODES, RELS
 
 _PACKAGE_ROOT = Path(__file__).resolve().parent.parent.parent
 _LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1"}
-_STAGE = re.compile(r"^\((\d)/(\d)\) (.+?) \d{4}-\d\d-\d\d")
-_PERCENT = re.compile(r"\s(\d{1,3})% ∆")
+_STAGE = re.compile(r"^(\S.*?), started \d{4}-\d\d-\d\d")  # --verbose output: one line per stage
+IMPORT_STAGES = 14  # stages neo4j-admin 5.26 reports for a graph with dense nodes (fewer without)
 _DONE = re.compile(r"^IMPORT DONE in (.+?)\.?\s*$")
 _IMPORTED = re.compile(r"^\s+(\d+) (nodes|relationships|properties)\s*$")
 _PEAK = re.compile(r"^Peak memory usage: (.+)$")
@@ -144,13 +144,13 @@ def _mask(line: str) -> str:
 
 
 def _failure(lines: list[str]) -> str:
-    """The line of neo4j-admin's output that says why the import failed."""
+    """The line of neo4j-admin's output that says why the import failed (its deepest cause, when it names one)."""
+    caused = [line.strip() for line in lines if line.strip().startswith("Caused by:")]
+    if caused:
+        return _mask(caused[-1].rsplit("Exception: ", 1)[-1])
     skip = ("WARNING Import failed", "Error importing csv file", "Run with '--verbose'", "Data statistics",
-            "Peak memory usage", "IMPORT FAILED", "at ", "...")
+            "Peak memory usage", "IMPORT FAILED", "Critical error", "Done in", "[*", "org.neo4j.cli.", "...")
     meaningful = [line.strip() for line in lines if line.strip() and not line.strip().startswith(skip)]
-    for line in meaningful:
-        if "Exception:" in line or "Error:" in line:
-            return _mask(line.split("Exception: ", 1)[-1].split("Error: ", 1)[-1])
     return _mask(meaningful[-1]) if meaningful else "neo4j-admin gave no reason"
 
 
@@ -164,7 +164,7 @@ def import_full(
 ) -> ImportOutcome:
     """Run ``neo4j-admin database import full`` on ``files``; strict (any bad entry fails the import)."""
     args = [
-        *admin.command, "database", "import", "full", database,
+        *admin.command, "database", "import", "full", database, "--verbose",
         f"--overwrite-destination={'true' if overwrite else 'false'}",
         "--bad-tolerance=0", "--skip-bad-relationships=false", "--skip-duplicate-nodes=false",
         f"--report-file={files.folder / 'import.report'}",
@@ -174,22 +174,16 @@ def import_full(
     started = time.perf_counter()
     outcome = ImportOutcome(seconds=0.0)
     tail: list[str] = []
-    stage, percent = "", 0
     with subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, cwd=files.folder,
                           env=dict(os.environ, **admin.env)) as proc:
         assert proc.stdout is not None
         for line in proc.stdout:
             line = line.rstrip("\n")
-            tail = (tail + [line])[-80:]
+            if not line.startswith(("\tat ", "\t...")):  # stack frames say nothing to the user
+                tail = (tail + [line])[-80:]
             if found := _STAGE.match(line):
-                stage, percent = f"neo4j-admin {found.group(1)}/{found.group(2)} {found.group(3).lower()}", 0
                 if progress:
-                    progress(stage, 0)
-            elif (found := _PERCENT.search(line)) and stage:
-                now = int(found.group(1))
-                if progress and now > percent:
-                    progress(stage, now - percent)
-                percent = max(percent, now)
+                    progress(found.group(1).lower(), 1)
             elif found := _IMPORTED.match(line):
                 setattr(outcome, found.group(2), int(found.group(1)))
             elif found := _PEAK.match(line):

@@ -32,7 +32,7 @@ from pathlib import Path
 from graphfraud import queries
 from graphfraud.config import Settings
 from graphfraud.engines.base import WriteStats
-from graphfraud.engines.neo4j_admin import AdminTool, ImportOutcome, find_admin, import_full
+from graphfraud.engines.neo4j_admin import IMPORT_STAGES, AdminTool, ImportOutcome, find_admin, import_full
 from graphfraud.engines.neo4j_csv import ImportFiles, write_import_files
 from graphfraud.errors import BulkImportError, EngineUnavailable
 from graphfraud.graph import GraphFrames
@@ -153,14 +153,18 @@ def bulk_load(
             result.phases["stop server"] = time.perf_counter() - clock
         clock = time.perf_counter()
         try:
-            with bar("neo4j-admin import", 400) as advance:
+            with bar("neo4j-admin import", IMPORT_STAGES) as advance:
                 # The database was checked empty (or overwrite was asked for); neo4j-admin
                 # refuses any existing store, even an empty one, without --overwrite-destination.
                 result.outcome = import_full(admin, settings.neo4j.database, files, overwrite=True,
                                              max_memory=settings.import_memory, progress=advance)
         except BulkImportError as failed:
-            _leave_empty(admin, settings.neo4j.database, folder)
-            raise BulkImportError(f"{failed}; the database is left empty (run again once the cause is fixed)") from failed
+            try:
+                _leave_empty(admin, settings.neo4j.database, folder)
+                state = "the database is left empty; run again once the cause is fixed"
+            except BulkImportError:
+                state = "the database could not be emptied either: run again with --overwrite once the cause is fixed"
+            raise BulkImportError(f"{failed}; {state}") from failed
         finally:
             result.phases["neo4j-admin import"] = time.perf_counter() - clock
             if restart_local:
