@@ -101,3 +101,24 @@ def test_cli_says_one_line_when_neo4j_is_down(tmp_path: Path, small_data: Path) 
     assert "cannot reach Neo4j at bolt://127.0.0.1:1" in result.stderr
     assert "scripts/neo4j-local start" in result.stderr
     assert "Traceback" not in result.stderr and len(result.stderr.strip().splitlines()) == 1
+
+
+def test_a_changed_value_is_updated_and_unchanged_rows_write_nothing(engine, small_data: Path, tmp_path: Path) -> None:
+    load_directory(engine, small_data)
+    changed = tmp_path / "changed"
+    shutil.copytree(small_data, changed, ignore=shutil.ignore_patterns("truth.json", "rejects"))
+    patients = pd.read_csv(changed / "patients.csv", dtype=str, keep_default_na=False)
+    moved = patients.loc[0, "patient_id"]
+    patients.loc[0, "address"] = "杭州市西湖区文三路999号1栋101室"
+    patients.to_csv(changed / "patients.csv", index=False)
+    before = engine.counts()
+    again = load_directory(engine, changed)
+    assert again.stats.nodes_updated["Patient"] == 1
+    assert sum(again.stats.nodes_updated.values()) == 1 and again.stats.nodes_created.get("Claim") == 0
+    after = engine.counts()
+    assert after["Address"] == before["Address"] + 1 and after["LIVES_AT"] == before["LIVES_AT"] + 1
+    home = engine.run(
+        "MATCH (p:Patient {patient_id: $id})-[:LIVES_AT]->(a:Address {address: $address}) RETURN p.address AS address",
+        {"id": moved, "address": "杭州市西湖区文三路999号1栋101室"},
+    )
+    assert home["address"].tolist() == ["杭州市西湖区文三路999号1栋101室"]
