@@ -20,7 +20,13 @@ SAMPLE = {
     "rings/claims": {"claims": ["CL00000001"]},
     "rings/clear_members": {"ring_ids": ["R-NONE"]},
     "rings/upsert_ring": {"rows": [{"ring_id": "R-TEST", "patterns": "[]", "score": 0.5, "amount_at_risk": 1.0,
-                                     "summary": "", "seen": "2026-01-01T00:00:00+08:00", "run_id": "t", "size": 0}]},
+                                     "summary": "", "seen": "2026-01-01T00:00:00+08:00", "run_id": "t", "size": 0,
+                                     "details": "{}"}]},
+    "rings/stored": {"ring_id": "R-TEST"},
+    "case/ring": {"ring_id": "R-TEST"},
+    "case/history": {"ring_id": "R-TEST"},
+    "case/record_event": {"ring_id": "R-TEST", "event_id": "R-TEST#1", "seq": 1, "action": "note", "from_status": "new",
+                          "to_status": "new", "actor": "t", "at": "2026-01-01T00:00:00+08:00", "note": "", "details": "{}"},
     "rings/member_patient": {"rows": [{"ring_id": "R-TEST", "id": "P000001", "role": "r"}]},
     "rings/member_card": {"rows": [{"ring_id": "R-TEST", "id": "C000001", "role": "r"}]},
     "rings/member_provider": {"rows": [{"ring_id": "R-TEST", "id": "H0001", "role": "r"}]},
@@ -36,7 +42,7 @@ def test_every_query_has_a_title_and_no_pasted_values() -> None:
         assert not re.search(r"\{\s*\w+\s*\}", q.text.replace("{", " {")) or "$" in q.text, name
 
 
-@pytest.mark.parametrize("folder", ["motifs", "baseline", "rings"])
+@pytest.mark.parametrize("folder", ["motifs", "baseline", "rings", "case"])
 def test_every_query_runs_on_the_engine(engine, small_data: Path, folder: str) -> None:
     load_directory(engine, small_data)
     for name in [n for n in ALL if n.startswith(folder + "/")]:
