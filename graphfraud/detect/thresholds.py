@@ -21,7 +21,7 @@ DEFAULTS: dict[str, dict[str, Any]] = {
         "max_kmh": 250,         # faster than this door to door is impossible (flights included)
     },
     "displaced_card": {"min_claims": 2},        # hospital/clinic claims in one city not the holder's home
-    "two_place_card": {"max_days": 7, "min_claims": 2},  # far uses each within max_days of a use at home
+    "two_place_card": {"week_s": 7 * 86400, "min_claims": 2},  # far uses in the same or a neighbouring week as a use at home
     "far_pharmacy": {"min_claims": 2, "min_share": 0.5},  # share of the card's pharmacy spending
     "misfit_care": {
         "female_only": icd.sex_limited("F"),
