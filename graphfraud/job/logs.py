@@ -23,7 +23,6 @@ def setup(log_file: Path | None) -> logging.Logger:
     """Send the job's log lines to stderr and, when given, append them to ``log_file``."""
     logger = logging.getLogger(LOGGER)
     logger.setLevel(logging.INFO)
-    logger.propagate = False
     for handler in list(logger.handlers):
         logger.removeHandler(handler)
         handler.close()

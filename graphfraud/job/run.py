@@ -138,9 +138,12 @@ def _plan(ctx: JobContext, resumed: bool) -> JobRun | None:
     for d in duplicates:
         log.info("%s: %s has the same bytes as another new file; loaded once", run_id, d["name"])
     if not new and not config.detect_without_new_files:
-        run.outcome, run.step, run.finished = "nothing_new", "finished", ctx.now()
-        history.save(engine, run)
         log.info("%s: nothing new in %s", run_id, config.inbox)
+        left = _deliver_older(ctx, run_id)
+        run.outcome, run.step, run.finished = ("completed_with_errors" if left else "nothing_new"), "finished", ctx.now()
+        if left:
+            run.error = f"{left} alert(s) of earlier runs still undelivered"
+        history.save(engine, run)
         return run
     run.carry = previous_rings(engine)
     history.save(engine, run)
@@ -312,12 +315,23 @@ def _alert(ctx: JobContext, run: JobRun) -> None:
         if not run.details.get("webhook"):
             run.details["webhook"] = host_of(webhook.url)
             history.save(engine, run)
-        older = [history.load(engine, run_id) for run_id in history.with_undelivered(engine, run.run_id)]
-        for target in [r for r in older if r is not None] + [run]:
-            _deliver(ctx, target)
+        _deliver_older(ctx, run.run_id)
+        _deliver(ctx, run)
     faults.point("alerted")
     run.step = "alerted"
     history.save(engine, run)
+
+
+def _deliver_older(ctx: JobContext, run_id: str) -> int:
+    """Send what the webhook did not take in earlier runs; return how many alerts are still undelivered."""
+    if ctx.config.alerts.webhook is None:
+        return 0
+    left = 0
+    for older_id in history.with_undelivered(ctx.engine, run_id):
+        older = history.load(ctx.engine, older_id)
+        _deliver(ctx, older)
+        left += len(older.undelivered)
+    return left
 
 
 def _deliver(ctx: JobContext, run: JobRun) -> None:
