@@ -23,6 +23,16 @@ def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+def self_digest(document: dict[str, Any]) -> str:
+    """SHA-256 of the manifest's own content (its ``digest`` field left out): a hand edit of the manifest shows.
+
+    Anyone able to recompute it could forge it, as with the file sums; the
+    manifest's SHA-256 on the ring's case trail is what a forger cannot reach.
+    """
+    body = {k: v for k, v in document.items() if k != "digest"}
+    return sha256(json.dumps(body, ensure_ascii=False, indent=2, sort_keys=True).encode("utf-8"))
+
+
 def manifest_bytes(case: CaseData, files: dict[str, bytes], lang: str, exported_at: str, exporter: str) -> bytes:
     """The manifest for ``files`` (name → content; the manifest itself excluded)."""
     document: dict[str, Any] = {
@@ -37,4 +47,5 @@ def manifest_bytes(case: CaseData, files: dict[str, bytes], lang: str, exported_
         "files": {name: {"sha256": sha256(data), "bytes": len(data)} for name, data in sorted(files.items())},
         "export": {"at": exported_at, "by": exporter},
     }
+    document["digest"] = self_digest(document)
     return (json.dumps(document, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode("utf-8")

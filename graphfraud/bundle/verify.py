@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from graphfraud.bundle.manifest import FORMAT, NAME
+from graphfraud.bundle.manifest import FORMAT, NAME, self_digest
 
 
 @dataclass
@@ -64,6 +64,8 @@ def verify_bundle(path: Path) -> VerifyResult:
                     digest = None
                 if counts[name] > 1 or digest != recorded[name].get("sha256"):
                     changed.append(name)
+            if counts[NAME] > 1 or manifest.get("digest") != self_digest(manifest):
+                changed.insert(0, NAME)
             removed = sorted(set(recorded) - set(names))
     except (zipfile.BadZipFile, OSError, EOFError) as exc:
         return VerifyResult(path, False, error=f"{path}: not a readable zip archive ({exc})")
@@ -71,3 +73,26 @@ def verify_bundle(path: Path) -> VerifyResult:
         return VerifyResult(path, False, error=f"{path}: {NAME} cannot be read ({exc})")
     return VerifyResult(path, not (changed or added or removed), changed, added, removed, manifest=manifest,
                         manifest_sha256=hashlib.sha256(raw).hexdigest())
+
+
+def recorded_export(engine, result: VerifyResult):
+    """The export step on the ring's case trail that produced this bundle (same manifest SHA-256), or None.
+
+    A bundle whose files and manifest were all rewritten consistently passes
+    :func:`verify_bundle`; it cannot also match a manifest digest the trail
+    recorded when the bundle was made.
+    """
+    from graphfraud.case import trail
+    from graphfraud.errors import InputError
+
+    ring_id = (result.manifest or {}).get("ring_id")
+    if not ring_id or not result.manifest_sha256:
+        return None
+    try:
+        steps = trail.history(engine, str(ring_id))
+    except InputError:
+        return None
+    for step in steps:
+        if step.action == "export" and step.details.get("manifest_sha256") == result.manifest_sha256:
+            return step
+    return None
