@@ -128,7 +128,6 @@ def test_the_report_renders_in_chinese_with_its_font_embedded_and_names_every_me
     text = _pdf_text(pdf, tmp_path)
     for heading in HEADINGS:
         assert heading in text, heading
-    ring = next(r for r in stored_rings(graph) if r["ring_id"] == ring_id)
     members = json.loads(graph.query("rings/stored", {"ring_id": ring_id})["details"][0])["members"]
     for m in members:
         assert m["id"] in text, m
@@ -228,6 +227,21 @@ def test_redaction_leaves_no_raw_name_id_number_or_phone_anywhere(graph, tmp_pat
         if texts["report.pdf"]:
             assert r["身份证号"] in texts["report.pdf"]
     assert json.loads(files["manifest.json"])["redacted"] is True
+
+
+def test_a_redacted_export_that_would_still_show_a_name_fails_and_writes_nothing(graph, tmp_path: Path) -> None:
+    ring_id = _ring(graph, 5)
+    patient = next(m["id"] for m in json.loads(graph.query("rings/stored", {"ring_id": ring_id})["details"][0])["members"]
+                   if m["type"] == "patient")
+    original = graph.query("bundle/patients", {"patients": [patient]})["name"][0]
+    rename = "MATCH (p:Patient {patient_id: $id}) SET p.name = $name"
+    graph.run(rename, {"id": patient, "name": "医保卡"}, write=True)   # a "name" the report itself prints as a word
+    try:
+        with pytest.raises(BundleError, match=r"redaction incomplete in .*report\.pdf"):
+            export_bundle(graph, ring_id, tmp_path / "r.zip", actor="张稽核", redact=True)
+    finally:
+        graph.run(rename, {"id": patient, "name": original}, write=True)
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_exporting_again_gives_the_same_bytes_apart_from_the_export_record(graph, tmp_path: Path) -> None:

@@ -61,8 +61,8 @@ def _graph_html(case: CaseData, lang: str) -> bytes:
         return path.read_bytes()
 
 
-def render(case: CaseData, lang: str) -> dict[str, bytes]:
-    """Every file of the bundle except the manifest, from the (possibly redacted) case."""
+def render(case: CaseData, lang: str, drawn: list[str] | None = None) -> dict[str, bytes]:
+    """Every file of the bundle except the manifest, from the (possibly redacted) case (``drawn``: the PDF's text)."""
     tables = tb.all_tables(case, lang)
     created = (case.period[1] or "2000-01-01T00:00:00")[:19].replace(" ", "T") + "Z"  # workbook date: end of the data
     picture, _, _ = png_bytes(case, lang)
@@ -71,7 +71,7 @@ def render(case: CaseData, lang: str) -> dict[str, bytes]:
     files["graph.png"] = picture
     files["graph.html"] = _graph_html(case, lang)
     files["queries.cypher"] = queries_text(case, lang).encode("utf-8")
-    files["report.pdf"] = pdf_bytes(case, tables, picture, lang)
+    files["report.pdf"] = pdf_bytes(case, tables, picture, lang, drawn)
     return files
 
 
@@ -99,9 +99,10 @@ def export_bundle(engine, ring_id: str, out: Path, *, actor: str, redact: bool =
     case = gather(engine, ring_id, dict(thresholds or {}))
     if redact:
         case = redacted(case)
-    files = render(case, lang)
+    drawn: list[str] = []
+    files = render(case, lang, drawn)
     if redact:
-        leaking = leaks(case.tokens, files)
+        leaking = leaks(case.tokens, files, {"report.pdf": "\n".join(drawn)})
         if leaking:
             raise BundleError(f"redaction incomplete in {', '.join(leaking)}; no bundle written")
     moment = (now or datetime.now(CHINA))

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import io
 import json
-from collections import defaultdict
 from typing import Any
 
 from graphfraud.bundle import wording as w
@@ -129,11 +128,3 @@ def png_bytes(case: CaseData, lang: str) -> tuple[bytes, int, int]:
     small.save(buffer, format="PNG")
     return buffer.getvalue(), len(nodes), total
 
-
-def degree_summary(case: CaseData) -> dict[str, int]:
-    """How many nodes of each kind the picture shows (for the report's caption)."""
-    nodes, _, _ = graph_of(case)
-    counts: dict[str, int] = defaultdict(int)
-    for kind, _ in nodes:
-        counts[kind] += 1
-    return dict(counts)

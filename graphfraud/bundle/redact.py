@@ -81,11 +81,12 @@ def _forms(value: str) -> list[bytes]:
     return sorted(forms)
 
 
-def leaks(tokens: dict[str, str], files: dict[str, bytes]) -> list[str]:
-    """Names of the text files that still contain a raw personal value (searched in every written form).
+def leaks(tokens: dict[str, str], files: dict[str, bytes], drawn: dict[str, str] | None = None) -> list[str]:
+    """Names of the files that still contain a raw personal value (searched in every written form).
 
-    Binary files are searched inside: XLSX parts are unzipped; the PDF and PNG
-    are drawn from the redacted data only and hold no text to search.
+    Text files are searched as written, XLSX parts unzipped; for files whose
+    text is not stored as text (the PDF's glyphs) ``drawn`` gives the text that
+    was drawn. The PNG carries only ids and legend words.
     """
     from graphfraud.bundle.archive import text_parts
 
@@ -96,4 +97,7 @@ def leaks(tokens: dict[str, str], files: dict[str, bytes]) -> list[str]:
             if any(n in part for n in needles):
                 found.append(name)
                 break
-    return found
+    for name, text in sorted((drawn or {}).items()):
+        if name not in found and any(value in text for value in tokens if len(value) >= MIN_FREE_TEXT):
+            found.append(name)
+    return sorted(found)

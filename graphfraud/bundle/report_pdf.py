@@ -41,13 +41,22 @@ def _created(case: CaseData) -> datetime:
 class _Report:
     """An fpdf2 document with the report's page furniture and a few writing helpers."""
 
-    def __init__(self, case: CaseData, lang: str) -> None:
+    def __init__(self, case: CaseData, lang: str, drawn: list[str] | None = None) -> None:
         from fpdf import FPDF
 
         self.case, self.lang = case, lang
         report = self
+        drawn = drawn if drawn is not None else []
 
         class _Doc(FPDF):
+            def cell(self, w=None, h=None, text="", *args, **kwargs):  # noqa: D401 - records what is drawn
+                drawn.append(str(text))
+                return super().cell(w, h, text, *args, **kwargs)
+
+            def multi_cell(self, w, h=None, text="", *args, **kwargs):  # noqa: D401 - records what is drawn
+                drawn.append(str(text))
+                return super().multi_cell(w, h, text, *args, **kwargs)
+
             def header(self) -> None:  # noqa: D401 - fpdf2 hook
                 self.set_font(FONT, size=7.5)
                 self.set_text_color(*GREY)
@@ -127,9 +136,14 @@ def _h(table: dict[str, dict[str, str]], keys: Sequence[str], lang: str) -> list
     return [w.word(table, k, lang) for k in keys]
 
 
-def pdf_bytes(case: CaseData, tables: dict[str, Table], picture: bytes, lang: str) -> bytes:
-    """The report as PDF bytes, from the same rows as the CSV/XLSX tables and the same picture as graph.png."""
-    r = _Report(case, lang)
+def pdf_bytes(case: CaseData, tables: dict[str, Table], picture: bytes, lang: str,
+              drawn: list[str] | None = None) -> bytes:
+    """The report as PDF bytes, from the same rows as the CSV/XLSX tables and the same picture as graph.png.
+
+    Every text drawn is appended to ``drawn`` when given, so the redaction check
+    can read the PDF's text without a PDF parser.
+    """
+    r = _Report(case, lang, drawn)
     pdf, ring = r.pdf, case.ring
     pdf.add_page()
     pdf.set_font(FONT, size=18)
@@ -167,7 +181,7 @@ def pdf_bytes(case: CaseData, tables: dict[str, Table], picture: bytes, lang: st
         (w.SUMMARY_FIELDS["run_id"][lang], case.run_id or "—"),
         (w.SUMMARY_FIELDS["first_seen"][lang], str(ring.get("first_seen") or "—")),
         (w.SUMMARY_FIELDS["tool"][lang], case.tool),
-        (w.SUMMARY_FIELDS["export_record"][lang], "manifest.json"),
+        (w.SUMMARY_FIELDS["export_record"][lang], "见同包 manifest.json" if lang == "zh" else "see manifest.json"),
     ]
     r.table(None, summary, (45, 135), size=9)
 
