@@ -281,6 +281,39 @@ def test_a_run_killed_at_any_step_and_run_again_ends_like_a_clean_run(tmp_path: 
     assert resumed["attempts"] == 2 and resumed["outcome"] == "completed"
 
 
+def test_a_run_killed_inside_a_bundle_export_records_it_once_and_puts_the_zip_in_place(tmp_path: Path, after_day_one) -> None:
+    from graphfraud.bundle import verify_bundle
+    from graphfraud.bundle.verify import recorded_export
+
+    job = tmp_path / "job" / "job.toml"
+    shutil.copytree(after_day_one.parent, job.parent)
+    job_folder(job.parent, bundles={"min_score": 0.9})  # the day-2 ring scores 0.99
+    marker = tmp_path / "held"
+    proc = _start(job, _env({"GRAPHFRAUD_JOB_HOLD_AT": "done:case/record_event", "GRAPHFRAUD_JOB_HOLD_FILE": str(marker)}))
+    _wait_for(marker, proc)  # the export is on the trail, the zip not yet in place
+    proc.send_signal(signal.SIGKILL)
+    proc.wait(timeout=30)
+    [zip_path] = [p for p in (job.parent / "out" / "bundles").iterdir()]
+    assert zip_path.name.endswith(".tmp")
+
+    again = _run_cli(job)
+    assert again.returncode == 0, again.stderr
+    [bundle] = list((job.parent / "out" / "bundles").iterdir())
+    ring_id = bundle.stem
+    new = [a for a in alerts_of(job) if a["change"] == "new" and a["run_id"] == json.loads(
+        (job.parent / "out" / "rings.json").read_text(encoding="utf-8"))["run_id"]]
+    assert [a["ring_id"] for a in new] == [ring_id]
+    checked = verify_bundle(bundle)
+    assert checked.intact
+    engine = EmbeddedEngine(job.parent / "db" / "graph")
+    try:
+        exports = [e for e in trail.history(engine, ring_id) if e.action == "export"]
+        assert len(exports) == 1 and exports[0].actor == "graphfraud-job"
+        assert recorded_export(engine, checked) == exports[0]
+    finally:
+        engine.close()
+
+
 def test_a_run_killed_mid_load_on_neo4j_and_run_again_ends_like_a_clean_run(neo4j, tmp_path: Path, days,
                                                                             clean_day_two) -> None:
     from conftest import neo4j_settings

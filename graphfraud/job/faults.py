@@ -7,10 +7,12 @@ killed. Without them, every point is a no-op and the engine is used as is.
 
 Points: ``planned``, ``load:<label or type>`` (inside a load, after that part
 was written), ``loaded`` (a delivery loaded, its files not yet marked),
-``query:<name>`` (before any named query, e.g. ``query:rings/member_patient``
-in the middle of detection's write-back), ``detected`` (rings written, run
-not yet saved), ``alert:<n>`` (n alert lines written), ``alerted``,
-``finished``.
+``query:<name>`` / ``done:<name>`` (before / after any named query, e.g.
+``query:rings/member_patient`` in the middle of detection's write-back, or
+``done:case/record_event`` inside a bundle export: recorded on the trail,
+zip not yet in place), ``detected`` (rings written, run not yet saved),
+``alert:<n>`` (n alert lines written), ``alerted``, ``bundle:<n>`` (n bundles
+written, run not yet saved), ``finished``.
 """
 
 from __future__ import annotations
@@ -47,7 +49,9 @@ class _Watched:
 
     def query(self, name: str, params: dict[str, Any] | None = None):
         point(f"query:{name}")
-        return self._engine.query(name, params)
+        result = self._engine.query(name, params)
+        point(f"done:{name}")
+        return result
 
     def write(self, frames, progress=None):
         def step(what: str, n: int = 1) -> None:

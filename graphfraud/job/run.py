@@ -42,7 +42,7 @@ from graphfraud.case import trail
 from graphfraud.detect.report import write_report
 from graphfraud.detect.run import CHINA, detect
 from graphfraud.detect.store import previous_rings
-from graphfraud.errors import DeliveryError, GraphfraudError, InputError
+from graphfraud.errors import DeliveryError, GraphfraudError, InputError, JobError
 from graphfraud.job import alerts as alert_file
 from graphfraud.job import faults, history, inbox
 from graphfraud.job.config import JobConfig
@@ -360,31 +360,63 @@ def _deliver(ctx: JobContext, run: JobRun) -> None:
 
 
 def _bundle(ctx: JobContext, run: JobRun) -> None:
+    """A case bundle per new ring at or above the bundle score, exported once even when the run is cut off.
+
+    ``export_bundle`` writes the zip to a temporary file (synced), records the
+    export on the ring's trail, then renames the file into place. The bundle is
+    stamped with the run's start, so a resumed run recognises its own export on
+    the trail and never records a second one; if the run was cut off between
+    the record and the rename, the complete temporary file (its SHA-256 is on
+    the trail) is renamed into place now.
+    """
     config, engine = ctx.config, ctx.engine
-    candidates = run.details.get("bundle_candidates", [])
     done = run.details.setdefault("bundles", [])
-    todo = [ring_id for ring_id in candidates if ring_id not in {b["ring_id"] for b in done}]
+    failed = run.details.setdefault("bundle_errors", [])
+    finished = {b["ring_id"] for b in done} | {b["ring_id"] for b in failed}
+    todo = [ring_id for ring_id in run.details.get("bundle_candidates", []) if ring_id not in finished]
     if todo:
-        try:
-            from graphfraud.bundle import export_bundle
-        except ImportError:
-            run.details["bundle_error"] = "case bundles are not available in this installation (graphfraud.bundle)"
-            log.error("%s: %d new ring(s) qualify for a case bundle, but %s", run.run_id, len(todo), run.details["bundle_error"])
-            todo = []
-        for ring_id in todo:
-            path = export_bundle(engine, ring_id, config.bundles.dir, actor=config.actor, redact=config.bundles.redact)
-            done.append({"ring_id": ring_id, "path": str(path)})
+        from graphfraud.bundle import export_bundle
+
+        stamp = datetime.fromisoformat(run.started)
+        for n, ring_id in enumerate(todo, 1):
+            path = config.bundles.dir / f"{ring_id}.zip"
+            mine = [e for e in trail.history(engine, ring_id) if e.action == "export" and e.actor == config.actor
+                    and e.at == run.started and e.details.get("bundle") == path.name]
+            try:
+                if not mine:
+                    path = export_bundle(faults.watched(engine), ring_id, path, actor=config.actor, redact=config.bundles.redact,
+                                         now=stamp, thresholds=ctx.detect)
+                elif not path.exists() and not _finish_export(path, mine[-1].details.get("bundle_sha256")):
+                    raise JobError(f"the export of {path.name} is on the trail but its file is gone; write it again "
+                                   f"with: graphfraud case export {ring_id} --out {path}")
+            except GraphfraudError as exc:
+                failed.append({"ring_id": ring_id, "error": str(exc).splitlines()[0]})
+                log.error("%s: no case bundle for ring %s: %s", run.run_id, ring_id, failed[-1]["error"])
+            else:
+                for leftover in path.parent.glob(f".{path.name}.*.tmp"):  # from an export cut off before its record
+                    leftover.unlink()
+                done.append({"ring_id": ring_id, "path": str(path)})
+                log.info("%s: case bundle for new ring %s: %s", run.run_id, ring_id, path)
+            faults.point(f"bundle:{n}")
             history.save(engine, run)
-            log.info("%s: case bundle for new ring %s: %s", run.run_id, ring_id, Path(path).name)
     run.step = "bundled"
     history.save(engine, run)
+
+
+def _finish_export(path: Path, sha256: str | None) -> bool:
+    """Rename the temporary file of an export cut off after it was recorded into place, if its bytes are the recorded ones."""
+    for tmp in sorted(path.parent.glob(f".{path.name}.*.tmp")):
+        if sha256 and inbox.sha256_of(tmp) == sha256:
+            tmp.replace(path)
+            return True
+    return False
 
 
 def _finish(ctx: JobContext, run: JobRun) -> None:
     engine = ctx.engine
     run.details["rings_by_status"] = history.rings_by_status(engine, run.run_id)
     problems = [d for d in run.deliveries if d.get("status") == "failed"]
-    if problems or run.undelivered or run.details.get("bundle_error"):
+    if problems or run.undelivered or run.details.get("bundle_errors"):
         run.outcome = "completed_with_errors"
     else:
         run.outcome = "completed"
