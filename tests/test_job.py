@@ -420,19 +420,19 @@ def test_the_webhook_gets_every_alert_once_after_failing_first(embedded, tmp_pat
     assert "on attempt 3" in caplog.text and "secret-in-url" not in caplog.text and "t0ken" not in caplog.text
 
 
-def test_alerts_the_webhook_did_not_take_are_sent_by_the_next_run(embedded, tmp_path: Path, days) -> None:
+def test_alerts_the_webhook_did_not_take_are_sent_by_the_next_run(engine, tmp_path: Path, days) -> None:
     with _Hook(fail=10_000) as down:
-        job = job_folder(tmp_path / "job", alerts__webhook={"url": down.url, "retries": 1, "backoff": 0})
+        job = job_folder(tmp_path / "job", engine.name, alerts__webhook={"url": down.url, "retries": 1, "backoff": 0})
         deliver(days, job, "day-1")
-        [first] = run(job, embedded)
+        [first] = run(job, engine)
     assert first.outcome == "completed_with_errors" and exit_code([first]) == 3
     assert len(first.undelivered) == len(alerts_of(job)) > 0
     with _Hook(fail=0) as up:
-        job_folder(job.parent, alerts__webhook={"url": up.url, "retries": 1, "backoff": 0})
-        [second] = run(job, embedded)  # nothing new in the inbox: it only delivers
+        job_folder(job.parent, engine.name, alerts__webhook={"url": up.url, "retries": 1, "backoff": 0})
+        [second] = run(job, engine)  # nothing new in the inbox: it only delivers
     assert second.outcome == "nothing_new"
     assert sorted(key for key, _, _ in up.taken) == sorted(first.undelivered)
-    assert history.load(embedded, first.run_id).undelivered == []
+    assert history.load(engine, first.run_id).undelivered == []
 
 
 # --------------------------------------------------------------------------- inbox
