@@ -31,6 +31,10 @@ SAMPLE = {
     "rings/member_card": {"rows": [{"ring_id": "R-TEST", "id": "C000001", "role": "r"}]},
     "rings/member_provider": {"rows": [{"ring_id": "R-TEST", "id": "H0001", "role": "r"}]},
     "rings/member_doctor": {"rows": [{"ring_id": "R-TEST", "id": "D00001", "role": "r"}]},
+    "bundle/patients": {"patients": ["P000001"]},
+    "bundle/cards": {"cards": ["C000001"]},
+    "bundle/providers": {"providers": ["H0001"]},
+    "bundle/doctors": {"doctors": ["D00001"]},
 }
 
 
@@ -42,12 +46,14 @@ def test_every_query_has_a_title_and_no_pasted_values() -> None:
         assert not re.search(r"\{\s*\w+\s*\}", q.text.replace("{", " {")) or "$" in q.text, name
 
 
-@pytest.mark.parametrize("folder", ["motifs", "baseline", "rings", "case"])
+@pytest.mark.parametrize("folder", ["motifs", "baseline", "rings", "case", "bundle"])
 def test_every_query_runs_on_the_engine(engine, small_data: Path, folder: str) -> None:
     load_directory(engine, small_data)
     for name in [n for n in ALL if n.startswith(folder + "/")]:
         params = SAMPLE.get(name) or params_for(name, baseline={"pharmacy_avg": 120.0})
         frame = engine.query(name, params)
+        if folder == "bundle":
+            assert len(frame) == 1 and frame["id"][0] == next(iter(params.values()))[0], name
         if folder == "motifs":
             assert {"patients", "claims"} <= set(frame.columns) or {"patient_list", "claim_list"} <= set(frame.columns), name
 
