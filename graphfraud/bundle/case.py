@@ -137,6 +137,9 @@ def gather(engine, ring_id: str, overrides: dict[str, Any] | None = None) -> Cas
     if ring is None:
         raise InputError(f"no ring {ring_id!r} in the graph; run detect first or check the id")
     ring = json.loads(json.dumps(ring, default=plain))
+    if not ring.get("members") or not ring.get("evidence"):
+        raise InputError(f"ring {ring_id!r} has no stored members or evidence (stored by an older version); "
+                         "run detect again, then export")
     claim_ids = {c for ev in ring.get("evidence", []) for c in ev.get("claims", [])}
     claims = {cid: {k: plain(v) for k, v in f.items()} for cid, f in claim_facts(engine, claim_ids).items()}
     wanted: dict[str, set[str]] = defaultdict(set)

@@ -109,7 +109,10 @@ def png_bytes(case: CaseData, lang: str) -> tuple[bytes, int, int]:
             draw.polygon([(x, y - r), (x + r, y), (x, y + r), (x - r, y)], fill=look["color"], outline=outline, width=width)
         else:
             draw.polygon([(x, y - r), (x + r, y + r), (x - r, y + r)], fill=look["color"], outline=outline, width=width)
-        draw.text((x, y + r + 2 * s), n[1], fill="#333333", font=label_font, anchor="ma")
+    for n in nodes:   # labels last, with a white halo, so no edge runs through them
+        x, y = at(n)
+        draw.text((x, y + radius[n in members] + 2 * s), n[1], fill="#333333", font=label_font, anchor="ma",
+                  stroke_width=2 * s, stroke_fill="white")
     patterns = "、".join(w.word(w.FAMILIES, p, lang) for p in case.ring.get("patterns", [])) if lang == "zh" \
         else ", ".join(w.word(w.FAMILIES, p, lang) for p in case.ring.get("patterns", []))
     draw.text((margin, 24 * s), f"{case.ring_id} · {patterns}", fill="#222222", font=title_font)

@@ -44,7 +44,10 @@ class _Report:
     def __init__(self, case: CaseData, lang: str, drawn: list[str] | None = None) -> None:
         from fpdf import FPDF
 
+        from fpdf.enums import WrapMode
+
         self.case, self.lang = case, lang
+        self.wrap = WrapMode.CHAR if lang == "zh" else WrapMode.WORD   # Chinese breaks anywhere, English between words
         report = self
         drawn = drawn if drawn is not None else []
 
@@ -102,23 +105,20 @@ class _Report:
         self.pdf.multi_cell(0, 6, text, new_x="LMARGIN", new_y="NEXT")
 
     def para(self, text: str, size: float = 9.5, colour: tuple[int, int, int] = INK) -> None:
-        from fpdf.enums import WrapMode
-
         self.pdf.set_font(FONT, size=size)
         self.pdf.set_text_color(*colour)
-        self.pdf.multi_cell(0, size * 0.55, text, new_x="LMARGIN", new_y="NEXT", wrapmode=WrapMode.CHAR)
+        self.pdf.multi_cell(0, size * 0.55, text, new_x="LMARGIN", new_y="NEXT", wrapmode=self.wrap)
         self.pdf.set_text_color(*INK)
         self.pdf.ln(1)
 
     def table(self, header: Sequence[str] | None, rows: Sequence[Sequence[Any]], widths: Sequence[float],
               size: float = 8.0) -> None:
         """A bordered table; its heading row (if any) repeats on every page it spans."""
-        from fpdf.enums import WrapMode
         from fpdf.fonts import FontFace
 
         pdf = self.pdf
         pdf.set_font(FONT, size=size)
-        with pdf.table(col_widths=tuple(widths), text_align="LEFT", line_height=size * 0.5, wrapmode=WrapMode.CHAR,
+        with pdf.table(col_widths=tuple(widths), text_align="LEFT", line_height=size * 0.5, wrapmode=self.wrap,
                        headings_style=FontFace(emphasis="", fill_color=HEAD_FILL), padding=0.8,
                        first_row_as_headings=header is not None) as table:
             if header is not None:
@@ -133,7 +133,9 @@ class _Report:
 
 
 def _h(table: dict[str, dict[str, str]], keys: Sequence[str], lang: str) -> list[str]:
-    return [w.word(table, k, lang) for k in keys]
+    """Column headings for people: the tables' English keys (``evidence_amount_cny``) read as words."""
+    words = [w.word(table, k, lang) for k in keys]
+    return words if lang == "zh" else [x.replace("_cny", " (CNY)").replace("_", " ") for x in words]
 
 
 def pdf_bytes(case: CaseData, tables: dict[str, Table], picture: bytes, lang: str,
