@@ -281,6 +281,40 @@ def test_a_run_killed_at_any_step_and_run_again_ends_like_a_clean_run(tmp_path: 
     assert resumed["attempts"] == 2 and resumed["outcome"] == "completed"
 
 
+def test_an_abandoned_run_is_not_resumed_and_a_forced_detection_tells_what_it_would_have(tmp_path: Path, after_day_one,
+                                                                                          clean_day_two) -> None:
+    job = tmp_path / "job" / "job.toml"
+    shutil.copytree(after_day_one.parent, job.parent)
+    marker = tmp_path / "held"
+    proc = _start(job, _env({"GRAPHFRAUD_JOB_HOLD_AT": "detected", "GRAPHFRAUD_JOB_HOLD_FILE": str(marker)}))
+    _wait_for(marker, proc)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait(timeout=30)
+    engine = EmbeddedEngine(job.parent / "db" / "graph")
+    try:
+        [killed] = history.unfinished(engine)
+    finally:
+        engine.close()
+
+    runner = CliRunner()
+    gave_up = runner.invoke(app, ["job", "abandon", killed, "-c", str(job)])
+    assert gave_up.exit_code == 0, gave_up.output
+    assert runner.invoke(app, ["job", "abandon", killed, "-c", str(job)]).exit_code == 2  # not unfinished any more
+    quiet = _run_cli(job)
+    assert quiet.returncode == 0 and "resuming" not in quiet.stderr and "nothing new" in quiet.stderr
+    assert alert_keys(job) == alert_keys(after_day_one)  # the abandoned run's changes were never told
+    forced = subprocess.run([sys.executable, "-m", "graphfraud", "job", "run", "-c", str(job), "--detect"], env=_env(),
+                            capture_output=True, text=True, timeout=300)
+    assert forced.returncode == 0, forced.stderr
+    assert alert_keys(job) == clean_day_two["alerts"]
+    engine = EmbeddedEngine(job.parent / "db" / "graph")
+    try:
+        outcomes = [r["outcome"] for r in history.recent(engine)]
+    finally:
+        engine.close()
+    assert outcomes == ["completed", "nothing_new", "abandoned", "completed"]
+
+
 def test_a_run_killed_inside_a_bundle_export_records_it_once_and_puts_the_zip_in_place(tmp_path: Path, after_day_one) -> None:
     from graphfraud.bundle import verify_bundle
     from graphfraud.bundle.verify import recorded_export
