@@ -504,6 +504,40 @@ def test_a_file_changed_moments_ago_waits_for_the_next_run(embedded, tmp_path: P
     assert run2.outcome == "completed" and run2.counts()["files"] == 5
 
 
+def test_loose_files_load_and_side_files_come_with_their_claims_or_wait(embedded, tmp_path: Path, days) -> None:
+    import pandas as pd
+
+    job = job_folder(tmp_path / "job")
+    top = job.parent / "inbox"
+    for path in (days["dir"] / "day-1").iterdir():
+        shutil.copyfile(path, top / path.name)  # loose files at the top of the inbox
+    [first] = run(job, embedded)
+    assert [(d["name"], d["status"]) for d in first.deliveries] == [(".", "loaded")]
+    claims = embedded.counts()["Claim"]
+
+    patients = pd.read_csv(days["dir"] / "day-1" / "patients.csv", dtype=str, keep_default_na=False).head(3)
+    patients["address"] = "上海市浦东新区新路1号1栋101室"
+    patients.to_csv(top / "patients_update.csv", index=False)  # a new side file, no new claims file
+    side_only = top / "2026-02-01"
+    side_only.mkdir()
+    patients.assign(address="北京市朝阳区新路2号").to_csv(side_only / "patients.csv", index=False)  # no claims file at all
+    [second] = run(job, embedded)
+    by_name = {d["name"]: d for d in second.deliveries}
+    assert by_name["."]["status"] == "loaded" and [f["name"] for f in by_name["."]["files"]] == ["patients_update.csv"]
+    assert by_name["2026-02-01"]["status"] == "waiting"
+    assert embedded.counts()["Claim"] == claims
+    moved = embedded.run("MATCH (p:Patient {patient_id: $id}) RETURN p.address AS address",
+                         {"id": patients["patient_id"].iloc[0]})["address"].iloc[0]
+    assert moved == "上海市浦东新区新路1号1栋101室"
+    known = inbox_known(embedded)
+    assert known["patients_update.csv"] == "loaded" and "2026-02-01/patients.csv" not in known  # it waits, unmarked
+
+
+def inbox_known(engine) -> dict[str, str]:
+    return {r["name"]: r["status"] for r in engine.run("MATCH (f:InboxFile) RETURN f.name AS name, f.status AS status")
+            .to_dict("records")}
+
+
 # --------------------------------------------------------------------------- history and CLI
 
 def test_history_shows_every_run_with_files_rows_rings_and_alerts(tmp_path: Path, days) -> None:

@@ -233,3 +233,17 @@ def test_deliveries_bring_the_new_ring_and_the_last_recruits_on_day_two(tmp_path
     assert sorted(p.name for p in (tmp_path / "days" / "day-1").iterdir()) == [
         "cards.csv", "claims.csv", "doctors.csv", "patients.csv", "providers.csv"]
     assert json.loads((tmp_path / "days" / "deliveries.json").read_text(encoding="utf-8")) == changes
+
+
+# --------------------------------------------------------------------------- --daily
+
+def test_the_daily_schedule_picks_the_next_moment_of_that_local_time() -> None:
+    from datetime import datetime
+
+    from graphfraud.job.schedule import next_at, parse_time
+
+    assert next_at(datetime(2026, 1, 31, 1, 0), "02:30") == datetime(2026, 1, 31, 2, 30)
+    assert next_at(datetime(2026, 1, 31, 2, 30), "02:30") == datetime(2026, 2, 1, 2, 30)
+    assert next_at(datetime(2026, 12, 31, 23, 59), "0:05") == datetime(2027, 1, 1, 0, 5)
+    with pytest.raises(ConfigError, match="HH:MM"):
+        parse_time("25:00")
