@@ -105,7 +105,7 @@ def run_job(ctx: JobContext) -> list[JobRun]:
 def _plan(ctx: JobContext, resumed: bool) -> JobRun | None:
     config, engine = ctx.config, ctx.engine
     started = ctx.clock().replace(microsecond=0)
-    entries, young = inbox.scan(config.inbox, config.min_age)
+    entries, young = inbox.scan(config.inbox, config.min_age, cache=config.hash_cache)
     memory = inbox.known(engine, [e.sha256 for e in entries])
     new: list[inbox.InboxEntry] = []
     skipped, duplicates, taken = [], [], set()
