@@ -538,6 +538,22 @@ def inbox_known(engine) -> dict[str, str]:
             .to_dict("records")}
 
 
+def test_a_run_record_keeps_its_state_until_finished_and_an_unfinished_one_can_be_abandoned(engine) -> None:
+    run = history.JobRun("run-20260131T023000", "2026-01-31T02:30:00+08:00", engine.name,
+                         details={"deliveries": [{"name": "d", "files": [{"name": "d/claims.csv"}], "status": "loaded",
+                                                  "accepted": 10, "rejected": 2}]},
+                         carry=[{"ring_id": "R-1", "status": "dismissed", "first_seen": None, "patients": ["P1"]}])
+    history.save(engine, run)
+    assert history.unfinished(engine) == [run.run_id]
+    back = history.load(engine, run.run_id)
+    assert back.carry == run.carry and back.counts() == {"files": 1, "files_skipped": 0, "files_failed": 0,
+                                                         "accepted": 10, "rejected": 2}
+    assert history.abandon(engine, run.run_id, "2026-01-31T03:00:00+08:00", "given up")
+    assert not history.abandon(engine, run.run_id, "2026-01-31T03:00:00+08:00", "given up")
+    assert history.unfinished(engine) == [] and history.load(engine, run.run_id).carry is None
+    assert history.recent(engine)[0]["outcome"] == "abandoned"
+
+
 # --------------------------------------------------------------------------- history and CLI
 
 def test_history_shows_every_run_with_files_rows_rings_and_alerts(tmp_path: Path, days) -> None:
