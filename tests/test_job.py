@@ -281,6 +281,40 @@ def test_a_run_killed_at_any_step_and_run_again_ends_like_a_clean_run(tmp_path: 
     assert resumed["attempts"] == 2 and resumed["outcome"] == "completed"
 
 
+def test_an_abandoned_run_is_not_resumed_and_a_forced_detection_tells_what_it_would_have(tmp_path: Path, after_day_one,
+                                                                                          clean_day_two) -> None:
+    job = tmp_path / "job" / "job.toml"
+    shutil.copytree(after_day_one.parent, job.parent)
+    marker = tmp_path / "held"
+    proc = _start(job, _env({"GRAPHFRAUD_JOB_HOLD_AT": "detected", "GRAPHFRAUD_JOB_HOLD_FILE": str(marker)}))
+    _wait_for(marker, proc)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait(timeout=30)
+    engine = EmbeddedEngine(job.parent / "db" / "graph")
+    try:
+        [killed] = history.unfinished(engine)
+    finally:
+        engine.close()
+
+    runner = CliRunner()
+    gave_up = runner.invoke(app, ["job", "abandon", killed, "-c", str(job)])
+    assert gave_up.exit_code == 0, gave_up.output
+    assert runner.invoke(app, ["job", "abandon", killed, "-c", str(job)]).exit_code == 2  # not unfinished any more
+    quiet = _run_cli(job)
+    assert quiet.returncode == 0 and "resuming" not in quiet.stderr and "nothing new" in quiet.stderr
+    assert alert_keys(job) == alert_keys(after_day_one)  # the abandoned run's changes were never told
+    forced = subprocess.run([sys.executable, "-m", "graphfraud", "job", "run", "-c", str(job), "--detect"], env=_env(),
+                            capture_output=True, text=True, timeout=300)
+    assert forced.returncode == 0, forced.stderr
+    assert alert_keys(job) == clean_day_two["alerts"]
+    engine = EmbeddedEngine(job.parent / "db" / "graph")
+    try:
+        outcomes = [r["outcome"] for r in history.recent(engine)]
+    finally:
+        engine.close()
+    assert outcomes == ["completed", "nothing_new", "abandoned", "completed"]
+
+
 def test_a_run_killed_inside_a_bundle_export_records_it_once_and_puts_the_zip_in_place(tmp_path: Path, after_day_one) -> None:
     from graphfraud.bundle import verify_bundle
     from graphfraud.bundle.verify import recorded_export
@@ -468,6 +502,56 @@ def test_a_file_changed_moments_ago_waits_for_the_next_run(embedded, tmp_path: P
         os.utime(path, (old, old))
     [run2] = run(job, embedded)
     assert run2.outcome == "completed" and run2.counts()["files"] == 5
+
+
+def test_loose_files_load_and_side_files_come_with_their_claims_or_wait(embedded, tmp_path: Path, days) -> None:
+    import pandas as pd
+
+    job = job_folder(tmp_path / "job")
+    top = job.parent / "inbox"
+    for path in (days["dir"] / "day-1").iterdir():
+        shutil.copyfile(path, top / path.name)  # loose files at the top of the inbox
+    [first] = run(job, embedded)
+    assert [(d["name"], d["status"]) for d in first.deliveries] == [(".", "loaded")]
+    claims = embedded.counts()["Claim"]
+
+    patients = pd.read_csv(days["dir"] / "day-1" / "patients.csv", dtype=str, keep_default_na=False).head(3)
+    patients["address"] = "上海市浦东新区新路1号1栋101室"
+    patients.to_csv(top / "patients_update.csv", index=False)  # a new side file, no new claims file
+    side_only = top / "2026-02-01"
+    side_only.mkdir()
+    patients.assign(address="北京市朝阳区新路2号").to_csv(side_only / "patients.csv", index=False)  # no claims file at all
+    [second] = run(job, embedded)
+    by_name = {d["name"]: d for d in second.deliveries}
+    assert by_name["."]["status"] == "loaded" and [f["name"] for f in by_name["."]["files"]] == ["patients_update.csv"]
+    assert by_name["2026-02-01"]["status"] == "waiting"
+    assert embedded.counts()["Claim"] == claims
+    moved = embedded.run("MATCH (p:Patient {patient_id: $id}) RETURN p.address AS address",
+                         {"id": patients["patient_id"].iloc[0]})["address"].iloc[0]
+    assert moved == "上海市浦东新区新路1号1栋101室"
+    known = inbox_known(embedded)
+    assert known["patients_update.csv"] == "loaded" and "2026-02-01/patients.csv" not in known  # it waits, unmarked
+
+
+def inbox_known(engine) -> dict[str, str]:
+    return {r["name"]: r["status"] for r in engine.run("MATCH (f:InboxFile) RETURN f.name AS name, f.status AS status")
+            .to_dict("records")}
+
+
+def test_a_run_record_keeps_its_state_until_finished_and_an_unfinished_one_can_be_abandoned(engine) -> None:
+    run = history.JobRun("run-20260131T023000", "2026-01-31T02:30:00+08:00", engine.name,
+                         details={"deliveries": [{"name": "d", "files": [{"name": "d/claims.csv"}], "status": "loaded",
+                                                  "accepted": 10, "rejected": 2}]},
+                         carry=[{"ring_id": "R-1", "status": "dismissed", "first_seen": None, "patients": ["P1"]}])
+    history.save(engine, run)
+    assert history.unfinished(engine) == [run.run_id]
+    back = history.load(engine, run.run_id)
+    assert back.carry == run.carry and back.counts() == {"files": 1, "files_skipped": 0, "files_failed": 0,
+                                                         "accepted": 10, "rejected": 2}
+    assert history.abandon(engine, run.run_id, "2026-01-31T03:00:00+08:00", "given up")
+    assert not history.abandon(engine, run.run_id, "2026-01-31T03:00:00+08:00", "given up")
+    assert history.unfinished(engine) == [] and history.load(engine, run.run_id).carry is None
+    assert history.recent(engine)[0]["outcome"] == "abandoned"
 
 
 # --------------------------------------------------------------------------- history and CLI

@@ -233,3 +233,45 @@ def test_deliveries_bring_the_new_ring_and_the_last_recruits_on_day_two(tmp_path
     assert sorted(p.name for p in (tmp_path / "days" / "day-1").iterdir()) == [
         "cards.csv", "claims.csv", "doctors.csv", "patients.csv", "providers.csv"]
     assert json.loads((tmp_path / "days" / "deliveries.json").read_text(encoding="utf-8")) == changes
+
+
+# --------------------------------------------------------------------------- --daily
+
+def test_the_daily_schedule_picks_the_next_moment_of_that_local_time() -> None:
+    from datetime import datetime
+
+    from graphfraud.job.schedule import next_at, parse_time
+
+    assert next_at(datetime(2026, 1, 31, 1, 0), "02:30") == datetime(2026, 1, 31, 2, 30)
+    assert next_at(datetime(2026, 1, 31, 2, 30), "02:30") == datetime(2026, 2, 1, 2, 30)
+    assert next_at(datetime(2026, 12, 31, 23, 59), "0:05") == datetime(2027, 1, 1, 0, 5)
+    with pytest.raises(ConfigError, match="HH:MM"):
+        parse_time("25:00")
+
+
+# --------------------------------------------------------------------------- inbox scan
+
+def test_the_inbox_is_hashed_once_and_again_only_when_a_file_changes_size_or_time(tmp_path: Path) -> None:
+    import hashlib
+    import os
+
+    from graphfraud.job.inbox import LOOSE, scan
+
+    inbox, cache = tmp_path / "inbox", tmp_path / "state" / "hashes.json"
+    (inbox / "2026-01-31").mkdir(parents=True)
+    day = inbox / "2026-01-31" / "claims.csv"
+    day.write_text("claim_id\nA\n", encoding="utf-8")
+    (inbox / "claims_x.csv").write_text("claim_id\nB\n", encoding="utf-8")
+    for skipped in (".hidden.csv", "claims.csv.part", "~$claims.xlsx", "notes.docx"):
+        (inbox / skipped).write_text("x", encoding="utf-8")
+    entries, young = scan(inbox, cache=cache)
+    assert [(e.delivery, e.name) for e in entries] == [(LOOSE, "claims_x.csv"), ("2026-01-31", "2026-01-31/claims.csv")]
+    assert entries[1].sha256 == hashlib.sha256(day.read_bytes()).hexdigest() and young == []
+
+    stat = day.stat()
+    day.write_text("claim_id\nC\n", encoding="utf-8")  # same size, and the time put back: taken as unchanged
+    os.utime(day, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    assert scan(inbox, cache=cache)[0][1].sha256 == entries[1].sha256
+    day.write_text("claim_id\nCC\n", encoding="utf-8")  # another size: hashed again
+    assert scan(inbox, cache=cache)[0][1].sha256 == hashlib.sha256(day.read_bytes()).hexdigest()
+    assert scan(inbox, min_age=3600, cache=cache) == ([], ["2026-01-31/claims.csv", "claims_x.csv"])

@@ -2,7 +2,8 @@
 
 Exit statuses of ``job run``: 0 done (or nothing new), 1 failed (the next run
 resumes it), 2 bad settings, 3 done with errors (a delivery refused, an alert
-not delivered), 75 another run holds the lock.
+not delivered), 75 another run holds the lock. ``abandon`` gives up a run that
+keeps failing.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ JobConfigOpt = Annotated[Path, typer.Option("--config", "-c", help="The job's se
                                             exists=True, dir_okay=False, envvar="GRAPHFRAUD_JOB_CONFIG", show_envvar=True)]
 
 
-def _run_once(config: Path, engine: str | None, lock_wait: float | None) -> int:
+def _run_once(config: Path, engine: str | None, lock_wait: float | None, force_detect: bool = False) -> int:
     """One job invocation; every outcome is a log line and an exit status."""
     from graphfraud.errors import ConfigError, GraphfraudError, InputError, JobBusy
     from graphfraud.job import logs
@@ -44,6 +45,10 @@ def _run_once(config: Path, engine: str | None, lock_wait: float | None) -> int:
     except GraphfraudError as exc:
         log.error("job settings: %s", exc)
         return 2
+    if force_detect:
+        from dataclasses import replace
+
+        cfg = replace(cfg, detect_without_new_files=True)
     log = logs.setup(cfg.log_file)
     wait = cfg.lock_wait if lock_wait is None else lock_wait
     try:
@@ -78,10 +83,11 @@ def run(
     engine: EngineOpt = None,
     lock_wait: Annotated[Optional[float], typer.Option("--lock-wait", help="Seconds to wait for another run to finish (default: lock_wait in job.toml).", min=0)] = None,
     daily: Annotated[Optional[str], typer.Option("--daily", metavar="HH:MM", help="Stay up and run every day at this local time (containers without cron).")] = None,
+    force_detect: Annotated[bool, typer.Option("--detect", help="Detect even when nothing new arrived (after changing detection settings or abandoning a run).")] = False,
 ) -> None:
     """Take new files from the inbox, load them, detect rings, and alert on new and changed rings."""
     if daily is None:
-        raise typer.Exit(_run_once(config, engine, lock_wait))
+        raise typer.Exit(_run_once(config, engine, lock_wait, force_detect))
     from graphfraud.errors import ConfigError
     from graphfraud.job import logs
     from graphfraud.job.schedule import next_at, parse_time
@@ -97,7 +103,7 @@ def run(
         at = next_at(now, daily)
         log.info("next job run at %s", at.isoformat(timespec="minutes"))
         time.sleep(max(0.0, (at - now).total_seconds()))
-        code = _run_once(config, engine, lock_wait)
+        code = _run_once(config, engine, lock_wait, force_detect)
         log = logs.setup(None)
         log.info("job run ended with exit status %d", code)
 
@@ -139,6 +145,36 @@ def history(
             outcome += f": {r['error']}"
         table.add_row(r["run_id"], r.get("started") or "-", took, escape(outcome), files, rows_, by_status, changes, alerts)
     out.print(table)
+
+
+@app.command("abandon")
+def abandon(
+    run_id: Annotated[str, typer.Argument(help="The unfinished run to give up (see `graphfraud job history`).")],
+    config: JobConfigOpt,
+    engine: EngineOpt = None,
+) -> None:
+    """Give up a run that keeps failing: the next run plans afresh instead of resuming it.
+
+    Files it loaded stay loaded; files it had not loaded yet are taken by the next run.
+    """
+    from datetime import datetime
+
+    from graphfraud.cli.common import errors_as_exit
+    from graphfraud.detect.run import CHINA
+    from graphfraud.errors import InputError
+    from graphfraud.job import history as runs
+    from graphfraud.job.config import engine_settings, load_job_config
+    from graphfraud.job.lock import job_lock
+
+    with errors_as_exit():
+        cfg = load_job_config(config)
+        settings = engine_settings(config, engine)
+        with job_lock(cfg.lock_file, wait=0), opened_engine(settings) as eng:
+            eng.ensure_schema()
+            at = datetime.now(CHINA).isoformat(timespec="seconds")
+            if not runs.abandon(eng, run_id, at, "abandoned by an operator (graphfraud job abandon)"):
+                raise InputError(f"no unfinished job run {run_id!r}; `graphfraud job history` lists the runs")
+    out.print(f"{run_id} abandoned; the next run plans afresh")
 
 
 def register(root: typer.Typer) -> None:

@@ -125,6 +125,10 @@ class JobConfig:
     def staging(self) -> Path:
         return self.state / "staging"
 
+    @property
+    def hash_cache(self) -> Path:
+        return self.state / "inbox-hashes.json"
+
 
 _KEYS = {
     "job": {"inbox", "out", "state", "mapping", "lock_wait", "min_age", "detect_without_new_files", "actor"},

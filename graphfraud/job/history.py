@@ -9,7 +9,8 @@ finished run for the next run to compare with.
 
 Outcomes: ``running`` (in progress, or killed), ``failed`` (stopped on an
 error; the next run resumes it), ``completed``, ``completed_with_errors``
-(a delivery was refused or an alert is still undelivered), ``nothing_new``.
+(a delivery was refused or an alert is still undelivered), ``nothing_new``,
+``abandoned`` (an operator gave up an unfinished run: ``graphfraud job abandon``).
 """
 
 from __future__ import annotations
@@ -133,6 +134,11 @@ def exists(engine, run_id: str) -> bool:
 def unfinished(engine) -> list[str]:
     """Ids of runs killed or failed before they finished, oldest first."""
     return [r["run_id"] for r in engine.query("job/unfinished").to_dict("records")]
+
+
+def abandon(engine, run_id: str, at: str, reason: str) -> bool:
+    """Mark an unfinished run abandoned, so the next run plans afresh; False if no such unfinished run."""
+    return not engine.query("job/abandon", {"run_id": run_id, "at": at, "reason": reason}).empty
 
 
 def previous_run(engine, run_id: str) -> str | None:

@@ -19,6 +19,7 @@ claims file at all waits for one.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import shutil
 import time
@@ -62,12 +63,40 @@ def _is_data(path: Path) -> bool:
     return path.is_file() and path.suffix.lower() in SUFFIXES
 
 
-def scan(inbox: Path, min_age: float = 0.0, now: float | None = None) -> tuple[list[InboxEntry], list[str]]:
-    """Every data file of every delivery (hashed), and the names of files too fresh to take yet."""
+def _read_cache(path: Path | None) -> dict[str, list]:
+    if path is None or not path.is_file():
+        return {}
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}  # a damaged cache only costs hashing again
+    return data if isinstance(data, dict) else {}
+
+
+def _write_cache(path: Path | None, cache: dict[str, list]) -> None:
+    if path is None:
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_text(json.dumps(cache, sort_keys=True), encoding="utf-8")
+    tmp.replace(path)
+
+
+def scan(inbox: Path, min_age: float = 0.0, now: float | None = None,
+         cache: Path | None = None) -> tuple[list[InboxEntry], list[str]]:
+    """Every data file of every delivery (hashed), and the names of files too fresh to take yet.
+
+    ``cache`` (a JSON file in the job's state folder) keeps each file's hash
+    with its size and modification time, so the deliveries that stay in the
+    inbox are not read again every night; a file whose size or time changed is
+    hashed again. Whether a file was loaded is always the graph's answer.
+    """
     inbox = Path(inbox)
     if not inbox.is_dir():
         return [], []
     now = time.time() if now is None else now
+    known_hashes = _read_cache(cache)
+    fresh: dict[str, list] = {}
     found: list[tuple[str, Path]] = []
     for child in sorted(inbox.iterdir()):
         if child.is_dir() and not child.name.startswith("."):
@@ -81,7 +110,12 @@ def scan(inbox: Path, min_age: float = 0.0, now: float | None = None) -> tuple[l
         if now - stat.st_mtime < min_age:
             young.append(name)
             continue
-        entries.append(InboxEntry(delivery, name, sha256_of(path), stat.st_size))
+        stamp = [stat.st_size, stat.st_mtime_ns]
+        cached = known_hashes.get(name)
+        digest = cached[2] if cached and cached[:2] == stamp else sha256_of(path)
+        fresh[name] = stamp + [digest]
+        entries.append(InboxEntry(delivery, name, digest, stat.st_size))
+    _write_cache(cache, fresh)
     entries.sort(key=lambda e: (e.delivery != LOOSE, e.delivery, e.name))
     return entries, young
 

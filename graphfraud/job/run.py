@@ -105,7 +105,7 @@ def run_job(ctx: JobContext) -> list[JobRun]:
 def _plan(ctx: JobContext, resumed: bool) -> JobRun | None:
     config, engine = ctx.config, ctx.engine
     started = ctx.clock().replace(microsecond=0)
-    entries, young = inbox.scan(config.inbox, config.min_age)
+    entries, young = inbox.scan(config.inbox, config.min_age, cache=config.hash_cache)
     memory = inbox.known(engine, [e.sha256 for e in entries])
     new: list[inbox.InboxEntry] = []
     skipped, duplicates, taken = [], [], set()
@@ -427,8 +427,10 @@ def _finish(ctx: JobContext, run: JobRun) -> None:
     history.save(engine, run)
     history.prune_snapshots(engine, run.run_id)
     c = run.counts()
-    log.info("%s: %s in %.1f s: %d file(s) loaded, %d skipped, %d refused; %d rows accepted, %d rejected; %d rings %s; "
-             "%d alert(s)%s", run.run_id, run.outcome, run.seconds, c["files"], c["files_skipped"], c["files_failed"],
-             c["accepted"], c["rejected"], run.details.get("rings", 0), run.details["rings_by_status"],
-             len(run.details.get("alerts", [])), f", {len(run.undelivered)} undelivered" if run.undelivered else "")
+    by_status = ", ".join(f"{k} {v}" for k, v in run.details["rings_by_status"].items()) or "none"
+    log.info("%s: %s in %.1f s: %d file(s) loaded, %d skipped, %d refused; %d rows accepted, %d rejected; "
+             "%d rings (%s); %d alert(s)%s; %d case bundle(s)", run.run_id, run.outcome, run.seconds, c["files"],
+             c["files_skipped"], c["files_failed"], c["accepted"], c["rejected"], run.details.get("rings", 0), by_status,
+             len(run.details.get("alerts", [])), f", {len(run.undelivered)} undelivered" if run.undelivered else "",
+             len(run.details.get("bundles", [])))
 
