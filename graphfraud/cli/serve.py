@@ -28,6 +28,12 @@ def serve(
     with errors_as_exit():
         check_bind(host, token)
     settings = settings_from(engine, config, db)
+    if settings.engine == "embedded" and not settings.embedded_path.exists():
+        from graphfraud.errors import InputError
+
+        with errors_as_exit():
+            raise InputError(f"no embedded database at {settings.embedded_path}: load and detect first "
+                             "(graphfraud detect --input FOLDER --out OUT), or point --db / GRAPHFRAUD_DB at one")
     store = settings.neo4j.uri if settings.engine == "neo4j" else str(settings.embedded_path.resolve())
     with opened_engine(settings) as eng:
         shown = f"[{host}]" if ":" in host else host
