@@ -68,7 +68,7 @@ class Kind(str, Enum):
 
 
 def explore(
-    ident: Annotated[str, typer.Argument(help="Id of a patient, card, provider, doctor, claim, ring, phone or address.")],
+    ident: Annotated[str, typer.Argument(metavar="ID", help="Id of a patient, card, provider, doctor, claim, ring, phone or address.")],
     out_file: Annotated[Path, typer.Option("--out", "-o", help="HTML file to write (offline, opens in any browser).", dir_okay=False)],
     hops: Annotated[int, typer.Option("--hops", help="How many hops outward (1-4).", min=1, max=4)] = 2,
     kind: Annotated[Optional[Kind], typer.Option("--kind", help="What the id names, when it names more than one thing.")] = None,

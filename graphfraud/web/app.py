@@ -36,7 +36,7 @@ def create_app(engine, lang: str = "zh", token: str | None = None, store: str = 
     """The workbench around an open engine (kept open for the app's life; the caller closes it)."""
     from graphfraud.web.views import assets, entities, rings
 
-    app = FastAPI(title="graphfraud workbench", docs_url=None, redoc_url=None, openapi_url=None)
+    app = FastAPI(title="graphfraud workbench", docs_url=None, redoc_url=None, openapi_url=None, **_no_telemetry())
     app.state.workbench = Workbench(engine=Serialised(engine), lang=lang if lang in LANGS else "zh", token=token,
                                     store=store)
     app.include_router(assets.router)
@@ -88,6 +88,17 @@ def create_app(engine, lang: str = "zh", token: str | None = None, store: str = 
     return app
 
 
+def _no_telemetry() -> dict:
+    """Turn off FastAPI's own OpenTelemetry (newer versions export spans and logs, with request values, when the
+    environment configures an exporter): case data never leaves this computer through the framework."""
+    import inspect
+
+    if "telemetry" not in inspect.signature(FastAPI.__init__).parameters:
+        return {}
+    return {"telemetry": {"tracing": False, "metrics": False, "logs": False, "operation_spans": False,
+                          "auto_configure": False}}
+
+
 def _refused(request: Request, wb: Workbench) -> Response | None:
     """None when the request may pass; else the answer (401, or a redirect that stores the token in a cookie)."""
     if request.url.path in security.OPEN_PATHS:
@@ -125,4 +136,8 @@ def serve(engine, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, token: str
     security.check_bind(host, token)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     app = create_app(engine, lang=lang, token=token, store=store)
-    uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False, server_header=False)
+    try:
+        uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False, server_header=False,
+                    lifespan="off")
+    except KeyboardInterrupt:  # Ctrl+C: uvicorn has shut down; the caller closes the engine
+        log.info("stopped")
