@@ -21,9 +21,9 @@ cut with a note saying what was left out.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
-import secrets
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -187,7 +187,11 @@ def _vis(graph: Graph) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
 
 
 def fragment(graph: Graph, height: str = GRAPH_HEIGHT) -> dict[str, Any]:
-    """What ``_graph.html`` needs to draw the graph (legend, notes, time range, data); ids unique per call."""
+    """What ``_graph.html`` needs to draw the graph (legend, notes, time range, data).
+
+    The element id comes from the graph's content, so the same graph renders to the same bytes (case bundles
+    are byte-identical when exported twice) and two different graphs on one page do not collide.
+    """
     lang = graph.lang
     nodes, edges = _vis(graph)
     days = sorted({d for e in graph.edges for d in e.days})
@@ -198,7 +202,8 @@ def fragment(graph: Graph, height: str = GRAPH_HEIGHT) -> dict[str, Any]:
     texts = {k: word(k, lang) for k in ("legend_member", "legend_focus", "legend_evidence", "time_filter", "from", "to",
                                         "reset", "claims_in_range")}
     return {
-        "gid": "gf-" + secrets.token_hex(4),
+        "gid": "gf-" + hashlib.sha1(json.dumps([graph.title, [n.key for n in graph.nodes]], ensure_ascii=False)
+                                    .encode("utf-8")).hexdigest()[:10],
         "legend": legend,
         "notes": graph.notes,
         "texts": texts,
