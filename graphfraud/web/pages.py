@@ -70,7 +70,12 @@ def with_params(request: Request, **changes: Any) -> str:
         else:
             params[k] = str(v)
     query = urlencode(params)
-    return request.url.path + (f"?{query}" if query else "")
+    return here(request) + (f"?{query}" if query else "")
+
+
+def here(request: Request) -> str:
+    """This page's path as a link (re-encoded: ids may hold spaces, ?, # or non-ASCII characters)."""
+    return quote(request.url.path, safe="/")
 
 
 def money(value: Any) -> str:
@@ -130,7 +135,7 @@ def render(request: Request, template: str, status: int = 200, **context: Any) -
     base = {
         "t": t, "lang": lang, "lang_url": with_params(request, lang=t["lang_other"]),
         "csrf": wb.csrf.token(request.state.session), "trail_note": note, "shared_trail": wb.shared_trail,
-        "q": context.pop("q", ""), "request_path": request.url.path,
+        "q": context.pop("q", ""), "request_path": here(request),
     }
     html = environment().get_template(template).render(**base, **context)
     return HTMLResponse(html, status_code=status)

@@ -202,6 +202,11 @@ def ring_case(engine, ring_id: str, lang: str) -> dict[str, Any] | None:
     ring = stored_ring(engine, ring_id)
     if ring is None:
         return None
+    if "patterns" not in ring or "score" not in ring:  # stored by a version that kept no details: headline only
+        head = _records(engine, "case/ring", {"ring_id": ring_id})[0]
+        ring.setdefault("patterns", json.loads(head.get("patterns") or "[]"))
+        ring.setdefault("score", head.get("score") or 0.0)
+        ring.setdefault("amount_at_risk", None)
     claim_ids = sorted({c for ev in ring["evidence"] for c in ev["claims"]})
     facts = claim_facts(engine, claim_ids)
     reasons: dict[str, list[str]] = defaultdict(list)
