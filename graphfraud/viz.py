@@ -267,7 +267,6 @@ def ring_graph_data(ring: dict[str, Any], claims: dict[str, dict[str, Any]], max
 
     ``href(kind, id)``, when given, links nodes to workbench pages.
     """
-    look = styles()
     members = {(m["type"], m["id"]): m.get("role", "") for m in ring["members"]}
     evidence_claims = {c for ev in ring["evidence"] for c in ev["claims"]}
     reasons: dict[str, list[str]] = defaultdict(list)
