@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from graphfraud.cli import case, data, detect, explore, job
+from graphfraud.cli import case, data, detect, explore, job, serve
 
 app = typer.Typer(
     name="graphfraud",
@@ -18,6 +18,7 @@ detect.register(app)
 explore.register(app)
 case.register(app)
 job.register(app)
+serve.register(app)
 
 
 def main() -> None:
