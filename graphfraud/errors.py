@@ -10,7 +10,10 @@
     │   ├── EngineUnavailable  the database cannot be reached or opened
     │   └── BulkImportError    the bulk path cannot run here (database not empty or online, no neo4j-admin) or failed
     ├── DetectionError         detection could not produce rings
-    └── BundleError            a case bundle could not be written or verified
+    ├── BundleError            a case bundle could not be written or verified
+    └── JobError               a scheduled job run could not run or finish
+        ├── JobBusy            another job run holds the lock (the CLI exits with status 75)
+        └── DeliveryError      a webhook did not take an alert after every retry
 
 Messages name files, rows, columns and reasons, never personal data (names,
 phones, ID numbers).
@@ -59,3 +62,15 @@ class DetectionError(GraphfraudError):
 
 class BundleError(GraphfraudError):
     """A case bundle could not be written or verified."""
+
+
+class JobError(GraphfraudError):
+    """A scheduled job run could not run or finish."""
+
+
+class JobBusy(JobError):
+    """Another job run holds the lock."""
+
+
+class DeliveryError(JobError):
+    """A webhook did not take an alert after every retry."""

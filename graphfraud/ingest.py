@@ -126,6 +126,13 @@ def _table_files(directory: Path, table: str, spec: dict[str, Any]) -> list[Path
     return found
 
 
+def table_files(directory: Path, table: str, mapping: Path | None = None) -> list[Path]:
+    """The files in ``directory`` that hold ``table``: by the default names, or the mapping file's ``files`` globs."""
+    mapping = mapping or _find_mapping(directory)
+    spec = read_mapping(mapping).get(table, {}) if mapping else {}
+    return _table_files(directory, table, spec)
+
+
 def _read_csv(path: Path, sep: str = ",") -> tuple[pd.DataFrame, str]:
     for encoding in ("utf-8-sig", "gb18030"):
         try:

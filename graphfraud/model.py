@@ -62,9 +62,19 @@ NODES: dict[str, NodeType] = {
             ("status", STRING), ("summary", STRING), ("first_seen", STRING), ("last_seen", STRING),
             ("run_id", STRING), ("size", INT), ("details", STRING),
         )),
+        # One scheduled job run (graphfraud job run): what it loaded, found and told; also its resumable state.
         NodeType("DetectionRun", "run_id", (
             ("run_id", STRING), ("started", STRING), ("finished", STRING), ("engine", STRING),
             ("rings", INT), ("outcome", STRING), ("details", STRING),
+            ("step", STRING), ("attempts", INT), ("seconds", FLOAT), ("files", INT), ("files_skipped", INT),
+            ("files_failed", INT), ("accepted", INT), ("rejected", INT), ("rings_by_status", STRING),
+            ("changes", STRING), ("alerts", INT), ("undelivered", INT), ("bundles", INT), ("error", STRING),
+            ("delivered", STRING), ("state", STRING), ("snapshot", STRING),
+        )),
+        # A file taken from a job's inbox, remembered by content, so a re-delivered file is not loaded twice.
+        NodeType("InboxFile", "sha256", (
+            ("sha256", STRING), ("name", STRING), ("delivery", STRING), ("size", INT), ("status", STRING),
+            ("run_id", STRING), ("first_seen", STRING), ("at", STRING), ("reason", STRING),
         )),
         # One step of a ring's case trail (new → 初审 → 复审 → … → 移送); created, never edited.
         NodeType("CaseEvent", "event_id", (

@@ -1,91 +1,296 @@
-"""Interactive ring graphs (pyvis): offline, escaped, with a legend and a cap on size.
+"""Interactive graphs (pyvis / vis-network): ring graphs and entity neighbourhoods, offline and escaped.
 
-A ring graph shows the ring's members (red border) and the places and doctors
-its evidence mentions without implicating them (grey), with edges from the
-evidence: card → provider for claims (count, amount, dates, diagnoses in the
-tooltip), patient → card for holding, doctor → provider where the doctor wrote
-the scripts. Evidence edges are red. JavaScript is inlined (bureau networks
-are closed), every value shown is HTML-escaped, and graphs beyond ``max_nodes``
-are cut with a note saying what was left out.
+One picture for two kinds of graph. A **ring graph** shows a ring's members
+(red border) and the places and doctors its evidence mentions without
+implicating them (grey), with edges from the evidence: card → provider for
+claims, patient → card for holding, doctor → provider where the doctor wrote
+the scripts; evidence edges are red. A **neighbourhood graph** shows what lies
+within a few hops of one entity (``graphfraud.neighbourhood``), every node in
+its type's colour and shape, ring members with a red border, and claim edges
+red where a ring's evidence names their claims.
+
+Both are a :class:`Graph` of typed nodes and edges with tooltip facts and
+claim times; pyvis turns it into vis-network nodes and edges, and the
+templates in ``viz/templates`` render it as a page that needs no network
+(vis-network's JavaScript inlined) or as a fragment of a workbench page. A
+time filter on the page hides claim edges outside the chosen dates. Values
+never reach the page as HTML: the template escapes text, the data travels as
+JSON, and tooltips are built as text nodes. Graphs beyond ``max_nodes`` are
+cut with a note saying what was left out.
 """
 
 from __future__ import annotations
 
-import html
+import hashlib
 import json
 import os
-import re
 from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from functools import cache
+from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterable
+
+from markupsafe import Markup
 
 from graphfraud.resources import data_dir
 
 DEFAULT_MAX_NODES = 300
+GRAPH_HEIGHT = "680px"
+KINDS = ("patient", "card", "provider", "doctor", "ring", "claim", "phone", "address")
+VIS_JS = ("templates", "lib", "vis-9.1.2", "vis-network.min.js")  # inside the pyvis package
+DAY = 86_400
 
 
-def _style() -> dict[str, Any]:
+# -- data files -------------------------------------------------------------
+@cache
+def styles() -> dict[str, Any]:
+    """Node look by type and the legend's names (``viz/styles.json``)."""
     return json.loads((data_dir("viz") / "styles.json").read_text(encoding="utf-8"))
 
 
-def _options() -> str:
-    return (data_dir("viz") / "options.json").read_text(encoding="utf-8")
+@cache
+def labels() -> dict[str, dict[str, str]]:
+    """Words on graph pages in Chinese and English (``viz/labels.json``)."""
+    return json.loads((data_dir("viz") / "labels.json").read_text(encoding="utf-8"))
 
 
-def _offline(page: str) -> str:
-    """Drop what pyvis's template fetches from the internet even with inlined resources.
-
-    Its template links Bootstrap from a CDN (only cosmetic) and keeps a
-    commented-out node_modules script tag; bureau networks are closed, so a page
-    must not reach out at all.
-    """
-    page = re.sub(r"<!-- <link rel=\"stylesheet\" href=\"\.\./node_modules.*?-->", "", page, flags=re.S)
-    page = re.sub(r"<link\s+href=\"https://[^>]*/>", "", page, flags=re.S)
-    page = re.sub(r"<script\s+src=\"https://[^>]*>\s*</script>", "", page, flags=re.S)
-    return page
+@cache
+def options() -> dict[str, Any]:
+    """vis-network options (``viz/options.json``)."""
+    return json.loads((data_dir("viz") / "options.json").read_text(encoding="utf-8"))
 
 
-def _tooltip(lines: list[tuple[str, Any]]) -> str:
-    """A tooltip as HTML in which every value is escaped (the page renders tooltips as HTML)."""
-    return "<br>".join(f"<b>{html.escape(str(k))}</b>: {html.escape(str(v))}" for k, v in lines if v not in (None, ""))
+def word(key: str, lang: str = "zh") -> str:
+    """A word of ``viz/labels.json`` in the language (the key itself when there is none)."""
+    table = labels()
+    return table.get(lang, table["zh"]).get(key, key)
 
 
-def ring_graph(ring: dict[str, Any], claims: dict[str, dict[str, Any]], out: Path,
-               max_nodes: int = DEFAULT_MAX_NODES, lang: str = "zh") -> Path:
-    """Write the interactive graph of one ring (a ``rings.json`` entry) to ``out``; return the path."""
+def kind_name(kind: str, lang: str = "zh") -> str:
+    """The legend's name of an entity type."""
+    look = styles().get(kind)
+    return look.get(lang, kind) if isinstance(look, dict) else kind
+
+
+def count_of(kind: str, n: int, lang: str = "zh") -> str:
+    """"12 cards" / "12 张医保卡"."""
+    return word(f"count_{kind}", lang).format(n=f"{n:,}")
+
+
+def role_name(role: str | None, lang: str = "zh") -> str:
+    """A ring member's role in words (the code itself when unknown)."""
+    if not role:
+        return ""
+    return word(f"role_{role}", lang) if f"role_{role}" in labels()["zh"] else role
+
+
+@cache
+def vis_js() -> str:
+    """vis-network's JavaScript as shipped inside pyvis (inlined in offline pages, served by the workbench)."""
+    path = resources.files("pyvis").joinpath(*VIS_JS)
+    return path.read_text(encoding="utf-8")
+
+
+@cache
+def asset(name: str) -> str:
+    """A file of ``viz/templates`` (graph.js, graph.css)."""
+    return (data_dir("viz") / "templates" / name).read_text(encoding="utf-8")
+
+
+# -- the graph --------------------------------------------------------------
+@dataclass
+class Node:
+    """One entity on the graph; ``tip`` rows are (label, value) pairs shown as text in its tooltip."""
+
+    kind: str
+    ident: str
+    label: str
+    tip: list[tuple[str, Any]] = field(default_factory=list)
+    member: bool = False     # a ring member: red border
+    focus: bool = False      # the entity the graph is about: black border, larger
+    context: bool = False    # named by evidence but not implicated (ring graphs): grey
+    href: str | None = None  # the workbench page of the entity (double-click)
+
+    @property
+    def key(self) -> str:
+        return f"{self.kind}:{self.ident}"
+
+
+@dataclass
+class Edge:
+    """One edge; ``days`` are its claims' days (epoch days) for the page's time filter."""
+
+    src: str
+    dst: str
+    kind: str
+    tip: list[tuple[str, Any]] = field(default_factory=list)
+    evidence: bool = False
+    claims: int = 0
+    days: list[int] = field(default_factory=list)
+    tally: bool = False  # counted in the filter's "n of m claims" (one edge kind per claim, not doctor edges too)
+
+
+@dataclass
+class Graph:
+    """A graph ready to render: title lines, nodes, edges and notes on what was left out."""
+
+    title: str
+    subtitle: list[str]
+    nodes: list[Node]
+    edges: list[Edge]
+    notes: list[str] = field(default_factory=list)
+    lang: str = "zh"
+
+    def node_count(self) -> int:
+        return len(self.nodes)
+
+
+def tip_rows(pairs: Iterable[tuple[str, Any]], lang: str) -> list[tuple[str, str]]:
+    """Tooltip rows with translated labels, empty values dropped, numbers formatted."""
+    rows = []
+    for key, value in pairs:
+        if value is None or value == "" or value == []:
+            continue
+        if isinstance(value, float):
+            value = f"{value:,.2f}"
+        elif isinstance(value, int) and not isinstance(value, bool):
+            value = f"{value:,}"
+        rows.append((word(key, lang), str(value)))
+    return rows
+
+
+# -- rendering --------------------------------------------------------------
+def _vis(graph: Graph) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The graph as vis-network nodes and edges, assembled by pyvis."""
     from pyvis.network import Network
 
-    style = _style()
+    look = styles()
+    net = Network(directed=True)
+    for n in graph.nodes:
+        style = look["context"] if n.context else look.get(n.kind, look["context"])
+        border = look["focus_border"] if n.focus else (look["member_border"] if n.member else style["color"])
+        extra: dict[str, Any] = {"tip": n.tip, "keep": n.member or n.focus, "kind": n.kind}
+        if n.href:
+            extra["href"] = n.href
+        net.add_node(n.key, label=n.label, shape=style["shape"],
+                     color={"background": style["color"], "border": border,
+                            "highlight": {"background": style["color"], "border": border}},
+                     borderWidth=4 if n.focus else (3 if n.member else 1),
+                     size=24 if n.focus else (18 if n.member else 12), **extra)
+    for e in graph.edges:
+        colour = look["evidence_edge"] if e.evidence else (look["plain_edge"] if e.claims else look["link_edge"])
+        net.add_edge(e.src, e.dst, color=colour, value=max(1, e.claims), tip=e.tip, days=e.days, tally=e.tally,
+                     dashes=e.kind in ("member", "phone", "address"))
+    return net.nodes, net.edges
+
+
+def fragment(graph: Graph, height: str = GRAPH_HEIGHT) -> dict[str, Any]:
+    """What ``_graph.html`` needs to draw the graph (legend, notes, time range, data).
+
+    The element id comes from the graph's content, so the same graph renders to the same bytes (case bundles
+    are byte-identical when exported twice) and two different graphs on one page do not collide.
+    """
+    lang = graph.lang
+    nodes, edges = _vis(graph)
+    days = sorted({d for e in graph.edges for d in e.days})
+    kinds = [k for k in KINDS if any(n.kind == k and not n.context for n in graph.nodes)]
+    legend = [{"label": kind_name(k, lang), "color": styles()[k]["color"], "shape": styles()[k]["shape"]} for k in kinds]
+    if any(n.context for n in graph.nodes):
+        legend.append({"label": kind_name("context", lang), "color": styles()["context"]["color"], "shape": "dot"})
+    texts = {k: word(k, lang) for k in ("legend_member", "legend_focus", "legend_evidence", "time_filter", "from", "to",
+                                        "reset", "claims_in_range")}
+    return {
+        "gid": "gf-" + hashlib.sha1(json.dumps([graph.title, [n.key for n in graph.nodes]], ensure_ascii=False)
+                                    .encode("utf-8")).hexdigest()[:10],
+        "legend": legend,
+        "notes": graph.notes,
+        "texts": texts,
+        "hint": word("open_hint", lang) if any(n.href for n in graph.nodes) else "",
+        "height": height,
+        "days": ({"lo": days[0], "hi": days[-1], "first": _iso_day(days[0]), "last": _iso_day(days[-1])} if days else None),
+        "data": {"nodes": nodes, "edges": edges, "options": options(), "texts": texts},
+    }
+
+
+def _iso_day(day: int) -> str:
+    return datetime.fromtimestamp(day * DAY, tz=timezone.utc).strftime("%Y-%m-%d")
+
+
+def environment():
+    """Jinja environment over ``viz/templates`` with autoescaping on."""
+    import jinja2
+
+    return jinja2.Environment(loader=jinja2.FileSystemLoader(str(data_dir("viz") / "templates")),
+                              autoescape=True, trim_blocks=False, lstrip_blocks=False)
+
+
+def page(graph: Graph) -> str:
+    """The graph as one self-contained HTML page (no network needed)."""
+    scripts = {"vis_js": vis_js(), "graph_js": asset("graph.js")}
+    for name, text in scripts.items():
+        if "</script" in text.lower():  # would end the inline script early
+            raise ValueError(f"{name} cannot be inlined: it contains '</script'")
+    return environment().get_template("graph.html").render(
+        lang=graph.lang, title=graph.title, subtitle=graph.subtitle, g=fragment(graph, height="78vh"),
+        css=Markup(asset("graph.css")), vis_js=Markup(scripts["vis_js"]), graph_js=Markup(scripts["graph_js"]))
+
+
+def write_page(graph: Graph, out: Path) -> Path:
+    """Write the graph's offline page to ``out`` (a temp name, then renamed); return the path."""
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out.with_name(f".{out.name}.tmp")
+    tmp.write_text(page(graph), encoding="utf-8")
+    os.replace(tmp, out)
+    return out
+
+
+# -- ring graphs ------------------------------------------------------------
+def _day(epoch: Any) -> int | None:
+    try:
+        return int(epoch) // DAY
+    except (TypeError, ValueError):
+        return None
+
+
+def _fmt_score(score: Any) -> str:
+    try:
+        return f"{float(score):.3f}"
+    except (TypeError, ValueError):
+        return str(score)
+
+
+def ring_graph_data(ring: dict[str, Any], claims: dict[str, dict[str, Any]], max_nodes: int = DEFAULT_MAX_NODES,
+                    lang: str = "zh", href=None) -> Graph:
+    """The graph of one ring (a ``rings.json`` entry) from its evidence claims' facts.
+
+    ``href(kind, id)``, when given, links nodes to workbench pages.
+    """
     members = {(m["type"], m["id"]): m.get("role", "") for m in ring["members"]}
     evidence_claims = {c for ev in ring["evidence"] for c in ev["claims"]}
     reasons: dict[str, list[str]] = defaultdict(list)
     for ev in ring["evidence"]:
         for c in ev["claims"]:
-            if len(reasons[c]) < 3:
+            if len(reasons[c]) < 3 and ev["detail"] not in reasons[c]:
                 reasons[c].append(ev["detail"])
 
-    nodes: dict[tuple[str, str], dict[str, Any]] = {}
+    found: dict[tuple[str, str], None] = {}
+    for key in members:
+        found[key] = None
+    edges: dict[tuple[tuple[str, str], tuple[str, str], str], dict[str, Any]] = {}
 
-    def add(kind: str, ident: str) -> None:
-        key = (kind, ident)
-        if key in nodes:
-            return
-        role = members.get(key)
-        look = style[kind] if role is not None else style["context"]
-        nodes[key] = {"kind": kind, "id": ident, "role": role, "look": look, "member": role is not None}
-
-    for (kind, ident) in members:
-        add(kind, ident)
-    edges: dict[tuple[tuple[str, str], tuple[str, str]], dict[str, Any]] = {}
-
-    def tally(a: tuple[str, str], b: tuple[str, str], cid: str, c: dict[str, Any], why: list[str]) -> None:
-        """Add one claim to the edge a → b (claims, amount, times, diagnoses, reasons)."""
-        for key in (a, b):
-            add(*key)
-        e = edges.setdefault((a, b), {"claims": [], "amount": 0.0, "ts": [], "dx": set(), "why": []})
+    def tally(a: tuple[str, str], b: tuple[str, str], kind: str, cid: str, c: dict[str, Any], why: list[str]) -> None:
+        found.setdefault(a)
+        found.setdefault(b)
+        e = edges.setdefault((a, b, kind), {"claims": [], "amount": 0.0, "fund": 0.0, "ts": [], "days": [], "dx": set(), "why": []})
         e["claims"].append(cid)
         e["amount"] += float(c.get("amount") or 0)
+        e["fund"] += float(c.get("fund_paid") or 0)
         e["ts"].append(str(c.get("ts") or ""))
+        day = _day(c.get("ts_epoch"))
+        if day is not None:
+            e["days"].append(day)
         if c.get("diagnosis"):
             e["dx"].add(str(c["diagnosis"]))
         e["why"].extend(why)
@@ -97,50 +302,142 @@ def ring_graph(ring: dict[str, Any], claims: dict[str, dict[str, Any]], out: Pat
             continue
         holder_of[c["card_id"]] = c["patient_id"]
         payer = ("card", c["card_id"]) if ("card", c["card_id"]) in members else ("patient", c["patient_id"])
-        provider = ("provider", c["provider_id"])
-        tally(payer, provider, cid, c, reasons.get(cid, []))
+        tally(payer, ("provider", c["provider_id"]), "claims", cid, c, reasons.get(cid, []))
         if c.get("doctor_id"):
-            tally(("doctor", c["doctor_id"]), provider, cid, c, [])
+            tally(("doctor", c["doctor_id"]), ("provider", c["provider_id"]), "wrote", cid, c, [])
     for m in ring["members"]:
         holder = holder_of.get(m["id"]) if m["type"] == "card" else None
-        if holder and ("patient", holder) in nodes:
-            edges.setdefault((("patient", holder), ("card", m["id"])),
-                             {"claims": [], "amount": 0.0, "ts": [], "dx": set(), "why": [], "holds": True})
+        if holder and ("patient", holder) in found:
+            edges.setdefault((("patient", holder), ("card", m["id"]), "holds"), {"holds": True})
 
-    kept = sorted(nodes, key=lambda k: (not nodes[k]["member"], k))[:max_nodes]
-    left_out = len(nodes) - len(kept)
+    ordered = sorted(found, key=lambda k: (k not in members, k))
+    kept = ordered[:max_nodes]
+    left_out = len(ordered) - len(kept)
     kept_set = set(kept)
-    label = lang if lang in ("zh", "en") else "zh"
-    net = Network(height="760px", width="100%", directed=True, cdn_resources="in_line", bgcolor="#ffffff")
-    net.set_options(_options())
-    for key in kept:
-        n = nodes[key]
-        title = _tooltip([("id", n["id"]), ("type", n["look"][label]), ("role", n["role"] or "—")])
-        net.add_node(f"{key[0]}:{key[1]}", label=html.escape(n["id"]), title=title, color={
-            "background": n["look"]["color"], "border": style["member_border"] if n["member"] else n["look"]["color"]},
-            shape=n["look"]["shape"], borderWidth=3 if n["member"] else 1, size=18 if n["member"] else 12)
-    for (a, b), e in sorted(edges.items()):
+    nodes = []
+    for kind, ident in kept:
+        role = members.get((kind, ident))
+        nodes.append(Node(kind=kind, ident=ident, label=ident, member=role is not None, context=role is None,
+                          tip=tip_rows([("id", ident), ("type", kind_name(kind, lang)), ("role", role_name(role, lang) or "—")], lang),
+                          href=href(kind, ident) if href else None))
+    out_edges = []
+    for (a, b, kind), e in sorted(edges.items()):
         if a not in kept_set or b not in kept_set:
             continue
+        if e.get("holds"):
+            out_edges.append(Edge(f"{a[0]}:{a[1]}", f"{b[0]}:{b[1]}", "holds", tip_rows([("edge_holds", "✓")], lang)))
+            continue
         times = sorted(t for t in e["ts"] if t)
-        title = _tooltip([
-            ("claims", len(e["claims"])), ("amount CNY", f"{e['amount']:,.2f}"),
-            ("from", times[0] if times else ""), ("to", times[-1] if times else ""),
-            ("diagnoses", ", ".join(sorted(e["dx"]))), ("why", " / ".join(dict.fromkeys(e["why"]))[:600]),
-        ]) if not e.get("holds") else _tooltip([("holds", "持卡")])
-        evidence = bool(e["why"])
-        net.add_edge(f"{a[0]}:{a[1]}", f"{b[0]}:{b[1]}", title=title, value=max(1, len(e["claims"])),
-                     color=style["evidence_edge"] if evidence else style["plain_edge"])
-    legend = " ".join(
-        f'<span style="color:{html.escape(style[k]["color"])}">&#9679;</span> {html.escape(style[k][label])}'
-        for k in ("patient", "card", "provider", "doctor", "context"))
-    note = (f" — {left_out} nodes left out (graph capped at {max_nodes})" if left_out else "")
-    heading = (f'<div style="font-size:15px;font-weight:normal">{html.escape(ring["ring_id"])} · '
-               f'{html.escape(", ".join(ring["patterns"]))} · score {html.escape(str(ring["score"]))}{html.escape(note)}'
-               f'<br>{legend}</div>')
-    net.heading = heading
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_name(f".{out.name}.tmp")
-    tmp.write_text(_offline(net.generate_html()), encoding="utf-8")
-    os.replace(tmp, out)
-    return out
+        why = " / ".join(dict.fromkeys(e["why"]))
+        out_edges.append(Edge(
+            f"{a[0]}:{a[1]}", f"{b[0]}:{b[1]}", kind, evidence=bool(e["why"]), claims=len(e["claims"]),
+            days=sorted(e["days"]), tally=kind == "claims",
+            tip=tip_rows([("type", word(f"edge_{kind}", lang)), ("claims", len(e["claims"])), ("amount", e["amount"]),
+                          ("fund_paid", e["fund"]), ("first", times[0] if times else ""), ("last", times[-1] if times else ""),
+                          ("diagnoses", ", ".join(sorted(e["dx"]))), ("why", why[:600])], lang)))
+    notes = [word("nodes_left_out", lang).format(n=left_out, cap=max_nodes)] if left_out else []
+    patterns = ", ".join(word(p, lang) for p in ring.get("patterns", []))
+    subtitle = [f"{patterns} · {word('score', lang)} {_fmt_score(ring.get('score'))}"]
+    return Graph(title=f"{word('ring_graph', lang)} {ring['ring_id']}", subtitle=subtitle, nodes=nodes,
+                 edges=out_edges, notes=notes, lang=lang)
+
+
+def ring_graph(ring: dict[str, Any], claims: dict[str, dict[str, Any]], out: Path,
+               max_nodes: int = DEFAULT_MAX_NODES, lang: str = "zh") -> Path:
+    """Write the interactive offline graph of one ring (a ``rings.json`` entry) to ``out``; return the path."""
+    return write_page(ring_graph_data(ring, claims, max_nodes=max_nodes, lang=lang), out)
+
+
+# -- neighbourhood graphs ---------------------------------------------------
+def _short(text: str, n: int = 14) -> str:
+    return text if len(text) <= n else text[: n - 1] + "…"
+
+
+def _node_tip(kind: str, ident: str, facts: dict[str, Any], hop: int, lang: str) -> list[tuple[str, str]]:
+    from graphfraud.case.workflow import label as status_label
+
+    f = facts
+    rows: list[tuple[str, Any]] = [("id", ident), ("type", kind_name(kind, lang))]
+    if kind == "patient":
+        rows += [("name", f.get("name")), ("sex", word(f["sex"], lang) if f.get("sex") else None),
+                 ("birth_date", f.get("birth_date")), ("city", f.get("city")), ("death_date", f.get("death_date"))]
+    elif kind == "card":
+        rows += [("holder", f.get("holder_id"))]
+    elif kind == "provider":
+        rows += [("name", f.get("name")), ("type", word(f["type"], lang) if f.get("type") else None), ("city", f.get("city"))]
+    elif kind == "doctor":
+        rows += [("name", f.get("name")), ("specialty", f.get("specialty")), ("works_at", f.get("provider_id"))]
+    elif kind == "ring":
+        patterns = json.loads(f["patterns"]) if isinstance(f.get("patterns"), str) and f["patterns"].startswith("[") else []
+        rows += [("score", _fmt_score(f.get("score")) if f.get("score") is not None else None),
+                 ("patterns", ", ".join(word(p, lang) for p in patterns)),
+                 ("status", status_label(f.get("status") or "new", lang)), ("amount_at_risk", f.get("amount_at_risk")),
+                 ("size", f.get("size"))]
+    elif kind == "claim":
+        rows += [("ts", f.get("ts")), ("amount", f.get("amount")), ("fund_paid", f.get("fund_paid")),
+                 ("visit_type", word(f["visit_type"], lang) if f.get("visit_type") else None), ("diagnosis", f.get("diagnosis"))]
+    rows.append(("hop", hop))
+    return tip_rows(rows, lang)
+
+
+def _node_label(kind: str, ident: str, facts: dict[str, Any]) -> str:
+    if kind == "provider" and facts.get("name"):
+        return _short(str(facts["name"]), 16)
+    if kind == "address":
+        return _short(ident, 12)
+    return ident
+
+
+def neighbourhood_graph(nb, lang: str = "zh", rings: dict[str, dict[str, Any]] | None = None, href=None,
+                        generated: str | None = None) -> Graph:
+    """The graph of a :class:`graphfraud.neighbourhood.Neighbourhood`.
+
+    ``rings`` (ring id → stored ring) mark claim edges their evidence names
+    and give the reasons; ``href(kind, id)`` links nodes to workbench pages.
+    """
+    reasons: dict[str, list[str]] = defaultdict(list)
+    for ring in (rings or {}).values():
+        for ev in ring.get("evidence", []):
+            for c in ev.get("claims", []):
+                if len(reasons[c]) < 3 and ev.get("detail") not in reasons[c]:
+                    reasons[c].append(ev.get("detail", ""))
+    members = {link.src for link in nb.links if link.kind == "member"}
+    nodes = []
+    for (kind, ident), hop in sorted(nb.nodes.items(), key=lambda kv: (kv[1], kv[0])):
+        facts = nb.facts.get((kind, ident), {})
+        nodes.append(Node(kind=kind, ident=ident, label=_node_label(kind, ident, facts),
+                          tip=_node_tip(kind, ident, facts, hop, lang), member=(kind, ident) in members,
+                          focus=(kind, ident) == nb.start, href=href(kind, ident) if href else None))
+    edges = []
+    for link in nb.links:
+        src, dst = f"{link.src[0]}:{link.src[1]}", f"{link.dst[0]}:{link.dst[1]}"
+        if link.kind in ("claims", "wrote"):
+            why = [r for c in link.claim_ids for r in reasons.get(c, [])]
+            shown_ids = ", ".join(link.claim_ids[:8]) + (" …" if len(link.claim_ids) > 8 else "")
+            edges.append(Edge(src, dst, link.kind, evidence=bool(why), claims=link.claims,
+                              days=[t // DAY for t in link.times], tally=link.kind == "claims",
+                              tip=tip_rows([("type", word(f"edge_{link.kind}", lang)), ("claims", link.claims),
+                                            ("amount", link.amount), ("fund_paid", link.fund_paid),
+                                            ("first", link.first), ("last", link.last),
+                                            ("diagnoses", ", ".join(link.diagnoses[:12])),
+                                            ("why", " / ".join(dict.fromkeys(why))[:600]),
+                                            ("claim_ids", shown_ids)], lang)))
+        else:
+            edges.append(Edge(src, dst, link.kind,
+                              tip=tip_rows([("type", word(f"edge_{link.kind}", lang)), ("role", role_name(link.role, lang))], lang)))
+    notes = []
+    for lo in nb.left_out:
+        parts = ("、" if lang == "zh" else ", ").join(count_of(k, n, lang) for k, n in sorted(lo.kinds.items()))
+        if lo.more:
+            parts = f"{word('more_than', lang)} {parts}" if parts else word("more_than", lang)
+        notes.append(word("left_out", lang).format(hop=lo.hop, what=parts, cap=nb.max_nodes))
+    if nb.edges_cut:
+        notes.append(word("edge_rows_cut", lang).format(n=nb.edges_cut))
+    kind, ident = nb.start
+    subtitle = []
+    if nb.since or nb.until:
+        subtitle.append(word("window", lang).format(since=nb.since or "…", until=nb.until or "…"))
+    if generated:
+        subtitle.append(word("generated", lang).format(at=generated))
+    title = word("neighbourhood", lang).format(what=f"{kind_name(kind, lang)} {ident}", hops=nb.hops)
+    return Graph(title=title, subtitle=subtitle, nodes=nodes, edges=edges, notes=notes, lang=lang)

@@ -56,10 +56,19 @@ def score(rings: list[tuple[list[str], str | None]], truth: dict) -> dict[str, f
     recall = tp / len(truth_patients) if truth_patients else 0.0
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
     recovered = right_family = 0
-    for members, family in planted:
+    shapes: dict[str, list[float]] = defaultdict(lambda: [0, 0, 0, 0])  # planted, recovered, patients, found
+    for ring in truth["rings"]:
+        if not ring["patients"]:
+            continue
+        members, family = set(ring["patients"]), ring["family"]
         best = max(rings, key=lambda r: jaccard(members, set(r[0])), default=None)
+        tally = shapes[ring["shape"]]
+        tally[0] += 1
+        tally[2] += len(members)
+        tally[3] += len(members & flagged)
         if best and jaccard(members, set(best[0])) >= 0.5:
             recovered += 1
+            tally[1] += 1
             right_family += best[1] == family
     k = len(planted)
     top = rings[:k]
@@ -70,7 +79,7 @@ def score(rings: list[tuple[list[str], str | None]], truth: dict) -> dict[str, f
         "family_ok": right_family / recovered if recovered else 0.0,
         "lookalike_fp": len(flagged & lookalikes) / len(lookalikes) if lookalikes else 0.0,
         "topk_precision": top_ok / len(top) if top else 0.0,
-        "rings": len(rings), "planted": k,
+        "rings": len(rings), "planted": k, "shapes": dict(shapes),
     }
 
 
@@ -151,6 +160,18 @@ def main() -> None:
             print(f"| {difficulty} | {method} | {mean['precision']:.3f} | {mean['recall']:.3f} | {mean['f1']:.3f} | "
                   f"{mean['recovered']:.1%} | {mean['family_ok']:.1%} | {mean['lookalike_fp']:.2%} | "
                   f"{mean['topk_precision']:.3f} | {mean['seconds']:.1f} |")
+    print()
+    print("graphfraud by ring shape (summed over seeds): rings recovered / planted, patients found / planted")
+    print("| difficulty | shape | recovered | patient recall |")
+    print("|---|---|---|---|")
+    for difficulty in args.difficulties:
+        totals: dict[str, list[float]] = defaultdict(lambda: [0, 0, 0, 0])
+        for r in rows:
+            if r["difficulty"] == difficulty and r["method"] == "graphfraud":
+                for shape, tally in r["shapes"].items():
+                    totals[shape] = [a + b for a, b in zip(totals[shape], tally)]
+        for shape, (planted, found, patients, hit) in sorted(totals.items()):
+            print(f"| {difficulty} | {shape} | {found}/{planted} | {hit / patients if patients else 0:.1%} |")
     shutil.rmtree(work, ignore_errors=True)
 
 

@@ -52,3 +52,28 @@ def test_compose_refuses_to_start_without_a_password(tmp_path: Path) -> None:
     # (Compose 2.40 exits 0 here when asked for JSON, but prints no configuration)
     assert "required variable NEO4J_PASSWORD is missing" in result.stderr
     assert result.stdout.strip() == ""
+
+
+def test_compose_up_alone_starts_neo4j_only(tmp_path: Path) -> None:
+    result = _config(tmp_path, "NEO4J_PASSWORD=s3cret-for-test\n")
+    assert result.returncode == 0, result.stderr
+    assert set(json.loads(result.stdout)["services"]) == {"neo4j"}
+
+
+def test_the_job_profile_runs_the_nightly_job_against_the_compose_neo4j(tmp_path: Path) -> None:
+    shutil.copy(REPO / "docker-compose.yml", tmp_path / "docker-compose.yml")
+    (tmp_path / ".env").write_text("NEO4J_PASSWORD=s3cret-for-test\nJOB_AT=03:15\nJOB_DIR=/srv/graphfraud\n", encoding="utf-8")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("NEO4J_", "JOB_", "GRAPHFRAUD_"))}
+    result = subprocess.run([*_compose(), "--profile", "job", "config", "--format", "json"], cwd=tmp_path,
+                            capture_output=True, text=True, timeout=60, env=env)
+    assert result.returncode == 0, result.stderr
+    services = json.loads(result.stdout)["services"]
+    job = services["job"]
+    assert job["profiles"] == ["job"] and job["restart"] == "unless-stopped"
+    assert (REPO / job["build"]["dockerfile"]).is_file()
+    assert job["depends_on"]["neo4j"]["condition"] == "service_healthy"
+    assert job["environment"]["NEO4J_URI"] == "bolt://neo4j:7687"
+    assert job["environment"]["NEO4J_PASSWORD"] == services["neo4j"]["environment"]["NEO4J_AUTH"].removeprefix("neo4j/")
+    assert job["command"] == ["job", "run", "--config", "/job/job.toml", "--daily", "03:15"]
+    assert [(v["type"], v["source"], v["target"]) for v in job["volumes"]] == [("bind", "/srv/graphfraud", "/job")]
+    assert "ports" not in job  # nothing to reach from outside

@@ -20,12 +20,44 @@ SAMPLE = {
     "rings/claims": {"claims": ["CL00000001"]},
     "rings/clear_members": {"ring_ids": ["R-NONE"]},
     "rings/upsert_ring": {"rows": [{"ring_id": "R-TEST", "patterns": "[]", "score": 0.5, "amount_at_risk": 1.0,
-                                     "summary": "", "seen": "2026-01-01T00:00:00+08:00", "run_id": "t", "size": 0}]},
+                                     "summary": "", "seen": "2026-01-01T00:00:00+08:00", "run_id": "t", "size": 0,
+                                     "details": "{}"}]},
+    "rings/stored": {"ring_id": "R-TEST"},
+    "case/ring": {"ring_id": "R-TEST"},
+    "case/history": {"ring_id": "R-TEST"},
+    "case/record_event": {"ring_id": "R-TEST", "event_id": "R-TEST#1", "seq": 1, "action": "note", "from_status": "new",
+                          "to_status": "new", "actor": "t", "at": "2026-01-01T00:00:00+08:00", "note": "", "details": "{}"},
     "rings/member_patient": {"rows": [{"ring_id": "R-TEST", "id": "P000001", "role": "r"}]},
     "rings/member_card": {"rows": [{"ring_id": "R-TEST", "id": "C000001", "role": "r"}]},
     "rings/member_provider": {"rows": [{"ring_id": "R-TEST", "id": "H0001", "role": "r"}]},
     "rings/member_doctor": {"rows": [{"ring_id": "R-TEST", "id": "D00001", "role": "r"}]},
+    "bundle/patients": {"patients": ["P000001"]},
+    "bundle/cards": {"cards": ["C000001"]},
+    "bundle/providers": {"providers": ["H0001"]},
+    "bundle/doctors": {"doctors": ["D00001"]},
 }
+_HOP = {"seen": [], "since": 0, "until": 2**62, "limit": 100}
+_KEPT = {"patients": ["P000001"], "cards": ["C000001"], "providers": ["H0001"], "doctors": ["D00001"]}
+SAMPLE.update({f"explore/{name}": {"ids": [ident], **_HOP} for name, ident in {
+    "patient_cards": "P000001", "card_holders": "C000001", "patient_phones": "P000001", "phone_patients": "13800000000",
+    "patient_addresses": "P000001", "address_patients": "x", "card_providers": "C000001", "provider_cards": "H0001",
+    "doctor_providers": "D00001", "doctor_workplaces": "D00001", "provider_doctors": "H0001", "provider_staff": "H0001",
+}.items()})
+SAMPLE.update({
+    "explore/entity_rings": {**_KEPT, "seen": []},
+    "explore/ring_members": {"ids": ["R-NONE"], "seen": []},
+    "explore/edges_holds": {"patients": ["P000001"], "cards": ["C000001"]},
+    "explore/edges_phones": {"patients": ["P000001"], "phones": ["x"]},
+    "explore/edges_addresses": {"patients": ["P000001"], "addresses": ["x"]},
+    "explore/edges_works_at": {"doctors": ["D00001"], "providers": ["H0001"]},
+    "explore/edges_claims": {"cards": ["C000001"], "providers": ["H0001"], **_HOP},
+    "explore/edges_wrote": {"doctors": ["D00001"], "providers": ["H0001"], **_HOP},
+    "explore/edges_members": {**_KEPT, "rings": ["R-NONE"]},
+    **{f"explore/nodes_{k}": {"ids": ["x"]} for k in ("patients", "cards", "providers", "doctors", "rings")},
+    **{f"entity/{k}": {"id": "P000001"} for k in ("find", "patient", "card", "provider", "doctor", "claim", "phone",
+                                                   "address", "rings_of")},
+    **{f"entity/claims_{k}": {"id": "P000001", "limit": 10} for k in ("patient", "card", "provider", "doctor")},
+})
 
 
 def test_every_query_has_a_title_and_no_pasted_values() -> None:
@@ -36,12 +68,14 @@ def test_every_query_has_a_title_and_no_pasted_values() -> None:
         assert not re.search(r"\{\s*\w+\s*\}", q.text.replace("{", " {")) or "$" in q.text, name
 
 
-@pytest.mark.parametrize("folder", ["motifs", "baseline", "rings"])
+@pytest.mark.parametrize("folder", ["motifs", "baseline", "rings", "case", "bundle", "explore", "entity"])
 def test_every_query_runs_on_the_engine(engine, small_data: Path, folder: str) -> None:
     load_directory(engine, small_data)
     for name in [n for n in ALL if n.startswith(folder + "/")]:
         params = SAMPLE.get(name) or params_for(name, baseline={"pharmacy_avg": 120.0})
         frame = engine.query(name, params)
+        if folder == "bundle":
+            assert len(frame) == 1 and frame["id"][0] == next(iter(params.values()))[0], name
         if folder == "motifs":
             assert {"patients", "claims"} <= set(frame.columns) or {"patient_list", "claim_list"} <= set(frame.columns), name
 

@@ -13,8 +13,11 @@ WHERE c.visit_type = 'pharmacy'
 WITH v, count(c) AS total, count(DISTINCT c.ts_epoch / 3600) AS active_hours
 MATCH (v)<-[:AT]-(c:Claim)
 WHERE c.visit_type = 'pharmacy'
-WITH v, total, active_hours, c.ts_epoch / 3600 AS hour, count(DISTINCT c.card_id) AS n_cards,
-     collect(DISTINCT c.card_id) AS cards, collect(DISTINCT c.patient_id) AS patients, collect(c.claim_id) AS claims
+WITH v, total, active_hours, c.ts_epoch / 3600 AS hour, count(DISTINCT c.card_id) AS n_cards
 WHERE n_cards >= $min_cards AND n_cards >= $rate_factor * total / active_hours
+MATCH (v)<-[:AT]-(c:Claim)
+WHERE c.visit_type = 'pharmacy' AND c.ts_epoch >= hour * 3600 AND c.ts_epoch < (hour + 1) * 3600
+WITH v, total, active_hours, hour, n_cards,
+     collect(DISTINCT c.card_id) AS cards, collect(DISTINCT c.patient_id) AS patients, collect(c.claim_id) AS claims
 RETURN v.provider_id AS provider, hour, n_cards, round(1.0 * n_cards * active_hours / total, 2) AS ratio,
        patients, cards, [v.provider_id] AS providers, [] AS doctors, claims

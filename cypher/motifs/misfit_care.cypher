@@ -7,9 +7,12 @@
 // reason: card {card} paid for {diagnosis} but its holder is {sex}, aged {age}
 // Diagnoses the card holder cannot have (childbirth on a man's card, prostate care on a
 // woman's, neonatal care on an adult's): someone else is being treated on the card (人证不符).
-MATCH (p:Patient)-[:HOLDS]->(k:Card)-[:PAID]->(c:Claim)-[:AT]->(v:Provider)
+MATCH (c:Claim)
 WHERE c.diagnosis IS NOT NULL
-WITH p, k, c, v, left(c.diagnosis, 3) AS category, (c.ts_epoch / 31557600 + 1970) - p.birth_year AS age
+WITH c, left(c.diagnosis, 3) AS category
+WHERE category IN $female_only OR category IN $male_only OR category IN $pregnancy OR category IN $newborn
+MATCH (p:Patient)-[:HOLDS]->(k:Card)-[:PAID]->(c)-[:AT]->(v:Provider)
+WITH p, k, c, v, category, (c.ts_epoch / 31557600 + 1970) - p.birth_year AS age
 WHERE (category IN $female_only AND p.sex = 'M')
    OR (category IN $male_only AND p.sex = 'F')
    OR (category IN $pregnancy AND age > $max_pregnancy_age)

@@ -1,15 +1,21 @@
 // title: Phone shared beyond a household
 // title_zh: 多人共用联系电话
 // family: gang
-// weight: 0.5
+// weight: 0.7
 // kind: indicator
 // implicates: patients
-// reason: {n_patients} patients at {n_addresses} different addresses give the same phone number
-// One number registered for many unrelated people (different addresses): a broker who filled
-// in the forms for his recruits. Families and care homes share a number and an address, so
-// they are not counted.
+// reason: {n_alone} patients, each at a different address, give the same phone number ({n_patients} patients at {n_addresses} addresses in all)
+// One number registered for many unrelated people: a broker who filled in the forms for his
+// recruits (代办). Families and care homes share a number *and* an address, so only patients
+// who are alone at their address with that number are implicated and counted; the household
+// that owns the number is not.
 MATCH (ph:Phone)<-[:HAS_PHONE]-(p:Patient)-[:LIVES_AT]->(a:Address)
-WITH ph, count(DISTINCT p) AS n_patients, count(DISTINCT a) AS n_addresses, collect(DISTINCT p.patient_id) AS patients
-WHERE n_patients >= $min_patients AND n_addresses >= $min_addresses
-RETURN ph.phone AS phone, n_patients, n_addresses,
-       patients, [] AS cards, [] AS providers, [] AS doctors, [] AS claims
+WITH ph, a, count(p) AS here
+WITH ph, count(a) AS n_addresses, sum(here) AS n_patients,
+     sum(CASE WHEN here = 1 THEN 1 ELSE 0 END) AS n_alone
+WHERE n_patients >= $min_patients AND n_addresses >= $min_addresses AND n_alone >= $min_alone
+MATCH (ph)<-[:HAS_PHONE]-(p:Patient)-[:LIVES_AT]->(a:Address)
+WITH ph, n_addresses, n_patients, n_alone, a, count(p) AS here, min(p.patient_id) AS lone
+WHERE here = 1
+RETURN ph.phone AS phone, n_patients, n_addresses, n_alone,
+       collect(lone) AS patients, [] AS cards, [] AS providers, [] AS doctors, [] AS claims

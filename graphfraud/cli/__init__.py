@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from graphfraud.cli import data, detect, explore
+from graphfraud.cli import case, data, detect, explore, job, serve
 
 app = typer.Typer(
     name="graphfraud",
@@ -16,6 +16,9 @@ app = typer.Typer(
 data.register(app)
 detect.register(app)
 explore.register(app)
+case.register(app)
+job.register(app)
+serve.register(app)
 
 
 def main() -> None:

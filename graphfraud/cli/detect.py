@@ -36,8 +36,10 @@ def detect(
                 err.print(f"rejected rows with reasons: {escape(str(path))}")
         result = run_detection(eng, settings.detect, write_back=write_back)
         paths = write_report(result, out_dir)
-    table = Table("ring", "patterns", "score", "patients", "providers", "doctors", "amount at risk (CNY)",
-                  title=f"{len(result.rings)} rings in {result.total_seconds:.1f} s")
+    table = Table(title=f"{len(result.rings)} rings in {result.total_seconds:.1f} s")
+    table.add_column("ring", no_wrap=True, min_width=12)  # full ids: investigators copy them into other commands
+    for name in ("patterns", "score", "patients", "providers", "doctors", "amount at risk (CNY)"):
+        table.add_column(name, justify="left" if name == "patterns" else "right")
     for ring in result.rings[:top]:
         table.add_row(ring.ring_id, ", ".join(ring.patterns), f"{ring.score:.3f}", str(len(ring.ids("patient"))),
                       str(len(ring.ids("provider"))), str(len(ring.ids("doctor"))), f"{ring.amount_at_risk:,.2f}")

@@ -1,4 +1,5 @@
-"""``graphfraud graphs``: interactive, offline HTML graphs of the rings a detect run found."""
+"""Graph commands: ``graphs`` (offline HTML graphs of the rings a detect run found) and ``explore``
+(the neighbourhood of any entity as an offline HTML graph)."""
 
 from __future__ import annotations
 
@@ -55,5 +56,51 @@ def graphs(
     out.print(f"wrote {len(written)} ring graphs to {escape(str(results / 'graphs'))}")
 
 
+class Kind(str, Enum):
+    patient = "patient"
+    card = "card"
+    provider = "provider"
+    doctor = "doctor"
+    claim = "claim"
+    ring = "ring"
+    phone = "phone"
+    address = "address"
+
+
+def explore(
+    ident: Annotated[str, typer.Argument(metavar="ID", help="Id of a patient, card, provider, doctor, claim, ring, phone or address.")],
+    out_file: Annotated[Path, typer.Option("--out", "-o", help="HTML file to write (offline, opens in any browser).", dir_okay=False)],
+    hops: Annotated[int, typer.Option("--hops", help="How many hops outward (1-4).", min=1, max=4)] = 2,
+    kind: Annotated[Optional[Kind], typer.Option("--kind", help="What the id names, when it names more than one thing.")] = None,
+    since: Annotated[Optional[str], typer.Option("--since", help="Only claims on or after this date (YYYY-MM-DD).")] = None,
+    until: Annotated[Optional[str], typer.Option("--until", help="Only claims on or before this date (YYYY-MM-DD).")] = None,
+    max_nodes: Annotated[int, typer.Option("--max-nodes", help="Cap on nodes; each hop keeps the strongest and says what it left out.", min=10)] = 300,
+    lang: Annotated[Lang, typer.Option("--lang", help="Labels in Chinese or English.")] = Lang.zh,
+    engine: EngineOpt = None,
+    config: ConfigOpt = None,
+    db: DbOpt = None,
+) -> None:
+    """Write the neighbourhood of an entity, hop by hop, as an interactive offline graph."""
+    from datetime import datetime
+
+    from graphfraud.detect.store import stored_ring
+    from graphfraud.neighbourhood import neighbourhood, resolve
+    from graphfraud.viz import neighbourhood_graph, write_page
+
+    with opened_engine(settings_from(engine, config, db), read_only=True) as eng:
+        with errors_as_exit():
+            found = resolve(eng, ident, kind.value if kind else None)
+            nb = neighbourhood(eng, found, ident, hops=hops, max_nodes=max_nodes, since=since, until=until)
+            rings = {r: stored_ring(eng, r) for r in nb.ids("ring")}
+    graph = neighbourhood_graph(nb, lang=lang.value, rings={k: v for k, v in rings.items() if v},
+                                generated=datetime.now().astimezone().isoformat(timespec="seconds"))
+    with errors_as_exit():
+        write_page(graph, out_file)
+    left = sum(n for lo in nb.left_out for n in lo.kinds.values())
+    out.print(f"wrote {escape(str(out_file))}: {len(graph.nodes)} nodes, {len(graph.edges)} edges"
+              + (f"; {left:,} more left out (cap {max_nodes} nodes)" if left else ""))
+
+
 def register(app: typer.Typer) -> None:
     app.command()(graphs)
+    app.command()(explore)

@@ -91,13 +91,16 @@ def with_context(evidence: list[Evidence], s: dict[str, float], seed: float) -> 
     group adds its weight × the share of its other patients above ``seed``;
     each motif counts once per patient (its strongest group), so a care-home
     resident seen a hundred times beside one noisy neighbour does not climb.
+    A pair counts as a group of three with one member missing, so a stranger
+    admitted or served once beside one suspicious patient stays below the line.
     """
     best: dict[tuple[str, str], float] = defaultdict(float)
     for source, weight, patients in _groups(evidence):
         flagged = {p for p in patients if s.get(p, 0.0) >= seed}
         if not flagged:
             continue
-        others = len(patients) - 1
+        # one suspicious companion is not yet company: a pair lends at most half its weight
+        others = max(len(patients) - 1, 2)
         for p in patients:
             lift = weight * (len(flagged) - (1 if p in flagged else 0)) / others
             if lift > best[(p, source)]:

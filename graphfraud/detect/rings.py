@@ -27,7 +27,7 @@ FAMILY_MIX: dict[str, dict[str, float]] = {
 
 # Role of a patient / provider / doctor by the motif that implicates it most.
 PATIENT_ROLES = {
-    "impossible_travel": "card_holder", "displaced_card": "card_holder", "misfit_care": "card_holder",
+    "impossible_travel": "card_holder", "displaced_card": "card_holder", "two_place_card": "card_holder", "misfit_care": "card_holder",
     "terminal_sequence": "card_holder", "far_pharmacy": "card_holder", "after_death": "deceased_holder",
     "round_amounts": "cashed_out_card", "off_hours": "cashed_out_card", "card_burst": "cashed_out_card",
     "refill_too_soon": "refill_patient", "admission_wave": "admitted_patient", "split_admission": "admitted_patient",

@@ -43,8 +43,14 @@ def rules_from(config: Mapping[str, Any]) -> RingRules:
 
 
 def detect(engine, config: Mapping[str, Any] | None = None, write_back: bool = True,
-           now: datetime | None = None) -> DetectionResult:
-    """Find rings in what ``engine`` holds; ``config`` is the ``[detect]`` table of graphfraud.toml."""
+           now: datetime | None = None, previous: list[dict[str, Any]] | None = None) -> DetectionResult:
+    """Find rings in what ``engine`` holds; ``config`` is the ``[detect]`` table of graphfraud.toml.
+
+    ``previous`` are the stored rings ids and decisions are carried over from
+    (default: read from the graph now). A scheduled job passes the rings it
+    read before its first attempt, so a run resumed after a kill in the middle
+    of the write-back matches exactly as the uninterrupted run would have.
+    """
     config = dict(config or {})
     started = now or datetime.now(CHINA)
     stamp = started.isoformat(timespec="seconds")
@@ -75,7 +81,8 @@ def detect(engine, config: Mapping[str, Any] | None = None, write_back: bool = T
         candidates = {p for ps in groups.values() for p in ps if s.get(p, 0) >= rules.patient_threshold}
         held = cards_of(engine, candidates)
         facts = claim_facts(engine, (c for ev in evidence if any(p in held for p in ev.patients) for c in ev.claims))
-        rings = assemble(groups, evidence, s, held, facts, previous_rings(engine), rules)
+        rings = assemble(groups, evidence, s, held, facts,
+                         previous_rings(engine) if previous is None else previous, rules)
         seconds["rings"] = time.perf_counter() - t
         advance("rings")
 

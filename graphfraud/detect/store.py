@@ -86,7 +86,10 @@ def stored_ring(engine, ring_id: str) -> dict[str, Any] | None:
     if frame.empty:
         return None
     row = frame.to_dict("records")[0]
-    ring = json.loads(row["details"]) if row["details"] else {"ring_id": ring_id, "members": [], "evidence": []}
+    details = row["details"]
+    if isinstance(details, float) and math.isnan(details):  # a missing value on the embedded engine
+        details = None
+    ring = json.loads(details) if details else {"ring_id": ring_id, "members": [], "evidence": []}
     ring.update({"status": row["status"] or "new", "first_seen": row["first_seen"], "last_seen": row["last_seen"],
                  "run_id": row["run_id"]})
     return ring

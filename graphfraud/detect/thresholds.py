@@ -21,6 +21,7 @@ DEFAULTS: dict[str, dict[str, Any]] = {
         "max_kmh": 250,         # faster than this door to door is impossible (flights included)
     },
     "displaced_card": {"min_claims": 2},        # hospital/clinic claims in one city not the holder's home
+    "two_place_card": {"week_s": 7 * 86400, "min_claims": 2},  # far uses in the same or a neighbouring week as a use at home
     "far_pharmacy": {"min_claims": 2, "min_share": 0.5},  # share of the card's pharmacy spending
     "misfit_care": {
         "female_only": icd.sex_limited("F"),
@@ -37,7 +38,9 @@ DEFAULTS: dict[str, dict[str, Any]] = {
     "refill_too_soon": {"chronic": ["I10", "E11", "I25", "J45"], "min_refills": 4, "max_mean_days": 14},
     "admission_wave": {"window_days": 2, "min_patients": 4, "rate_factor": 3.0},
     "split_admission": {"max_gap_days": 3},
-    "shared_phone": {"min_patients": 4, "min_addresses": 3},
+    "co_admission": {"window_days": 2, "max_group": 6},
+    # one number for ≥ min_patients patients at ≥ min_addresses addresses, ≥ min_alone of them alone at theirs
+    "shared_phone": {"min_patients": 4, "min_addresses": 3, "min_alone": 2},
     # high-value scripts (≥ amount_factor × average purchase) at one pharmacy: share of the doctor's,
     # and lift over that pharmacy's share of the doctor's ordinary scripts
     "doctor_funnel": {"min_scripts": 8, "min_share": 0.6, "lift_share": 0.2, "min_lift": 3.0, "amount_factor": 3.0},

@@ -1,0 +1,102 @@
+"""Zip files that are the same bytes every time: sorted entries, fixed timestamps and attributes, atomic writes.
+
+The bundle and the XLSX inside it are both zip archives. ``zipfile`` stamps
+each entry with the current time and the host system; here every entry gets
+1980-01-01 00:00, Unix attributes 0644 and the same compression level, so
+archives with the same content are byte-identical. Writing goes to a hidden
+temporary file beside the target, renamed only when complete, so a failure
+never leaves a half-written archive.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+import zipfile
+from pathlib import Path
+from typing import Callable, Iterator
+
+from graphfraud.errors import BundleError
+
+FIXED_TIME = (1980, 1, 1, 0, 0, 0)
+TEXT_SUFFIXES = (".csv", ".json", ".html", ".cypher", ".txt", ".xml", ".rels")
+
+
+def zip_bytes(files: dict[str, bytes]) -> bytes:
+    """An archive of ``files`` (name → content), entries sorted by name, with fixed metadata."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name in sorted(files):
+            info = zipfile.ZipInfo(name, date_time=FIXED_TIME)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.create_system = 3
+            info.external_attr = 0o100644 << 16
+            archive.writestr(info, files[name], compress_type=zipfile.ZIP_DEFLATED, compresslevel=9)
+    return buffer.getvalue()
+
+
+def normalise_xlsx(data: bytes, created: str) -> bytes:
+    """An XLSX (a zip) rewritten with fixed entry metadata and fixed document times.
+
+    openpyxl stamps the workbook with the time it was saved (``dcterms:created``
+    and ``dcterms:modified`` in ``docProps/core.xml``); both become ``created``
+    (an ISO time derived from the data, so the same data gives the same file).
+    """
+    parts: dict[str, bytes] = {}
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        for name in archive.namelist():
+            part = archive.read(name)
+            if name == "docProps/core.xml":
+                text = part.decode("utf-8")
+                for tag in ("created", "modified"):
+                    text = re.sub(rf"(<dcterms:{tag}[^>]*>)[^<]*(</dcterms:{tag}>)", rf"\g<1>{created}\g<2>", text)
+                part = text.encode("utf-8")
+            parts[name] = part
+    # [Content_Types].xml must stay the first entry for some readers; the rest sorted
+    ordered = io.BytesIO()
+    with zipfile.ZipFile(ordered, "w") as archive:
+        names = sorted(parts, key=lambda n: (n != "[Content_Types].xml", n))
+        for name in names:
+            info = zipfile.ZipInfo(name, date_time=FIXED_TIME)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.create_system = 3
+            info.external_attr = 0o100644 << 16
+            archive.writestr(info, parts[name], compress_type=zipfile.ZIP_DEFLATED, compresslevel=9)
+    return ordered.getvalue()
+
+
+def write_atomic(out: Path, data: bytes, before_rename: Callable[[], None] | None = None) -> Path:
+    """Write ``data`` to ``out`` through a temporary file in the same folder; nothing is left on failure.
+
+    ``before_rename`` runs once the temporary file is complete (the export
+    records itself on the case trail there); if it raises, the temporary file
+    is removed and ``out`` is left as it was.
+    """
+    out = Path(out)
+    tmp = out.with_name(f".{out.name}.{os.getpid()}.tmp")
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        with open(tmp, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        if before_rename is not None:
+            before_rename()
+        os.replace(tmp, out)
+    except OSError as exc:
+        raise BundleError(f"{out}: cannot write the bundle ({exc.strerror or exc})") from exc
+    finally:
+        if tmp.exists():
+            tmp.unlink()
+    return out
+
+
+def text_parts(name: str, data: bytes) -> Iterator[bytes]:
+    """The searchable text of a bundle file: itself for text files, its XML parts for an XLSX."""
+    if name.endswith(".xlsx"):
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            for part in sorted(archive.namelist()):
+                yield archive.read(part)
+    elif name.endswith(TEXT_SUFFIXES):
+        yield data

@@ -1,0 +1,161 @@
+"""Everything a bundle shows about one ring, read from the graph once: the case as data.
+
+The ring comes from :func:`graphfraud.detect.store.stored_ring` (its
+``rings.json`` entry and current status), the claims behind its evidence from
+``claim_facts``, the members' names, ID numbers and phones from their nodes
+(``cypher/bundle/``), the review history from the case trail. Every renderer
+(PDF, tables, pictures, queries) works from this one object, so redaction is
+applied once, here, and reaches every file.
+
+The *data snapshot id* is a digest of what the evidence rests on — the
+detection run, the ring's members and evidence rows, the facts of its
+evidence claims and of its members — so two bundles with the same snapshot id
+show the same data, and a changed claim gives a new id.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any, Iterable
+
+from graphfraud import __version__
+from graphfraud.errors import InputError
+
+KINDS = ("patient", "card", "provider", "doctor")
+_FACT_QUERY = {"patient": ("bundle/patients", "patients"), "card": ("bundle/cards", "cards"),
+               "provider": ("bundle/providers", "providers"), "doctor": ("bundle/doctors", "doctors")}
+
+
+@dataclass
+class CaseData:
+    """One ring as a case: the ring entry, its claims, its members' facts, its review history."""
+
+    ring: dict[str, Any]
+    claims: dict[str, dict[str, Any]]                 # evidence claims' facts by claim id
+    facts: dict[str, dict[str, dict[str, Any]]]       # kind → id → facts (members; providers of the claims)
+    history: list[dict[str, Any]]                     # review steps (exports excluded: they are not data)
+    thresholds: dict[str, dict[str, Any]]             # motif → parameters its query takes
+    snapshot: str
+    period: tuple[str | None, str | None]
+    tool: str = f"graphfraud {__version__}"
+    redacted: bool = False
+    tokens: dict[str, str] = field(default_factory=dict)   # raw value → mask (only when redacted; never written)
+
+    @property
+    def ring_id(self) -> str:
+        return str(self.ring["ring_id"])
+
+    @property
+    def run_id(self) -> str:
+        return str(self.ring.get("run_id") or "")
+
+    def members(self, kind: str) -> list[dict[str, Any]]:
+        return [m for m in self.ring["members"] if m["type"] == kind]
+
+    def member_ids(self, kind: str) -> set[str]:
+        return {m["id"] for m in self.members(kind)}
+
+    def claim_ids(self) -> list[str]:
+        """Evidence claims in time order (then id)."""
+        return sorted(self.claims, key=lambda c: (str(self.claims[c].get("ts") or ""), c))
+
+    def counted(self, claim_id: str) -> bool:
+        """Whether a claim counts toward the amount at risk (it is a member patient's claim)."""
+        return self.claims[claim_id].get("patient_id") in self.member_ids("patient")
+
+
+def plain(value: Any) -> Any:
+    """A value as plain JSON-able Python: numpy scalars unwrapped, NaN as None, lists kept."""
+    if hasattr(value, "item") and not isinstance(value, (list, tuple, dict)):
+        try:
+            value = value.item()
+        except (ValueError, TypeError):
+            pass
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if isinstance(value, (list, tuple)) or (hasattr(value, "tolist") and not isinstance(value, str)):
+        return [plain(v) for v in list(value)]
+    return value
+
+
+def paid(facts: dict[str, Any]) -> float:
+    """The fund's share of a claim (the whole amount when the fund share is unknown), as detection counts it."""
+    value = facts.get("fund_paid")
+    if value is None:
+        value = facts.get("amount") or 0.0
+    return float(value)
+
+
+def _rows(engine, name: str, key: str, ids: Iterable[str], chunk: int = 5_000) -> dict[str, dict[str, Any]]:
+    ids = sorted(set(ids))
+    out: dict[str, dict[str, Any]] = {}
+    for start in range(0, len(ids), chunk):
+        for row in engine.query(name, {key: ids[start:start + chunk]}).to_dict("records"):
+            out[str(row["id"])] = {k: plain(v) for k, v in row.items()}
+    return out
+
+
+def _canonical(value: Any) -> bytes:
+    return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str).encode("utf-8")
+
+
+def snapshot_id(ring: dict[str, Any], claims: dict[str, dict[str, Any]], facts: dict[str, dict[str, dict[str, Any]]]) -> str:
+    """Digest of the data the evidence rests on (not of the case status or the export)."""
+    basis = {
+        "run_id": ring.get("run_id"),
+        "ring": {k: ring.get(k) for k in ("ring_id", "patterns", "score", "members", "amount_at_risk", "evidence")},
+        "claims": claims,
+        "facts": facts,
+    }
+    return "S-" + hashlib.sha256(_canonical(basis)).hexdigest()[:16].upper()
+
+
+def thresholds_for(engine, motifs: Iterable[str], overrides: dict[str, Any] | None) -> dict[str, dict[str, Any]]:
+    """The parameters each motif query takes with today's settings (what reproduces the evidence)."""
+    from graphfraud.detect.thresholds import params_for, refine_params
+
+    frame = engine.query("baseline/amounts")
+    baseline = {k: plain(v) for k, v in frame.iloc[0].to_dict().items()} if len(frame) else {}
+    out: dict[str, dict[str, Any]] = {}
+    for name in sorted(set(motifs)):
+        params = {k: plain(v) for k, v in params_for(name, overrides, baseline).items()}
+        refined = {k: plain(v) for k, v in refine_params(name, overrides).items() if k not in params}
+        out[name] = {"query": params, "refinement": refined}
+    return out
+
+
+def gather(engine, ring_id: str, overrides: dict[str, Any] | None = None) -> CaseData:
+    """Read everything about ``ring_id`` the bundle shows; an unknown ring is an InputError."""
+    from graphfraud.case import trail
+    from graphfraud.detect.store import claim_facts, stored_ring
+
+    ring = stored_ring(engine, ring_id)
+    if ring is None:
+        raise InputError(f"no ring {ring_id!r} in the graph; run detect first or check the id")
+    ring = json.loads(json.dumps(ring, default=plain))
+    if not ring.get("members") or not ring.get("evidence"):
+        raise InputError(f"ring {ring_id!r} has no stored members or evidence (stored by an older version); "
+                         "run detect again, then export")
+    claim_ids = {c for ev in ring.get("evidence", []) for c in ev.get("claims", [])}
+    claims = {cid: {k: plain(v) for k, v in f.items()} for cid, f in claim_facts(engine, claim_ids).items()}
+    wanted: dict[str, set[str]] = defaultdict(set)
+    for m in ring["members"]:
+        wanted[m["type"]].add(m["id"])
+    wanted["provider"].update(str(c["provider_id"]) for c in claims.values() if c.get("provider_id"))
+    facts = {kind: _rows(engine, *_FACT_QUERY[kind], wanted[kind]) for kind in KINDS}
+    history = [
+        {"seq": e.seq, "at": e.at, "actor": e.actor, "action": e.action, "from_status": e.from_status,
+         "to_status": e.to_status, "note": e.note}
+        for e in trail.history(engine, ring_id) if e.action != "export"
+    ]
+    times = sorted(str(c["ts"]) for c in claims.values() if c.get("ts"))
+    return CaseData(
+        ring=ring, claims=claims, facts=facts, history=history,
+        thresholds=thresholds_for(engine, (ev["motif"] for ev in ring.get("evidence", [])), overrides),
+        snapshot=snapshot_id(ring, claims, facts),
+        period=(times[0] if times else None, times[-1] if times else None),
+    )

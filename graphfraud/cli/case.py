@@ -1,0 +1,178 @@
+"""``graphfraud case``: a ring as a case — export and verify bundles, walk the review chain, read the trail."""
+
+from __future__ import annotations
+
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.markup import escape
+from rich.table import Table
+
+from graphfraud.cli.common import ConfigOpt, DbOpt, EngineOpt, err, errors_as_exit, opened_engine, out, settings_from
+
+case_app = typer.Typer(help="A ring as a case: bundles for police referral (移送公安), review steps, the audit trail.",
+                       no_args_is_help=True)
+
+
+class Lang(str, Enum):
+    zh = "zh"
+    en = "en"
+
+
+def _actor(actor: str | None) -> str:
+    from graphfraud.bundle import default_actor
+
+    return (actor or "").strip() or default_actor()
+
+
+ActorOpt = Annotated[Optional[str], typer.Option("--actor", help="Who does this (default: GRAPHFRAUD_ACTOR, else the OS user).",
+                                                 envvar="GRAPHFRAUD_ACTOR", show_envvar=True)]
+
+
+@case_app.command("export")
+def export(
+    ring_id: Annotated[Optional[str], typer.Argument(help="The ring to export (omit with --top).")] = None,
+    out_file: Annotated[Optional[Path], typer.Option("--out", "-o", help="The bundle to write (a .zip).", dir_okay=False)] = None,
+    top: Annotated[int, typer.Option("--top", help="Export the N highest-scoring stored rings instead of one.", min=0)] = 0,
+    out_dir: Annotated[Optional[Path], typer.Option("--out-dir", help="Folder for --top bundles (<ring>.zip each).", file_okay=False)] = None,
+    redact: Annotated[bool, typer.Option("--redact", help="Mask names, ID numbers, phones and addresses in every file.")] = False,
+    lang: Annotated[Lang, typer.Option("--lang", help="Language of the report and tables.")] = Lang.zh,
+    actor: ActorOpt = None,
+    engine: EngineOpt = None,
+    config: ConfigOpt = None,
+    db: DbOpt = None,
+) -> None:
+    """Write a case bundle: report.pdf, evidence tables (CSV, XLSX), graph.html/png, queries.cypher, manifest.json."""
+    from graphfraud.bundle import export_bundle
+    from graphfraud.detect.store import stored_rings
+    from graphfraud.errors import InputError
+    from graphfraud.progress import bar
+
+    with errors_as_exit():
+        if (ring_id is None) == (top == 0):
+            raise InputError("give either RING_ID with --out, or --top N with --out-dir")
+        if ring_id is not None and out_file is None:
+            raise InputError("give the bundle's file name with --out, e.g. --out bundle.zip")
+        if top and out_dir is None:
+            raise InputError("give a folder for the bundles with --out-dir")
+    who = _actor(actor)
+    settings = settings_from(engine, config, db)
+    with opened_engine(settings) as eng:
+        if top:
+            targets = [(r["ring_id"], out_dir / f"{r['ring_id']}{'-redacted' if redact else ''}.zip")
+                       for r in stored_rings(eng)[:top]]
+            if not targets:
+                with errors_as_exit():
+                    raise InputError("no rings stored in the graph; run detect first")
+        else:
+            targets = [(ring_id, out_file)]
+        written = []
+        with errors_as_exit(), bar("bundles", len(targets)) as advance:
+            for rid, path in targets:
+                written.append(export_bundle(eng, rid, path, actor=who, redact=redact, lang=lang.value,
+                                             thresholds=settings.detect))
+                advance(rid)
+    for path in written:
+        out.print(f"wrote {escape(str(path))}")
+
+
+@case_app.command("verify")
+def verify(
+    bundle: Annotated[Path, typer.Argument(help="The bundle (.zip) to check.")],
+    trail: Annotated[bool, typer.Option("--trail", help="Also require the export to be on the ring's case trail (needs the graph).")] = False,
+    engine: EngineOpt = None,
+    config: ConfigOpt = None,
+    db: DbOpt = None,
+) -> None:
+    """Check a bundle against its manifest: exit 0 intact, 1 altered (names each file), 2 unreadable."""
+    from graphfraud.bundle import verify_bundle
+    from graphfraud.bundle.verify import recorded_export
+
+    result = verify_bundle(bundle)
+    if not result.readable:
+        err.print(f"[bold red]unreadable:[/] {escape(result.error or '')}", soft_wrap=True)
+        raise typer.Exit(2)
+    m = result.manifest or {}
+    where = (f"ring {m.get('ring_id')}, snapshot {m.get('snapshot', {}).get('id')}, "
+             f"exported {m.get('export', {}).get('at')} by {m.get('export', {}).get('by')}"
+             + (", redacted" if m.get("redacted") else ""))
+    if result.intact and trail:
+        with opened_engine(settings_from(engine, config, db), read_only=True) as eng:
+            step = recorded_export(eng, result)
+        if step is None:
+            err.print(f"[bold red]altered:[/] files match the manifest, but no export with manifest sha256 "
+                      f"{result.manifest_sha256} is on the trail of ring {escape(str(m.get('ring_id')))}", soft_wrap=True)
+            raise typer.Exit(1)
+        out.print(f"on the trail: step {step.seq}, exported {escape(step.at)} by {escape(step.actor)}")
+    if result.intact:
+        out.print(f"intact: {len(m.get('files', {}))} files match manifest.json ({escape(where)}); "
+                  f"manifest sha256 {result.manifest_sha256}", soft_wrap=True)
+        return
+    for label, names in (("changed", result.changed), ("added", result.added), ("removed", result.removed)):
+        for name in names:
+            out.print(f"{label}: {escape(name)}")
+    err.print(f"[bold red]altered:[/] {escape(str(bundle))} no longer matches its manifest ({escape(where)})", soft_wrap=True)
+    raise typer.Exit(1)
+
+
+@case_app.command("history")
+def history(ring_id: Annotated[str, typer.Argument(help="The ring.")], engine: EngineOpt = None,
+            config: ConfigOpt = None, db: DbOpt = None) -> None:
+    """Show the ring's case trail: every review step, note and export, oldest first."""
+    from graphfraud.case import trail
+    from graphfraud.case.workflow import label
+
+    with opened_engine(settings_from(engine, config, db), read_only=True) as eng:
+        with errors_as_exit():
+            status = trail.current_status(eng, ring_id)
+            steps = trail.history(eng, ring_id)
+    table = Table("#", "when", "who", "action", "status", "note", title=f"{ring_id}: {label(status)} ({status})")
+    for e in steps:
+        moved = f"{e.from_status} → {e.to_status}" if e.from_status != e.to_status else e.to_status
+        note = e.note + (f" [{e.details.get('manifest_sha256', '')[:12]}…]" if e.action == "export" else "")
+        table.add_row(str(e.seq), e.at, escape(e.actor), e.action, moved, escape(note))
+    out.print(table)
+
+
+@case_app.command("step")
+def step(
+    ring_id: Annotated[str, typer.Argument(help="The ring.")],
+    to: Annotated[str, typer.Option("--to", help="Status to move to (first_review, second_review, appeal, investigation, confirmed, dismissed, referred).")],
+    note: Annotated[str, typer.Option("--note", help="Why (kept on the trail).")] = "",
+    actor: ActorOpt = None,
+    engine: EngineOpt = None,
+    config: ConfigOpt = None,
+    db: DbOpt = None,
+) -> None:
+    """Move the case one step along the review chain (new → 初审 → 复审 → … → 移送)."""
+    from graphfraud.case import trail
+    from graphfraud.case.workflow import label
+
+    with opened_engine(settings_from(engine, config, db)) as eng:
+        with errors_as_exit():
+            event = trail.record(eng, ring_id, "status", _actor(actor), note, to_status=to)
+    out.print(f"{ring_id}: {label(event.from_status)} → {label(event.to_status)} (step {event.seq})")
+
+
+@case_app.command("note")
+def note(
+    ring_id: Annotated[str, typer.Argument(help="The ring.")],
+    text: Annotated[str, typer.Argument(help="The note.")],
+    actor: ActorOpt = None,
+    engine: EngineOpt = None,
+    config: ConfigOpt = None,
+    db: DbOpt = None,
+) -> None:
+    """Add a note to the ring's trail without changing its status."""
+    from graphfraud.case import trail
+
+    with opened_engine(settings_from(engine, config, db)) as eng:
+        with errors_as_exit():
+            event = trail.record(eng, ring_id, "note", _actor(actor), text)
+    out.print(f"{ring_id}: note recorded (step {event.seq})")
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(case_app, name="case")

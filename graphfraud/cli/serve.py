@@ -1,0 +1,49 @@
+"""``graphfraud serve``: the investigator workbench in a browser (rings, entities, graphs, the case trail)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Optional
+
+import typer
+from rich.markup import escape
+
+from graphfraud.cli.common import ConfigOpt, DbOpt, EngineOpt, err, errors_as_exit, opened_engine, settings_from
+from graphfraud.cli.explore import Lang
+
+
+def serve(
+    host: Annotated[str, typer.Option("--host", help="Address to listen on; anything but loopback needs --token.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", help="Port to listen on.", min=1, max=65535)] = 8765,
+    token: Annotated[Optional[str], typer.Option("--token", help="Access token every request must carry (≥ 16 characters).",
+                                                 envvar="GRAPHFRAUD_TOKEN", show_envvar=True)] = None,
+    lang: Annotated[Lang, typer.Option("--lang", help="Default language of the pages (?lang= or the switch changes it).")] = Lang.zh,
+    engine: EngineOpt = None,
+    config: ConfigOpt = None,
+    db: DbOpt = None,
+) -> None:
+    """Serve the workbench: rings by score, ring and entity pages with graphs, and the case trail."""
+    from graphfraud.web.app import serve as run
+    from graphfraud.web.security import check_bind
+
+    with errors_as_exit():
+        check_bind(host, token)
+    settings = settings_from(engine, config, db)
+    if settings.engine == "embedded" and not settings.embedded_path.exists():
+        from graphfraud.errors import InputError
+
+        with errors_as_exit():
+            raise InputError(f"no embedded database at {settings.embedded_path}: load and detect first "
+                             "(graphfraud detect --input FOLDER --out OUT), or point --db / GRAPHFRAUD_DB at one")
+    store = settings.neo4j.uri if settings.engine == "neo4j" else str(settings.embedded_path.resolve())
+    with opened_engine(settings) as eng:
+        shown = f"[{host}]" if ":" in host else host
+        err.print(f"graphfraud workbench on http://{escape(shown)}:{port}/ ({eng.name}: {escape(store or '')})"
+                  + (" — open it with ?token=<your token> once" if token else "") + "; Ctrl+C stops it")
+        if eng.name == "embedded":
+            err.print("the embedded database stays locked while the workbench runs: stop it before `graphfraud load`/`detect`")
+        with errors_as_exit():
+            run(eng, host=host, port=port, token=token, lang=lang.value, store=store or "")
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(serve)

@@ -1,0 +1,143 @@
+"""The workbench application: FastAPI, server-rendered pages, one engine shared by every request.
+
+``create_app`` builds the app around an open engine; ``serve`` runs it with
+uvicorn. Requests pass one middleware that resolves the language and the
+browser session, enforces the access token when one is set, and adds the
+security headers (see ``graphfraud.web.security``). Access is logged as the
+route's pattern (``GET /rings/{ring_id} 200``), never with ids, names or the
+token.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from urllib.parse import urlencode
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from graphfraud.errors import GraphfraudError, InputError
+from graphfraud.web import security
+from graphfraud.web.i18n import LANGS, texts
+from graphfraud.web.pages import Workbench, lang_of, render
+from graphfraud.web.workbench import Serialised
+
+log = logging.getLogger("graphfraud.web")
+
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 8765
+COOKIE_DAYS = 30
+
+
+def create_app(engine, lang: str = "zh", token: str | None = None, store: str = "") -> FastAPI:
+    """The workbench around an open engine (kept open for the app's life; the caller closes it)."""
+    from graphfraud.web.views import assets, entities, rings
+
+    app = FastAPI(title="graphfraud workbench", docs_url=None, redoc_url=None, openapi_url=None, **_no_telemetry())
+    app.state.workbench = Workbench(engine=Serialised(engine), lang=lang if lang in LANGS else "zh", token=token,
+                                    store=store)
+    app.include_router(assets.router)
+    app.include_router(rings.router)
+    app.include_router(entities.router)
+
+    @app.middleware("http")
+    async def guard(request: Request, call_next) -> Response:
+        started = time.perf_counter()
+        wb: Workbench = request.app.state.workbench
+        asked = request.query_params.get("lang")
+        request.state.lang = asked if asked in LANGS else request.cookies.get(security.LANG_COOKIE, wb.lang)
+        session = request.cookies.get(security.SESSION_COOKIE)
+        request.state.session = session or security.Csrf.new_session()
+        response = _refused(request, wb) if wb.token else None
+        if response is None:
+            response = await call_next(request)
+        secure = request.url.scheme == "https"
+        if not session:
+            response.set_cookie(security.SESSION_COOKIE, request.state.session, httponly=True, samesite="strict",
+                                secure=secure)
+        if asked in LANGS:
+            response.set_cookie(security.LANG_COOKIE, asked, max_age=COOKIE_DAYS * 86400, samesite="strict", secure=secure)
+        for name, value in security.HEADERS.items():
+            response.headers.setdefault(name, value)
+        if not request.url.path.startswith("/static/"):
+            response.headers.setdefault("Cache-Control", "no-store")
+        route = request.scope.get("route")
+        log.info("%s %s %d %.0f ms", request.method, getattr(route, "path", "-"), response.status_code,
+                 (time.perf_counter() - started) * 1000)
+        return response
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        return _error_page(request, exc.status_code, str(exc.detail))
+
+    @app.exception_handler(RequestValidationError)
+    async def bad_request(request: Request, exc: RequestValidationError) -> Response:
+        fields = ", ".join(".".join(str(p) for p in e.get("loc", ())[1:]) or "?" for e in exc.errors())
+        return _error_page(request, 400, texts(lang_of(request))["bad_input"].format(reason=fields))
+
+    @app.exception_handler(GraphfraudError)
+    async def library_error(request: Request, exc: GraphfraudError) -> Response:
+        t = texts(lang_of(request))
+        if isinstance(exc, InputError):
+            return _error_page(request, 400, t["bad_input"].format(reason=str(exc)))
+        return _error_page(request, 503, t["engine_down"].format(reason=str(exc)))
+
+    return app
+
+
+def _no_telemetry() -> dict:
+    """Turn off FastAPI's own OpenTelemetry (newer versions export spans and logs, with request values, when the
+    environment configures an exporter): case data never leaves this computer through the framework."""
+    import inspect
+
+    if "telemetry" not in inspect.signature(FastAPI.__init__).parameters:
+        return {}
+    return {"telemetry": {"tracing": False, "metrics": False, "logs": False, "operation_spans": False,
+                          "auto_configure": False}}
+
+
+def _refused(request: Request, wb: Workbench) -> Response | None:
+    """None when the request may pass; else the answer (401, or a redirect that stores the token in a cookie)."""
+    if request.url.path in security.OPEN_PATHS:
+        return None
+    given = request.query_params.get("token")
+    if given is not None and security.same(given, wb.token):
+        params = {k: v for k, v in request.query_params.items() if k != "token"}
+        target = request.url.path + (f"?{urlencode(params)}" if params else "")
+        response = RedirectResponse(target, status_code=303)
+        response.set_cookie(security.TOKEN_COOKIE, security.cookie_value(wb.token), httponly=True, samesite="strict",
+                            max_age=COOKIE_DAYS * 86400, secure=request.url.scheme == "https")
+        return response
+    header = security.bearer(request.headers.get("authorization")) or request.headers.get(security.TOKEN_HEADER)
+    if security.same(header, wb.token) or security.same(request.cookies.get(security.TOKEN_COOKIE),
+                                                        security.cookie_value(wb.token)):
+        return None
+    return PlainTextResponse(texts(lang_of(request))["unauthorized"], status_code=401,
+                             headers={"WWW-Authenticate": "Bearer"})
+
+
+def _error_page(request: Request, status: int, message: str) -> Response:
+    t = texts(lang_of(request))
+    if status == 404 and message in ("Not Found", ""):
+        message = t["not_found"].format(what=request.url.path)
+    if not hasattr(request.state, "session"):
+        return HTMLResponse(message, status_code=status)
+    return render(request, "error.html", status=status, message=message)
+
+
+def serve(engine, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, token: str | None = None, lang: str = "zh",
+          store: str = "") -> None:
+    """Run the workbench until interrupted (the caller has checked the bind with ``security.check_bind``)."""
+    import uvicorn
+
+    security.check_bind(host, token)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    app = create_app(engine, lang=lang, token=token, store=store)
+    try:
+        uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False, server_header=False,
+                    lifespan="off")
+    except KeyboardInterrupt:  # Ctrl+C: uvicorn has shut down; the caller closes the engine
+        log.info("stopped")

@@ -1,0 +1,141 @@
+"""The base every view builds on: the workbench's state, the template environment, links and rendering.
+
+Templates live in the package (``graphfraud/web/templates``; partials start
+with ``_``) next to the graph templates of ``viz/templates``, so a ring page
+includes the very graph fragment the offline files use. Autoescaping is on
+for every template.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote, urlencode
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+
+from graphfraud.resources import data_dir
+from graphfraud.web.i18n import LANGS, texts
+from graphfraud.web.security import Csrf
+
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+
+
+@dataclass
+class Workbench:
+    """What every request shares: the engine, the default language, the guards and where the trail lives."""
+
+    engine: Any
+    lang: str = "zh"
+    token: str | None = None
+    store: str = ""  # where the case trail lives (the embedded folder or the Neo4j URI), for the page's note
+    csrf: Csrf = field(default_factory=Csrf)
+    write_lock: threading.Lock = field(default_factory=threading.Lock)
+
+    @property
+    def shared_trail(self) -> bool:
+        return self.engine.name == "neo4j"
+
+
+def state(request: Request) -> Workbench:
+    return request.app.state.workbench
+
+
+def ring_url(ring_id: str) -> str:
+    return "/rings/" + quote(str(ring_id), safe="")
+
+
+def entity_url(kind: str, ident: str) -> str:
+    """The page of an entity (a ring's page for a ring)."""
+    if kind == "ring":
+        return ring_url(ident)
+    return f"/entity/{quote(kind, safe='')}/" + quote(str(ident), safe="")
+
+
+def graph_url(kind: str, ident: str, **params: Any) -> str:
+    """The offline graph file of a ring or an entity's neighbourhood."""
+    query = urlencode({k: v for k, v in params.items() if v not in (None, "")})
+    return f"/graphs/{quote(kind, safe='')}/" + quote(str(ident), safe="") + (f"?{query}" if query else "")
+
+
+def with_params(request: Request, **changes: Any) -> str:
+    """This page's path and query with some parameters changed (None removes one)."""
+    params = dict(request.query_params)
+    for k, v in changes.items():
+        if v is None:
+            params.pop(k, None)
+        else:
+            params[k] = str(v)
+    query = urlencode(params)
+    return here(request) + (f"?{query}" if query else "")
+
+
+def here(request: Request) -> str:
+    """This page's path as a link (re-encoded: ids may hold spaces, ?, # or non-ASCII characters)."""
+    return quote(request.url.path, safe="/")
+
+
+def money(value: Any) -> str:
+    try:
+        return f"{float(value):,.2f}"
+    except (TypeError, ValueError):
+        return "—"
+
+
+def score(value: Any) -> str:
+    try:
+        return f"{float(value):.3f}"
+    except (TypeError, ValueError):
+        return "—"
+
+
+def number(value: Any) -> str:
+    try:
+        return f"{int(value):,}"
+    except (TypeError, ValueError):
+        return "—"
+
+
+def _environment():
+    import jinja2
+
+    env = jinja2.Environment(
+        loader=jinja2.ChoiceLoader([jinja2.FileSystemLoader(str(TEMPLATES)),
+                                    jinja2.FileSystemLoader(str(data_dir("viz") / "templates"))]),
+        autoescape=True, undefined=jinja2.StrictUndefined)
+    env.globals.update(ring_url=ring_url, entity_url=entity_url, graph_url=graph_url)
+    env.filters.update(money=money, score=score, number=number)
+    return env
+
+
+_ENV = None
+
+
+def environment():
+    global _ENV
+    if _ENV is None:
+        _ENV = _environment()
+    return _ENV
+
+
+def lang_of(request: Request) -> str:
+    lang = getattr(request.state, "lang", None)
+    return lang if lang in LANGS else state(request).lang
+
+
+def render(request: Request, template: str, status: int = 200, **context: Any) -> HTMLResponse:
+    """Render a page with what every page needs: words, language switch, search box, form token, trail note."""
+    wb = state(request)
+    lang = lang_of(request)
+    t = texts(lang)
+    note = (t["neo4j_note"].format(uri=wb.store) if wb.shared_trail else t["embedded_note"].format(path=wb.store))
+    base = {
+        "t": t, "lang": lang, "lang_url": with_params(request, lang=t["lang_other"]),
+        "csrf": wb.csrf.token(request.state.session), "trail_note": note, "shared_trail": wb.shared_trail,
+        "q": context.pop("q", ""), "request_path": here(request),
+    }
+    html = environment().get_template(template).render(**base, **context)
+    return HTMLResponse(html, status_code=status)

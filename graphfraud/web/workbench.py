@@ -1,0 +1,298 @@
+"""What the workbench pages show, read from the graph: the ring list, a ring's case file, an entity's facts.
+
+Views stay thin: they parse the request and render; everything here takes an
+engine and plain values, runs named queries only, and returns plain data the
+templates can show. Request strings never become Cypher: filters are applied
+to rows in Python, ids travel as parameters.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import threading
+from collections import Counter, defaultdict
+from contextlib import nullcontext
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any, Iterator, Mapping
+
+from graphfraud.case import trail
+from graphfraud.case.workflow import STATUSES, label as status_label, next_statuses
+from graphfraud.detect.evidence import FAMILIES
+from graphfraud.detect.store import claim_facts, stored_ring, stored_rings
+from graphfraud.viz import count_of, role_name, word
+from graphfraud.web.i18n import texts
+
+PAGE_SIZE = 50
+TIMELINE_ROWS = 500
+ENTITY_CLAIMS = 200
+REASONS_SHOWN = 5
+ENTITY_PAGES = ("patient", "card", "provider", "doctor", "claim", "phone", "address")
+_NAMES = {"patient": "explore/nodes_patients", "provider": "explore/nodes_providers", "doctor": "explore/nodes_doctors"}
+
+
+class Serialised:
+    """An engine whose calls run one at a time.
+
+    The embedded engine's connection belongs to one process and is not meant
+    to be shared by the server's threads; Neo4j's driver is, so it runs as is.
+    """
+
+    def __init__(self, engine) -> None:
+        self._engine = engine
+        self.name = engine.name
+        self._lock = threading.RLock() if engine.name == "embedded" else None
+
+    def _held(self):
+        return self._lock if self._lock is not None else nullcontext()
+
+    def query(self, name: str, params: Mapping[str, Any] | None = None):
+        with self._held():
+            return self._engine.query(name, dict(params or {}))
+
+    def run(self, cypher: str, params: Mapping[str, Any] | None = None, write: bool = False):
+        with self._held():
+            return self._engine.run(cypher, dict(params or {}), write=write)
+
+    def close(self) -> None:
+        self._engine.close()
+
+
+def clean(value: Any) -> Any:
+    """A cell as plain Python (NaN from the embedded engine and None from Neo4j both become None)."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return None
+    return value.item() if hasattr(value, "item") else value
+
+
+def _records(engine, name: str, params: Mapping[str, Any]) -> list[dict[str, Any]]:
+    return [{k: clean(v) if not isinstance(v, (list, tuple)) else v for k, v in r.items()}
+            for r in engine.query(name, dict(params)).to_dict("records")]
+
+
+# -- the ring list ------------------------------------------------------------
+@dataclass(frozen=True)
+class RingFilter:
+    """The ring list's filters, read from the query string; values outside the known ones are ignored."""
+
+    pattern: str | None = None
+    city: str | None = None
+    min_score: float | None = None
+    status: str | None = None
+
+    @classmethod
+    def parse(cls, params: Mapping[str, str]) -> "RingFilter":
+        pattern = params.get("pattern") or None
+        status = params.get("status") or None
+        city = (params.get("city") or "").strip()[:100] or None
+        try:
+            score = float(params.get("min_score") or "nan")
+        except ValueError:
+            score = math.nan
+        return cls(pattern=pattern if pattern in FAMILIES else None, city=city,
+                   min_score=score if 0.0 <= score <= 1.0 else None,
+                   status=status if status in STATUSES else None)
+
+    def keeps(self, ring: Mapping[str, Any]) -> bool:
+        return ((self.pattern is None or self.pattern in ring["patterns"])
+                and (self.city is None or self.city in ring["cities"])
+                and (self.min_score is None or float(ring["score"] or 0) >= self.min_score)
+                and (self.status is None or ring["status"] == self.status))
+
+    def query(self) -> dict[str, str]:
+        """The filters as query parameters (for paging links)."""
+        out = {"pattern": self.pattern, "city": self.city, "status": self.status,
+               "min_score": None if self.min_score is None else f"{self.min_score:g}"}
+        return {k: v for k, v in out.items() if v}
+
+
+def ring_cities(engine) -> dict[str, list[str]]:
+    """Each stored ring's cities (its providers' and its patients' home cities)."""
+    cities: dict[str, set[str]] = defaultdict(set)
+    for r in _records(engine, "rings/cities", {}):
+        if r["city"]:
+            cities[r["ring_id"]].add(str(r["city"]))
+    return {k: sorted(v) for k, v in cities.items()}
+
+
+def ring_list(engine, flt: RingFilter, page: int = 1, lang: str = "zh") -> dict[str, Any]:
+    """The rings that pass the filters, highest score first, one page of them, with counts per status."""
+    rings = stored_rings(engine)
+    cities = ring_cities(engine)
+    for r in rings:
+        r["status"] = r.get("status") or "new"
+        r["cities"] = cities.get(r["ring_id"], [])
+        r["motif_list"] = [m for m in (r.get("motifs") or "").split(", ") if m]
+        for k in ("score", "amount_at_risk", "size"):
+            r[k] = clean(r.get(k))
+    kept = [r for r in rings if flt.keeps(r)]
+    pages = max(1, math.ceil(len(kept) / PAGE_SIZE))
+    page = min(max(1, page), pages)
+    shown = kept[(page - 1) * PAGE_SIZE: page * PAGE_SIZE]
+    for r in shown:
+        r["motif_titles"] = [_motif_title(m, lang) for m in r["motif_list"]]
+    return {
+        "rings": shown, "matched": len(kept), "total": len(rings),
+        "page": page, "pages": pages, "status_counts": Counter(r["status"] for r in rings),
+        "all_cities": sorted({c for r in rings for c in r["cities"]}),
+    }
+
+
+# -- a ring's case file -------------------------------------------------------
+def _motif_title(name: str, lang: str) -> str:
+    from graphfraud.detect.evidence import motif
+
+    try:
+        m = motif(name)
+    except KeyError:
+        return name
+    return m.title_zh if lang == "zh" else m.title
+
+
+def names_of(engine, members: list[Mapping[str, Any]]) -> dict[tuple[str, str], dict[str, Any]]:
+    """Names (and cities) of the patients, providers and doctors among ``members``."""
+    out: dict[tuple[str, str], dict[str, Any]] = {}
+    for kind, name in _NAMES.items():
+        ids = sorted({m["id"] for m in members if m["type"] == kind})
+        if ids:
+            for r in _records(engine, name, {"ids": ids}):
+                out[(kind, str(r["id"]))] = r
+    return out
+
+
+def _weeks(days: list[date]) -> list[dict[str, Any]]:
+    """Evidence claims per week (Monday first), every week from the first to the last shown, empty ones too."""
+    if not days:
+        return []
+    start = min(days) - timedelta(days=min(days).weekday())
+    counts = Counter((d - start).days // 7 for d in days)
+    weeks = max(counts) + 1
+    return [{"start": (start + timedelta(weeks=i)).isoformat(), "count": counts.get(i, 0)} for i in range(weeks)]
+
+
+def _day(ts: Any) -> date | None:
+    try:
+        return datetime.fromisoformat(str(ts)).date()
+    except ValueError:
+        return None
+
+
+def summary(ring: Mapping[str, Any], claims: int, amount: float, lang: str) -> str:
+    """The ring in plain words (who, which pattern, how much, when, how sure)."""
+    t_size = ring.get("size") or {}
+    size = {k: t_size.get(k, sum(1 for m in ring["members"] if m["type"] == k)) for k in ("patient", "card", "provider", "doctor")}
+    period = ring.get("period") or {}
+    parts = [count_of(k, size[k], lang) for k in ("patient", "card", "provider", "doctor") if size[k]]
+    if lang == "zh":
+        members = "、".join(parts[:-1]) + " 和 " + parts[-1] if len(parts) > 1 else "".join(parts)
+        patterns = "、".join(word(p, lang) for p in ring["patterns"])
+    else:
+        members = ", ".join(parts[:-1]) + " and " + parts[-1] if len(parts) > 1 else "".join(parts)
+        patterns = ", ".join(word(p, lang) for p in ring["patterns"])
+    return texts(lang)["summary_text"].format(
+        members=members, patterns=patterns,
+        claims=f"{claims:,}", amount=f"{amount:,.2f}", first=(period.get("first") or "—")[:10],
+        last=(period.get("last") or "—")[:10], score=f"{float(ring['score']):.3f}",
+        first_seen=(ring.get("first_seen") or "—")[:10], last_seen=(ring.get("last_seen") or "—")[:10])
+
+
+def ring_case(engine, ring_id: str, lang: str) -> dict[str, Any] | None:
+    """Everything the ring page shows; None when there is no such ring."""
+    ring = stored_ring(engine, ring_id)
+    if ring is None:
+        return None
+    if "patterns" not in ring or "score" not in ring:  # stored by a version that kept no details: headline only
+        head = _records(engine, "case/ring", {"ring_id": ring_id})[0]
+        ring.setdefault("patterns", json.loads(head.get("patterns") or "[]"))
+        ring.setdefault("score", head.get("score") or 0.0)
+        ring.setdefault("amount_at_risk", None)
+    claim_ids = sorted({c for ev in ring["evidence"] for c in ev["claims"]})
+    facts = claim_facts(engine, claim_ids)
+    reasons: dict[str, list[str]] = defaultdict(list)
+    by_motif: dict[str, list[Mapping[str, Any]]] = defaultdict(list)
+    for ev in ring["evidence"]:
+        by_motif[ev["motif"]].append(ev)
+        for c in ev["claims"]:
+            if ev["motif"] not in reasons[c]:
+                reasons[c].append(ev["motif"])
+    motifs = []
+    for name, rows in sorted(by_motif.items(), key=lambda kv: (-len(kv[1]), kv[0])):
+        details = list(dict.fromkeys(ev["detail"] for ev in rows))
+        motifs.append({"motif": name, "title": _motif_title(name, lang), "rows": rows, "row_count": len(rows),
+                       "claims": len({c for ev in rows for c in ev["claims"]}), "family": rows[0].get("family", ""),
+                       "reasons": details[:REASONS_SHOWN], "more": max(0, len(details) - REASONS_SHOWN)})
+    patients = {m["id"] for m in ring["members"] if m["type"] == "patient"}
+    timeline = sorted((facts[c] for c in claim_ids if c in facts), key=lambda f: (str(f.get("ts") or ""), f["claim_id"]))
+    for f in timeline:
+        f["motifs"] = [_motif_title(m, lang) for m in reasons.get(f["claim_id"], [])]
+    amount = sum(float(f.get("fund_paid") if f.get("fund_paid") is not None else f.get("amount") or 0)
+                 for f in timeline if f.get("patient_id") in patients)
+    names = names_of(engine, ring["members"])
+    members = [{**m, "role_name": role_name(m.get("role"), lang), "name": (names.get((m["type"], m["id"])) or {}).get("name"),
+                "city": (names.get((m["type"], m["id"])) or {}).get("city")} for m in ring["members"]]
+    status = ring.get("status") or "new"
+    return {
+        "ring": ring, "status": status, "status_label": status_label(status, lang), "members": members,
+        "motifs": motifs, "summary": summary(ring, len(timeline), amount, lang),
+        "timeline": timeline[:TIMELINE_ROWS], "timeline_cut": len(timeline) > TIMELINE_ROWS,
+        "weeks": _weeks([d for d in (_day(f.get("ts")) for f in timeline) if d]),
+        "trail": trail.history(engine, ring_id), "next": list(next_statuses(status)), "facts": facts,
+    }
+
+
+# -- an entity ----------------------------------------------------------------
+def entity(engine, kind: str, ident: str) -> dict[str, Any] | None:
+    """An entity's facts (with claim totals), its rings and its latest claims; None when it is not in the graph."""
+    if kind not in ENTITY_PAGES:
+        return None
+    rows = _records(engine, f"entity/{kind}", {"id": ident})
+    if not rows:
+        return None
+    facts = rows[0]
+    rings = []
+    if kind in ("patient", "card", "provider", "doctor"):
+        for r in _records(engine, "entity/rings_of", {"id": ident}):
+            if r["kind"] == kind:
+                r["patterns"] = json.loads(r["patterns"] or "[]")
+                r["status"] = r.get("status") or "new"
+                rings.append(r)
+        rings.sort(key=lambda r: -(r.get("score") or 0))
+    claims: list[dict[str, Any]] = []
+    if kind in ("patient", "card", "provider", "doctor"):
+        claims = _records(engine, f"entity/claims_{kind}", {"id": ident, "limit": ENTITY_CLAIMS})
+    return {"kind": kind, "id": ident, "facts": facts, "rings": rings, "claims": claims,
+            "claims_total": int(facts.get("claims") or 0) if kind != "claim" else 0}
+
+
+def record_step(engine, ring_id: str, action: str, actor: str, note: str, to_status: str | None,
+                expected: str | None, lock: threading.Lock) -> trail.CaseEvent:
+    """Append one step to the ring's trail through ``trail.record``; refuse it if the ring moved meanwhile.
+
+    ``expected`` is the status the investigator saw when filling in the form:
+    if another investigator changed it since, the step is refused rather than
+    applied to a case the investigator has not seen.
+    """
+    from graphfraud.errors import InputError
+
+    with lock:
+        current = trail.current_status(engine, ring_id)
+        if expected and expected != current:
+            raise MovedMeanwhile(current)
+        if action == "status" and not to_status:
+            raise InputError("choose the next status")
+        return trail.record(engine, ring_id, action, actor, note, to_status=to_status if action == "status" else None)
+
+
+class MovedMeanwhile(Exception):
+    """The ring's status changed between showing the form and submitting it."""
+
+    def __init__(self, status: str) -> None:
+        super().__init__(status)
+        self.status = status
+
+
+def iter_pages(page: int, pages: int) -> Iterator[int]:
+    """Page numbers to link around the current one."""
+    for p in range(max(1, page - 3), min(pages, page + 3) + 1):
+        yield p

@@ -1,0 +1,329 @@
+"""Case bundles from a real loaded graph: every file there, a readable Chinese PDF, tamper-evident, redacted, atomic."""
+
+from __future__ import annotations
+
+import io
+import os
+import json
+import re
+import shutil
+import subprocess
+import zipfile
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+
+from graphfraud.bundle import export_bundle, verify_bundle
+from graphfraud.bundle.verify import recorded_export
+from graphfraud.case import trail
+from graphfraud.detect.run import detect
+from graphfraud.detect.store import stored_rings
+from graphfraud.engines.embedded import EmbeddedEngine
+from graphfraud.errors import BundleError, InputError
+from graphfraud.load import load_directory
+
+CHINA = timezone(timedelta(hours=8))
+FILES = {"report.pdf", "claims.csv", "members.csv", "timeline.csv", "evidence.csv", "tables.xlsx", "graph.html",
+         "graph.png", "queries.cypher", "manifest.json"}
+HEADINGS = ("案件摘要", "成员及角色", "疑点说明", "涉案金额", "时间线", "关系图", "证据清单", "数据期间", "数据快照")
+NOW = datetime(2026, 12, 1, 9, 30, tzinfo=CHINA)
+
+
+@pytest.fixture
+def poppler() -> None:
+    """pdftoppm/pdftotext/pdffonts (poppler-utils): skipped on a developer machine without them, required in CI."""
+    if not all(shutil.which(tool) for tool in ("pdftoppm", "pdftotext", "pdffonts")):
+        if os.environ.get("CI"):
+            pytest.fail("poppler-utils missing in CI (.ci/run installs it)")
+        pytest.skip("poppler-utils not installed (apt-get install poppler-utils)")
+
+
+@pytest.fixture(scope="module")
+def graph(small_data: Path, tmp_path_factory) -> EmbeddedEngine:
+    """An embedded graph with the small data loaded and rings detected (shared by this module's tests)."""
+    engine = EmbeddedEngine(tmp_path_factory.mktemp("bundle") / "db")
+    engine.ensure_schema()
+    load_directory(engine, small_data)
+    detect(engine, now=datetime(2026, 11, 30, 2, 0, tzinfo=CHINA))
+    yield engine
+    engine.close()
+
+
+@pytest.fixture(scope="module")
+def bundle(graph, tmp_path_factory) -> Path:
+    """The top ring's bundle, exported once for the tests that only read or copy it."""
+    return export_bundle(graph, _ring(graph), tmp_path_factory.mktemp("top") / "bundle.zip", actor="张稽核", now=NOW)
+
+
+def _ring(engine, rank: int = 0) -> str:
+    return stored_rings(engine)[rank]["ring_id"]
+
+
+def _files(bundle: Path) -> dict[str, bytes]:
+    with zipfile.ZipFile(bundle) as archive:
+        return {name: archive.read(name) for name in archive.namelist()}
+
+
+def _rewrite(bundle: Path, out: Path, change) -> Path:
+    """A copy of the bundle with ``change(files)`` applied to its name → bytes map."""
+    files = _files(bundle)
+    change(files)
+    with zipfile.ZipFile(out, "w") as archive:
+        for name, data in files.items():
+            archive.writestr(name, data)
+    return out
+
+
+def _pdf_text(pdf: bytes, tmp_path: Path) -> str:
+    path = tmp_path / "report-for-text.pdf"
+    path.write_bytes(pdf)
+    return subprocess.run(["pdftotext", "-layout", str(path), "-"], check=True, capture_output=True, text=True).stdout
+
+
+def _readable(text: str) -> str:
+    """Text as a reader sees it: JSON \\u escapes and HTML entities decoded (graph.html holds both), plus the raw text."""
+    import html
+
+    decoded = re.sub(r"\\u([0-9a-fA-F]{4})", lambda m: chr(int(m.group(1), 16)), text)
+    return text + "\n" + html.unescape(decoded)
+
+
+def _people(engine, ring_id: str) -> dict[str, list[str]]:
+    """The raw personal values of the ring's members, straight from the graph."""
+    ring = json.loads(engine.query("rings/stored", {"ring_id": ring_id})["details"][0])
+    patients = [m["id"] for m in ring["members"] if m["type"] == "patient"]
+    doctors = [m["id"] for m in ring["members"] if m["type"] == "doctor"]
+    p = engine.query("bundle/patients", {"patients": patients})
+    d = engine.query("bundle/doctors", {"doctors": doctors})
+    return {"name": [*p["name"], *d["name"]], "id_number": list(p["id_number"]), "phone": list(p["phone"]),
+            "address": list(p["address"])}
+
+
+def test_a_bundle_holds_every_file_and_its_manifest_lists_each_sha256(graph, bundle: Path) -> None:
+    ring_id = _ring(graph)
+    files = _files(bundle)
+    assert set(files) == FILES
+    manifest = json.loads(files["manifest.json"])
+    assert manifest["ring_id"] == ring_id and manifest["tool"]["name"] == "graphfraud"
+    assert manifest["export"] == {"at": "2026-12-01T09:30:00+08:00", "by": "张稽核"}
+    assert re.fullmatch(r"S-[0-9A-F]{16}", manifest["snapshot"]["id"]) and manifest["snapshot"]["run_id"].startswith("run-")
+    assert manifest["snapshot"]["period"]["first"] <= manifest["snapshot"]["period"]["last"]
+    import hashlib
+    for name, data in files.items():
+        if name != "manifest.json":
+            assert manifest["files"][name]["sha256"] == hashlib.sha256(data).hexdigest()
+    result = verify_bundle(bundle)
+    assert result.intact and not (result.changed or result.added or result.removed)
+    with zipfile.ZipFile(io.BytesIO(files["tables.xlsx"])) as book:   # the workbook opens as a workbook
+        assert "xl/workbook.xml" in book.namelist()
+    from openpyxl import load_workbook
+    sheets = load_workbook(io.BytesIO(files["tables.xlsx"])).sheetnames
+    assert sheets == ["证据结算", "成员", "时间线", "疑点证据"]
+    assert files["graph.png"].startswith(b"\x89PNG") and b"tIME" not in files["graph.png"]
+    assert "new vis.Network" in files["graph.html"].decode("utf-8")
+
+
+def test_the_report_renders_in_chinese_with_its_font_embedded_and_names_every_member(graph, bundle: Path, tmp_path: Path, poppler) -> None:
+    ring_id = _ring(graph)
+    pdf = _files(bundle)["report.pdf"]
+    (tmp_path / "report.pdf").write_bytes(pdf)
+    subprocess.run(["pdftoppm", "-r", "40", "-png", "-f", "1", "-l", "1", str(tmp_path / "report.pdf"), str(tmp_path / "page")],
+                   check=True)
+    from PIL import Image
+    page = Image.open(next(tmp_path.glob("page*.png"))).convert("L")
+    assert page.size[0] > 200 and page.getextrema()[0] < 100          # something dark was drawn: text, not a blank page
+    text = _pdf_text(pdf, tmp_path)
+    for heading in HEADINGS:
+        assert heading in text, heading
+    members = json.loads(graph.query("rings/stored", {"ring_id": ring_id})["details"][0])["members"]
+    for m in members:
+        assert m["id"] in text, m
+    assert ring_id in text and "医保基金欺诈团伙案件材料" in text
+    fonts = subprocess.run(["pdffonts", str(tmp_path / "report.pdf")], check=True, capture_output=True, text=True).stdout
+    font_rows = [line.split() for line in fonts.splitlines()[2:] if line.strip()]
+    assert font_rows and all("yes" in row[-5:-3] and row[-5] == "yes" and row[-4] == "yes" for row in font_rows), fonts
+    assert len(pdf) < 2_000_000   # a subset travels, not the 8 MB font
+
+
+def test_english_report_on_request(graph, tmp_path: Path, poppler) -> None:
+    pdf = _files(export_bundle(graph, _ring(graph), tmp_path / "en.zip", actor="analyst", lang="en", now=NOW))["report.pdf"]
+    text = _pdf_text(pdf, tmp_path)
+    for heading in ("Case summary", "Members and roles", "Amount at risk", "Timeline", "Evidence claims", "Data snapshot"):
+        assert heading in text
+
+
+@pytest.mark.parametrize("name", sorted(FILES))
+def test_changing_any_file_makes_verify_name_it(bundle: Path, tmp_path: Path, name: str) -> None:
+
+    def edit(files: dict[str, bytes]) -> None:
+        if name == "manifest.json":
+            files[name] = files[name].replace("张稽核".encode(), "王某".encode())
+        else:
+            data = bytearray(files[name])
+            data[len(data) // 2] ^= 0x01
+            files[name] = bytes(data)
+
+    result = verify_bundle(_rewrite(bundle, tmp_path / "tampered.zip", edit))
+    assert not result.intact and result.readable
+    assert result.changed == [name] and not result.added and not result.removed
+
+
+def test_an_added_or_removed_file_is_named(bundle: Path, tmp_path: Path) -> None:
+    added = verify_bundle(_rewrite(bundle, tmp_path / "added.zip", lambda f: f.update({"extra.txt": b"planted"})))
+    assert not added.intact and added.added == ["extra.txt"] and not added.changed
+    removed = verify_bundle(_rewrite(bundle, tmp_path / "removed.zip", lambda f: f.pop("graph.png")))
+    assert not removed.intact and removed.removed == ["graph.png"] and not removed.changed
+    (tmp_path / "junk.zip").write_bytes(b"not a zip at all")
+    junk = verify_bundle(tmp_path / "junk.zip")
+    assert not junk.readable and "not a readable zip" in junk.error
+
+
+def test_a_consistently_rewritten_bundle_is_not_on_the_trail(graph, tmp_path: Path) -> None:
+    from graphfraud.bundle.archive import zip_bytes
+    from graphfraud.bundle.manifest import self_digest
+
+    ring_id = _ring(graph, 1)
+    bundle = export_bundle(graph, ring_id, tmp_path / "b.zip", actor="张稽核", now=NOW)
+    assert recorded_export(graph, verify_bundle(bundle)) is not None
+    files = _files(bundle)
+    manifest = json.loads(files["manifest.json"])
+    manifest["export"]["by"] = "someone else"
+    manifest["digest"] = self_digest(manifest)
+    files["manifest.json"] = (json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode()
+    forged = tmp_path / "forged.zip"
+    forged.write_bytes(zip_bytes(files))
+    result = verify_bundle(forged)
+    assert result.intact                     # a forger who recomputes every sum fools the archive alone …
+    assert recorded_export(graph, result) is None   # … but not the trail
+
+
+def test_redaction_leaves_no_raw_name_id_number_or_phone_anywhere(graph, tmp_path: Path, poppler) -> None:
+    ring_id = _ring(graph)
+    people = _people(graph, ring_id)
+    assert all(people.values())
+    files = _files(export_bundle(graph, ring_id, tmp_path / "r.zip", actor="张稽核", redact=True, now=NOW))
+    texts = {}
+    for name, data in files.items():
+        if name.endswith(".xlsx"):
+            with zipfile.ZipFile(io.BytesIO(data)) as book:
+                texts[name] = "".join(book.read(p).decode("utf-8") for p in book.namelist())
+        elif name.endswith(".pdf"):
+            texts[name] = _pdf_text(data, tmp_path)
+        elif name.endswith(".png"):
+            continue
+        else:
+            texts[name] = _readable(data.decode("utf-8"))
+    for kind, values in people.items():
+        for value in values:
+            if not value:
+                continue
+            for name, text in texts.items():
+                assert value not in text, (kind, name)
+    import csv
+    rows = list(csv.DictReader(io.StringIO(files["members.csv"].decode("utf-8-sig"))))
+    patients = [r for r in rows if r["类别"] == "参保人"]
+    assert all(re.fullmatch(r"NAME-\d\d", r["姓名/名称"]) and re.fullmatch(r"ID-\d\d", r["身份证号"])
+               and re.fullmatch(r"PHONE-\d\d", r["联系电话"]) for r in patients)
+    assert len({r["身份证号"] for r in patients}) == len(patients)   # one person, one token
+    from openpyxl import load_workbook
+    sheet = load_workbook(io.BytesIO(files["tables.xlsx"]))["成员"]
+    xlsx_tokens = {row[1]: (row[3], row[6]) for row in sheet.iter_rows(min_row=2, values_only=True)}
+    for r in patients:                       # the same person has the same token in every file
+        assert xlsx_tokens[r["编号"]] == (r["姓名/名称"], r["身份证号"])
+        assert r["身份证号"] in texts["report.pdf"]
+    assert json.loads(files["manifest.json"])["redacted"] is True
+
+
+def test_a_redacted_export_that_would_still_show_a_name_fails_and_writes_nothing(graph, tmp_path: Path) -> None:
+    ring_id = _ring(graph, 5)
+    patient = next(m["id"] for m in json.loads(graph.query("rings/stored", {"ring_id": ring_id})["details"][0])["members"]
+                   if m["type"] == "patient")
+    original = graph.query("bundle/patients", {"patients": [patient]})["name"][0]
+    rename = "MATCH (p:Patient {patient_id: $id}) SET p.name = $name"
+    graph.run(rename, {"id": patient, "name": "医保卡"}, write=True)   # a "name" the report itself prints as a word
+    try:
+        with pytest.raises(BundleError, match=r"redaction incomplete in .*report\.pdf"):
+            export_bundle(graph, ring_id, tmp_path / "r.zip", actor="张稽核", redact=True)
+    finally:
+        graph.run(rename, {"id": patient, "name": original}, write=True)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_exporting_again_gives_the_same_bytes_apart_from_the_export_record(graph, tmp_path: Path) -> None:
+    ring_id = _ring(graph, 2)
+    first = _files(export_bundle(graph, ring_id, tmp_path / "1.zip", actor="张稽核", now=NOW))
+    trail.record(graph, ring_id, "note", "李科长", "复核材料")   # a note is case data: shown, but …
+    again = export_bundle(graph, ring_id, tmp_path / "2.zip", actor="李科长", now=NOW + timedelta(days=3))
+    second = _files(again)
+    changed = {n for n in first if first[n] != second[n]}
+    assert changed == {"manifest.json", "report.pdf"}             # … only the report's review history shows it
+    third = _files(export_bundle(graph, ring_id, tmp_path / "3.zip", actor="王科员", now=NOW + timedelta(days=9)))
+    assert {n for n in second if second[n] != third[n]} == {"manifest.json"}
+    m2, m3 = json.loads(second["manifest.json"]), json.loads(third["manifest.json"])
+    assert {k for k in m2 if m2[k] != m3[k]} == {"export", "digest"}
+    with zipfile.ZipFile(again) as archive:
+        assert [i.filename for i in archive.infolist()] == sorted(FILES)
+        assert {i.date_time for i in archive.infolist()} == {(1980, 1, 1, 0, 0, 0)}
+
+
+def test_a_failed_export_leaves_no_zip_and_no_trail_entry(graph, tmp_path: Path) -> None:
+    ring_id = _ring(graph, 3)
+    before = len(trail.history(graph, ring_id))
+    with pytest.raises(InputError, match="no ring"):
+        export_bundle(graph, "R-NOSUCH", tmp_path / "none.zip", actor="张稽核")
+    blocker = tmp_path / "a-file"
+    blocker.write_text("in the way")
+    with pytest.raises(BundleError, match="cannot write"):
+        export_bundle(graph, ring_id, blocker / "bundle.zip", actor="张稽核")
+    with pytest.raises(InputError, match="actor"):
+        export_bundle(graph, ring_id, tmp_path / "anon.zip", actor=" ")
+    graph.query("rings/upsert_ring", {"rows": [{"ring_id": "R-BARE", "patterns": "[]", "score": 0.0, "amount_at_risk": 0.0,
+                                                "summary": "", "seen": "2026-01-01T00:00:00+08:00", "run_id": "old",
+                                                "size": 0, "details": ""}]})
+    with pytest.raises(InputError, match="no stored members or evidence"):
+        export_bundle(graph, "R-BARE", tmp_path / "bare.zip", actor="张稽核")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a-file"]
+    assert len(trail.history(graph, ring_id)) == before
+
+
+def test_the_export_is_recorded_on_the_rings_trail(graph, tmp_path: Path) -> None:
+    import hashlib
+
+    ring_id = _ring(graph, 4)
+    bundle = export_bundle(graph, ring_id, tmp_path / f"{ring_id}.zip", actor="张稽核", redact=True, now=NOW)
+    last = trail.history(graph, ring_id)[-1]
+    manifest = _files(bundle)["manifest.json"]
+    assert (last.action, last.actor, last.at) == ("export", "张稽核", "2026-12-01T09:30:00+08:00")
+    assert last.details["bundle"] == f"{ring_id}.zip" and last.details["redacted"] is True
+    assert last.details["manifest_sha256"] == hashlib.sha256(manifest).hexdigest()
+    assert trail.current_status(graph, ring_id) == "new"          # exporting is not a review decision
+
+
+def test_a_bundle_from_neo4j_is_complete_and_its_queries_reproduce_the_evidence(neo4j, small_data: Path, tmp_path: Path, poppler) -> None:
+    load_directory(neo4j, small_data)
+    detect(neo4j, now=datetime(2026, 11, 30, 2, 0, tzinfo=CHINA))
+    ring_id = _ring(neo4j)
+    bundle = export_bundle(neo4j, ring_id, tmp_path / "neo.zip", actor="张稽核", now=NOW)
+    assert verify_bundle(bundle).intact
+    files = _files(bundle)
+    text = _pdf_text(files["report.pdf"], tmp_path)
+    assert all(h in text for h in HEADINGS) and ring_id in text
+    text = files["queries.cypher"].decode("utf-8")
+    blocks = re.findall(r"^// ── [^\n]*\((\S+)\.cypher\)\n(?://[^\n]*\n)*:params (\{[^\n]*\})\n(.*?);$", text, flags=re.S | re.M)
+    ring = json.loads(neo4j.query("rings/stored", {"ring_id": ring_id})["details"][0])
+    motifs = {ev["motif"] for ev in ring["evidence"]}
+    assert {name for name, _, _ in blocks} >= {"rings/claims", "bundle/patients"} | {f"motifs/{m}" for m in motifs}
+    for name, literal, query in blocks:
+        params = neo4j.run(f"RETURN {literal} AS p")["p"][0]          # the file's parameters, read by Neo4j itself
+        frame = neo4j.run(query, params)
+        found: set[str] = set()
+        for column in ("claim_id", "claims", "claim_list"):
+            if column in frame.columns:
+                for value in frame[column]:
+                    found.update([value] if isinstance(value, str) else list(value))
+        if name == "rings/claims":
+            assert found == {c for ev in ring["evidence"] for c in ev["claims"]}
+        elif name.startswith("motifs/"):                          # each motif query finds this ring's rows again
+            motif = name.split("/")[1]
+            assert {c for ev in ring["evidence"] if ev["motif"] == motif for c in ev["claims"]} <= found, motif
