@@ -66,6 +66,8 @@ def arguments(doc: str, extra: Callable[[argparse.ArgumentParser], None] | None 
     parser.add_argument("--sizes", type=int, nargs="+", default=[100_000, 1_000_000])
     parser.add_argument("--engines", nargs="+", default=["embedded", "neo4j"])
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--data", type=Path, default=None,
+                        help="folder for generated inputs, kept between runs: DATA/claims-N is generated once and reused")
     if extra:
         extra(parser)
     args = parser.parse_args()
@@ -126,6 +128,18 @@ def _one_admin(data: str) -> None:
                       "rels": outcome.relationships, "admin_peak": outcome.peak_memory, **_peaks()}))
 
 
+def inputs(args: argparse.Namespace, work: Path, size: int) -> tuple[Path, tuple | None]:
+    """Generated claims of ``size``: reused from ``--data`` when there, else generated (and timed)."""
+    if args.data is not None:
+        data = args.data / f"claims-{size}"
+        if (data / "truth.json").exists():  # written last: the set is complete
+            return data, None
+    else:
+        data = work / f"in-{size}"
+    gen_s, gen_mib, _ = timed(GF + ["generate", str(data), "--claims", str(size), "--seed", str(args.seed)])
+    return data, ("generate", size, gen_s, size / gen_s, gen_mib, 0, "-", _load_avg(), None)
+
+
 def _child(*args: str) -> dict:
     result = subprocess.run([sys.executable, __file__, *args], capture_output=True, text=True, cwd=ROOT)
     if result.returncode != 0:
@@ -155,9 +169,9 @@ def main() -> None:
         print(f"{step} {size:,} {path}: {m['seconds']:.1f} s", file=sys.stderr, flush=True)
 
     for size in args.sizes:
-        data = work / f"in-{size}"
-        gen_s, gen_mib, _ = timed(GF + ["generate", str(data), "--claims", str(size), "--seed", str(args.seed)])
-        rows.append(("generate", size, gen_s, size / gen_s, gen_mib, 0, "-", _load_avg(), None))
+        data, generated = inputs(args, work, size)
+        if generated:
+            rows.append(generated)
         db = str(work / f"db-{size}")
         if "embedded" in paths:
             add("load", size, _child("_load", str(data), "embedded", "incremental", db), "embedded")
@@ -174,7 +188,8 @@ def main() -> None:
             add("first load", size, _child("_load", str(data), "neo4j", "incremental", db), "neo4j incremental")
             again = _child("_load", str(data), "neo4j", "incremental", db)
             add(f"reload ({again['nodes']:,} nodes created)", size, again, "neo4j incremental")
-        shutil.rmtree(data, ignore_errors=True)
+        if args.data is None:
+            shutil.rmtree(data, ignore_errors=True)
     print("| step | claims | seconds | claims/s | peak MiB | child MiB | engine / path | load avg |")
     print("|---|---|---|---|---|---|---|---|")
     for step, size, seconds, rate, mib, child, path, load, _ in rows:
