@@ -49,8 +49,25 @@ class Settings:
     load_workers: int = DEFAULT_LOAD_WORKERS
     bulk_threshold: int = DEFAULT_BULK_THRESHOLD
     import_memory: str | None = None  # neo4j-admin --max-off-heap-memory (e.g. "2G"); None = its default
+    buffer_pool: int | None = None  # embedded engine's buffer pool in bytes; None = LadybugDB's default (80 % of RAM)
     detect: dict[str, Any] = field(default_factory=dict)
     source: str = "defaults"
+
+
+def byte_size(value: str | int | None) -> int | None:
+    """``"8G"``, ``"512M"``, ``"1024K"`` or a number of bytes as bytes; None stays None."""
+    if value is None or value == "":
+        return None
+    text = str(value).strip().upper().removesuffix("B").removesuffix("I")
+    units = {"K": 1 << 10, "M": 1 << 20, "G": 1 << 30, "T": 1 << 40}
+    try:
+        if text and text[-1] in units:
+            return int(float(text[:-1]) * units[text[-1]])
+        return int(text)
+    except ValueError:
+        from graphfraud.errors import ConfigError
+
+        raise ConfigError(f"cannot read {value!r} as a size: write it like 8G, 512M or a number of bytes") from None
 
 
 def _read_env_file(path: Path) -> dict[str, str]:
@@ -121,6 +138,7 @@ def load_settings(
         load_workers=int(toml.get("load", {}).get("workers", DEFAULT_LOAD_WORKERS)),
         bulk_threshold=int(toml.get("load", {}).get("bulk_threshold", DEFAULT_BULK_THRESHOLD)),
         import_memory=env.get("GRAPHFRAUD_IMPORT_MEMORY") or toml.get("load", {}).get("import_memory"),
+        buffer_pool=byte_size(env.get("GRAPHFRAUD_BUFFER_POOL") or toml.get("embedded", {}).get("buffer_pool")),
         detect=dict(toml.get("detect", {})),
         source=str(config_path) if config_path else "environment/defaults",
     )

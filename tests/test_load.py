@@ -122,3 +122,27 @@ def test_a_changed_value_is_updated_and_unchanged_rows_write_nothing(engine, sma
         {"id": moved, "address": "杭州市西湖区文三路999号1栋101室"},
     )
     assert home["address"].tolist() == ["杭州市西湖区文三路999号1栋101室"]
+
+
+def test_the_embedded_buffer_pool_can_be_capped_for_a_shared_machine(small_data: Path, tmp_path: Path) -> None:
+    from graphfraud.config import load_settings
+    from graphfraud.engines import open_engine
+
+    (tmp_path / "graphfraud.toml").write_text('[embedded]\nbuffer_pool = "256M"\n', encoding="utf-8")
+    settings = load_settings(engine="embedded", env={"GRAPHFRAUD_DB": str(tmp_path / "db")}, cwd=tmp_path)
+    assert settings.buffer_pool == 256 * 2**20
+    assert load_settings(engine="embedded", env={"GRAPHFRAUD_BUFFER_POOL": "1.5G"}, cwd=tmp_path).buffer_pool == 3 * 2**29
+    engine = open_engine(settings)
+    try:
+        summary = load_directory(engine, small_data)
+        assert engine.counts()["Claim"] == summary.stats.nodes_created["Claim"] > 0
+    finally:
+        engine.close()
+
+
+def test_a_size_that_is_not_one_is_refused_naming_it(tmp_path: Path) -> None:
+    from graphfraud.config import load_settings
+    from graphfraud.errors import ConfigError
+
+    with pytest.raises(ConfigError, match="'lots'.*8G"):
+        load_settings(engine="embedded", env={"GRAPHFRAUD_BUFFER_POOL": "lots"}, cwd=tmp_path)

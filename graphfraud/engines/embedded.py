@@ -50,13 +50,15 @@ class EmbeddedEngine:
 
     name = "embedded"
 
-    def __init__(self, path: Path, read_only: bool = False) -> None:
+    def __init__(self, path: Path, read_only: bool = False, buffer_pool: int | None = None) -> None:
+        """Open (or create) the database folder; ``buffer_pool`` caps LadybugDB's cache in bytes (its default
+        takes up to 80 % of the machine's memory, which a shared server may not have to give)."""
         import ladybug
 
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         try:
-            self._db = ladybug.Database(str(self.path), read_only=read_only)
+            self._db = ladybug.Database(str(self.path), read_only=read_only, buffer_pool_size=buffer_pool or 0)
             self._conn = ladybug.Connection(self._db)
         except RuntimeError as exc:
             raise EngineUnavailable(f"cannot open the embedded database at {self.path}: {exc}") from exc
