@@ -1,7 +1,8 @@
 #!/usr/bin/env python
 """Detection time and memory: claims, seconds, claims/s, peak memory, engine, rings — at several sizes.
 
-For each size: generate (or reuse ``--data``), load (not timed here; see
+For each size: generate (or reuse ``--data``, with the embedded database
+bench_load.py --data left there), load (not timed here; see
 bench_load.py: the embedded engine by COPY, Neo4j by the bulk path with
 ``--overwrite --restart-local``, so Neo4j needs scripts/neo4j-local), then run
 the whole detection (motifs, communities, rings, write-back) in its own process,
@@ -23,7 +24,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_load import GF, ROOT, _load_avg, _peaks, arguments, inputs  # noqa: E402
+from bench_load import GF, ROOT, _load_avg, _peaks, arguments, embedded_db, inputs, remove  # noqa: E402
 
 
 def _one_detect(engine_name: str, db: str) -> None:
@@ -76,7 +77,11 @@ def main() -> None:
         data, _ = inputs(args, work, size)
         for engine in engines:
             db = work / f"db-{size}"
-            _load(data, engine, db)
+            kept = embedded_db(args.data, size) if args.data is not None and engine == "embedded" else None
+            if kept is not None and kept.exists():
+                db = kept  # loaded by bench_load --data
+            else:
+                _load(data, engine, db)
             result = subprocess.run([sys.executable, __file__, "_detect", engine, str(db)],
                                     capture_output=True, text=True, cwd=ROOT)
             if result.returncode != 0:
@@ -84,7 +89,8 @@ def main() -> None:
             m = json.loads(result.stdout.strip().splitlines()[-1])
             rows.append((size, m, engine, _load_avg()))
             print(f"detect {size:,} {engine}: {m['seconds']:.1f} s, {m['peak_mib']:,.0f} MiB", file=sys.stderr, flush=True)
-            shutil.rmtree(db, ignore_errors=True)
+            if db != kept:
+                remove(db)
         if args.data is None:
             shutil.rmtree(data, ignore_errors=True)
     print("| claims | detect seconds | claims/s | peak MiB | engine | rings | load avg |")

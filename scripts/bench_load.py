@@ -140,6 +140,20 @@ def inputs(args: argparse.Namespace, work: Path, size: int) -> tuple[Path, tuple
     return data, ("generate", size, gen_s, size / gen_s, gen_mib, 0, "-", _load_avg(), None)
 
 
+def remove(path: Path | str) -> None:
+    """Delete a database (LadybugDB keeps one file plus a .wal beside it) or a folder, whichever is there."""
+    for one in (Path(path), Path(f"{path}.wal")):
+        if one.is_dir():
+            shutil.rmtree(one, ignore_errors=True)
+        else:
+            one.unlink(missing_ok=True)
+
+
+def embedded_db(data: Path, size: int) -> Path:
+    """Where ``--data`` keeps the embedded database loaded from ``claims-N``."""
+    return data / f"db-embedded-{size}"
+
+
 def _child(*args: str) -> dict:
     result = subprocess.run([sys.executable, __file__, *args], capture_output=True, text=True, cwd=ROOT)
     if result.returncode != 0:
@@ -180,7 +194,13 @@ def main() -> None:
             if size <= args.reload_max:
                 again = _child("_load", str(data), "embedded", "incremental", db)
                 add(f"reload ({again['nodes']:,} nodes created)", size, again, "embedded")
-            shutil.rmtree(db, ignore_errors=True)
+            if args.data is not None:  # kept for bench_detect --data, which then need not load again
+                kept = embedded_db(args.data, size)
+                remove(kept)
+                for suffix in ("", ".wal"):
+                    if Path(db + suffix).exists():
+                        shutil.move(db + suffix, f"{kept}{suffix}")
+            remove(db)
         if "neo4j-admin" in paths:
             m = _child("_admin", str(data))
             add(f"neo4j-admin import alone (its peak {m['admin_peak']})", size, m, "neo4j-admin")
