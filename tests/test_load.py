@@ -146,3 +146,19 @@ def test_a_size_that_is_not_one_is_refused_naming_it(tmp_path: Path) -> None:
 
     with pytest.raises(ConfigError, match="'lots'.*8G"):
         load_settings(engine="embedded", env={"GRAPHFRAUD_BUFFER_POOL": "lots"}, cwd=tmp_path)
+
+
+@pytest.mark.timeout(180)
+def test_a_large_table_of_long_text_keys_copies_into_the_embedded_engine(tmp_path: Path) -> None:
+    """600k Chinese addresses (the Address table of ~10^7 claims) once hung LadybugDB's COPY from Arrow."""
+    from graphfraud.engines.embedded import EmbeddedEngine
+    from graphfraud.graph import GraphFrames
+
+    addresses = pd.DataFrame({"address": [f"杭州市西湖区文三路{i}号{i % 7 + 1}栋{i % 30 + 101}室" for i in range(600_000)]})
+    engine = EmbeddedEngine(tmp_path / "db")
+    try:
+        engine.ensure_schema()
+        stats = engine.write(GraphFrames(nodes={"Address": addresses}))
+        assert stats.nodes_created["Address"] == engine.counts()["Address"] == 600_000
+    finally:
+        engine.close()
