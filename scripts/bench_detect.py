@@ -47,6 +47,8 @@ def _one_detect(engine_name: str, db: str) -> None:
             return plain_query(name, params)
         finally:
             queries[name] = queries.get(name, 0.0) + time.perf_counter() - t
+            # on stderr as it goes, so a run stopped by memory still shows how far it got
+            print(f"  {name} {time.perf_counter() - t:.1f} s, peak {_peaks()['peak_mib']:,.0f} MiB", file=sys.stderr, flush=True)
 
     engine.query = timed_query  # type: ignore[method-assign]
     try:
@@ -85,7 +87,7 @@ def main() -> None:
             result = subprocess.run([sys.executable, __file__, "_detect", engine, str(db)],
                                     capture_output=True, text=True, cwd=ROOT)
             if result.returncode != 0:
-                raise SystemExit(f"detect failed on {engine} at {size:,} claims\n{result.stderr[-3000:]}")
+                raise SystemExit(f"detect failed on {engine} at {size:,} claims\n{result.stderr[-6000:]}")
             m = json.loads(result.stdout.strip().splitlines()[-1])
             rows.append((size, m, engine, _load_avg()))
             print(f"detect {size:,} {engine}: {m['seconds']:.1f} s, {m['peak_mib']:,.0f} MiB", file=sys.stderr, flush=True)
