@@ -4,7 +4,7 @@
 // weight: 0.5
 // kind: link
 // implicates: patients
-// links: providers doctors
+// links: none
 // reason: {n_patients} patients admitted to {provider} by doctor {doctor} within {window_days} days
 // Small groups of inpatients one doctor admitted at one institution within a couple of days.
 // On its own this is ordinary ward work, so it flags nobody; it ties together recruits a broker

@@ -4,6 +4,7 @@
 // weight: 0.5
 // kind: indicator
 // implicates: patients cards providers doctors
+// links: doctors
 // peer_place: providers doctors
 // reason: patient {patient} was discharged from {provider} and re-admitted {gap_days:.1f} days later
 // A stay cut into several admissions to bill each separately (分解住院): discharge and
