@@ -4,6 +4,7 @@
 // weight: 0.7
 // kind: indicator
 // implicates: patients cards
+// links: providers
 // reason: card {card} paid for {diagnosis} but its holder is {sex}, aged {age}
 // Diagnoses the card holder cannot have (childbirth on a man's card, prostate care on a
 // woman's, neonatal care on an adult's): someone else is being treated on the card (人证不符).
