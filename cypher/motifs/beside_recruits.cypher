@@ -6,6 +6,7 @@
 // implicates: patients
 // links: none
 // reason: {n_beside} patients admitted to {provider} by doctor {doctor} within {within_days} day(s) of {n_recruits} patients he admitted who give one stranger's phone number
+// reason_zh: {provider} 医师 {doctor} 收治的 {n_beside} 名参保人，与其收治的 {n_recruits} 名登记同一非本户电话的参保人入院时间相差不超过 {within_days} 天
 // A broker who registers his recruits under his own phone (代办) brings them in a few at a
 // time; those he registered under their own numbers are admitted by the same doctor, at the
 // same institution, on the same days. A doctor who admitted at least two of the phone's patients

@@ -86,7 +86,8 @@ def ring_json(ring: Ring) -> dict[str, Any]:
         "amount_at_risk": ring.amount_at_risk,
         "evidence": [
             {"motif": ev.motif, "claims": ev.claims, "detail": ev.reason, "family": ev.family,
-             "patients": ev.patients, "providers": ev.providers, "doctors": ev.doctors}
+             "patients": ev.patients, "providers": ev.providers, "doctors": ev.doctors,
+             "detail_zh": ev.reason_zh}  # addition: the reason in Chinese
             for ev in ring.evidence
         ],
         # additions to the contract
