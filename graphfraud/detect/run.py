@@ -57,6 +57,10 @@ def detect(engine, config: Mapping[str, Any] | None = None, write_back: bool = T
     run_id = "run-" + started.strftime("%Y%m%dT%H%M%S")
     seconds: dict[str, float] = {}
     motifs = motif_names()
+    if comm.method_of(config) == "gds":  # before the motifs run: a setting that cannot work fails at once
+        from graphfraud.detect.gds import gds_version
+
+        gds_version(engine)
 
     t = time.perf_counter()
     with bar("detecting", len(motifs) + 3) as advance:
@@ -67,9 +71,7 @@ def detect(engine, config: Mapping[str, Any] | None = None, write_back: bool = T
         rules = rules_from(config)
         s = with_context(evidence, suspicion(evidence), rules.context_seed)
         projection = build(evidence, s)
-        membership = comm.leiden(projection, seed=int(config.get("seed", comm.DEFAULT_SEED)),
-                                 resolution=config.get("resolution", comm.DEFAULT_RESOLUTION),
-                                 objective=str(config.get("objective", comm.DEFAULT_OBJECTIVE)))
+        membership = comm.find(engine, projection, config)
         groups: dict[int, list[str]] = defaultdict(list)
         for i, c in enumerate(membership):
             if projection.kind(i) == "patient":
