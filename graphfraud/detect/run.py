@@ -15,7 +15,7 @@ from typing import Any, Mapping
 
 from graphfraud.detect import communities as comm
 from graphfraud.detect.evidence import Evidence, collect, motif_names
-from graphfraud.detect.projection import build, suspicion, with_context
+from graphfraud.detect.projection import Projection, build, suspicion, with_context
 from graphfraud.detect.rings import Ring, RingRules, assemble
 from graphfraud.detect.store import cards_of, claim_facts, previous_rings, write_rings
 from graphfraud.progress import bar
@@ -40,6 +40,19 @@ class DetectionResult:
 
 def rules_from(config: Mapping[str, Any]) -> RingRules:
     return RingRules(**{k: v for k, v in config.items() if k in _RULE_KEYS})
+
+
+def rings_from(engine, projection: Projection, membership: list[int], evidence: list[Evidence],
+               s: dict[str, float], rules: RingRules, previous: list[dict[str, Any]]) -> list[Ring]:
+    """The rings in the communities ``membership`` gives the projection's nodes (patients grouped, then assembled)."""
+    groups: dict[int, list[str]] = defaultdict(list)
+    for i, c in enumerate(membership):
+        if projection.kind(i) == "patient":
+            groups[c].append(projection.entity(i))
+    candidates = {p for ps in groups.values() for p in ps if s.get(p, 0) >= rules.patient_threshold}
+    held = cards_of(engine, candidates)
+    facts = claim_facts(engine, (c for ev in evidence if any(p in held for p in ev.patients) for c in ev.claims))
+    return assemble(groups, evidence, s, held, facts, previous, rules)
 
 
 def detect(engine, config: Mapping[str, Any] | None = None, write_back: bool = True,
@@ -72,19 +85,12 @@ def detect(engine, config: Mapping[str, Any] | None = None, write_back: bool = T
         s = with_context(evidence, suspicion(evidence), rules.context_seed)
         projection = build(evidence, s)
         membership = comm.find(engine, projection, config)
-        groups: dict[int, list[str]] = defaultdict(list)
-        for i, c in enumerate(membership):
-            if projection.kind(i) == "patient":
-                groups[c].append(projection.entity(i))
         seconds["communities"] = time.perf_counter() - t
         advance("communities")
 
         t = time.perf_counter()
-        candidates = {p for ps in groups.values() for p in ps if s.get(p, 0) >= rules.patient_threshold}
-        held = cards_of(engine, candidates)
-        facts = claim_facts(engine, (c for ev in evidence if any(p in held for p in ev.patients) for c in ev.claims))
-        rings = assemble(groups, evidence, s, held, facts,
-                         previous_rings(engine) if previous is None else previous, rules)
+        rings = rings_from(engine, projection, membership, evidence, s, rules,
+                           previous_rings(engine) if previous is None else previous)
         seconds["rings"] = time.perf_counter() - t
         advance("rings")
 
