@@ -15,6 +15,7 @@ Needs a Neo4j with GDS: `scripts/neo4j-local start --gds; eval "$(scripts/neo4j-
 
     .venv/bin/python scripts/bench_communities.py                     # 300k claims, seed 1, burst + stealth
     .venv/bin/python scripts/bench_communities.py --claims 50000 --difficulties burst
+    .venv/bin/python scripts/bench_communities.py --difficulties --synthetic 100000 1000000
 """
 
 from __future__ import annotations
@@ -109,13 +110,44 @@ def run(claims: int, seed: int, difficulty: str, work: Path, neo4j) -> None:
     shutil.rmtree(folder, ignore_errors=True)
 
 
+def synthetic(edges: int, neo4j) -> None:
+    """Timing beyond what the generator yields: a planted-partition graph of about ``edges`` weighted edges
+    (groups of 10 nodes, 80 % of edges inside a group), Leiden by igraph and by GDS, agreement as NMI."""
+    import random
+
+    import igraph as ig
+
+    from graphfraud.detect.projection import Projection
+
+    rng = random.Random(1)
+    n = max(100, edges // 5)
+    acc: dict[tuple[int, int], float] = {}
+    while len(acc) < edges:
+        a = rng.randrange(n)
+        b = (a // 10) * 10 + rng.randrange(10) if rng.random() < 0.8 else rng.randrange(n)
+        if a != b:
+            acc[(min(a, b), max(a, b))] = round(rng.uniform(0.1, 1.0), 3)
+    pairs = sorted(acc)
+    projection = Projection([f"patient:{i}" for i in range(n)], pairs, [acc[e] for e in pairs])
+    gamma = comm.resolution_for(projection)
+    by_igraph, t_igraph = timed(comm.leiden, projection, seed=comm.DEFAULT_SEED)
+    by_gds, t_gds = timed(gds.leiden, neo4j, projection, seed=comm.DEFAULT_SEED, gamma=gamma)
+    t_transfer = transfer_only(neo4j, projection)
+    nmi = ig.compare_communities(by_igraph, by_gds, method="nmi")
+    print(f"\nsynthetic: {n:,} nodes, {len(pairs):,} edges, resolution {gamma:.1f}: igraph {t_igraph:.2f} s, "
+          f"GDS {t_gds:.2f} s (send + project + drop {t_transfer:.2f} s); communities {len(set(by_igraph)):,} / "
+          f"{len(set(by_gds)):,}; NMI {nmi:.3f}", flush=True)
+
+
 def main() -> None:
     from graphfraud.engines.neo4j import Neo4jEngine
 
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--claims", type=int, default=300_000)
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--difficulties", nargs="+", default=["burst", "stealth"])
+    parser.add_argument("--difficulties", nargs="*", default=["burst", "stealth"])
+    parser.add_argument("--synthetic", type=int, nargs="*", default=[], metavar="EDGES",
+                        help="also time both on planted-partition graphs of these edge counts (e.g. 1000000)")
     args = parser.parse_args()
     neo4j = Neo4jEngine(load_settings(engine="neo4j", cwd=ROOT).neo4j)
     print(f"GDS {gds.gds_version(neo4j)}")
@@ -128,6 +160,8 @@ def main() -> None:
     try:
         for difficulty in args.difficulties:
             run(args.claims, args.seed, difficulty, work, neo4j)
+        for edges in args.synthetic:
+            synthetic(edges, neo4j)
     finally:
         neo4j.close()
         shutil.rmtree(work, ignore_errors=True)
