@@ -184,14 +184,27 @@ class _Problems:
         return self.reason != ""
 
 
+LOCAL_ZONE = "Asia/Shanghai"
+
+
 def _parse_times(values: pd.Series, date_only: bool) -> pd.Series:
     """Parse ISO-like timestamps/dates (also ``YYYY/MM/DD``, ``YYYYMMDD``, with or without seconds)."""
     text = values.str.strip().str.replace("/", "-", regex=False).str.replace(" ", "T", n=1, regex=False)
     compact = text.str.fullmatch(r"\d{8}")
     text = text.where(~compact, text.str[:4] + "-" + text.str[4:6] + "-" + text.str[6:8])
-    parsed = pd.to_datetime(text, format="ISO8601", errors="coerce")
-    if getattr(parsed.dt, "tz", None) is not None:
-        parsed = parsed.dt.tz_localize(None)
+    # Times are local (China has one zone). A value that carries an offset ("…Z", "+08:00") is converted to
+    # local time first, so a file that mixes the two, or several offsets, reads right instead of failing.
+    offset = pd.Series(False, index=text.index)
+    longer = text.str.len() > 16  # only "YYYY-MM-DDTHH:MM" and longer can carry an offset
+    if longer.any():
+        tail = text[longer]
+        offset[longer] = tail.str.contains(r"T.*(?:Z|[+-]\d{2}:?\d{2})$", regex=True, na=False)
+    parsed = pd.Series(pd.NaT, index=text.index, dtype="datetime64[ns]")
+    if (~offset).any():
+        parsed[~offset] = pd.to_datetime(text[~offset], format="ISO8601", errors="coerce")
+    if offset.any():
+        aware = pd.to_datetime(text[offset], format="ISO8601", errors="coerce", utc=True)
+        parsed[offset] = aware.dt.tz_convert(LOCAL_ZONE).dt.tz_localize(None)
     if date_only:
         parsed = parsed.dt.normalize()
     return parsed

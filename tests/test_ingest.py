@@ -52,6 +52,16 @@ def test_local_time_becomes_local_epoch_seconds(tmp_path: Path) -> None:
     assert int(frame.loc[frame["claim_id"] == "A1", "ts_epoch"].iloc[0]) == 1767651000
 
 
+def test_times_with_an_offset_are_read_as_china_local_time_even_when_mixed(tmp_path: Path) -> None:
+    rows = ("A1,P1,C1,Y1,2026-01-05T22:10:00,200.00,药店购药\n"
+            "A2,P2,C2,H1,2026-01-05T14:10:00Z,5300.50,住院\n"
+            "A3,P3,C3,H1,2026-01-05 22:10:00+08:00,10.00,门诊\n"
+            "A4,P4,C4,H1,2026-01-05T09:10:00-05:00,10.00,门诊\n")
+    (tmp_path / "claims.csv").write_text(HEADER + rows, encoding="utf-8")
+    frame = _claims(tmp_path).set_index("claim_id")
+    assert frame["ts_epoch"].astype(int).tolist() == [1767651000] * 4  # all 2026-01-05 22:10 in China
+
+
 TOML = """
 [claims]
 files = ["export*.csv"]
