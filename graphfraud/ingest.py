@@ -12,8 +12,11 @@ A mapping file (TOML or YAML) renames columns and fills gaps for exports in
 any other naming::
 
     [claims]
-    files = ["medicare-*.csv"]        # globs in the input folder (default: claims*.csv|parquet|xlsx)
+    files = ["medicare-*.csv"]        # globs in the input folder (default: claims, claims_*, claims-*
+                                      #   with .csv, .txt, .parquet or .xlsx)
     na = ["NA"]                       # extra tokens meaning "missing"
+    separator = ";"                   # CSV/TXT field separator (default: ",")
+    sheet = "Sheet1"                  # XLSX sheet (default: the first)
     [claims.columns]                  # canonical = source header
     claim_id = "ClaimID"
     [claims.constants]                # canonical = fixed value
@@ -23,7 +26,10 @@ any other naming::
     [claims.values.visit_type]        # source value = canonical value
     "I" = "inpatient"
 
-Timestamps are ISO 8601 local time; they are also given as ``ts_epoch``: the
+Any other setting in a table is refused, so a misspelt key is not silently ignored.
+
+Timestamps are ISO 8601 local time (a value with a UTC offset is converted to China time); they are also
+given as ``ts_epoch``: the
 local time read as if it were UTC ("local epoch"), so hours and days stay the
 bureau's own on every engine.
 """
@@ -45,6 +51,7 @@ from graphfraud.schema import (
 
 SUFFIXES = (".csv", ".txt", ".parquet", ".xlsx")
 NA_TOKENS = ("", "NA", "N/A", "NULL", "null", "None", "nan", "NaN", "-")
+MAPPING_KEYS = ("files", "columns", "constants", "copy", "values", "na", "separator", "sheet")
 _EPOCH = np.datetime64("1970-01-01T00:00:00", "s")
 
 
@@ -99,6 +106,12 @@ def read_mapping(path: Path) -> dict[str, dict[str, Any]]:
     if unknown:
         raise MappingError(f"{path.name}: unknown table(s) {', '.join(unknown)}; expected {', '.join(TABLES)}")
     for table, spec in data.items():
+        if not isinstance(spec, dict):
+            raise MappingError(f"{path.name}: [{table}] must be a table of settings ({', '.join(MAPPING_KEYS)})")
+        stray = sorted(set(spec) - set(MAPPING_KEYS))
+        if stray:
+            raise MappingError(f"{path.name}: [{table}] has unknown setting(s) {', '.join(stray)}; "
+                               f"expected {', '.join(MAPPING_KEYS)}")
         names = {c.name for c in TABLES[table]}
         for section in ("columns", "constants", "copy", "values"):
             bad = sorted(set(spec.get(section, {})) - names)

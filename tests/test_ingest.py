@@ -103,6 +103,12 @@ def test_a_mapping_naming_an_unknown_column_is_refused_with_the_file_name(tmp_pa
         read_input(tmp_path, tmp_path / "bad.toml")
 
 
+def test_a_misspelt_mapping_setting_is_refused_rather_than_ignored(tmp_path: Path) -> None:
+    (tmp_path / "typo.toml").write_text('[claims]\nfile = ["export*.csv"]\n', encoding="utf-8")
+    with pytest.raises(MappingError, match=r"typo\.toml.*\[claims\].*file\b.*expected files"):
+        read_input(tmp_path, tmp_path / "typo.toml")
+
+
 def test_a_folder_without_claims_is_refused(tmp_path: Path) -> None:
     (tmp_path / "patients.csv").write_text("patient_id\nP1\n", encoding="utf-8")
     with pytest.raises(MissingFileError):
