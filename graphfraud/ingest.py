@@ -241,10 +241,15 @@ def _validate(table: str, raw: pd.DataFrame, spec: dict[str, Any], source: pd.Da
             problems.add(missing, column.name, "required value is missing")
         present = ~missing
         if column.kind == NUMBER:
-            number = pd.to_numeric(values.str.replace(",", "", regex=False).where(present), errors="coerce")
+            # commas only as thousands separators ("1,234.50"); "12,5" is not read as 125
+            grouped = values.str.fullmatch(r"[+-]?\d{1,3}(?:,\d{3})+(?:\.\d*)?", na=False)
+            plain = values.where(~grouped, values.str.replace(",", "", regex=False))
+            number = pd.to_numeric(plain.where(present), errors="coerce")
             problems.add(present & number.isna(), column.name, "not a number")
             if column.minimum is not None:
                 problems.add(number < column.minimum, column.name, f"below {column.minimum:g}")
+            if column.maximum is not None:
+                problems.add(number > column.maximum, column.name, f"above {column.maximum:g}")
             out[column.name] = number.round(6 if column.name in ("lat", "lon") else 2)
         elif column.kind in (TIMESTAMP, DATE):
             parsed = _parse_times(values.where(present, ""), date_only=column.kind == DATE)

@@ -109,6 +109,20 @@ def test_a_misspelt_mapping_setting_is_refused_rather_than_ignored(tmp_path: Pat
         read_input(tmp_path, tmp_path / "typo.toml")
 
 
+def test_thousands_separators_are_read_and_a_decimal_comma_or_an_impossible_latitude_is_rejected(tmp_path: Path) -> None:
+    rows = ("A1,P1,C1,Y1,2026-01-05T22:10:00,\"1,200.50\",药店购药\n"
+            "A2,P2,C2,H1,2026-01-06T09:00:00,\"12,5\",住院\n")
+    (tmp_path / "claims.csv").write_text(HEADER + rows, encoding="utf-8")
+    (tmp_path / "providers.csv").write_text("provider_id,lat,lon\nY1,31.2,121.5\nH1,200,121.5\n", encoding="utf-8")
+    data = read_input(tmp_path)
+    claims = data.tables["claims"]
+    assert claims.frame["amount"].tolist() == [1200.5]
+    assert claims.rejects["_column"].tolist() == ["amount"] and "not a number" in claims.rejects["_reason"].iloc[0]
+    providers = data.tables["providers"]
+    assert providers.frame["provider_id"].tolist() == ["Y1"]
+    assert providers.rejects["_reason"].iloc[0] == "lat: above 90"
+
+
 def test_a_folder_without_claims_is_refused(tmp_path: Path) -> None:
     (tmp_path / "patients.csv").write_text("patient_id\nP1\n", encoding="utf-8")
     with pytest.raises(MissingFileError):
