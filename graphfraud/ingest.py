@@ -363,10 +363,15 @@ def read_input(directory: Path, mapping: Path | None = None) -> InputSet:
 
 
 def write_rejects(input_set: InputSet, out_dir: Path) -> list[Path]:
-    """Write each table's rejected rows to ``out_dir/<table>.csv`` (UTF-8 with BOM, so Excel shows Chinese)."""
+    """Write each table's rejected rows to ``out_dir/<table>.csv`` (UTF-8 with BOM, so Excel shows Chinese).
+
+    A table read without rejects this time has its old rejects file removed: the file always describes the
+    rows as they are now, so rows fixed since the last load do not linger there as if still rejected.
+    """
     written = []
     for name, table in input_set.tables.items():
         if table.rejects.empty:
+            (out_dir / f"{name}.csv").unlink(missing_ok=True)
             continue
         out_dir.mkdir(parents=True, exist_ok=True)
         path = out_dir / f"{name}.csv"
