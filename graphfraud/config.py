@@ -18,6 +18,10 @@ DEFAULT_NEO4J_DATABASE = "neo4j"
 DEFAULT_NEO4J_USER = "neo4j"
 DEFAULT_BATCH_SIZE = 10_000
 DEFAULT_LOAD_WORKERS = 2      # concurrent write transactions to Neo4j (measured: see README)
+# `graphfraud load --mode auto` takes the bulk path (neo4j-admin) into an empty
+# Neo4j database from this many claims up (docs/loading.md says why).
+DEFAULT_BULK_THRESHOLD = 1_000_000
+LOAD_MODES = ("auto", "bulk", "incremental")
 CONFIG_FILE = "graphfraud.toml"
 LOCAL_CREDENTIALS = Path(".neo4j-local/credentials.env")
 ENGINES = ("embedded", "neo4j")
@@ -31,6 +35,7 @@ class Neo4jSettings:
     user: str = DEFAULT_NEO4J_USER
     password: str | None = None
     database: str = DEFAULT_NEO4J_DATABASE
+    home: Path | None = None  # a Neo4j installation whose bin/neo4j-admin the bulk path runs
 
 
 @dataclass(frozen=True)
@@ -42,8 +47,27 @@ class Settings:
     neo4j: Neo4jSettings = field(default_factory=Neo4jSettings)
     batch_size: int = DEFAULT_BATCH_SIZE
     load_workers: int = DEFAULT_LOAD_WORKERS
+    bulk_threshold: int = DEFAULT_BULK_THRESHOLD
+    import_memory: str | None = None  # neo4j-admin --max-off-heap-memory (e.g. "2G"); None = its default
+    buffer_pool: int | None = None  # embedded engine's buffer pool in bytes; None = LadybugDB's default (80 % of RAM)
     detect: dict[str, Any] = field(default_factory=dict)
     source: str = "defaults"
+
+
+def byte_size(value: str | int | None) -> int | None:
+    """``"8G"``, ``"512M"``, ``"1024K"`` or a number of bytes as bytes; None stays None."""
+    if value is None or value == "":
+        return None
+    text = str(value).strip().upper().removesuffix("B").removesuffix("I")
+    units = {"K": 1 << 10, "M": 1 << 20, "G": 1 << 30, "T": 1 << 40}
+    try:
+        if text and text[-1] in units:
+            return int(float(text[:-1]) * units[text[-1]])
+        return int(text)
+    except ValueError:
+        from graphfraud.errors import ConfigError
+
+        raise ConfigError(f"cannot read {value!r} as a size: write it like 8G, 512M or a number of bytes") from None
 
 
 def _read_env_file(path: Path) -> dict[str, str]:
@@ -96,6 +120,7 @@ def load_settings(
         user=env.get("NEO4J_USER") or env.get("NEO4J_USERNAME") or n4.get("user") or local.get("NEO4J_USER") or DEFAULT_NEO4J_USER,
         password=env.get("NEO4J_PASSWORD") or n4.get("password") or local.get("NEO4J_PASSWORD"),
         database=env.get("NEO4J_DATABASE") or n4.get("database") or local.get("NEO4J_DATABASE") or DEFAULT_NEO4J_DATABASE,
+        home=Path(home) if (home := env.get("NEO4J_HOME") or n4.get("home")) else None,
     )
     chosen = engine or env.get("GRAPHFRAUD_ENGINE") or toml.get("engine", {}).get("name")
     if not chosen:
@@ -111,6 +136,9 @@ def load_settings(
         neo4j=neo4j,
         batch_size=int(toml.get("load", {}).get("batch_size", DEFAULT_BATCH_SIZE)),
         load_workers=int(toml.get("load", {}).get("workers", DEFAULT_LOAD_WORKERS)),
+        bulk_threshold=int(toml.get("load", {}).get("bulk_threshold", DEFAULT_BULK_THRESHOLD)),
+        import_memory=env.get("GRAPHFRAUD_IMPORT_MEMORY") or toml.get("load", {}).get("import_memory"),
+        buffer_pool=byte_size(env.get("GRAPHFRAUD_BUFFER_POOL") or toml.get("embedded", {}).get("buffer_pool")),
         detect=dict(toml.get("detect", {})),
         source=str(config_path) if config_path else "environment/defaults",
     )

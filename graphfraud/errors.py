@@ -7,7 +7,8 @@
     │   ├── MappingError       a mapping file that cannot be read or applied
     │   └── EncodingError      a text file in no encoding we can read
     ├── EngineError            a database refused or failed a request
-    │   └── EngineUnavailable  the database cannot be reached or opened
+    │   ├── EngineUnavailable  the database cannot be reached or opened
+    │   └── BulkImportError    the bulk path cannot run here (database not empty or online, no neo4j-admin) or failed
     ├── DetectionError         detection could not produce rings
     ├── BundleError            a case bundle could not be written or verified
     └── JobError               a scheduled job run could not run or finish
@@ -49,6 +50,10 @@ class EngineError(GraphfraudError):
 
 class EngineUnavailable(EngineError):
     """The database cannot be reached or opened."""
+
+
+class BulkImportError(EngineError):
+    """The bulk import path cannot run (database not empty or not offline, no neo4j-admin) or failed."""
 
 
 class DetectionError(GraphfraudError):

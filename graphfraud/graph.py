@@ -52,8 +52,8 @@ def _conform(label: str, frame: pd.DataFrame) -> pd.DataFrame:
         elif kind == "DOUBLE":
             col = pd.to_numeric(col, errors="coerce").astype("float64")
         else:
-            col = col.astype(object).where(_present(pd.DataFrame({name: col}), name), None)
-            col = col.map(lambda v: v if v is None else str(v))
+            col = col.astype("str")  # vectorised; numbers from XLSX become their text, missing stays missing
+            col = col.where(col.str.strip() != "")
         out[name] = col
     out = out[out[node.key].notna()]
     return out.drop_duplicates(subset=[node.key], keep="first").reset_index(drop=True)

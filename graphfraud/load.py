@@ -4,6 +4,12 @@ The order is fixed so a failure never leaves a half-made graph for the
 detector to trust: read and validate everything first (a fatal input error
 writes nothing), then schema, then nodes, then relationships. Loads are
 idempotent, so a run cut off midway is simply run again.
+
+Into Neo4j there are two paths (``MODES``): ``incremental`` writes through the
+driver in batched transactions and adds to whatever is stored; ``bulk`` hands
+CSVs to ``neo4j-admin database import`` for a first load of a large history
+into an empty database (``graphfraud.engines.neo4j_bulk``). ``auto`` picks by
+the rule in :func:`choose_path`.
 """
 
 from __future__ import annotations
@@ -13,14 +19,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from graphfraud import graph
+from graphfraud.config import LOAD_MODES as MODES
+from graphfraud.config import Settings
 from graphfraud.engines.base import Engine, WriteStats
+from graphfraud.errors import ConfigError
+from graphfraud.graph import GraphFrames
 from graphfraud.ingest import InputSet, read_input, write_rejects
 from graphfraud.progress import bar
 
 
 @dataclass
 class LoadSummary:
-    """What a load read, accepted, rejected and wrote, and how fast."""
+    """What a load read, accepted, rejected and wrote, how fast, and by which path."""
 
     rows_read: int
     accepted: int
@@ -29,27 +39,149 @@ class LoadSummary:
     stats: WriteStats
     rejects_files: list[Path] = field(default_factory=list)
     encodings: dict[str, str | None] = field(default_factory=dict)
+    path: str = "incremental"  # incremental (driver / embedded COPY) or bulk (neo4j-admin)
+    notes: list[str] = field(default_factory=list)
+    phases: dict[str, float] = field(default_factory=dict)  # seconds per phase
+    counts: dict[str, int] | None = None  # graph counts after the load, when known
 
     @property
     def rows_per_second(self) -> float:
         return self.accepted / self.seconds if self.seconds > 0 else 0.0
 
 
-def load_directory(engine: Engine, directory: Path, mapping: Path | None = None, rejects_dir: Path | None = None) -> LoadSummary:
-    """Read, validate and load ``directory``; rejected rows go to ``rejects_dir`` (default ``directory/rejects``)."""
+@dataclass
+class _Read:
+    inputs: InputSet
+    frames: GraphFrames
+    rejects_files: list[Path]
+    seconds: float
+
+
+def _read(directory: Path, mapping: Path | None, rejects_dir: Path | None) -> _Read:
     started = time.perf_counter()
-    inputs: InputSet = read_input(directory, mapping)
+    inputs = read_input(directory, mapping)
     rejects_files = write_rejects(inputs, rejects_dir or (directory / "rejects")) if inputs.total_rejected else []
     frames = graph.build({name: t.frame for name, t in inputs.tables.items()})
-    engine.ensure_schema()
-    with bar(f"loading into {engine.name}", frames.rows()) as advance:
-        stats = engine.write(frames, progress=advance)
+    return _Read(inputs, frames, rejects_files, time.perf_counter() - started)
+
+
+def _summary(read: _Read, started: float, stats: WriteStats, **extra) -> LoadSummary:
+    inputs = read.inputs
     return LoadSummary(
         rows_read=sum(t.rows_read for t in inputs.tables.values()),
         accepted=inputs.total_accepted,
         rejected=inputs.total_rejected,
         seconds=time.perf_counter() - started,
         stats=stats,
-        rejects_files=rejects_files,
+        rejects_files=read.rejects_files,
         encodings={name: t.encoding for name, t in inputs.tables.items()},
+        **extra,
     )
+
+
+def _write_incremental(engine: Engine, frames: GraphFrames) -> WriteStats:
+    engine.ensure_schema()
+    with bar(f"loading into {engine.name}", frames.rows()) as advance:
+        return engine.write(frames, progress=advance)
+
+
+def load_directory(engine: Engine, directory: Path, mapping: Path | None = None, rejects_dir: Path | None = None) -> LoadSummary:
+    """Read, validate and load ``directory`` into an open engine (the incremental path); rejects go to ``rejects_dir``."""
+    started = time.perf_counter()
+    read = _read(directory, mapping, rejects_dir)
+    write_started = time.perf_counter()
+    stats = _write_incremental(engine, read.frames)
+    phases = {"read and validate": read.seconds, "write": time.perf_counter() - write_started}
+    return _summary(read, started, stats, phases=phases)
+
+
+def choose_path(
+    mode: str,
+    claims: int,
+    threshold: int,
+    admin_found: bool,
+    stored_nodes: int | None,
+    can_go_offline: bool,
+) -> tuple[str, str | None]:
+    """Which Neo4j path a load takes, and a note saying why when ``auto`` passed the bulk path by.
+
+    ``auto`` takes the bulk path when all hold: at least ``threshold`` claims
+    (below it the server restart costs more than it saves), neo4j-admin is
+    found, the database answers and is empty, and graphfraud may take it
+    offline (the local server with ``--restart-local``). Otherwise it loads
+    incrementally, which is always safe.
+    """
+    if mode not in MODES:
+        raise ConfigError(f"unknown load mode {mode!r}: choose one of {', '.join(MODES)}")
+    if mode != "auto":
+        return mode, None
+    if claims < threshold or stored_nodes is None or stored_nodes > 0:
+        return "incremental", None
+    if not admin_found:
+        return "incremental", (
+            f"{claims:,} claims into an empty database would load faster by the bulk path, but neo4j-admin was "
+            "not found (set NEO4J_HOME or [neo4j] home, or use scripts/neo4j-local): loading incrementally"
+        )
+    if not can_go_offline:
+        return "incremental", (
+            f"{claims:,} claims into an empty database would load faster by the bulk path, which needs the "
+            "database offline: pass --restart-local (scripts/neo4j-local), or stop the server and use "
+            "--mode bulk --overwrite; loading incrementally"
+        )
+    return "bulk", None
+
+
+def load_folder(
+    settings: Settings,
+    directory: Path,
+    mapping: Path | None = None,
+    rejects_dir: Path | None = None,
+    mode: str = "auto",
+    overwrite: bool = False,
+    restart_local: bool = False,
+) -> LoadSummary:
+    """Read, validate and load ``directory`` into the engine ``settings`` choose, by the path ``mode`` picks."""
+    from graphfraud.engines import open_engine
+
+    if mode not in MODES:
+        raise ConfigError(f"unknown load mode {mode!r}: choose one of {', '.join(MODES)}")
+    if settings.engine != "neo4j" and mode == "bulk":
+        raise ConfigError("--mode bulk is the neo4j-admin path into Neo4j; the embedded engine always loads in bulk (COPY)")
+    if settings.engine != "neo4j" and (overwrite or restart_local):
+        raise ConfigError("--overwrite and --restart-local belong to the Neo4j bulk path")
+    if overwrite and mode != "bulk":
+        raise ConfigError("--overwrite replaces the whole database, so it goes only with --mode bulk")
+    if restart_local and mode == "incremental":
+        raise ConfigError("--restart-local is for the bulk path (--mode bulk or auto); an incremental load keeps the server running")
+    started = time.perf_counter()
+    read = _read(directory, mapping, rejects_dir)
+    path, note = "incremental", None
+    if settings.engine == "neo4j":
+        from graphfraud.engines.neo4j_admin import find_admin
+        from graphfraud.engines.neo4j_bulk import stored_nodes
+
+        claims = len(read.frames.nodes.get("Claim", ()))
+        worth_a_look = mode == "bulk" or (mode == "auto" and claims >= settings.bulk_threshold)
+        admin = find_admin(settings.neo4j) if worth_a_look else None
+        nodes = stored_nodes(settings) if worth_a_look and mode == "auto" else None
+        path, note = choose_path(
+            mode, claims, settings.bulk_threshold, admin is not None, nodes,
+            can_go_offline=admin is not None and admin.local is not None and restart_local,
+        )
+    notes = [note] if note else []
+    if path == "bulk":
+        from graphfraud.engines.neo4j_bulk import bulk_load
+
+        result = bulk_load(settings, read.frames, overwrite=overwrite, restart_local=restart_local, admin=admin)
+        phases = {"read and validate": read.seconds, **result.phases}
+        return _summary(read, started, result.stats, path="bulk", notes=notes + result.notes, phases=phases,
+                        counts=result.counts)
+    engine = open_engine(settings)
+    try:
+        write_started = time.perf_counter()
+        stats = _write_incremental(engine, read.frames)
+        phases = {"read and validate": read.seconds, "write": time.perf_counter() - write_started}
+        counts = engine.counts()
+    finally:
+        engine.close()
+    return _summary(read, started, stats, path="incremental", notes=notes, phases=phases, counts=counts)

@@ -105,3 +105,7 @@ RELS: dict[str, RelType] = {
 
 # Input tables → the entity nodes they describe (claims also create Claim nodes).
 ENTITY_LABELS = {"patient": "Patient", "card": "Card", "provider": "Provider", "doctor": "Doctor"}
+
+# Provider type → the extra Neo4j label Browser/Bloom users style and filter by
+# (set by cypher/load/provider*.cypher and by the bulk import's :LABEL column).
+PROVIDER_TYPE_LABELS = {"pharmacy": "Pharmacy", "hospital": "Hospital", "clinic": "Clinic"}

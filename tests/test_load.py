@@ -101,3 +101,64 @@ def test_cli_says_one_line_when_neo4j_is_down(tmp_path: Path, small_data: Path) 
     assert "cannot reach Neo4j at bolt://127.0.0.1:1" in result.stderr
     assert "scripts/neo4j-local start" in result.stderr
     assert "Traceback" not in result.stderr and len(result.stderr.strip().splitlines()) == 1
+
+
+def test_a_changed_value_is_updated_and_unchanged_rows_write_nothing(engine, small_data: Path, tmp_path: Path) -> None:
+    load_directory(engine, small_data)
+    changed = tmp_path / "changed"
+    shutil.copytree(small_data, changed, ignore=shutil.ignore_patterns("truth.json", "rejects"))
+    patients = pd.read_csv(changed / "patients.csv", dtype=str, keep_default_na=False)
+    moved = patients.loc[0, "patient_id"]
+    patients.loc[0, "address"] = "杭州市西湖区文三路999号1栋101室"
+    patients.to_csv(changed / "patients.csv", index=False)
+    before = engine.counts()
+    again = load_directory(engine, changed)
+    assert again.stats.nodes_updated["Patient"] == 1
+    assert sum(again.stats.nodes_updated.values()) == 1 and again.stats.nodes_created.get("Claim") == 0
+    after = engine.counts()
+    assert after["Address"] == before["Address"] + 1 and after["LIVES_AT"] == before["LIVES_AT"] + 1
+    home = engine.run(
+        "MATCH (p:Patient {patient_id: $id})-[:LIVES_AT]->(a:Address {address: $address}) RETURN p.address AS address",
+        {"id": moved, "address": "杭州市西湖区文三路999号1栋101室"},
+    )
+    assert home["address"].tolist() == ["杭州市西湖区文三路999号1栋101室"]
+
+
+def test_the_embedded_buffer_pool_can_be_capped_for_a_shared_machine(small_data: Path, tmp_path: Path) -> None:
+    from graphfraud.config import load_settings
+    from graphfraud.engines import open_engine
+
+    (tmp_path / "graphfraud.toml").write_text('[embedded]\nbuffer_pool = "256M"\n', encoding="utf-8")
+    settings = load_settings(engine="embedded", env={"GRAPHFRAUD_DB": str(tmp_path / "db")}, cwd=tmp_path)
+    assert settings.buffer_pool == 256 * 2**20
+    assert load_settings(engine="embedded", env={"GRAPHFRAUD_BUFFER_POOL": "1.5G"}, cwd=tmp_path).buffer_pool == 3 * 2**29
+    engine = open_engine(settings)
+    try:
+        summary = load_directory(engine, small_data)
+        assert engine.counts()["Claim"] == summary.stats.nodes_created["Claim"] > 0
+    finally:
+        engine.close()
+
+
+def test_a_size_that_is_not_one_is_refused_naming_it(tmp_path: Path) -> None:
+    from graphfraud.config import load_settings
+    from graphfraud.errors import ConfigError
+
+    with pytest.raises(ConfigError, match="'lots'.*8G"):
+        load_settings(engine="embedded", env={"GRAPHFRAUD_BUFFER_POOL": "lots"}, cwd=tmp_path)
+
+
+@pytest.mark.timeout(180)
+def test_a_large_table_of_long_text_keys_copies_into_the_embedded_engine(tmp_path: Path) -> None:
+    """600k Chinese addresses (the Address table of ~10^7 claims) once hung LadybugDB's COPY from Arrow."""
+    from graphfraud.engines.embedded import EmbeddedEngine
+    from graphfraud.graph import GraphFrames
+
+    addresses = pd.DataFrame({"address": [f"杭州市西湖区文三路{i}号{i % 7 + 1}栋{i % 30 + 101}室" for i in range(600_000)]})
+    engine = EmbeddedEngine(tmp_path / "db")
+    try:
+        engine.ensure_schema()
+        stats = engine.write(GraphFrames(nodes={"Address": addresses}))
+        assert stats.nodes_created["Address"] == engine.counts()["Address"] == 600_000
+    finally:
+        engine.close()

@@ -1,14 +1,25 @@
-"""Data commands: ``generate`` synthetic claims, ``load`` a folder, ``counts`` of the graph."""
+"""Data commands: ``generate`` synthetic claims, ``load`` a folder, ``counts`` of the graph, ``schema``."""
 
 from __future__ import annotations
 
 from pathlib import Path
 from typing import Annotated, Optional
 
+from enum import Enum
+
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from graphfraud.cli.common import ConfigOpt, DbOpt, EngineOpt, err, errors_as_exit, opened_engine, out, settings_from
+
+
+class Mode(str, Enum):
+    """Neo4j load paths (graphfraud.config.LOAD_MODES)."""
+
+    auto = "auto"
+    bulk = "bulk"
+    incremental = "incremental"
 
 
 def generate(
@@ -30,23 +41,40 @@ def load(
     input_dir: Annotated[Path, typer.Argument(help="Folder of claims (required) and patients/cards/providers/doctors files.", exists=True, file_okay=False)],
     mapping: Annotated[Optional[Path], typer.Option("--mapping", "-m", help="Column mapping file (TOML/YAML) for other namings.", exists=True, dir_okay=False)] = None,
     rejects: Annotated[Optional[Path], typer.Option("--rejects", help="Folder for rejected rows (default INPUT/rejects).")] = None,
+    mode: Annotated[Mode, typer.Option("--mode", help="Neo4j load path: incremental (through the driver, adds to what is stored), bulk (neo4j-admin import into an empty or --overwrite database), auto (bulk for a large first load when the database may go offline, else incremental; docs/loading.md).")] = Mode.auto,
+    overwrite: Annotated[bool, typer.Option("--overwrite", help="With --mode bulk: replace the database even if it holds data.")] = False,
+    restart_local: Annotated[bool, typer.Option("--restart-local", help="Bulk path: stop the scripts/neo4j-local server for the import and start it again.")] = False,
     engine: EngineOpt = None,
     config: ConfigOpt = None,
     db: DbOpt = None,
 ) -> None:
     """Validate and load a folder into the graph; rejected rows are kept with their reasons."""
-    from graphfraud.load import load_directory
+    from graphfraud.load import load_folder
 
-    with opened_engine(settings_from(engine, config, db)) as eng:
-        summary = load_directory(eng, input_dir, mapping=mapping, rejects_dir=rejects)
-        counts = eng.counts()
+    settings = settings_from(engine, config, db)
+    with errors_as_exit():
+        summary = load_folder(settings, input_dir, mapping=mapping, rejects_dir=rejects, mode=mode.value,
+                              overwrite=overwrite, restart_local=restart_local)
+    for note in summary.notes:
+        err.print(f"note: {escape(note)}")
+    how = "neo4j-admin bulk import" if summary.path == "bulk" else "incremental load"
     out.print(
-        f"loaded {summary.accepted:,} rows ({summary.rejected:,} rejected) into {eng.name} in {summary.seconds:.1f} s "
-        f"({summary.rows_per_second:,.0f} rows/s): {summary.stats.total_nodes:,} nodes and {summary.stats.total_rels:,} relationships created"
+        f"loaded {summary.accepted:,} rows ({summary.rejected:,} rejected) into {settings.engine} in {summary.seconds:.1f} s "
+        f"({summary.rows_per_second:,.0f} rows/s, {how}): {summary.stats.total_nodes:,} nodes and "
+        f"{summary.stats.total_rels:,} relationships created"
     )
+    out.print("phases: " + ", ".join(f"{name} {seconds:.1f} s" for name, seconds in summary.phases.items()))
     for path in summary.rejects_files:
-        err.print(f"rejected rows with reasons: {path}")
-    _print_counts(counts)
+        err.print(f"rejected rows with reasons: {escape(str(path))}")
+    if summary.counts is not None:
+        _print_counts(summary.counts)
+
+
+def schema(engine: EngineOpt = None, config: ConfigOpt = None, db: DbOpt = None) -> None:
+    """Create the constraints and indexes (Neo4j) or tables (embedded); safe to repeat."""
+    with opened_engine(settings_from(engine, config, db)) as eng:
+        eng.ensure_schema()
+    out.print(f"schema ready on {eng.name}")
 
 
 def counts(engine: EngineOpt = None, config: ConfigOpt = None, db: DbOpt = None) -> None:
@@ -66,3 +94,4 @@ def register(app: typer.Typer) -> None:
     app.command()(generate)
     app.command()(load)
     app.command()(counts)
+    app.command()(schema)

@@ -16,4 +16,4 @@ def open_engine(settings: Settings, read_only: bool = False) -> Engine:
         return Neo4jEngine(settings.neo4j, batch_size=settings.batch_size, workers=settings.load_workers)
     from graphfraud.engines.embedded import EmbeddedEngine
 
-    return EmbeddedEngine(settings.embedded_path, read_only=read_only)
+    return EmbeddedEngine(settings.embedded_path, read_only=read_only, buffer_pool=settings.buffer_pool)

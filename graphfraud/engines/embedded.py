@@ -14,6 +14,7 @@ idempotent exactly as on Neo4j.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
@@ -45,18 +46,34 @@ def _ddl() -> list[str]:
     return statements
 
 
+_INLINE_BYTES = 12  # LadybugDB keeps strings up to this many bytes inline; longer keys go to overflow pages
+
+
+def _long_text(values: pd.Series) -> bool:
+    """Whether a key column holds text longer than LadybugDB stores inline (see ``EmbeddedEngine._copy``)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if values.dtype.kind in "iufb":
+        return False
+    longest = pc.max(pc.binary_length(pa.array(values.dropna().astype(str), type=pa.large_string()))).as_py()
+    return (longest or 0) > _INLINE_BYTES
+
+
 class EmbeddedEngine:
     """Engine backed by a LadybugDB database folder."""
 
     name = "embedded"
 
-    def __init__(self, path: Path, read_only: bool = False) -> None:
+    def __init__(self, path: Path, read_only: bool = False, buffer_pool: int | None = None) -> None:
+        """Open (or create) the database folder; ``buffer_pool`` caps LadybugDB's cache in bytes (its default
+        takes up to 80 % of the machine's memory, which a shared server may not have to give)."""
         import ladybug
 
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         try:
-            self._db = ladybug.Database(str(self.path), read_only=read_only)
+            self._db = ladybug.Database(str(self.path), read_only=read_only, buffer_pool_size=buffer_pool or 0)
             self._conn = ladybug.Connection(self._db)
         except RuntimeError as exc:
             raise EngineUnavailable(f"cannot open the embedded database at {self.path}: {exc}") from exc
@@ -86,14 +103,28 @@ class EmbeddedEngine:
         stored.columns = [c.removeprefix("n.") for c in stored.columns]
         return stored
 
-    def _copy(self, table: str, frame: pd.DataFrame, options: str = "") -> None:
+    def _copy(self, table: str, frame: pd.DataFrame, options: str = "", key: str | None = None) -> None:
+        """COPY ``frame`` into ``table`` from Arrow; one thread when the node key holds long text.
+
+        LadybugDB 0.22 hangs for good (every thread waiting, no error) when several
+        threads COPY a few hundred thousand primary keys longer than the 12 bytes it
+        stores inline — met at 10^7 claims on the Address table (~500k Chinese
+        addresses). One thread copies the same rows in seconds, so only such tables
+        pay for it; short keys (ids, phones) keep every thread.
+        """
         import pyarrow as pa
 
         arrow = pa.Table.from_pandas(frame, preserve_index=False)  # noqa: F841 (bound for COPY by name)
+        single = key is not None and _long_text(frame[key])
         try:
+            if single:
+                self._conn.set_max_threads_for_exec(1)
             self._conn.execute(f"COPY `{table}` FROM arrow{options}")
         except RuntimeError as exc:
             raise EngineError(f"embedded bulk load of {table} failed: {exc}") from exc
+        finally:
+            if single:
+                self._conn.set_max_threads_for_exec(os.cpu_count() or 1)
 
     def _write_nodes(self, label: str, frame: pd.DataFrame, stats: WriteStats) -> None:
         node = NODES[label]
@@ -102,7 +133,7 @@ class EmbeddedEngine:
         known = frame[node.key].isin(stored[node.key]) if len(stored) else pd.Series(False, index=frame.index)
         new = frame[~known]
         if len(new):
-            self._copy(label, new)
+            self._copy(label, new, key=node.key)
         stats.nodes_created[label] = len(new)
         if label not in _IMMUTABLE:
             stats.nodes_updated[label] = self._update_changed(label, node.key, frame[known], stored)

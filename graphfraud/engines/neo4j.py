@@ -1,7 +1,9 @@
 """Neo4j 5 over Bolt: the system of record for production and for investigators.
 
 All access goes through ``execute_query`` with parameters; results come back
-as DataFrames. Loads MERGE in batches through the ``cypher/load`` files.
+as DataFrames. Loads go in batches through the ``cypher/load`` files: new keys
+are CREATEd, stored ones updated only where a value changed (see ``write``).
+The bulk path for a first load of a large history is ``neo4j_bulk``.
 """
 
 from __future__ import annotations
@@ -12,11 +14,12 @@ import pandas as pd
 
 from graphfraud import queries
 from graphfraud.config import Neo4jSettings
-from graphfraud.engines.base import Progress, WriteStats, engine_rows
+from graphfraud.engines.base import Progress, WriteStats, changed_rows, engine_columns, engine_rows
 from graphfraud.errors import EngineError, EngineUnavailable
 from graphfraud.graph import GraphFrames
 from graphfraud.model import NODES, RELS
 
+LOOKUP_BATCH = 50_000  # keys per indexed lookup of what is already stored
 START_HINT = "start it with `scripts/neo4j-local start` or `docker compose up -d`"
 
 
@@ -74,18 +77,21 @@ class Neo4jEngine:
         for statement in queries.statements(queries.load("schema/constraints", self.name)):
             self.run(statement, write=True)
 
-    def _batches(self, query_name: str, frame: pd.DataFrame, what: str, progress: Progress | None) -> None:
+    def _batches(self, query_name: str, frame: pd.DataFrame, what: str, progress: Progress | None, columns: bool = True) -> None:
         """Write ``frame`` in batches, ``workers`` transactions at a time (the server uses every core).
 
-        Each batch is its own transaction; a deadlock between two batches (both adding
-        relationships to one busy provider) is a transient error the driver retries.
+        Batches go as parameter columns (``columns``: one list per property, cheap
+        to pack and to read) or, for the MERGE/update files, as row maps with absent
+        values left out. Each batch is its own transaction; a deadlock between two
+        batches (both adding relationships to one busy provider) is a transient error
+        the driver retries.
         """
         text = queries.load(query_name, self.name).text
         starts = range(0, len(frame), self.batch_size)
 
         def one(start: int) -> int:
             chunk = frame.iloc[start : start + self.batch_size]
-            self._write_batch(text, engine_rows(chunk))
+            self._write_batch(text, engine_columns(chunk) if columns else {"rows": engine_rows(chunk)})
             return len(chunk)
 
         if self.workers <= 1 or len(starts) <= 1:
@@ -101,42 +107,94 @@ class Neo4jEngine:
                 if progress:
                     progress(what, n)
 
-    def _write_batch(self, text: str, rows: list[dict[str, Any]]) -> None:
+    def _write_batch(self, text: str, params: dict[str, Any]) -> None:
         import neo4j
 
         def work(tx: neo4j.ManagedTransaction) -> None:
-            tx.run(text, rows=rows).consume()
+            tx.run(text, params).consume()
 
         try:
             with self._driver.session(database=self.settings.database) as session:
                 session.execute_write(work)
         except neo4j.exceptions.ServiceUnavailable as exc:
             raise EngineUnavailable(f"lost Neo4j at {self.settings.uri}: {START_HINT}") from exc
+        except neo4j.exceptions.ConstraintError as exc:
+            raise EngineError(
+                "another load stored some of the same keys at the same time; run this load again (loads are idempotent)"
+            ) from exc
+        except neo4j.exceptions.Neo4jError as exc:
+            raise EngineError(f"Neo4j rejected a load batch: {exc.code}: {exc.message}") from exc
+
+    def _stored(self, label: str, keys: pd.Series) -> pd.DataFrame:
+        """The stored nodes of ``label`` among ``keys``, one column per property (one indexed lookup per batch)."""
+        text = queries.load(f"load/stored_{label.lower()}", self.name).text
+        values = keys.tolist()
+        found: list[dict[str, Any]] = []
+        for start in range(0, len(values), LOOKUP_BATCH):
+            result = self.run(text, {"keys": values[start : start + LOOKUP_BATCH]})
+            if len(result):
+                found.extend(result["props"].tolist())
+        return pd.DataFrame.from_records(found, columns=NODES[label].columns)
 
     def _new_claims(self, claims: pd.DataFrame) -> pd.DataFrame:
         stored: set[str] = set()
         ids = claims["claim_id"].tolist()
         text = queries.load("load/stored_claims", self.name).text
-        for start in range(0, len(ids), 50_000):
-            stored.update(self.run(text, {"ids": ids[start : start + 50_000]}).get("id", []))
+        for start in range(0, len(ids), LOOKUP_BATCH):
+            stored.update(self.run(text, {"ids": ids[start : start + LOOKUP_BATCH]}).get("id", []))
         return claims[~claims["claim_id"].isin(stored)] if stored else claims
 
+    def _write_nodes(self, label: str, frame: pd.DataFrame, progress: Progress | None) -> tuple[set[Any], int]:
+        """Create new keys, update changed values of stored ones; return (new keys, nodes updated)."""
+        key = NODES[label].key
+        stored = self._stored(label, frame[key])
+        known = frame[key].isin(stored[key])
+        new = frame[~known]
+        self._batches(f"load/new_{label.lower()}", new, label, progress)
+        changed = changed_rows(frame[known], stored, key)
+        self._batches(f"load/{label.lower()}", changed, label, None, columns=False)
+        if progress:
+            progress(label, int(known.sum()))
+        return set(new[key]), len(changed)
+
+    def _write_rels(self, rel_type: str, src: str, dst: str, frame: pd.DataFrame, new: dict[str, set[Any]],
+                    progress: Progress | None) -> None:
+        """Links touching a node created in this load are CREATEd; links between stored nodes are MERGEd."""
+        fresh = frame["src"].isin(new.get(src, set())) | frame["dst"].isin(new.get(dst, set()))
+        self._batches(f"load/new_rel_{rel_type.lower()}", frame[fresh], rel_type, progress)
+        self._batches(f"load/rel_{rel_type.lower()}", frame[~fresh], rel_type, progress, columns=False)
+
     def write(self, frames: GraphFrames, progress: Progress | None = None) -> WriteStats:
+        """Load frames: entity nodes, then new claims with their links, then the entities' links.
+
+        Nothing stored is read twice or rewritten unchanged: one indexed lookup per
+        batch finds which keys are stored, new keys are CREATEd, stored nodes get
+        only the values that changed (an absent value never erases one), and a
+        claim already stored is skipped (a settlement never changes).
+        """
         before = self.counts()
+        stats = WriteStats()
+        new: dict[str, set[Any]] = {}
         for label, frame in frames.nodes.items():
             if label == "Claim":
                 continue
-            self._batches(f"load/{label.lower()}", frame, label, progress)
-        # Claims come last, created with their four links (see cypher/load/claim.cypher).
+            new[label], stats.nodes_updated[label] = self._write_nodes(label, frame, progress)
         claims = frames.nodes.get("Claim")
         if claims is not None and len(claims):
-            self._batches("load/claim", self._new_claims(claims), "Claim", progress)
+            fresh = self._new_claims(claims)
+            # Sorted by patient, concurrent batches hold different patients and cards:
+            # fewer lock waits on those nodes while their claims are linked.
+            fresh = fresh.sort_values(["patient_id", "claim_id"], kind="stable")
+            self._batches("load/claim", fresh, "Claim", progress)
+            if progress:
+                progress("Claim", len(claims) - len(fresh))
         for (rel_type, a, b), frame in frames.rels.items():
             if "Claim" in (a, b):
+                if progress:
+                    progress(rel_type, len(frame))  # written with their claims
                 continue
-            self._batches(f"load/rel_{rel_type.lower()}", frame, rel_type, progress)
+            self._write_rels(rel_type, a, b, frame, new, progress)
         after = self.counts()
-        stats = WriteStats()
         for label in frames.nodes:
             stats.nodes_created[label] = after.get(label, 0) - before.get(label, 0)
         for rel_type, *_ in frames.rels:
@@ -144,9 +202,17 @@ class Neo4jEngine:
         return stats
 
     def clear(self) -> None:
-        """Delete every node and relationship, in batches a 2 GiB heap can hold (tests, benchmarks)."""
-        while int(self.run("MATCH (n) WITH n LIMIT 20000 DETACH DELETE n RETURN count(*) AS n", write=True)["n"].iloc[0]):
-            pass
+        """Delete every node and relationship in bounded transactions (tests, benchmarks).
+
+        Relationships go first, then the bare nodes: detaching a busy provider
+        with all its claims in one transaction would not fit a small heap.
+        """
+        for statement in (
+            "MATCH ()-[r]->() WITH r LIMIT 50000 DELETE r RETURN count(*) AS n",
+            "MATCH (n) WITH n LIMIT 50000 DELETE n RETURN count(*) AS n",
+        ):
+            while int(self.run(statement, write=True)["n"].iloc[0]):
+                pass
 
     def counts(self) -> dict[str, int]:
         out: dict[str, int] = {}

@@ -1,0 +1,6 @@
+// title: Create new Phone nodes (Neo4j load path)
+// why: the engine has already looked up which keys are stored, so new nodes are CREATEd (no MERGE: no lookup, no lock on the key) from parameter columns, one list per property; a null in a list leaves that property out.
+UNWIND range(0, size($phone) - 1) AS i
+CREATE (n:Phone {
+  phone: $phone[i]
+})
