@@ -36,6 +36,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from graphfraud import icd
+from graphfraud.errors import ConfigError
 
 Progress = Callable[[str, int, int], None]
 DIFFICULTIES = ("burst", "stealth")
@@ -864,7 +865,7 @@ def generate(out_dir: Path, claims: int = 100_000, seed: int = 7, difficulty: st
     import time
 
     if difficulty not in DIFFICULTIES:
-        raise ValueError(f"difficulty must be one of {', '.join(DIFFICULTIES)}, not {difficulty!r}")
+        raise ConfigError(f"--difficulty must be one of {', '.join(DIFFICULTIES)}, not {difficulty!r}")
     started = time.perf_counter()
     report = progress or (lambda stage, done, total: None)
     rng = np.random.default_rng([seed, DIFFICULTIES.index(difficulty)])

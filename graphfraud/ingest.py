@@ -12,8 +12,11 @@ A mapping file (TOML or YAML) renames columns and fills gaps for exports in
 any other naming::
 
     [claims]
-    files = ["medicare-*.csv"]        # globs in the input folder (default: claims*.csv|parquet|xlsx)
+    files = ["medicare-*.csv"]        # globs in the input folder (default: claims, claims_*, claims-*
+                                      #   with .csv, .txt, .parquet or .xlsx)
     na = ["NA"]                       # extra tokens meaning "missing"
+    separator = ";"                   # CSV/TXT field separator (default: ",")
+    sheet = "Sheet1"                  # XLSX sheet (default: the first)
     [claims.columns]                  # canonical = source header
     claim_id = "ClaimID"
     [claims.constants]                # canonical = fixed value
@@ -23,7 +26,10 @@ any other naming::
     [claims.values.visit_type]        # source value = canonical value
     "I" = "inpatient"
 
-Timestamps are ISO 8601 local time; they are also given as ``ts_epoch``: the
+Any other setting in a table is refused, so a misspelt key is not silently ignored.
+
+Timestamps are ISO 8601 local time (a value with a UTC offset is converted to China time); they are also
+given as ``ts_epoch``: the
 local time read as if it were UTC ("local epoch"), so hours and days stay the
 bureau's own on every engine.
 """
@@ -45,6 +51,7 @@ from graphfraud.schema import (
 
 SUFFIXES = (".csv", ".txt", ".parquet", ".xlsx")
 NA_TOKENS = ("", "NA", "N/A", "NULL", "null", "None", "nan", "NaN", "-")
+MAPPING_KEYS = ("files", "columns", "constants", "copy", "values", "na", "separator", "sheet")
 _EPOCH = np.datetime64("1970-01-01T00:00:00", "s")
 
 
@@ -99,6 +106,12 @@ def read_mapping(path: Path) -> dict[str, dict[str, Any]]:
     if unknown:
         raise MappingError(f"{path.name}: unknown table(s) {', '.join(unknown)}; expected {', '.join(TABLES)}")
     for table, spec in data.items():
+        if not isinstance(spec, dict):
+            raise MappingError(f"{path.name}: [{table}] must be a table of settings ({', '.join(MAPPING_KEYS)})")
+        stray = sorted(set(spec) - set(MAPPING_KEYS))
+        if stray:
+            raise MappingError(f"{path.name}: [{table}] has unknown setting(s) {', '.join(stray)}; "
+                               f"expected {', '.join(MAPPING_KEYS)}")
         names = {c.name for c in TABLES[table]}
         for section in ("columns", "constants", "copy", "values"):
             bad = sorted(set(spec.get(section, {})) - names)
@@ -184,14 +197,27 @@ class _Problems:
         return self.reason != ""
 
 
+LOCAL_ZONE = "Asia/Shanghai"
+
+
 def _parse_times(values: pd.Series, date_only: bool) -> pd.Series:
     """Parse ISO-like timestamps/dates (also ``YYYY/MM/DD``, ``YYYYMMDD``, with or without seconds)."""
     text = values.str.strip().str.replace("/", "-", regex=False).str.replace(" ", "T", n=1, regex=False)
     compact = text.str.fullmatch(r"\d{8}")
     text = text.where(~compact, text.str[:4] + "-" + text.str[4:6] + "-" + text.str[6:8])
-    parsed = pd.to_datetime(text, format="ISO8601", errors="coerce")
-    if getattr(parsed.dt, "tz", None) is not None:
-        parsed = parsed.dt.tz_localize(None)
+    # Times are local (China has one zone). A value that carries an offset ("…Z", "+08:00") is converted to
+    # local time first, so a file that mixes the two, or several offsets, reads right instead of failing.
+    offset = pd.Series(False, index=text.index)
+    longer = text.str.len() > 16  # only "YYYY-MM-DDTHH:MM" and longer can carry an offset
+    if longer.any():
+        tail = text[longer]
+        offset[longer] = tail.str.contains(r"T.*(?:Z|[+-]\d{2}:?\d{2})$", regex=True, na=False)
+    parsed = pd.Series(pd.NaT, index=text.index, dtype="datetime64[ns]")
+    if (~offset).any():
+        parsed[~offset] = pd.to_datetime(text[~offset], format="ISO8601", errors="coerce")
+    if offset.any():
+        aware = pd.to_datetime(text[offset], format="ISO8601", errors="coerce", utc=True)
+        parsed[offset] = aware.dt.tz_convert(LOCAL_ZONE).dt.tz_localize(None)
     if date_only:
         parsed = parsed.dt.normalize()
     return parsed
@@ -215,10 +241,15 @@ def _validate(table: str, raw: pd.DataFrame, spec: dict[str, Any], source: pd.Da
             problems.add(missing, column.name, "required value is missing")
         present = ~missing
         if column.kind == NUMBER:
-            number = pd.to_numeric(values.str.replace(",", "", regex=False).where(present), errors="coerce")
+            # commas only as thousands separators ("1,234.50"); "12,5" is not read as 125
+            grouped = values.str.fullmatch(r"[+-]?\d{1,3}(?:,\d{3})+(?:\.\d*)?", na=False)
+            plain = values.where(~grouped, values.str.replace(",", "", regex=False))
+            number = pd.to_numeric(plain.where(present), errors="coerce")
             problems.add(present & number.isna(), column.name, "not a number")
             if column.minimum is not None:
                 problems.add(number < column.minimum, column.name, f"below {column.minimum:g}")
+            if column.maximum is not None:
+                problems.add(number > column.maximum, column.name, f"above {column.maximum:g}")
             out[column.name] = number.round(6 if column.name in ("lat", "lon") else 2)
         elif column.kind in (TIMESTAMP, DATE):
             parsed = _parse_times(values.where(present, ""), date_only=column.kind == DATE)
@@ -332,10 +363,15 @@ def read_input(directory: Path, mapping: Path | None = None) -> InputSet:
 
 
 def write_rejects(input_set: InputSet, out_dir: Path) -> list[Path]:
-    """Write each table's rejected rows to ``out_dir/<table>.csv`` (UTF-8 with BOM, so Excel shows Chinese)."""
+    """Write each table's rejected rows to ``out_dir/<table>.csv`` (UTF-8 with BOM, so Excel shows Chinese).
+
+    A table read without rejects this time has its old rejects file removed: the file always describes the
+    rows as they are now, so rows fixed since the last load do not linger there as if still rejected.
+    """
     written = []
     for name, table in input_set.tables.items():
         if table.rejects.empty:
+            (out_dir / f"{name}.csv").unlink(missing_ok=True)
             continue
         out_dir.mkdir(parents=True, exist_ok=True)
         path = out_dir / f"{name}.csv"

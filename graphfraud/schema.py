@@ -19,6 +19,7 @@ class Column:
     required: bool = False
     allowed: tuple[str, ...] = ()
     minimum: float | None = None
+    maximum: float | None = None
 
 
 TABLES: dict[str, tuple[Column, ...]] = {
@@ -53,8 +54,8 @@ TABLES: dict[str, tuple[Column, ...]] = {
         Column("name"),
         Column("type", ENUM, allowed=("hospital", "clinic", "pharmacy")),
         Column("city"),
-        Column("lat", NUMBER, minimum=-90),
-        Column("lon", NUMBER, minimum=-180),
+        Column("lat", NUMBER, minimum=-90, maximum=90),
+        Column("lon", NUMBER, minimum=-180, maximum=180),
     ),
     "doctors": (
         Column("doctor_id", required=True),

@@ -254,6 +254,11 @@ def _day(epoch: Any) -> int | None:
         return None
 
 
+def reason_text(ev: dict[str, Any], lang: str) -> str:
+    """An evidence row's reason in the graph's language (English when a stored ring has no Chinese one)."""
+    return (ev.get("detail_zh") if lang == "zh" else None) or ev.get("detail") or ""
+
+
 def _fmt_score(score: Any) -> str:
     try:
         return f"{float(score):.3f}"
@@ -272,8 +277,9 @@ def ring_graph_data(ring: dict[str, Any], claims: dict[str, dict[str, Any]], max
     reasons: dict[str, list[str]] = defaultdict(list)
     for ev in ring["evidence"]:
         for c in ev["claims"]:
-            if len(reasons[c]) < 3 and ev["detail"] not in reasons[c]:
-                reasons[c].append(ev["detail"])
+            text = reason_text(ev, lang)
+            if len(reasons[c]) < 3 and text not in reasons[c]:
+                reasons[c].append(text)
 
     found: dict[tuple[str, str], None] = {}
     for key in members:
@@ -399,8 +405,9 @@ def neighbourhood_graph(nb, lang: str = "zh", rings: dict[str, dict[str, Any]] |
     for ring in (rings or {}).values():
         for ev in ring.get("evidence", []):
             for c in ev.get("claims", []):
-                if len(reasons[c]) < 3 and ev.get("detail") not in reasons[c]:
-                    reasons[c].append(ev.get("detail", ""))
+                text = reason_text(ev, lang)
+                if len(reasons[c]) < 3 and text not in reasons[c]:
+                    reasons[c].append(text)
     members = {link.src for link in nb.links if link.kind == "member"}
     nodes = []
     for (kind, ident), hop in sorted(nb.nodes.items(), key=lambda kv: (kv[1], kv[0])):

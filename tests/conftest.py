@@ -33,9 +33,8 @@ def neo4j_settings() -> Settings | None:
     return settings if settings.neo4j.uri else None
 
 
-@pytest.fixture
-def neo4j() -> Iterator[object]:
-    """A Neo4j engine on an emptied database."""
+def open_test_neo4j():
+    """The configured Neo4j engine; skips the test without one, or fails it when GRAPHFRAUD_REQUIRE_NEO4J=1."""
     from graphfraud.engines.neo4j import Neo4jEngine
     from graphfraud.errors import EngineUnavailable
 
@@ -46,11 +45,17 @@ def neo4j() -> Iterator[object]:
             pytest.fail("GRAPHFRAUD_REQUIRE_NEO4J=1 but no Neo4j is configured")
         pytest.skip("no Neo4j configured (run scripts/neo4j-local start)")
     try:
-        engine = Neo4jEngine(settings.neo4j)
+        return Neo4jEngine(settings.neo4j)
     except EngineUnavailable as exc:
         if required:
             raise
         pytest.skip(str(exc))
+
+
+@pytest.fixture
+def neo4j() -> Iterator[object]:
+    """A Neo4j engine on an emptied database."""
+    engine = open_test_neo4j()
     engine.clear()
     engine.ensure_schema()
     yield engine

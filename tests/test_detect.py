@@ -59,6 +59,7 @@ def test_every_ring_says_why_it_is_a_ring(detected, small_data: Path) -> None:
         assert {m.type for m in ring.members} <= {"patient", "card", "provider", "doctor"}
         assert all(m.role for m in ring.members)
         assert ring.evidence and all(ev.reason and "{" not in ev.reason for ev in ring.evidence)
+        assert all(ev.reason_zh and "{" not in ev.reason_zh for ev in ring.evidence)
         assert {c for ev in ring.evidence for c in ev.claims} <= claims
 
 
@@ -91,7 +92,7 @@ def test_detect_command_writes_the_contract_files(small_data: Path, tmp_path: Pa
     ring = document["rings"][0]
     assert set(ring) >= {"ring_id", "patterns", "score", "members", "amount_at_risk", "evidence"}
     assert ring["ring_id"].startswith("R-")
-    assert set(ring["evidence"][0]) >= {"motif", "claims", "detail"}
+    assert set(ring["evidence"][0]) >= {"motif", "claims", "detail", "detail_zh"}
     csv = pd.read_csv(tmp_path / "out" / "rings.csv", encoding="utf-8-sig")
     assert list(csv["ring_id"]) == [r["ring_id"] for r in document["rings"]]
 

@@ -52,6 +52,16 @@ def test_local_time_becomes_local_epoch_seconds(tmp_path: Path) -> None:
     assert int(frame.loc[frame["claim_id"] == "A1", "ts_epoch"].iloc[0]) == 1767651000
 
 
+def test_times_with_an_offset_are_read_as_china_local_time_even_when_mixed(tmp_path: Path) -> None:
+    rows = ("A1,P1,C1,Y1,2026-01-05T22:10:00,200.00,药店购药\n"
+            "A2,P2,C2,H1,2026-01-05T14:10:00Z,5300.50,住院\n"
+            "A3,P3,C3,H1,2026-01-05 22:10:00+08:00,10.00,门诊\n"
+            "A4,P4,C4,H1,2026-01-05T09:10:00-05:00,10.00,门诊\n")
+    (tmp_path / "claims.csv").write_text(HEADER + rows, encoding="utf-8")
+    frame = _claims(tmp_path).set_index("claim_id")
+    assert frame["ts_epoch"].astype(int).tolist() == [1767651000] * 4  # all 2026-01-05 22:10 in China
+
+
 TOML = """
 [claims]
 files = ["export*.csv"]
@@ -93,6 +103,26 @@ def test_a_mapping_naming_an_unknown_column_is_refused_with_the_file_name(tmp_pa
         read_input(tmp_path, tmp_path / "bad.toml")
 
 
+def test_a_misspelt_mapping_setting_is_refused_rather_than_ignored(tmp_path: Path) -> None:
+    (tmp_path / "typo.toml").write_text('[claims]\nfile = ["export*.csv"]\n', encoding="utf-8")
+    with pytest.raises(MappingError, match=r"typo\.toml.*\[claims\].*file\b.*expected files"):
+        read_input(tmp_path, tmp_path / "typo.toml")
+
+
+def test_thousands_separators_are_read_and_a_decimal_comma_or_an_impossible_latitude_is_rejected(tmp_path: Path) -> None:
+    rows = ("A1,P1,C1,Y1,2026-01-05T22:10:00,\"1,200.50\",药店购药\n"
+            "A2,P2,C2,H1,2026-01-06T09:00:00,\"12,5\",住院\n")
+    (tmp_path / "claims.csv").write_text(HEADER + rows, encoding="utf-8")
+    (tmp_path / "providers.csv").write_text("provider_id,lat,lon\nY1,31.2,121.5\nH1,200,121.5\n", encoding="utf-8")
+    data = read_input(tmp_path)
+    claims = data.tables["claims"]
+    assert claims.frame["amount"].tolist() == [1200.5]
+    assert claims.rejects["_column"].tolist() == ["amount"] and "not a number" in claims.rejects["_reason"].iloc[0]
+    providers = data.tables["providers"]
+    assert providers.frame["provider_id"].tolist() == ["Y1"]
+    assert providers.rejects["_reason"].iloc[0] == "lat: above 90"
+
+
 def test_a_folder_without_claims_is_refused(tmp_path: Path) -> None:
     (tmp_path / "patients.csv").write_text("patient_id\nP1\n", encoding="utf-8")
     with pytest.raises(MissingFileError):
@@ -118,3 +148,7 @@ def test_bad_rows_are_kept_with_file_row_column_and_reason(tmp_path: Path) -> No
     written = write_rejects(inputs, tmp_path / "rejects")
     back = pd.read_csv(written[0], dtype=str, encoding="utf-8-sig")
     assert sorted(back["_row"]) == ["4", "5", "6", "7"]
+    # once the file is fixed, the next load leaves no stale rejects behind
+    (tmp_path / "claims.csv").write_text(HEADER + ROWS, encoding="utf-8")
+    assert write_rejects(read_input(tmp_path), tmp_path / "rejects") == []
+    assert not (tmp_path / "rejects" / "claims.csv").exists()

@@ -88,3 +88,14 @@ def test_every_motif_reason_names_only_columns_the_query_returns(embedded, small
     assert {ev.motif for ev in evidence} >= {"round_amounts", "after_death", "terminal_sequence"}
     for ev in evidence:
         assert "{" not in ev.reason, (ev.motif, ev.reason)
+        assert "{" not in ev.reason_zh and re.search(r"[\u4e00-\u9fff]", ev.reason_zh), (ev.motif, ev.reason_zh)
+
+
+def test_every_motif_explains_itself_in_chinese_from_the_same_facts() -> None:
+    from graphfraud.detect.evidence import motif, motif_names
+
+    for name in motif_names():
+        m = motif(name)
+        assert re.search(r"[\u4e00-\u9fff]", m.reason_zh), name
+        english = set(re.findall(r"\{(\w+)", m.reason))
+        assert set(re.findall(r"\{(\w+)", m.reason_zh)) - {"sex_zh"} <= english, name

@@ -32,7 +32,7 @@ import pytest
 
 from graphfraud.detect.run import detect
 from graphfraud.load import load_directory
-from conftest import REPO, neo4j_settings
+from conftest import REPO, open_test_neo4j
 
 HOSTILE = "<img src=x onerror=alert(1)>"
 TOKEN = "browser-test-token-0123456789"
@@ -138,21 +138,7 @@ def _prepare(engine, data: Path) -> tuple[list, str]:
 
 @pytest.fixture(scope="module")
 def neo4j_site(tmp_path_factory, small_data: Path) -> Site:
-    from graphfraud.engines.neo4j import Neo4jEngine
-    from graphfraud.errors import EngineUnavailable
-
-    settings = neo4j_settings()
-    required = os.environ.get("GRAPHFRAUD_REQUIRE_NEO4J") == "1"
-    if settings is None:
-        if required:
-            pytest.fail("GRAPHFRAUD_REQUIRE_NEO4J=1 but no Neo4j is configured")
-        pytest.skip("no Neo4j configured (run scripts/neo4j-local start)")
-    try:
-        engine = Neo4jEngine(settings.neo4j)
-    except EngineUnavailable as exc:
-        if required:
-            raise
-        pytest.skip(str(exc))
+    engine = open_test_neo4j()
     data = tmp_path_factory.mktemp("web") / "input"
     shutil.copytree(small_data, data, ignore=shutil.ignore_patterns("rejects"))
     try:

@@ -5,6 +5,7 @@
 // kind: indicator
 // implicates: patients cards providers doctors
 // reason: {n_patients} patients admitted to {provider} within {window_days} days, by {n_doctors} doctors ({ratio:.1f}× the usual number)
+// reason_zh: {n_patients} 名参保人在 {window_days} 天内入住 {provider}，由 {n_doctors} 名医师收治（为该机构平常的 {ratio:.1f} 倍）
 // Many patients admitted together at one institution, far above its own usual admissions:
 // recruited "patients" brought in as a group (诱导住院).
 MATCH (v:Provider)<-[:AT]-(c:Claim)

@@ -5,6 +5,7 @@
 // kind: indicator
 // implicates: patients cards providers
 // reason: card {card} was used {n} times at {provider} after its holder died on {death_date}
+// reason_zh: 持卡人已于 {death_date} 死亡，医保卡 {card} 此后仍在 {provider} 使用 {n} 次
 // Claims on a dead holder's card: the card was kept and used by someone else (留存社保卡).
 MATCH (p:Patient)-[:HOLDS]->(k:Card)-[:PAID]->(c:Claim)-[:AT]->(v:Provider)
 WHERE p.death_epoch IS NOT NULL AND c.ts_epoch > p.death_epoch + $grace_days * 86400

@@ -5,6 +5,7 @@
 // kind: link
 // implicates: patients cards providers
 // reason: {n_cards} different cards were used at {provider} within one hour ({ratio:.1f}× its usual hourly number)
+// reason_zh: {provider} 在一小时内刷了 {n_cards} 张不同的医保卡（为该药店平常每小时的 {ratio:.1f} 倍）
 // Many distinct cards in one hour at a pharmacy, far above that pharmacy's own usual rate:
 // a batch of collected cards being drained. The pharmacy's rate is its own baseline, so busy
 // pharmacies are not flagged for being busy.

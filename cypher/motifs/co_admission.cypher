@@ -4,8 +4,9 @@
 // weight: 0.5
 // kind: link
 // implicates: patients
-// links: providers doctors
+// links: none
 // reason: {n_patients} patients admitted to {provider} by doctor {doctor} within {window_days} days
+// reason_zh: {provider} 医师 {doctor} 在 {window_days} 天内同期收治 {n_patients} 名参保人
 // Small groups of inpatients one doctor admitted at one institution within a couple of days.
 // On its own this is ordinary ward work, so it flags nobody; it ties together recruits a broker
 // brings in a few at a time (诱导住院), so patients admitted beside suspicious ones share their

@@ -5,6 +5,7 @@
 // kind: link
 // implicates: patients
 // reason: patients {pair} visited {provider} together on {n_days} different days
+// reason_zh: 参保人 {pair} 在 {n_days} 个不同日期同时到 {provider} 就诊
 // Candidate groups: patients at one provider in the same half hour (small groups only; a busy
 // hour says nothing). graphfraud.detect.motifs keeps pairs seen together on min_days days.
 MATCH (c:Claim)

@@ -6,6 +6,7 @@
 // implicates: patients cards
 // peer_place: providers
 // reason: card {card} (holder living in {home_city}) was used {n} times for care in {city}
+// reason_zh: 医保卡 {card}（持卡人居住在{home_city}）在{city}就医 {n} 次
 // A card repeatedly used for hospital or clinic care in a city that is not its holder's home:
 // the card has travelled without its holder (出借/冒用). Pharmacies are the far_pharmacy motif.
 MATCH (p:Patient)-[:HOLDS]->(k:Card)-[:PAID]->(c:Claim)-[:AT]->(v:Provider)

@@ -5,6 +5,7 @@
 // kind: indicator
 // implicates: patients cards providers doctors
 // reason: {n} of doctor {doctor}'s {n_doctor} high-value prescriptions ({share:.0%}) were filled at {provider}, {lift:.1f}× that pharmacy's share of the doctor's ordinary prescriptions
+// reason_zh: 医师 {doctor} 的 {n_doctor} 张高额处方中有 {n} 张（{share:.0%}）在 {provider} 配药，是该药店在其普通处方中占比的 {lift:.1f} 倍
 // A doctor whose high-value prescriptions mostly go to one pharmacy (min_share), or go there
 // far more than the doctor's ordinary prescriptions do (lift_share and min_lift): scripts written for that pharmacy's benefit (kickbacks, fake
 // patients). Comparing with the doctor's own ordinary pattern keeps busy doctors and the

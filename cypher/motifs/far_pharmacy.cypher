@@ -6,6 +6,7 @@
 // implicates: patients cards
 // peer_place: providers
 // reason: {share:.0%} of card {card}'s pharmacy spending ({n} purchases) is at {provider} in {city}, away from the holder's home in {home_city}
+// reason_zh: 医保卡 {card} 的药店消费有 {share:.0%}（{n} 笔）发生在{city}的 {provider}，而持卡人居住在{home_city}
 // Cards whose pharmacy spending concentrates at one pharmacy in another city: the card is
 // being drained (or used) where its holder does not live.
 MATCH (p:Patient)-[:HOLDS]->(k:Card)-[:PAID]->(c:Claim)

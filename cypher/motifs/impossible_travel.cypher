@@ -6,6 +6,7 @@
 // implicates: patients cards
 // links: none
 // reason: card {card} was used in {city_a} and {city_b}, {km:.0f} km apart, only {hours:.1f} h apart
+// reason_zh: 医保卡 {card} 先后在{city_a}和{city_b}使用，两地相距 {km:.0f} 公里，间隔仅 {hours:.1f} 小时
 // One card, two claims in different cities closer in time than any journey allows:
 // two people are using the same card. Pairs are ordered by time (ties by claim id).
 MATCH (k:Card)-[:PAID]->(a:Claim)-[:AT]->(pa:Provider)

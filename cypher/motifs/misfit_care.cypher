@@ -4,7 +4,9 @@
 // weight: 0.7
 // kind: indicator
 // implicates: patients cards
+// links: providers
 // reason: card {card} paid for {diagnosis} but its holder is {sex}, aged {age}
+// reason_zh: 医保卡 {card} 支付了 {diagnosis} 的诊疗，但持卡人为{sex_zh}性、{age} 岁
 // Diagnoses the card holder cannot have (childbirth on a man's card, prostate care on a
 // woman's, neonatal care on an adult's): someone else is being treated on the card (人证不符).
 MATCH (c:Claim)

@@ -5,6 +5,7 @@
 // kind: indicator
 // implicates: patients cards providers
 // reason: {n_late} of card {card}'s {n} purchases at {provider} were made between {start_hour}:00 and {end_hour}:00
+// reason_zh: 医保卡 {card} 在 {provider} 的 {n} 笔购药中有 {n_late} 笔发生在 {start_hour}:00 至 {end_hour}:00 之间
 // Repeated late-night swipes of one card at one pharmacy, when few real customers buy medicine.
 MATCH (k:Card)-[:PAID]->(c:Claim)-[:AT]->(v:Provider)
 WHERE c.visit_type = 'pharmacy'

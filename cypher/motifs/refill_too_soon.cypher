@@ -5,6 +5,7 @@
 // kind: indicator
 // implicates: patients cards providers doctors
 // reason: card {card} refilled {diagnosis} {n} times at {provider}, every {mean_days:.1f} days on average
+// reason_zh: 医保卡 {card} 在 {provider} 为 {diagnosis} 配药 {n} 次，平均每 {mean_days:.1f} 天一次
 // A chronic prescription dispensed again long before the last supply can have run out
 // (a month's supply every few days): drugs resold or swapped (串换药品, 以药易物).
 MATCH (k:Card)-[:PAID]->(c:Claim)-[:AT]->(v:Provider)

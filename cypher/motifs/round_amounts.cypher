@@ -5,6 +5,7 @@
 // kind: indicator
 // implicates: patients cards providers
 // reason: {n_round} of card {card}'s {n} purchases at {provider} are round sums (multiples of {unit:.0f} CNY)
+// reason_zh: 医保卡 {card} 在 {provider} 的 {n} 笔购药中有 {n_round} 笔为整数金额（{unit:.0f} 元的倍数）
 // Real prescriptions cost odd amounts; a card repeatedly charged round sums at one pharmacy is
 // being turned into cash (刷卡套现).
 MATCH (k:Card)-[:PAID]->(c:Claim)-[:AT]->(v:Provider)

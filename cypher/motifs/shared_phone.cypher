@@ -5,6 +5,7 @@
 // kind: indicator
 // implicates: patients
 // reason: {n_alone} patients, each at a different address, give the same phone number ({n_patients} patients at {n_addresses} addresses in all)
+// reason_zh: {n_alone} 名住址各不相同的参保人登记了同一联系电话（共 {n_patients} 人、{n_addresses} 个住址）
 // One number registered for many unrelated people: a broker who filled in the forms for his
 // recruits (代办). Families and care homes share a number *and* an address, so only patients
 // who are alone at their address with that number are implicated and counted; the household

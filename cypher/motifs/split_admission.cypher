@@ -4,8 +4,10 @@
 // weight: 0.5
 // kind: indicator
 // implicates: patients cards providers doctors
+// links: doctors
 // peer_place: providers doctors
 // reason: patient {patient} was discharged from {provider} and re-admitted {gap_days:.1f} days later
+// reason_zh: 参保人 {patient} 从 {provider} 出院后 {gap_days:.1f} 天即再次入院
 // A stay cut into several admissions to bill each separately (分解住院): discharge and
 // re-admission at the same institution within days.
 MATCH (k:Card)-[:PAID]->(a:Claim)-[:AT]->(v:Provider)<-[:AT]-(b:Claim)<-[:PAID]-(k)

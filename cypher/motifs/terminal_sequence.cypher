@@ -5,6 +5,7 @@
 // kind: link
 // implicates: patients cards providers
 // reason: {n_cards} different cards swiped one after another on terminal {terminal} within {minutes:.0f} minutes
+// reason_zh: {n_cards} 张不同的医保卡在 {minutes:.0f} 分钟内于终端 {terminal} 上接连刷卡
 // Candidate terminal-days with several distinct cards; graphfraud.detect.motifs keeps the runs
 // where consecutive swipes of different cards are at most max_gap_s apart (a collector with a
 // stack of cards at the counter).

@@ -6,6 +6,7 @@
 // implicates: patients cards
 // peer_place: providers
 // reason: card {card} (holder living in {home_city}) was used {n} times at {provider} in {city}, each in the same or a neighbouring week as a use back home
+// reason_zh: 医保卡 {card}（持卡人居住在{home_city}）在{city}的 {provider} 使用 {n} 次，每次都与在居住地的一次使用处于同一周或相邻一周
 // A card that keeps being used at one provider in another city and, in the same weeks, at home
 // again: the holder stays home while someone else carries the card (or its number) far away.
 // People who move, study or work away use their card where they now live, not in both places by

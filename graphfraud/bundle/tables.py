@@ -15,6 +15,7 @@ from typing import Any
 
 from graphfraud.bundle import wording as w
 from graphfraud.bundle.case import CaseData, paid
+from graphfraud.viz import reason_text
 
 Table = tuple[list[str], list[dict[str, Any]]]   # column keys, rows
 
@@ -150,7 +151,8 @@ def statement(case: CaseData, ev: dict[str, Any], lang: str) -> str:
         if ids:
             parts.append(f"{label} {_listed(list(ids), lang)}")
     span = f"，{when(times[0])} 至 {when(times[-1])}" if times else ""
-    return f"{'；'.join(parts)}：{len(claims)} 笔结算{span}，合计 {w.money(total)} 元。"
+    why = f"{ev['detail_zh']}。" if ev.get("detail_zh") else ""
+    return f"{why}{'；'.join(parts)}：{len(claims)} 笔结算{span}，合计 {w.money(total)} 元。"
 
 
 def evidence_rows(case: CaseData, lang: str) -> Table:
@@ -160,7 +162,8 @@ def evidence_rows(case: CaseData, lang: str) -> Table:
         claims = [case.claims[c] for c in ev["claims"] if c in case.claims]
         rows.append({
             "no": i, "motif": w.motif_title(ev["motif"], lang), "family": w.word(w.FAMILIES, ev.get("family") or "", lang),
-            "statement": statement(case, ev, lang), "detail": ev.get("detail") or "",
+            "statement": statement(case, ev, lang),
+            "detail": reason_text(ev, lang),
             "patients": " ".join(ev.get("patients") or []), "providers": " ".join(ev.get("providers") or []),
             "doctors": " ".join(ev.get("doctors") or []), "claims": " ".join(ev["claims"]),
             "amount": round(sum(float(c.get("amount") or 0) for c in claims), 2),

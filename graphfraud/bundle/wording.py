@@ -202,7 +202,7 @@ EVIDENCE_COLUMNS = {
     "motif": {"zh": "疑点类型", "en": "motif"},
     "family": {"zh": "欺诈类型", "en": "family"},
     "statement": {"zh": "说明", "en": "statement"},
-    "detail": {"zh": "系统原文", "en": "detail"},
+    "detail": {"zh": "说明", "en": "detail"},
     "patients": {"zh": "参保人", "en": "patients"},
     "providers": {"zh": "机构", "en": "providers"},
     "doctors": {"zh": "医师", "en": "doctors"},

@@ -18,6 +18,7 @@ def detect(
     mapping: Annotated[Optional[Path], typer.Option("--mapping", "-m", help="Column mapping file for --input.", exists=True, dir_okay=False)] = None,
     write_back: Annotated[bool, typer.Option("--write-back/--no-write-back", help="Store rings in the graph (:Ring, MEMBER_OF).")] = True,
     top: Annotated[int, typer.Option("--top", help="Rings to list on screen.")] = 10,
+    communities: Annotated[Optional[str], typer.Option("--communities", help='Where Leiden runs: "igraph" (in-process) or "gds" (Neo4j with Graph Data Science); default: [detect] communities, else igraph.')] = None,
     engine: EngineOpt = None,
     config: ConfigOpt = None,
     db: DbOpt = None,
@@ -34,7 +35,8 @@ def detect(
             err.print(f"loaded {summary.accepted:,} rows ({summary.rejected:,} rejected) in {summary.seconds:.1f} s")
             for path in summary.rejects_files:
                 err.print(f"rejected rows with reasons: {escape(str(path))}")
-        result = run_detection(eng, settings.detect, write_back=write_back)
+        config = {**settings.detect, **({"communities": communities} if communities else {})}
+        result = run_detection(eng, config, write_back=write_back)
         paths = write_report(result, out_dir)
     table = Table(title=f"{len(result.rings)} rings in {result.total_seconds:.1f} s")
     table.add_column("ring", no_wrap=True, min_width=12)  # full ids: investigators copy them into other commands

@@ -5,7 +5,9 @@ well-connected communities", Sci. Rep. 2019) fixes Louvain's badly connected
 communities. igraph's C implementation is the fastest sound choice measured on
 this hardware (1.5 s at 0.7M edges, 26 s at 7M; networkx Louvain is ~40×
 slower, leidenalg 10–20×). Seeding igraph's random generator makes a run
-repeatable: the same graph and seed give the same communities.
+repeatable: the same graph and seed give the same communities. The same step
+can run in a Neo4j server with Graph Data Science instead (``communities =
+"gds"``, ``graphfraud.detect.gds``); see docs/detection.md for when that pays.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from __future__ import annotations
 import random
 
 from graphfraud.detect.projection import Projection
+from graphfraud.errors import ConfigError
 
 DEFAULT_SEED = 42
 DEFAULT_RESOLUTION = "auto"
@@ -31,6 +34,32 @@ def resolution_for(projection: Projection, resolution: float | str = DEFAULT_RES
         return float(resolution)
     return max(1.0, sum(projection.weights) / WEIGHT_PER_RESOLUTION)
 DEFAULT_OBJECTIVE = "modularity"
+# Where Leiden runs: "igraph" in-process (default: any engine, no transfer), or "gds" in the Neo4j server
+# (graphfraud.detect.gds; the server needs Graph Data Science). Same projection, resolution and seed.
+METHODS = ("igraph", "gds")
+DEFAULT_METHOD = "igraph"
+
+
+def method_of(config: dict) -> str:
+    """The ``[detect] communities`` setting, checked: "igraph" or "gds" (GDS Leiden optimises modularity only)."""
+    method = str(config.get("communities", DEFAULT_METHOD))
+    if method not in METHODS:
+        raise ConfigError(f'[detect] communities = "{method}" is not known: use "igraph" or "gds"')
+    if method == "gds" and str(config.get("objective", DEFAULT_OBJECTIVE)) != "modularity":
+        raise ConfigError('[detect] communities = "gds" runs GDS Leiden, which optimises modularity only: '
+                          'set objective = "modularity" or communities = "igraph"')
+    return method
+
+
+def find(engine, projection: Projection, config: dict) -> list[int]:
+    """Community index of every projection node, by the configured method (``[detect]`` settings)."""
+    seed = int(config.get("seed", DEFAULT_SEED))
+    resolution = config.get("resolution", DEFAULT_RESOLUTION)
+    if method_of(config) == "gds":
+        from graphfraud.detect import gds
+
+        return gds.leiden(engine, projection, seed=seed, gamma=resolution_for(projection, resolution))
+    return leiden(projection, seed=seed, resolution=resolution, objective=str(config.get("objective", DEFAULT_OBJECTIVE)))
 
 
 def leiden(projection: Projection, seed: int = DEFAULT_SEED, resolution: float | str = DEFAULT_RESOLUTION,

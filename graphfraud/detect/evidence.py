@@ -44,6 +44,7 @@ class Evidence:
     claims: list[str]
     facts: dict[str, Any] = field(default_factory=dict)
     reason: str = ""
+    reason_zh: str = ""             # the same sentence in Chinese, for the workbench and reports
 
     def entities(self, kind: str) -> list[str]:
         return getattr(self, kind)
@@ -62,6 +63,7 @@ class Motif:
     peer_group: bool
     peer_place: tuple[str, ...]
     reason: str
+    reason_zh: str
 
 
 def motif_names() -> list[str]:
@@ -77,6 +79,7 @@ def motif(name: str) -> Motif:
         peer_group=meta.get("peer_group", "yes") != "no",
         peer_place=tuple(meta.get("peer_place", "").split()),
         reason=meta.get("reason", name),
+        reason_zh=meta.get("reason_zh", meta.get("reason", name)),
     )
 
 
@@ -98,6 +101,17 @@ def _format(template: str, facts: Mapping[str, Any]) -> str:
         return template.format(**facts)
     except (KeyError, ValueError, IndexError, TypeError):
         return template
+
+
+SEX_ZH = {"F": "女", "M": "男"}
+
+
+def reasons(m: Motif, facts: Mapping[str, Any]) -> tuple[str, str]:
+    """The row's reason in English and in Chinese, filled from the same facts."""
+    zh_facts = dict(facts)
+    if "sex" in facts:
+        zh_facts["sex_zh"] = SEX_ZH.get(str(facts["sex"]), str(facts["sex"]))
+    return _format(m.reason, facts), _format(m.reason_zh, zh_facts)
 
 
 def _plain(value: Any) -> Any:
@@ -122,7 +136,7 @@ def _rows_to_evidence(m: Motif, frame: pd.DataFrame) -> list[Evidence]:
             patients=_ids(row.get("patients")), cards=_ids(row.get("cards")), providers=_ids(row.get("providers")),
             doctors=_ids(row.get("doctors")), claims=sorted(_ids(row.get("claims"))), facts=facts,
         )
-        ev.reason = _format(m.reason, facts)
+        ev.reason, ev.reason_zh = reasons(m, facts)
         out.append(ev)
     return out
 
@@ -150,7 +164,7 @@ def _sequences(m: Motif, frame: pd.DataFrame, max_gap_s: int, min_cards: int,
                     patients=_ids(s[2] for s in run), cards=_ids(s[1] for s in run), providers=[row["provider"]],
                     doctors=[], claims=sorted(_ids(s[3] for s in run)), facts=facts,
                 )
-                ev.reason = _format(m.reason, facts)
+                ev.reason, ev.reason_zh = reasons(m, facts)
                 out.append(ev)
             run = [swipe] if swipe is not None else []
     return out
@@ -179,7 +193,7 @@ def _co_visits(m: Motif, frame: pd.DataFrame, min_days: int, bucket_s: int,
             out.append(Evidence(
                 motif=m.name, family=m.family, kind=m.kind, weight=m.weight, implicates=m.implicates, links=m.links, peer_group=m.peer_group, peer_place=m.peer_place,
                 patients=[a, b], cards=[], providers=[provider], doctors=[], claims=sorted(claims[key]),
-                facts=facts, reason=_format(m.reason, facts),
+                facts=facts, reason=reasons(m, facts)[0], reason_zh=reasons(m, facts)[1],
             ))
     return out
 

@@ -156,7 +156,10 @@ def build(evidence: list[Evidence], s: dict[str, float]) -> Projection:
         hub = node(f"event:{i}")
         for p, factor in patients:
             edge(p, hub, strength * factor)
+        # a group ties to its place as strongly as its patients are suspicious: a counter's run
+        # of one suspicious card among strangers says little about the counter's other rings
+        place = strength * sum(factor for _, factor in patients) / len(patients)
         for o in others:
-            edge(o, hub, strength)
+            edge(o, hub, place)
     edges = sorted(acc)
     return Projection(names, edges, [acc[e] for e in edges])

@@ -11,7 +11,6 @@ import io
 import json
 import os
 from pathlib import Path
-from typing import Any
 
 from graphfraud.detect.rings import ring_json
 from graphfraud.detect.run import DetectionResult

@@ -32,6 +32,7 @@ PATIENT_ROLES = {
     "round_amounts": "cashed_out_card", "off_hours": "cashed_out_card", "card_burst": "cashed_out_card",
     "refill_too_soon": "refill_patient", "admission_wave": "admitted_patient", "split_admission": "admitted_patient",
     "doctor_funnel": "funnelled_patient", "shared_phone": "phone_sharer", "co_visit": "companion",
+    "beside_recruits": "admitted_patient", "co_admission": "admitted_patient",
 }
 PROVIDER_ROLES = {
     "terminal_sequence": "collection_point", "after_death": "kept_cards", "round_amounts": "cash_out_pharmacy",
@@ -85,7 +86,8 @@ def ring_json(ring: Ring) -> dict[str, Any]:
         "amount_at_risk": ring.amount_at_risk,
         "evidence": [
             {"motif": ev.motif, "claims": ev.claims, "detail": ev.reason, "family": ev.family,
-             "patients": ev.patients, "providers": ev.providers, "doctors": ev.doctors}
+             "patients": ev.patients, "providers": ev.providers, "doctors": ev.doctors,
+             "detail_zh": ev.reason_zh}  # addition: the reason in Chinese
             for ev in ring.evidence
         ],
         # additions to the contract

@@ -15,7 +15,7 @@ from typing import Any, Mapping
 
 from graphfraud.detect import communities as comm
 from graphfraud.detect.evidence import Evidence, collect, motif_names
-from graphfraud.detect.projection import build, suspicion, with_context
+from graphfraud.detect.projection import Projection, build, suspicion, with_context
 from graphfraud.detect.rings import Ring, RingRules, assemble
 from graphfraud.detect.store import cards_of, claim_facts, previous_rings, write_rings
 from graphfraud.progress import bar
@@ -42,6 +42,19 @@ def rules_from(config: Mapping[str, Any]) -> RingRules:
     return RingRules(**{k: v for k, v in config.items() if k in _RULE_KEYS})
 
 
+def rings_from(engine, projection: Projection, membership: list[int], evidence: list[Evidence],
+               s: dict[str, float], rules: RingRules, previous: list[dict[str, Any]]) -> list[Ring]:
+    """The rings in the communities ``membership`` gives the projection's nodes (patients grouped, then assembled)."""
+    groups: dict[int, list[str]] = defaultdict(list)
+    for i, c in enumerate(membership):
+        if projection.kind(i) == "patient":
+            groups[c].append(projection.entity(i))
+    candidates = {p for ps in groups.values() for p in ps if s.get(p, 0) >= rules.patient_threshold}
+    held = cards_of(engine, candidates)
+    facts = claim_facts(engine, (c for ev in evidence if any(p in held for p in ev.patients) for c in ev.claims))
+    return assemble(groups, evidence, s, held, facts, previous, rules)
+
+
 def detect(engine, config: Mapping[str, Any] | None = None, write_back: bool = True,
            now: datetime | None = None, previous: list[dict[str, Any]] | None = None) -> DetectionResult:
     """Find rings in what ``engine`` holds; ``config`` is the ``[detect]`` table of graphfraud.toml.
@@ -57,6 +70,10 @@ def detect(engine, config: Mapping[str, Any] | None = None, write_back: bool = T
     run_id = "run-" + started.strftime("%Y%m%dT%H%M%S")
     seconds: dict[str, float] = {}
     motifs = motif_names()
+    if comm.method_of(config) == "gds":  # before the motifs run: a setting that cannot work fails at once
+        from graphfraud.detect.gds import gds_version
+
+        gds_version(engine)
 
     t = time.perf_counter()
     with bar("detecting", len(motifs) + 3) as advance:
@@ -67,22 +84,13 @@ def detect(engine, config: Mapping[str, Any] | None = None, write_back: bool = T
         rules = rules_from(config)
         s = with_context(evidence, suspicion(evidence), rules.context_seed)
         projection = build(evidence, s)
-        membership = comm.leiden(projection, seed=int(config.get("seed", comm.DEFAULT_SEED)),
-                                 resolution=config.get("resolution", comm.DEFAULT_RESOLUTION),
-                                 objective=str(config.get("objective", comm.DEFAULT_OBJECTIVE)))
-        groups: dict[int, list[str]] = defaultdict(list)
-        for i, c in enumerate(membership):
-            if projection.kind(i) == "patient":
-                groups[c].append(projection.entity(i))
+        membership = comm.find(engine, projection, config)
         seconds["communities"] = time.perf_counter() - t
         advance("communities")
 
         t = time.perf_counter()
-        candidates = {p for ps in groups.values() for p in ps if s.get(p, 0) >= rules.patient_threshold}
-        held = cards_of(engine, candidates)
-        facts = claim_facts(engine, (c for ev in evidence if any(p in held for p in ev.patients) for c in ev.claims))
-        rings = assemble(groups, evidence, s, held, facts,
-                         previous_rings(engine) if previous is None else previous, rules)
+        rings = rings_from(engine, projection, membership, evidence, s, rules,
+                           previous_rings(engine) if previous is None else previous)
         seconds["rings"] = time.perf_counter() - t
         advance("rings")
 

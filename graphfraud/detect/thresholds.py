@@ -41,6 +41,8 @@ DEFAULTS: dict[str, dict[str, Any]] = {
     "co_admission": {"window_days": 2, "max_group": 6},
     # one number for ≥ min_patients patients at ≥ min_addresses addresses, ≥ min_alone of them alone at theirs
     "shared_phone": {"min_patients": 4, "min_addresses": 3, "min_alone": 2},
+    # the same phone rule; then patients one doctor admitted within `within_days` of ≥ min_recruits of that phone's patients
+    "beside_recruits": {"min_patients": 4, "min_addresses": 3, "min_alone": 2, "within_days": 1, "min_recruits": 2},
     # high-value scripts (≥ amount_factor × average purchase) at one pharmacy: share of the doctor's,
     # and lift over that pharmacy's share of the doctor's ordinary scripts
     "doctor_funnel": {"min_scripts": 8, "min_share": 0.6, "lift_share": 0.2, "min_lift": 3.0, "amount_factor": 3.0},

@@ -21,7 +21,7 @@ from graphfraud.case import trail
 from graphfraud.case.workflow import STATUSES, label as status_label, next_statuses
 from graphfraud.detect.evidence import FAMILIES
 from graphfraud.detect.store import claim_facts, stored_ring, stored_rings
-from graphfraud.viz import count_of, role_name, word
+from graphfraud.viz import count_of, reason_text, role_name, word
 from graphfraud.web.i18n import texts
 
 PAGE_SIZE = 50
@@ -212,13 +212,14 @@ def ring_case(engine, ring_id: str, lang: str) -> dict[str, Any] | None:
     reasons: dict[str, list[str]] = defaultdict(list)
     by_motif: dict[str, list[Mapping[str, Any]]] = defaultdict(list)
     for ev in ring["evidence"]:
+        ev["text"] = reason_text(ev, lang)
         by_motif[ev["motif"]].append(ev)
         for c in ev["claims"]:
             if ev["motif"] not in reasons[c]:
                 reasons[c].append(ev["motif"])
     motifs = []
     for name, rows in sorted(by_motif.items(), key=lambda kv: (-len(kv[1]), kv[0])):
-        details = list(dict.fromkeys(ev["detail"] for ev in rows))
+        details = list(dict.fromkeys(ev["text"] for ev in rows))
         motifs.append({"motif": name, "title": _motif_title(name, lang), "rows": rows, "row_count": len(rows),
                        "claims": len({c for ev in rows for c in ev["claims"]}), "family": rows[0].get("family", ""),
                        "reasons": details[:REASONS_SHOWN], "more": max(0, len(details) - REASONS_SHOWN)})
