@@ -21,7 +21,6 @@ Needs a Neo4j with GDS: `scripts/neo4j-local start --gds; eval "$(scripts/neo4j-
 from __future__ import annotations
 
 import argparse
-import json
 import shutil
 import sys
 import tempfile
@@ -32,7 +31,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "scripts"))
 
-from bench_quality import jaccard, score  # noqa: E402
+from bench_quality import jaccard, loaded, score  # noqa: E402
 from graphfraud.config import load_settings  # noqa: E402
 from graphfraud.detect import communities as comm  # noqa: E402
 from graphfraud.detect import gds  # noqa: E402
@@ -40,8 +39,6 @@ from graphfraud.detect.evidence import collect  # noqa: E402
 from graphfraud.detect.projection import build, suspicion, with_context  # noqa: E402
 from graphfraud.detect.rings import RingRules  # noqa: E402
 from graphfraud.detect.run import rings_from  # noqa: E402
-from graphfraud.generate import generate  # noqa: E402
-from graphfraud.load import load_directory  # noqa: E402
 
 
 REPEAT = 3
@@ -66,14 +63,7 @@ def transfer_only(neo4j, projection) -> float:
 
 
 def run(claims: int, seed: int, difficulty: str, work: Path, neo4j) -> None:
-    from graphfraud.engines.embedded import EmbeddedEngine
-
-    folder = work / f"{difficulty}-{seed}"
-    generate(folder / "input", claims=claims, seed=seed, difficulty=difficulty)
-    truth = json.loads((folder / "input" / "truth.json").read_text(encoding="utf-8"))
-    engine = EmbeddedEngine(folder / "db")
-    engine.ensure_schema()
-    load_directory(engine, folder / "input")
+    engine, truth, folder = loaded(claims, seed, difficulty, work)
     rules = RingRules()
     evidence = collect(engine)
     s = with_context(evidence, suspicion(evidence), rules.context_seed)

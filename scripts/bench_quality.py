@@ -109,7 +109,8 @@ def baseline(folder: Path) -> tuple[list[tuple[list[str], None]], float]:
     return [(ps, None) for ps in rings], time.perf_counter() - started
 
 
-def run(claims: int, seed: int, difficulty: str, work: Path) -> dict[str, dict[str, float]]:
+def loaded(claims: int, seed: int, difficulty: str, work: Path):
+    """Generate one data set into ``work`` and load it into a new embedded database: (engine, truth, folder)."""
     from graphfraud.engines.embedded import EmbeddedEngine
 
     folder = work / f"{difficulty}-{seed}"
@@ -118,6 +119,11 @@ def run(claims: int, seed: int, difficulty: str, work: Path) -> dict[str, dict[s
     engine = EmbeddedEngine(folder / "db")
     engine.ensure_schema()
     load_directory(engine, folder / "input")
+    return engine, truth, folder
+
+
+def run(claims: int, seed: int, difficulty: str, work: Path) -> dict[str, dict[str, float]]:
+    engine, truth, folder = loaded(claims, seed, difficulty, work)
     started = time.perf_counter()
     result = detect(engine, write_back=False)
     ours = score([(r.patients, r.patterns[0]) for r in result.rings], truth)

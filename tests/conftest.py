@@ -33,16 +33,16 @@ def neo4j_settings() -> Settings | None:
     return settings if settings.neo4j.uri else None
 
 
-def open_test_neo4j():
-    """The configured Neo4j engine; skips the test without one, or fails it when GRAPHFRAUD_REQUIRE_NEO4J=1."""
+def open_test_neo4j(required_by: tuple[str, ...] = ("GRAPHFRAUD_REQUIRE_NEO4J",)):
+    """The configured Neo4j engine; skips the test without one, or fails it when any of ``required_by`` is 1."""
     from graphfraud.engines.neo4j import Neo4jEngine
     from graphfraud.errors import EngineUnavailable
 
     settings = neo4j_settings()
-    required = os.environ.get("GRAPHFRAUD_REQUIRE_NEO4J") == "1"
+    required = any(os.environ.get(name) == "1" for name in required_by)
     if settings is None:
         if required:
-            pytest.fail("GRAPHFRAUD_REQUIRE_NEO4J=1 but no Neo4j is configured")
+            pytest.fail(f"{' or '.join(required_by)} asks for Neo4j but none is configured")
         pytest.skip("no Neo4j configured (run scripts/neo4j-local start)")
     try:
         return Neo4jEngine(settings.neo4j)

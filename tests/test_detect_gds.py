@@ -25,7 +25,7 @@ from graphfraud.detect.rings import RingRules
 from graphfraud.detect.run import detect
 from graphfraud.errors import ConfigError, EngineError
 from graphfraud.load import load_directory
-from tests.conftest import REPO, neo4j_settings
+from tests.conftest import REPO, open_test_neo4j
 
 GDS = {"communities": "gds"}
 
@@ -35,21 +35,7 @@ def _jaccard(a: set, b: set) -> float:
 
 
 def _open_neo4j():
-    from graphfraud.engines.neo4j import Neo4jEngine
-    from graphfraud.errors import EngineUnavailable
-
-    settings = neo4j_settings()
-    required = os.environ.get("GRAPHFRAUD_REQUIRE_NEO4J") == "1" or os.environ.get("GRAPHFRAUD_REQUIRE_GDS") == "1"
-    if settings is None:
-        if required:
-            pytest.fail("Neo4j is required but none is configured")
-        pytest.skip("no Neo4j configured (run scripts/neo4j-local start --gds)")
-    try:
-        return Neo4jEngine(settings.neo4j)
-    except EngineUnavailable as exc:
-        if required:
-            raise
-        pytest.skip(str(exc))
+    return open_test_neo4j(("GRAPHFRAUD_REQUIRE_NEO4J", "GRAPHFRAUD_REQUIRE_GDS"))
 
 
 def _has_gds(engine) -> bool:
