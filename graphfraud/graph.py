@@ -74,11 +74,18 @@ def home_city(address: pd.Series, known_cities: list[str]) -> pd.Series:
     return result
 
 
-def _rel(frame: pd.DataFrame, src: str, dst: str) -> pd.DataFrame:
-    keep = _present(frame, src) & _present(frame, dst)
-    out = frame.loc[keep, [src, dst]].astype(str)
+def _ids(values: pd.Series) -> set[str]:
+    """The distinct non-blank ids in ``values`` (distinct first: iterating tens of millions of strings is slow)."""
+    distinct = pd.Series(values.dropna().unique()).astype(str)
+    return set(distinct[distinct.str.strip() != ""])
+
+
+def _rel(node: pd.DataFrame, src: str, dst: str) -> pd.DataFrame:
+    """One relationship per row of a conformed node frame that has both ends (rows are unique: one end is its key)."""
+    keep = node[src].notna() & node[dst].notna()
+    out = node.loc[keep, [src, dst]].astype(str)
     out.columns = ["src", "dst"]
-    return out.drop_duplicates().reset_index(drop=True)
+    return out.reset_index(drop=True)
 
 
 def build(tables: dict[str, pd.DataFrame]) -> GraphFrames:
@@ -93,15 +100,12 @@ def build(tables: dict[str, pd.DataFrame]) -> GraphFrames:
 
     # Providers: the table, then ids seen only in claims or doctors.
     prov = providers.copy()
-    seen = pd.concat([
-        claims.get("provider_id", pd.Series(dtype=object)),
-        doctors.get("provider_id", pd.Series(dtype=object)),
-    ]).dropna().astype(str)
-    extra = sorted(set(seen[seen.str.strip() != ""]) - set(prov.get("provider_id", pd.Series(dtype=object)).astype(str)))
+    seen = _ids(claims.get("provider_id", pd.Series(dtype=object))) | _ids(doctors.get("provider_id", pd.Series(dtype=object)))
+    extra = sorted(seen - _ids(prov.get("provider_id", pd.Series(dtype=object))))
     if extra:
         inferred = pd.DataFrame({"provider_id": extra})
         if "visit_type" in claims:
-            pharm = set(claims.loc[claims["visit_type"] == "pharmacy", "provider_id"].astype(str))
+            pharm = _ids(claims.loc[claims["visit_type"] == "pharmacy", "provider_id"])
             inferred["type"] = [("pharmacy" if p in pharm else None) for p in extra]
         prov = pd.concat([prov, inferred], ignore_index=True)
     g.nodes["Provider"] = _conform("Provider", prov)
@@ -111,11 +115,8 @@ def build(tables: dict[str, pd.DataFrame]) -> GraphFrames:
     if len(pats):
         cities = list(g.nodes["Provider"]["city"].dropna().unique())
         pats["home_city"] = home_city(pats.get("address", pd.Series(index=pats.index, dtype=object)), cities)
-    ids = pd.concat([
-        claims.get("patient_id", pd.Series(dtype=object)),
-        cards.get("patient_id", pd.Series(dtype=object)),
-    ]).dropna().astype(str)
-    extra = sorted(set(ids[ids.str.strip() != ""]) - set(pats.get("patient_id", pd.Series(dtype=object)).astype(str)))
+    ids = _ids(claims.get("patient_id", pd.Series(dtype=object))) | _ids(cards.get("patient_id", pd.Series(dtype=object)))
+    extra = sorted(ids - _ids(pats.get("patient_id", pd.Series(dtype=object))))
     if extra:
         pats = pd.concat([pats, pd.DataFrame({"patient_id": extra})], ignore_index=True)
     g.nodes["Patient"] = _conform("Patient", pats)
@@ -124,14 +125,14 @@ def build(tables: dict[str, pd.DataFrame]) -> GraphFrames:
     card_rows = cards.rename(columns={"patient_id": "holder_id"}).copy() if len(cards) else pd.DataFrame(columns=["card_id", "holder_id"])
     if "card_id" in claims:
         from_claims = claims.loc[_present(claims, "card_id"), ["card_id", "patient_id"]].rename(columns={"patient_id": "holder_id"})
+        from_claims = from_claims.drop_duplicates(subset=["card_id"])  # first claim names the holder, as before
         from_claims = from_claims[~from_claims["card_id"].isin(card_rows["card_id"])]
         card_rows = pd.concat([card_rows, from_claims], ignore_index=True)
     g.nodes["Card"] = _conform("Card", card_rows)
 
     docs = doctors.copy()
     if "doctor_id" in claims:
-        used = claims.loc[_present(claims, "doctor_id"), "doctor_id"].astype(str)
-        extra = sorted(set(used) - set(docs.get("doctor_id", pd.Series(dtype=object)).astype(str)))
+        extra = sorted(_ids(claims["doctor_id"]) - _ids(docs.get("doctor_id", pd.Series(dtype=object))))
         if extra:
             docs = pd.concat([docs, pd.DataFrame({"doctor_id": extra})], ignore_index=True)
     g.nodes["Doctor"] = _conform("Doctor", docs)

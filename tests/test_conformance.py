@@ -25,6 +25,8 @@ def test_engines_load_the_same_graph(embedded, neo4j, small_data: Path) -> None:
 
 
 def test_every_motif_query_returns_the_same_rows_on_both_engines(embedded, neo4j, small_data: Path) -> None:
+    from graphfraud.detect.evidence import motif
+    from graphfraud.detect.partition import whole
     from graphfraud.detect.thresholds import params_for
 
     load_directory(embedded, small_data)
@@ -32,7 +34,8 @@ def test_every_motif_query_returns_the_same_rows_on_both_engines(embedded, neo4j
     names = queries.names("motifs")
     assert names, "no motif queries found"
     for name in names:
-        params = params_for(name)
+        params = params_for(name) | whole(embedded, motif(name.split("/")[-1]).partition)
+        assert params == params_for(name) | whole(neo4j, motif(name.split("/")[-1]).partition), name
         a, b = embedded.query(name, params), neo4j.query(name, params)
         assert list(a.columns) == list(b.columns), name
         pd.testing.assert_frame_equal(_sorted(a), _sorted(b), check_dtype=False, obj=name)

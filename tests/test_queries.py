@@ -8,6 +8,8 @@ from pathlib import Path
 import pytest
 
 from graphfraud import queries
+from graphfraud.detect.evidence import motif
+from graphfraud.detect.partition import whole
 from graphfraud.detect.thresholds import params_for
 from graphfraud.load import load_directory
 from graphfraud.resources import data_dir
@@ -68,11 +70,13 @@ def test_every_query_has_a_title_and_no_pasted_values() -> None:
         assert not re.search(r"\{\s*\w+\s*\}", q.text.replace("{", " {")) or "$" in q.text, name
 
 
-@pytest.mark.parametrize("folder", ["motifs", "baseline", "rings", "case", "bundle", "explore", "entity"])
+@pytest.mark.parametrize("folder", ["motifs", "baseline", "rings", "case", "bundle", "explore", "entity", "partition"])
 def test_every_query_runs_on_the_engine(engine, small_data: Path, folder: str) -> None:
     load_directory(engine, small_data)
     for name in [n for n in ALL if n.startswith(folder + "/")]:
         params = SAMPLE.get(name) or params_for(name, baseline={"pharmacy_avg": 120.0})
+        if folder == "motifs":
+            params.update(whole(engine, motif(name.split("/")[-1]).partition))
         frame = engine.query(name, params)
         if folder == "bundle":
             assert len(frame) == 1 and frame["id"][0] == next(iter(params.values()))[0], name

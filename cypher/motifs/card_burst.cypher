@@ -3,6 +3,7 @@
 // family: pharmacy_cashout
 // weight: 0.35
 // kind: link
+// partition: providers
 // implicates: patients cards providers
 // reason: {n_cards} different cards were used at {provider} within one hour ({ratio:.1f}× its usual hourly number)
 // reason_zh: {provider} 在一小时内刷了 {n_cards} 张不同的医保卡（为该药店平常每小时的 {ratio:.1f} 倍）
@@ -10,7 +11,8 @@
 // a batch of collected cards being drained. The pharmacy's rate is its own baseline, so busy
 // pharmacies are not flagged for being busy.
 MATCH (v:Provider)<-[:AT]-(c:Claim)
-WHERE c.visit_type = 'pharmacy'
+WHERE v.provider_id >= $part_lo AND v.provider_id <= $part_hi
+  AND c.visit_type = 'pharmacy'
 WITH v, count(c) AS total, count(DISTINCT c.ts_epoch / 3600) AS active_hours
 MATCH (v)<-[:AT]-(c:Claim)
 WHERE c.visit_type = 'pharmacy'

@@ -3,6 +3,7 @@
 // family: card_lending
 // weight: 0.55
 // kind: indicator
+// partition: cards
 // implicates: patients cards
 // peer_place: providers
 // reason: card {card} (holder living in {home_city}) was used {n} times for care in {city}
@@ -10,7 +11,8 @@
 // A card repeatedly used for hospital or clinic care in a city that is not its holder's home:
 // the card has travelled without its holder (出借/冒用). Pharmacies are the far_pharmacy motif.
 MATCH (p:Patient)-[:HOLDS]->(k:Card)-[:PAID]->(c:Claim)-[:AT]->(v:Provider)
-WHERE p.home_city IS NOT NULL AND v.city IS NOT NULL AND v.city <> p.home_city
+WHERE k.card_id >= $part_lo AND k.card_id <= $part_hi
+  AND p.home_city IS NOT NULL AND v.city IS NOT NULL AND v.city <> p.home_city
   AND c.visit_type <> 'pharmacy'
 WITH p, k, v.city AS city, count(c) AS n, collect(c.claim_id) AS claims,
      collect(DISTINCT v.provider_id) AS providers, sum(c.amount) AS amount

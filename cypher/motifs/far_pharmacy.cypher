@@ -3,6 +3,7 @@
 // family: pharmacy_cashout
 // weight: 0.55
 // kind: indicator
+// partition: cards
 // implicates: patients cards
 // peer_place: providers
 // reason: {share:.0%} of card {card}'s pharmacy spending ({n} purchases) is at {provider} in {city}, away from the holder's home in {home_city}
@@ -10,7 +11,8 @@
 // Cards whose pharmacy spending concentrates at one pharmacy in another city: the card is
 // being drained (or used) where its holder does not live.
 MATCH (p:Patient)-[:HOLDS]->(k:Card)-[:PAID]->(c:Claim)
-WHERE c.visit_type = 'pharmacy' AND p.home_city IS NOT NULL
+WHERE k.card_id >= $part_lo AND k.card_id <= $part_hi
+  AND c.visit_type = 'pharmacy' AND p.home_city IS NOT NULL
 WITH p, k, sum(c.amount) AS card_total
 MATCH (k)-[:PAID]->(c:Claim)-[:AT]->(v:Provider)
 WHERE c.visit_type = 'pharmacy' AND v.city IS NOT NULL AND v.city <> p.home_city

@@ -3,6 +3,7 @@
 // family: card_lending
 // weight: 0.4
 // kind: indicator
+// partition: cards
 // implicates: patients cards
 // links: none
 // reason: card {card} was used in {city_a} and {city_b}, {km:.0f} km apart, only {hours:.1f} h apart
@@ -10,6 +11,7 @@
 // One card, two claims in different cities closer in time than any journey allows:
 // two people are using the same card. Pairs are ordered by time (ties by claim id).
 MATCH (k:Card)-[:PAID]->(a:Claim)-[:AT]->(pa:Provider)
+WHERE k.card_id >= $part_lo AND k.card_id <= $part_hi
 MATCH (k)-[:PAID]->(b:Claim)-[:AT]->(pb:Provider)
 WHERE (a.ts_epoch < b.ts_epoch OR (a.ts_epoch = b.ts_epoch AND a.claim_id < b.claim_id))
   AND b.ts_epoch - a.ts_epoch <= $max_hours * 3600

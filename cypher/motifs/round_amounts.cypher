@@ -3,13 +3,15 @@
 // family: pharmacy_cashout
 // weight: 0.6
 // kind: indicator
+// partition: cards
 // implicates: patients cards providers
 // reason: {n_round} of card {card}'s {n} purchases at {provider} are round sums (multiples of {unit:.0f} CNY)
 // reason_zh: 医保卡 {card} 在 {provider} 的 {n} 笔购药中有 {n_round} 笔为整数金额（{unit:.0f} 元的倍数）
 // Real prescriptions cost odd amounts; a card repeatedly charged round sums at one pharmacy is
 // being turned into cash (刷卡套现).
 MATCH (k:Card)-[:PAID]->(c:Claim)-[:AT]->(v:Provider)
-WHERE c.visit_type = 'pharmacy'
+WHERE k.card_id >= $part_lo AND k.card_id <= $part_hi
+  AND c.visit_type = 'pharmacy'
 WITH k, v, c, CASE WHEN c.amount >= $min_amount AND c.amount % $unit = 0 THEN 1 ELSE 0 END AS is_round
 WITH k, v, count(c) AS n, sum(is_round) AS n_round, collect(c.claim_id) AS all_claims,
      collect(CASE WHEN is_round = 1 THEN c.claim_id ELSE NULL END) AS claims

@@ -3,6 +3,7 @@
 // family: card_lending
 // weight: 0.35
 // kind: link
+// partition: providers
 // implicates: patients cards providers
 // reason: {n_cards} different cards swiped one after another on terminal {terminal} within {minutes:.0f} minutes
 // reason_zh: {n_cards} 张不同的医保卡在 {minutes:.0f} 分钟内于终端 {terminal} 上接连刷卡
@@ -10,7 +11,8 @@
 // where consecutive swipes of different cards are at most max_gap_s apart (a collector with a
 // stack of cards at the counter).
 MATCH (c:Claim)
-WHERE c.terminal_id IS NOT NULL
+WHERE c.provider_id >= $part_lo AND c.provider_id <= $part_hi
+  AND c.terminal_id IS NOT NULL
 WITH c.terminal_id AS terminal, c.provider_id AS provider, c.ts_epoch / 86400 AS day,
      collect(c.ts_epoch) AS times, collect(c.card_id) AS card_list, collect(c.patient_id) AS patient_list,
      collect(c.claim_id) AS claim_list, count(DISTINCT c.card_id) AS distinct_cards

@@ -3,6 +3,7 @@
 // family: card_lending
 // weight: 0.5
 // kind: indicator
+// partition: cards
 // implicates: patients cards
 // peer_place: providers
 // reason: card {card} (holder living in {home_city}) was used {n} times at {provider} in {city}, each in the same or a neighbouring week as a use back home
@@ -12,7 +13,8 @@
 // People who move, study or work away use their card where they now live, not in both places by
 // turns. Weeks are fixed buckets of week_s seconds; "neighbouring" is the week before or after.
 MATCH (p:Patient)-[:HOLDS]->(k:Card)-[:PAID]->(f:Claim)-[:AT]->(v:Provider)
-WHERE p.home_city IS NOT NULL AND v.city IS NOT NULL AND v.city <> p.home_city
+WHERE k.card_id >= $part_lo AND k.card_id <= $part_hi
+  AND p.home_city IS NOT NULL AND v.city IS NOT NULL AND v.city <> p.home_city
 WITH p, k, v, count(f) AS n_far
 WHERE n_far >= $min_claims
 MATCH (k)-[:PAID]->(h:Claim)-[:AT]->(w:Provider)

@@ -116,6 +116,8 @@ def snapshot_id(ring: dict[str, Any], claims: dict[str, dict[str, Any]], facts: 
 
 def thresholds_for(engine, motifs: Iterable[str], overrides: dict[str, Any] | None) -> dict[str, dict[str, Any]]:
     """The parameters each motif query takes with today's settings (what reproduces the evidence)."""
+    from graphfraud.detect.evidence import motif
+    from graphfraud.detect.partition import whole
     from graphfraud.detect.thresholds import params_for, refine_params
 
     frame = engine.query("baseline/amounts")
@@ -123,6 +125,7 @@ def thresholds_for(engine, motifs: Iterable[str], overrides: dict[str, Any] | No
     out: dict[str, dict[str, Any]] = {}
     for name in sorted(set(motifs)):
         params = {k: plain(v) for k, v in params_for(name, overrides, baseline).items()}
+        params.update(whole(engine, motif(name).partition))  # detect may have run it in id ranges; one range here
         refined = {k: plain(v) for k, v in refine_params(name, overrides).items() if k not in params}
         out[name] = {"query": params, "refinement": refined}
     return out

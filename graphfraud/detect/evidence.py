@@ -19,6 +19,7 @@ from typing import Any, Callable, Iterable, Mapping
 import pandas as pd
 
 from graphfraud import queries
+from graphfraud.detect.partition import Partitioner
 from graphfraud.detect.thresholds import params_for, refine_params
 
 ENTITY_COLUMNS = ("patients", "cards", "providers", "doctors")
@@ -64,6 +65,7 @@ class Motif:
     peer_place: tuple[str, ...]
     reason: str
     reason_zh: str
+    partition: str | None = None    # "cards" / "providers": the query runs once per id range (detect.partition)
 
 
 def motif_names() -> list[str]:
@@ -80,7 +82,15 @@ def motif(name: str) -> Motif:
         peer_place=tuple(meta.get("peer_place", "").split()),
         reason=meta.get("reason", name),
         reason_zh=meta.get("reason_zh", meta.get("reason", name)),
+        partition=meta.get("partition") or None,
     )
+
+
+def run_motif(engine, m: Motif, params: Mapping[str, Any], parts: Partitioner) -> pd.DataFrame:
+    """The motif's rows over the whole graph: one query, or one per id range for a partitioned motif."""
+    frames = [engine.query(f"motifs/{m.name}", {**params, **extra}) for extra in parts.params(m.partition)]
+    frames = [f for f in frames if len(f)] or frames[:1]
+    return frames[0] if len(frames) == 1 else pd.concat(frames, ignore_index=True)
 
 
 def _ids(value: Any) -> list[str]:
@@ -219,9 +229,10 @@ def collect(engine, overrides: Mapping[str, Mapping[str, Any]] | None = None,
     baseline = {k: _plain(v) for k, v in baseline_frame.iloc[0].to_dict().items()} if len(baseline_frame) else {}
     evidence: list[Evidence] = []
     deferred: list[tuple[Motif, pd.DataFrame, dict[str, Any]]] = []
+    parts = Partitioner(engine, overrides)
     for name in (list(only) if only else motif_names()):
         m = motif(name)
-        frame = engine.query(f"motifs/{name}", params_for(name, overrides, baseline))
+        frame = run_motif(engine, m, params_for(name, overrides, baseline), parts)
         if name in REFINED:
             deferred.append((m, frame, refine_params(name, overrides)))
         else:

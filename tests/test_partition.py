@@ -1,0 +1,55 @@
+"""Heavy motifs run in id ranges at scale; the rows must be exactly those of one run over the whole graph."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from graphfraud.detect.evidence import collect, motif, motif_names
+from graphfraud.detect.partition import Partitioner, slices, whole
+from graphfraud.errors import ConfigError
+from graphfraud.load import load_directory
+
+
+def test_slices_cover_every_id_once_in_order() -> None:
+    ids = [f"K{i:04d}" for i in range(10)]
+    ranges = slices(ids, 3)
+    assert ranges == [("K0000", "K0002"), ("K0003", "K0005"), ("K0006", "K0009")]
+    covered = [i for i in ids for lo, hi in ranges if lo <= i <= hi]
+    assert covered == ids
+    assert slices(ids, 50) == [(i, i) for i in ids]  # never more parts than ids
+    assert slices([], 4) == [("", "")]  # an empty table: one range that matches nothing
+
+
+def _rows(evidence) -> list[tuple]:
+    return sorted((e.motif, tuple(e.claims), tuple(e.patients), tuple(e.cards), tuple(e.providers), e.reason)
+                  for e in evidence)
+
+
+def test_partitioned_motifs_find_exactly_the_rows_of_one_whole_run(engine, small_data: Path) -> None:
+    load_directory(engine, small_data)
+    partitioned = [n for n in motif_names() if motif(n).partition]
+    assert {motif(n).partition for n in partitioned} == {"cards", "providers"}
+
+    parts = Partitioner(engine, {"claims_per_part": 700})
+    assert parts.parts == 8  # 5,000 claims
+    assert len(parts.ranges("cards")) == 8 and len(parts.ranges("providers")) == 8
+
+    whole_run = collect(engine, overrides={}, only=partitioned)
+    in_parts = collect(engine, overrides={"claims_per_part": 700}, only=partitioned)
+    assert whole_run, "the planted rings give these motifs rows"
+    assert _rows(in_parts) == _rows(whole_run)
+
+
+def test_whole_range_parameters_span_the_first_and_last_id(engine, small_data: Path) -> None:
+    load_directory(engine, small_data)
+    cards = sorted(engine.run("MATCH (k:Card) RETURN k.card_id AS id")["id"])
+    assert whole(engine, "cards") == {"part_lo": cards[0], "part_hi": cards[-1]}
+    assert whole(engine, None) == {}
+
+
+@pytest.mark.parametrize("value", [0, -5, "many", 2.5, True])
+def test_a_bad_part_size_is_refused_by_name(embedded, value) -> None:
+    with pytest.raises(ConfigError, match="claims_per_part"):
+        Partitioner(embedded, {"claims_per_part": value})
