@@ -23,7 +23,7 @@ def test_slices_cover_every_id_once_in_order() -> None:
 
 
 def _rows(evidence) -> list[tuple]:
-    return sorted((e.motif, tuple(e.claims), tuple(e.patients), tuple(e.cards), tuple(e.providers), e.reason)
+    return sorted((e.motif, tuple(e.claims), tuple(e.patients), tuple(e.cards), tuple(e.providers), e.reason, e.reason_zh)
                   for e in evidence)
 
 

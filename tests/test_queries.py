@@ -81,7 +81,7 @@ def test_every_query_runs_on_the_engine(engine, small_data: Path, folder: str) -
         if folder == "bundle":
             assert len(frame) == 1 and frame["id"][0] == next(iter(params.values()))[0], name
         if folder == "motifs":
-            assert {"patients", "claims"} <= set(frame.columns) or {"patient_list", "claim_list"} <= set(frame.columns), name
+            assert {"patients", "claims"} <= set(frame.columns) or "claim_list" in frame.columns, name
 
 
 def test_every_motif_reason_names_only_columns_the_query_returns(embedded, small_data: Path) -> None:

@@ -3,7 +3,6 @@
 // family: card_lending
 // weight: 0.7
 // kind: indicator
-// partition: cards
 // implicates: patients cards
 // links: providers
 // reason: card {card} paid for {diagnosis} but its holder is {sex}, aged {age}
@@ -11,8 +10,7 @@
 // Diagnoses the card holder cannot have (childbirth on a man's card, prostate care on a
 // woman's, neonatal care on an adult's): someone else is being treated on the card (人证不符).
 MATCH (c:Claim)
-WHERE c.card_id >= $part_lo AND c.card_id <= $part_hi
-  AND c.diagnosis IS NOT NULL
+WHERE c.diagnosis IS NOT NULL
 WITH c, left(c.diagnosis, 3) AS category
 WHERE category IN $female_only OR category IN $male_only OR category IN $pregnancy OR category IN $newborn
 MATCH (p:Patient)-[:HOLDS]->(k:Card)-[:PAID]->(c)-[:AT]->(v:Provider)

@@ -12,18 +12,13 @@
 // again: the holder stays home while someone else carries the card (or its number) far away.
 // People who move, study or work away use their card where they now live, not in both places by
 // turns. Weeks are fixed buckets of week_s seconds; "neighbouring" is the week before or after.
-MATCH (p:Patient)-[:HOLDS]->(k:Card)-[:PAID]->(f:Claim)-[:AT]->(v:Provider)
+// Candidate cards: used in at least two cities, one of them the holder's home, with their uses as
+// parallel lists; graphfraud.detect.evidence matches the far uses to the home weeks (min_claims, week_s).
+MATCH (p:Patient)-[:HOLDS]->(k:Card)-[:PAID]->(c:Claim)-[:AT]->(v:Provider)
 WHERE k.card_id >= $part_lo AND k.card_id <= $part_hi
-  AND p.home_city IS NOT NULL AND v.city IS NOT NULL AND v.city <> p.home_city
-WITH p, k, v, count(f) AS n_far
-WHERE n_far >= $min_claims
-MATCH (k)-[:PAID]->(h:Claim)-[:AT]->(w:Provider)
-WHERE w.city = p.home_city
-WITH p, k, v, collect(DISTINCT h.ts_epoch / $week_s) AS home_weeks
-MATCH (k)-[:PAID]->(f:Claim)-[:AT]->(v)
-WITH p, k, v, home_weeks, f, f.ts_epoch / $week_s AS week
-WHERE week IN home_weeks OR (week - 1) IN home_weeks OR (week + 1) IN home_weeks
-WITH p, k, v, count(f) AS n, collect(f.claim_id) AS claims
-WHERE n >= $min_claims
-RETURN k.card_id AS card, p.patient_id AS holder, p.home_city AS home_city, v.provider_id AS provider, v.city AS city,
-       n, [p.patient_id] AS patients, [k.card_id] AS cards, [v.provider_id] AS providers, [] AS doctors, claims
+  AND p.home_city IS NOT NULL AND v.city IS NOT NULL
+WITH p, k, count(DISTINCT v.city) AS n_cities, sum(CASE WHEN v.city = p.home_city THEN 1 ELSE 0 END) AS n_home,
+     collect(c.claim_id) AS claim_list, collect(c.ts_epoch) AS times, collect(v.provider_id) AS provider_list,
+     collect(v.city) AS city_list
+WHERE n_cities >= 2 AND n_home >= 1
+RETURN k.card_id AS card, p.patient_id AS holder, p.home_city AS home_city, claim_list, times, provider_list, city_list

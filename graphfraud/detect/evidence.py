@@ -6,7 +6,10 @@ entities together and matters only next to indicators), which entity types it
 implicates, its weight, and the sentence that explains a row. Two motifs
 (``terminal_sequence``, ``co_visit``) return candidate groups that are refined
 here, because finding runs of consecutive swipes needs ordered scans the
-shared Cypher subset lacks.
+shared Cypher subset lacks; ``impossible_travel`` returns each candidate card's
+claims, paired here by time, and ``two_place_card`` each candidate card's uses,
+matched here week by week (both needed self-joins of every card's claims in
+Cypher, which at 10^7 claims outgrew the embedded engine's memory).
 """
 
 from __future__ import annotations
@@ -137,18 +140,33 @@ def _plain(value: Any) -> Any:
 
 
 def _rows_to_evidence(m: Motif, frame: pd.DataFrame) -> list[Evidence]:
+    """One evidence row per query row. Entity lists are sorted: ``collect`` order varies between engines,
+    threads and partitions, and the projection numbers its nodes in the order it meets them."""
     out: list[Evidence] = []
     fact_columns = [c for c in frame.columns if c not in ENTITY_COLUMNS and c != "claims"]
     for row in frame.to_dict("records"):
         facts = {c: _plain(row[c]) for c in fact_columns}
         ev = Evidence(
             motif=m.name, family=m.family, kind=m.kind, weight=m.weight, implicates=m.implicates, links=m.links, peer_group=m.peer_group, peer_place=m.peer_place,
-            patients=_ids(row.get("patients")), cards=_ids(row.get("cards")), providers=_ids(row.get("providers")),
-            doctors=_ids(row.get("doctors")), claims=sorted(_ids(row.get("claims"))), facts=facts,
+            patients=sorted(_ids(row.get("patients"))), cards=sorted(_ids(row.get("cards"))),
+            providers=sorted(_ids(row.get("providers"))), doctors=sorted(_ids(row.get("doctors"))),
+            claims=sorted(_ids(row.get("claims"))), facts=facts,
         )
         ev.reason, ev.reason_zh = reasons(m, facts)
         out.append(ev)
     return out
+
+
+def _refined(m: Motif, facts: dict[str, Any], patients: Iterable[Any], cards: Iterable[Any],
+             providers: Iterable[Any], claims: Iterable[Any]) -> Evidence:
+    """One evidence row found by a Python refinement, worded from its facts like a query row."""
+    ev = Evidence(
+        motif=m.name, family=m.family, kind=m.kind, weight=m.weight, implicates=m.implicates, links=m.links,
+        peer_group=m.peer_group, peer_place=m.peer_place, patients=sorted(_ids(patients)), cards=sorted(_ids(cards)),
+        providers=sorted(_ids(providers)), doctors=[], claims=sorted(_ids(claims)), facts=facts,
+    )
+    ev.reason, ev.reason_zh = reasons(m, facts)
+    return ev
 
 
 def _sequences(m: Motif, frame: pd.DataFrame, max_gap_s: int, min_cards: int,
@@ -169,13 +187,7 @@ def _sequences(m: Motif, frame: pd.DataFrame, max_gap_s: int, min_cards: int,
                 minutes = (run[-1][0] - run[0][0]) / 60
                 facts = {"terminal": row["terminal"], "provider": row["provider"], "n_cards": len(cards),
                          "minutes": minutes, "start": int(run[0][0])}
-                ev = Evidence(
-                    motif=m.name, family=m.family, kind=m.kind, weight=m.weight, implicates=m.implicates, links=m.links, peer_group=m.peer_group, peer_place=m.peer_place,
-                    patients=_ids(s[2] for s in run), cards=_ids(s[1] for s in run), providers=[row["provider"]],
-                    doctors=[], claims=sorted(_ids(s[3] for s in run)), facts=facts,
-                )
-                ev.reason, ev.reason_zh = reasons(m, facts)
-                out.append(ev)
+                out.append(_refined(m, facts, (s[2] for s in run), (s[1] for s in run), [row["provider"]], (s[3] for s in run)))
             run = [swipe] if swipe is not None else []
     return out
 
@@ -200,11 +212,77 @@ def _co_visits(m: Motif, frame: pd.DataFrame, min_days: int, bucket_s: int,
         if len(days[key]) >= min_days:
             a, b, provider = key
             facts = {"pair": f"{a}, {b}", "provider": provider, "n_days": len(days[key])}
-            out.append(Evidence(
-                motif=m.name, family=m.family, kind=m.kind, weight=m.weight, implicates=m.implicates, links=m.links, peer_group=m.peer_group, peer_place=m.peer_place,
-                patients=[a, b], cards=[], providers=[provider], doctors=[], claims=sorted(claims[key]),
-                facts=facts, reason=reasons(m, facts)[0], reason_zh=reasons(m, facts)[1],
-            ))
+            out.append(_refined(m, facts, [a, b], [], [provider], claims[key]))
+    return out
+
+
+_EARTH_KM = 12742.0  # Earth's diameter: the haversine distance is diameter × asin(√h)
+
+
+def _km(lat_a: float, lon_a: float, lat_b: float, lon_b: float) -> float:
+    h = (math.sin(math.radians(lat_b - lat_a) / 2) ** 2
+         + math.cos(math.radians(lat_a)) * math.cos(math.radians(lat_b)) * math.sin(math.radians(lon_b - lon_a) / 2) ** 2)
+    return _EARTH_KM * math.asin(math.sqrt(h))
+
+
+def _round_up(x: float, digits: int) -> float:
+    """Round halves up, as Cypher's round() does (Python's round() goes to even: 2.605 h would read 2.6)."""
+    scale = 10 ** digits
+    return math.floor(x * scale + 0.5) / scale
+
+
+def _travels(m: Motif, frame: pd.DataFrame, max_hours: float, min_km: float, max_kmh: float) -> list[Evidence]:
+    """Pairs of one card's claims in different cities, closer in time than any journey between them allows.
+
+    Claims are ordered by time (ties by claim id); a pair is the earlier and the later claim, at most
+    ``max_hours`` apart, at least ``min_km`` apart and faster than ``max_kmh``. Places without a
+    city or coordinates (sent as '' and -999) pair with nothing.
+    """
+    out: list[Evidence] = []
+    for row in frame.to_dict("records"):
+        uses = sorted(zip(row["times"], row["claim_list"], row["provider_list"], row["city_list"], row["lats"], row["lons"]))
+        for i, (ts_a, claim_a, prov_a, city_a, lat_a, lon_a) in enumerate(uses):
+            if not city_a or lat_a <= -999 or lon_a <= -999:
+                continue
+            for ts_b, claim_b, prov_b, city_b, lat_b, lon_b in uses[i + 1:]:
+                if ts_b - ts_a > max_hours * 3600:
+                    break
+                if not city_b or city_b == city_a or lat_b <= -999 or lon_b <= -999:
+                    continue
+                km, hours = _km(lat_a, lon_a, lat_b, lon_b), (ts_b - ts_a) / 3600.0
+                if km < min_km or km <= max_kmh * hours:
+                    continue
+                facts = {"card": row["card"], "holder": row["holder"], "city_a": city_a, "city_b": city_b,
+                         "km": _plain(_round_up(km, 1)), "hours": _plain(_round_up(hours, 2))}
+                out.append(_refined(m, facts, [row["holder"]], [row["card"]], [prov_a, prov_b], [claim_a, claim_b]))
+    return out
+
+
+def _two_places(m: Motif, frame: pd.DataFrame, week_s: int, min_claims: int) -> list[Evidence]:
+    """A card used at one provider away from home, each time in the same or a neighbouring week as a use at home.
+
+    Per candidate card: the weeks (fixed buckets of ``week_s`` seconds) it was used in its
+    holder's home city, then for each provider in another city with at least ``min_claims`` uses,
+    the uses that fall in or next to such a week; at least ``min_claims`` of them make a row.
+    """
+    out: list[Evidence] = []
+    for row in frame.to_dict("records"):
+        uses = list(zip(row["times"], row["claim_list"], row["provider_list"], row["city_list"]))
+        home_weeks = {ts // week_s for ts, _, _, city in uses if city == row["home_city"]}
+        if not home_weeks:
+            continue
+        away: dict[tuple[str, str], list[tuple[int, str]]] = defaultdict(list)
+        for ts, claim, provider, city in uses:
+            if city and city != row["home_city"]:
+                away[(provider, city)].append((ts, claim))
+        for (provider, city), far in sorted(away.items()):
+            if len(far) < min_claims:
+                continue
+            near = [claim for ts, claim in far if {ts // week_s - 1, ts // week_s, ts // week_s + 1} & home_weeks]
+            if len(near) >= min_claims:
+                facts = {"card": row["card"], "holder": row["holder"], "home_city": row["home_city"],
+                         "provider": provider, "city": city, "n": len(near)}
+                out.append(_refined(m, facts, [row["holder"]], [row["card"]], [provider], near))
     return out
 
 
@@ -236,7 +314,13 @@ def collect(engine, overrides: Mapping[str, Mapping[str, Any]] | None = None,
         if name in REFINED:
             deferred.append((m, frame, refine_params(name, overrides)))
         else:
-            rows = _rows_to_evidence(m, frame)
+            extra = refine_params(name, overrides)
+            if name == "impossible_travel":
+                rows = _travels(m, frame, float(extra["max_hours"]), float(extra["min_km"]), float(extra["max_kmh"]))
+            elif name == "two_place_card":
+                rows = _two_places(m, frame, int(extra["week_s"]), int(extra["min_claims"]))
+            else:
+                rows = _rows_to_evidence(m, frame)
             rows.sort(key=lambda e: (e.claims, e.patients, e.providers, e.doctors, e.reason))
             evidence.extend(rows)
         if progress:

@@ -50,7 +50,8 @@ DEFAULTS: dict[str, dict[str, Any]] = {
 }
 
 # Parameters used by the Python refinement step only (not sent to the engine).
-PYTHON_ONLY = {"terminal_sequence": {"max_gap_s"}, "co_visit": {"min_days"}, "doctor_funnel": {"amount_factor"}}
+PYTHON_ONLY = {"terminal_sequence": {"max_gap_s"}, "co_visit": {"min_days"}, "doctor_funnel": {"amount_factor"},
+               "impossible_travel": {"max_hours", "min_km", "max_kmh"}, "two_place_card": {"week_s", "min_claims"}}
 
 
 def params_for(name: str, overrides: Mapping[str, Mapping[str, Any]] | None = None,
