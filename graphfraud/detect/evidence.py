@@ -91,7 +91,10 @@ def motif(name: str) -> Motif:
 
 def run_motif(engine, m: Motif, params: Mapping[str, Any], parts: Partitioner) -> pd.DataFrame:
     """The motif's rows over the whole graph: one query, or one per id range for a partitioned motif."""
-    frames = [engine.query(f"motifs/{m.name}", {**params, **extra}) for extra in parts.params(m.partition)]
+    frames = []
+    for extra in parts.params(m.partition):
+        frames.append(engine.query(f"motifs/{m.name}", {**params, **extra}))
+        engine.release_memory()
     frames = [f for f in frames if len(f)] or frames[:1]
     return frames[0] if len(frames) == 1 else pd.concat(frames, ignore_index=True)
 
