@@ -9,16 +9,16 @@
 // reason_zh: 医保卡 {card} 支付了 {diagnosis} 的诊疗，但持卡人为{sex_zh}性、{age} 岁
 // Diagnoses the card holder cannot have (childbirth on a man's card, prostate care on a
 // woman's, neonatal care on an adult's): someone else is being treated on the card (人证不符).
-MATCH (c:Claim)
+// why: one path from the holder to the claim, the diagnosis tested on the way; at 10^7 claims the embedded
+//      engine runs it in 2.8 GiB, where filtering the claims first and joining them to their cards took 5.3 GiB.
+MATCH (p:Patient)-[:HOLDS]->(k:Card)-[:PAID]->(c:Claim)
 WHERE c.diagnosis IS NOT NULL
-WITH c, left(c.diagnosis, 3) AS category
-WHERE category IN $female_only OR category IN $male_only OR category IN $pregnancy OR category IN $newborn
-MATCH (p:Patient)-[:HOLDS]->(k:Card)-[:PAID]->(c)-[:AT]->(v:Provider)
-WITH p, k, c, v, category, (c.ts_epoch / 31557600 + 1970) - p.birth_year AS age
+WITH p, k, c, left(c.diagnosis, 3) AS category
 WHERE (category IN $female_only AND p.sex = 'M')
    OR (category IN $male_only AND p.sex = 'F')
-   OR (category IN $pregnancy AND age > $max_pregnancy_age)
-   OR (category IN $newborn AND age > 1)
-RETURN k.card_id AS card, p.patient_id AS holder, c.diagnosis AS diagnosis, p.sex AS sex, age,
+   OR (category IN $pregnancy AND (c.ts_epoch / 31557600 + 1970) - p.birth_year > $max_pregnancy_age)
+   OR (category IN $newborn AND (c.ts_epoch / 31557600 + 1970) - p.birth_year > 1)
+MATCH (c)-[:AT]->(v:Provider)
+RETURN k.card_id AS card, p.patient_id AS holder, c.diagnosis AS diagnosis, p.sex AS sex, (c.ts_epoch / 31557600 + 1970) - p.birth_year AS age,
        [p.patient_id] AS patients, [k.card_id] AS cards, [v.provider_id] AS providers,
        [c.doctor_id] AS doctors, [c.claim_id] AS claims
