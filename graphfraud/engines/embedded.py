@@ -83,6 +83,12 @@ class EmbeddedEngine:
         try:
             result = self._conn.execute(cypher, params or {})
         except RuntimeError as exc:
+            if "buffer pool is full" in str(exc).lower():
+                raise EngineError(
+                    f"the embedded engine's cache (buffer pool) is full: {exc} Give it more memory "
+                    "([embedded] buffer_pool in graphfraud.toml or GRAPHFRAUD_BUFFER_POOL, e.g. 6G) or, "
+                    "for detection, lower [detect] claims_per_part so each motif query holds fewer claims"
+                ) from exc
             raise EngineError(f"embedded engine rejected a query: {exc}") from exc
         if isinstance(result, list):
             result = result[-1]
