@@ -117,15 +117,16 @@ def snapshot_id(ring: dict[str, Any], claims: dict[str, dict[str, Any]], facts: 
 def thresholds_for(engine, motifs: Iterable[str], overrides: dict[str, Any] | None) -> dict[str, dict[str, Any]]:
     """The parameters each motif query takes with today's settings (what reproduces the evidence)."""
     from graphfraud.detect.evidence import motif
-    from graphfraud.detect.partition import whole
+    from graphfraud.detect.partition import Partitioner
     from graphfraud.detect.thresholds import params_for, refine_params
 
     frame = engine.query("baseline/amounts")
     baseline = {k: plain(v) for k, v in frame.iloc[0].to_dict().items()} if len(frame) else {}
+    whole_range = Partitioner(engine, parts=1)  # reads each kind's ids once for every motif
     out: dict[str, dict[str, Any]] = {}
     for name in sorted(set(motifs)):
         params = {k: plain(v) for k, v in params_for(name, overrides, baseline).items()}
-        params.update(whole(engine, motif(name).partition))  # detect may have run it in id ranges; one range here
+        params.update(whole_range.params(motif(name).partition)[0])  # detect may have run it in id ranges; one here
         refined = {k: plain(v) for k, v in refine_params(name, overrides).items() if k not in params}
         out[name] = {"query": params, "refinement": refined}
     return out

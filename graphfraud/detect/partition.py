@@ -80,6 +80,6 @@ class Partitioner:
 
 
 def whole(engine, kind: str | None) -> dict[str, str]:
-    """Parameters that run a motif partitioned by ``kind`` over every id at once (none if it is not partitioned):
-    what a case bundle's queries.cypher and the engine conformance tests use."""
+    """Parameters that run a motif partitioned by ``kind`` over every id at once (none if it is not partitioned),
+    as a case bundle's queries.cypher gives them; for many motifs, keep one ``Partitioner(engine, parts=1)``."""
     return Partitioner(engine, parts=1).params(kind)[0]
