@@ -97,6 +97,19 @@ def test_detect_command_writes_the_contract_files(small_data: Path, tmp_path: Pa
     assert list(csv["ring_id"]) == [r["ring_id"] for r in document["rings"]]
 
 
+@pytest.mark.parametrize("setting", ['claims_per_part = "lots"', 'communities = "louvain"'])
+def test_a_bad_detect_setting_is_refused_before_the_input_is_loaded(small_data: Path, tmp_path: Path, setting: str) -> None:
+    (tmp_path / "graphfraud.toml").write_text(f"[detect]\n{setting}\n", encoding="utf-8")
+    result = subprocess.run(
+        [sys.executable, "-m", "graphfraud", "detect", "--input", str(small_data), "--out", str(tmp_path / "out"),
+         "--engine", "embedded", "--db", str(tmp_path / "db")],
+        capture_output=True, text=True, timeout=120, cwd=tmp_path,
+    )
+    assert result.returncode == 1
+    assert result.stderr.strip().splitlines()[-1].startswith("error: [detect] " + setting.split()[0])
+    assert not (tmp_path / "db").exists() and not (tmp_path / "out").exists()
+
+
 def test_a_stored_ring_reads_back_as_its_rings_json_entry_with_the_current_status(detected) -> None:
     from graphfraud.case import trail
     from graphfraud.detect.rings import ring_json

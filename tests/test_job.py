@@ -587,3 +587,13 @@ def test_bad_job_settings_exit_2_with_one_line_naming_the_setting(tmp_path: Path
                             capture_output=True, text=True, timeout=120)
     assert result.returncode == 2
     assert "job.toml: [job] has unknown setting(s) inbx" in result.stderr
+
+
+def test_a_detection_setting_that_cannot_work_stops_the_job_before_it_loads(tmp_path: Path) -> None:
+    job = tmp_path / "job.toml"
+    job.write_text("[engine]\nname = 'embedded'\n[detect]\nclaims_per_part = 0\n", encoding="utf-8")
+    result = subprocess.run([sys.executable, "-m", "graphfraud", "job", "run", "-c", str(job)], env=_env(),
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 2
+    assert "[detect] claims_per_part = 0" in result.stderr
+    assert not (tmp_path / "state").exists() and not (tmp_path / "db").exists()

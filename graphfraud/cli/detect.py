@@ -9,7 +9,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from graphfraud.cli.common import ConfigOpt, DbOpt, EngineOpt, err, opened_engine, out, settings_from
+from graphfraud.cli.common import ConfigOpt, DbOpt, EngineOpt, err, errors_as_exit, opened_engine, out, settings_from
 
 
 def detect(
@@ -25,17 +25,20 @@ def detect(
 ) -> None:
     """Detect fraud rings and write OUT/rings.json (contract) and OUT/rings.csv."""
     from graphfraud.detect.report import write_report
+    from graphfraud.detect.run import check_settings
     from graphfraud.detect.run import detect as run_detection
     from graphfraud.load import load_directory
 
     settings = settings_from(engine, config, db)
+    config = {**settings.detect, **({"communities": communities} if communities else {})}
+    with errors_as_exit():
+        check_settings(config)  # before --input is loaded: a bad setting fails with nothing done
     with opened_engine(settings) as eng:
         if input_dir is not None:
             summary = load_directory(eng, input_dir, mapping=mapping)
             err.print(f"loaded {summary.accepted:,} rows ({summary.rejected:,} rejected) in {summary.seconds:.1f} s")
             for path in summary.rejects_files:
                 err.print(f"rejected rows with reasons: {escape(str(path))}")
-        config = {**settings.detect, **({"communities": communities} if communities else {})}
         result = run_detection(eng, config, write_back=write_back)
         paths = write_report(result, out_dir)
     table = Table(title=f"{len(result.rings)} rings in {result.total_seconds:.1f} s")

@@ -35,6 +35,7 @@ def _run_once(config: Path, engine: str | None, lock_wait: float | None, force_d
     from graphfraud.job import logs
     from graphfraud.job.config import engine_settings, load_job_config
     from graphfraud.job.lock import job_lock
+    from graphfraud.detect.run import check_settings
     from graphfraud.job.run import JobContext, exit_code, run_job
     from graphfraud.engines import open_engine
 
@@ -42,6 +43,7 @@ def _run_once(config: Path, engine: str | None, lock_wait: float | None, force_d
     try:
         cfg = load_job_config(config)
         settings = engine_settings(config, engine)
+        check_settings(settings.detect)  # a detection setting that cannot work stops the job before it loads
     except GraphfraudError as exc:
         log.error("job settings: %s", exc)
         return 2

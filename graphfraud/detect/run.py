@@ -15,6 +15,7 @@ from typing import Any, Mapping
 
 from graphfraud.detect import communities as comm
 from graphfraud.detect.evidence import Evidence, collect, motif_names
+from graphfraud.detect.partition import claims_per_part
 from graphfraud.detect.projection import Projection, build, suspicion, with_context
 from graphfraud.detect.rings import Ring, RingRules, assemble
 from graphfraud.detect.store import cards_of, claim_facts, previous_rings, write_rings
@@ -55,6 +56,12 @@ def rings_from(engine, projection: Projection, membership: list[int], evidence: 
     return assemble(groups, evidence, s, held, facts, previous, rules)
 
 
+def check_settings(config: Mapping[str, Any] | None) -> None:
+    """Refuse a ``[detect]`` setting that cannot work (ConfigError naming it) before any work is done."""
+    comm.method_of(dict(config or {}))
+    claims_per_part(config)
+
+
 def detect(engine, config: Mapping[str, Any] | None = None, write_back: bool = True,
            now: datetime | None = None, previous: list[dict[str, Any]] | None = None) -> DetectionResult:
     """Find rings in what ``engine`` holds; ``config`` is the ``[detect]`` table of graphfraud.toml.
@@ -70,6 +77,7 @@ def detect(engine, config: Mapping[str, Any] | None = None, write_back: bool = T
     run_id = "run-" + started.strftime("%Y%m%dT%H%M%S")
     seconds: dict[str, float] = {}
     motifs = motif_names()
+    check_settings(config)
     if comm.method_of(config) == "gds":  # before the motifs run: a setting that cannot work fails at once
         from graphfraud.detect.gds import gds_version
 
