@@ -34,6 +34,8 @@ def test_every_motif_query_returns_the_same_rows_on_both_engines(embedded, neo4j
     names = queries.names("motifs")
     assert names, "no motif queries found"
     for name in names:
+        if motif(name.split("/")[-1]).source:
+            continue  # no query of its own: its rows are another motif's
         params = params_for(name) | whole(embedded, motif(name.split("/")[-1]).partition)
         assert params == params_for(name) | whole(neo4j, motif(name.split("/")[-1]).partition), name
         a, b = embedded.query(name, params), neo4j.query(name, params)

@@ -19,8 +19,9 @@ import pytest
 
 from graphfraud.detect import communities as comm
 from graphfraud.detect import gds
-from graphfraud.detect.evidence import collect
-from graphfraud.detect.projection import build, suspicion, with_context
+from graphfraud.detect.motifs import collect
+from graphfraud.detect.projection import build
+from graphfraud.detect.suspicion import suspicion, with_context
 from graphfraud.detect.rings import RingRules
 from graphfraud.detect.run import detect
 from graphfraud.errors import ConfigError, EngineError

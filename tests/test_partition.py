@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from graphfraud.detect.evidence import collect, motif, motif_names
+from graphfraud.detect.evidence import motif, motif_names
+from graphfraud.detect.motifs import collect
 from graphfraud.detect.partition import Partitioner, slices, whole
 from graphfraud.errors import ConfigError
 from graphfraud.load import load_directory

@@ -1,27 +1,39 @@
-"""The Python halves of the motifs whose pairing would need self-joins in Cypher (impossible travel, two places)."""
+"""The Python halves of motifs, on hand-built rows: travel, a card's own places, rushes against a pharmacy's rhythm."""
 
 from __future__ import annotations
 
 import pandas as pd
 
-from graphfraud.detect.evidence import _two_places, _travels, motif
+from graphfraud.detect.evidence import motif
+from graphfraud.detect.refine import Context, bursts, centre_of, displaced, far_strength, poisson_sf, travels, two_places
+from graphfraud.detect.thresholds import refine_params
 
 HOUR, DAY, WEEK = 3600, 86400, 7 * 86400
 BEIJING, SHANGHAI, TIANJIN = (39.9, 116.4), (31.2, 121.5), (39.1, 117.2)
 
 
-def _card(uses: list[tuple[int, str, str, str, tuple[float, float] | None]], home: str = "北京市") -> pd.DataFrame:
-    """One candidate card as the query returns it: parallel lists of (time, claim, provider, city, place)."""
-    return pd.DataFrame([{
-        "card": "C1", "holder": "P1", "home_city": home,
+def _card(uses: list[tuple], home: str = "北京市", card: str = "C1") -> dict:
+    """One candidate card as the source query returns it: parallel lists of (time, claim, provider, city, place[, type])."""
+    return {
+        "card": card, "holder": "P" + card[1:], "home_city": home, "address": f"{home}某路{card}号",
         "times": [u[0] for u in uses], "claim_list": [u[1] for u in uses], "provider_list": [u[2] for u in uses],
         "city_list": [u[3] for u in uses],
         "lats": [u[4][0] if u[4] else -999.0 for u in uses], "lons": [u[4][1] if u[4] else -999.0 for u in uses],
-    }])
+        "type_list": [u[5] if len(u) > 5 else "outpatient" for u in uses], "amounts": [100.0 for _ in uses],
+    }
 
 
-def _travel(frame: pd.DataFrame):
-    return _travels(motif("impossible_travel"), frame, max_hours=12, min_km=300, max_kmh=250)
+def _context(*cards: dict, providers: dict[str, tuple[str, int]] | None = None) -> tuple[pd.DataFrame, Context]:
+    frame = pd.DataFrame(list(cards))
+    ctx = Context(engine=None, frames={"impossible_travel": frame}, params=refine_params)
+    ctx._providers = pd.DataFrame([{"provider": p, "city": c, "n_cards": n} for p, (c, n) in (providers or {}).items()],
+                                  columns=["provider", "city", "n_cards"]).set_index("provider")
+    return frame, ctx
+
+
+def _travel(card: dict):
+    frame, ctx = _context(card)
+    return travels(motif("impossible_travel"), frame, refine_params("impossible_travel"), ctx)
 
 
 def test_a_card_in_beijing_and_shanghai_two_hours_apart_is_two_people() -> None:
@@ -32,6 +44,12 @@ def test_a_card_in_beijing_and_shanghai_two_hours_apart_is_two_people() -> None:
     assert ev.facts["city_a"] == "北京市" and ev.facts["city_b"] == "上海市"  # in time order, not id order
     assert 1000 < ev.facts["km"] < 1100 and ev.facts["hours"] == 2.0
     assert "北京市" in ev.reason_zh and "上海市" in ev.reason_zh
+    assert ev.strength == 1.0  # ~530 km/h: no journey is that fast door to door
+
+
+def test_a_flight_that_could_just_be_made_is_weak_evidence() -> None:
+    rows = _travel(_card([(0, "CL1", "H1", "北京市", BEIJING), (4 * HOUR, "CL2", "H2", "上海市", SHANGHAI)]))  # ~267 km/h
+    assert len(rows) == 1 and rows[0].strength < 0.2
 
 
 def test_a_journey_that_could_be_made_is_not_flagged() -> None:
@@ -52,25 +70,99 @@ def test_halves_round_up_as_cypher_does() -> None:
     assert rows[0].facts["hours"] == 2.61  # 2.605 h: Python's round() would give 2.6
 
 
-def _places(frame: pd.DataFrame):
-    return _two_places(motif("two_place_card"), frame, week_s=WEEK, min_claims=2)
+def test_a_card_belongs_where_it_is_used_most_and_where_it_is_registered() -> None:
+    assert centre_of(["上海市", "上海市", "北京市"], "北京市") == "上海市"
+    assert centre_of(["上海市", "北京市"], "北京市") == "北京市"  # a tie: the registered city
+    assert centre_of([], "北京市") == "北京市"
 
 
-def test_far_uses_in_the_weeks_of_home_uses_are_a_card_in_two_places() -> None:
+def _displaced(*cards: dict, providers=None):
+    frame, ctx = _context(*cards, providers=providers)
+    return displaced(motif("displaced_card"), frame, refine_params("displaced_card"), ctx)
+
+
+def test_a_mover_treated_where_she_lives_is_not_displaced_nor_when_she_goes_home() -> None:
+    lives_in_shanghai = _card([(d * WEEK, f"CL{d}", "H2", "上海市", SHANGHAI) for d in range(8)]
+                              + [(20 * DAY, "CLa", "K1", "北京市", BEIJING), (22 * DAY, "CLb", "K1", "北京市", BEIJING)])
+    assert _displaced(lives_in_shanghai) == []
+
+
+def test_care_in_a_third_city_is_displaced_and_weaker_where_far_cards_are_common() -> None:
+    uses = [(d * WEEK, f"CL{d}", "K1", "北京市", BEIJING) for d in range(6)] + \
+           [(40 * DAY, "CLx", "H9", "天津市", TIANJIN), (41 * DAY, "CLy", "H9", "天津市", TIANJIN)]
+    quiet = _displaced(_card(uses), providers={"H9": ("天津市", 500)})
+    busy = _displaced(_card(uses), providers={"H9": ("天津市", 3)})
+    assert len(quiet) == 1 and quiet[0].claims == ["CLx", "CLy"] and quiet[0].facts["centre"] == "北京市"
+    assert quiet[0].strength == 1.0 and busy[0].strength == 0.25
+    assert far_strength(1, 100) == 1.0 and 0.49 < far_strength(10, 100) < 0.51
+
+
+def test_far_uses_in_the_weeks_of_uses_at_its_centre_are_a_card_in_two_places() -> None:
     uses = [
-        (0 * WEEK + DAY, "CL1", "H1", "北京市", None),         # home, week 0
+        (0 * WEEK + DAY, "CL1", "H1", "北京市", None),         # centre, week 0
+        (2 * WEEK, "CL0", "H1", "北京市", None),               # centre again
+        (3 * WEEK, "CL00", "H1", "北京市", None),
+        (4 * WEEK, "CL000", "H1", "北京市", None),
         (0 * WEEK + 2 * DAY, "CL2", "Y9", "上海市", None),     # away, same week
         (1 * WEEK + DAY, "CL3", "Y9", "上海市", None),         # away, neighbouring week
-        (5 * WEEK, "CL4", "Y9", "上海市", None),               # away, far from any home week
+        (5 * WEEK, "CL4", "Y9", "上海市", None),               # away, far from any week at the centre
         (5 * WEEK, "CL5", "H8", "天津市", None),               # another place, only once
     ]
-    rows = _places(_card(uses))
+    frame, ctx = _context(_card(uses))
+    rows = two_places(motif("two_place_card"), frame, refine_params("two_place_card"), ctx)
     assert len(rows) == 1
     ev = rows[0]
     assert ev.claims == ["CL2", "CL3"] and ev.providers == ["Y9"]
-    assert ev.facts == {"card": "C1", "holder": "P1", "home_city": "北京市", "provider": "Y9", "city": "上海市", "n": 2}
+    assert {k: ev.facts[k] for k in ("home_city", "centre", "provider", "city", "n")} == \
+        {"home_city": "北京市", "centre": "北京市", "provider": "Y9", "city": "上海市", "n": 2}
 
 
-def test_a_card_never_used_at_home_is_not_in_two_places() -> None:
-    uses = [(0, "CL1", "Y9", "上海市", None), (DAY, "CL2", "Y9", "上海市", None)]
-    assert _places(_card(uses)) == []
+def test_a_card_used_only_away_from_its_registered_city_is_not_in_two_places() -> None:
+    frame, ctx = _context(_card([(0, "CL1", "Y9", "上海市", None), (DAY, "CL2", "Y9", "上海市", None),
+                                 (2 * DAY, "CL3", "H1", "北京市", None)]))
+    assert two_places(motif("two_place_card"), frame, refine_params("two_place_card"), ctx) == []
+
+
+def test_poisson_tail() -> None:
+    assert poisson_sf(0, 3.0) == 1.0
+    assert abs(poisson_sf(1, 2.0) - (1 - 2.718281828 ** -2)) < 1e-6
+    assert poisson_sf(20, 1.0) < 1e-15
+
+
+class _Hours:
+    """An engine that answers refine/burst_claims from given claims (provider, hour, card)."""
+
+    name = "hand-built"
+
+    def __init__(self, claims: list[tuple[str, int, str]]) -> None:
+        self.claims = claims
+
+    def query(self, name: str, params: dict) -> pd.DataFrame:
+        assert name == "refine/burst_claims"
+        rows: dict[tuple[str, int], list[str]] = {}
+        for p, h, card in self.claims:
+            if p in params["providers"] and h in params["hours"]:
+                rows.setdefault((p, h), []).append(card)
+        return pd.DataFrame([{"provider": p, "hour": h, "cards": c, "patients": ["P" + x[1:] for x in c],
+                              "claims": [f"CL{p}{h}{x}" for x in c]} for (p, h), c in rows.items()])
+
+
+def test_a_morning_rush_every_weekday_is_no_burst_but_eight_cards_at_night_are() -> None:
+    monday = 20089  # 2025-01-01 was a Wednesday; epoch day 20089 is Monday 2025-01-06
+    claims = []
+    for week in range(8):
+        for d in range(5):
+            hour = (monday + 7 * week + d) * 24 + 10
+            claims += [("Y1", hour, f"C{week}{d}{i:02d}") for i in range(25)]   # 25 cards every weekday at 10:00
+    night = (monday + 7 * 3 + 2) * 24 + 21
+    claims += [("Y1", night, f"C9{i}") for i in range(8)]                         # 8 cards one night at 21:00
+    frame = pd.DataFrame([{"provider": p, "hour": h, "n_cards": n}
+                          for (p, h), n in pd.Series([(p, h) for p, h, _ in claims]).value_counts().items()])
+    ctx = Context(engine=_Hours(claims), frames={}, params=refine_params)
+    rows = bursts(motif("card_burst"), frame, refine_params("card_burst"), ctx)
+    assert [(ev.facts["hour"], ev.facts["n_cards"]) for ev in rows] == [(night, 8)]
+    assert ev_reason_has_rhythm(rows[0].reason)
+
+
+def ev_reason_has_rhythm(reason: str) -> bool:
+    return "weekday" in reason and "usual number at that hour" in reason

@@ -3,6 +3,9 @@
 // family: gang
 // weight: 0.35
 // kind: indicator
+// line: admission
+// defaults: {window_days = 2, min_patients = 4, rate_factor = 3.0}
+// roles: patient=admitted_patient provider=admitting_institution doctor=admitting_doctor
 // implicates: patients cards providers doctors
 // reason: {n_patients} patients admitted to {provider} within {window_days} days, by {n_doctors} doctors ({ratio:.1f}× the usual number)
 // reason_zh: {n_patients} 名参保人在 {window_days} 天内入住 {provider}，由 {n_doctors} 名医师收治（为该机构平常的 {ratio:.1f} 倍）

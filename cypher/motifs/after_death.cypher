@@ -3,6 +3,9 @@
 // family: card_lending
 // weight: 0.95
 // kind: indicator
+// line: death
+// defaults: {grace_days = 3}
+// roles: patient=deceased_holder provider=kept_cards doctor=treating_doctor
 // implicates: patients cards providers
 // reason: card {card} was used {n} times at {provider} after its holder died on {death_date}
 // reason_zh: 持卡人已于 {death_date} 死亡，医保卡 {card} 此后仍在 {provider} 使用 {n} 次

@@ -3,6 +3,8 @@
 // family: gang
 // weight: 0.8
 // kind: link
+// defaults: {min_patients = 4, min_addresses = 3, min_alone = 2, within_days = 1, min_recruits = 2}
+// roles: patient=admitted_patient
 // implicates: patients
 // links: none
 // reason: {n_beside} patients admitted to {provider} by doctor {doctor} within {within_days} day(s) of {n_recruits} patients he admitted who give one stranger's phone number

@@ -3,6 +3,8 @@
 // family: gang
 // weight: 0.5
 // kind: link
+// defaults: {window_days = 2, max_group = 6}
+// roles: patient=admitted_patient
 // implicates: patients
 // links: none
 // reason: {n_patients} patients admitted to {provider} by doctor {doctor} within {window_days} days

@@ -3,6 +3,10 @@
 // family: gang
 // weight: 0.25
 // kind: link
+// refine: co_visits
+// defaults: {bucket_s = 1800, max_group = 12, min_days = 3}
+// python_only: min_days
+// roles: patient=companion
 // partition: providers
 // implicates: patients
 // reason: patients {pair} visited {provider} together on {n_days} different days

@@ -1,26 +1,19 @@
-// title: Pharmacy spending far from home
-// title_zh: 药店消费集中在外地药店
+// title: Pharmacy spending far from the card's own places
+// title_zh: 药店消费集中在参保地和常用地以外
 // family: pharmacy_cashout
-// weight: 0.55
+// family_mix: card_lending=0.6 pharmacy_cashout=0.4
+// line: displacement
+// weight: 0.3
 // kind: indicator
-// partition: cards
+// from: impossible_travel
+// refine: far_pharmacy
 // implicates: patients cards
 // peer_place: providers
-// reason: {share:.0%} of card {card}'s pharmacy spending ({n} purchases) is at {provider} in {city}, away from the holder's home in {home_city}
-// reason_zh: 医保卡 {card} 的药店消费有 {share:.0%}（{n} 笔）发生在{city}的 {provider}，而持卡人居住在{home_city}
-// Cards whose pharmacy spending concentrates at one pharmacy in another city: the card is
-// being drained (or used) where its holder does not live.
-// The far places come first and the card's whole pharmacy spending is summed only for the cards
-// they leave (summing every card first read each part's claims twice at 10^7).
-MATCH (p:Patient)-[:HOLDS]->(k:Card)-[:PAID]->(c:Claim)-[:AT]->(v:Provider)
-WHERE k.card_id >= $part_lo AND k.card_id <= $part_hi
-  AND c.visit_type = 'pharmacy' AND p.home_city IS NOT NULL AND v.city IS NOT NULL AND v.city <> p.home_city
-WITH p, k, v, count(c) AS n, sum(c.amount) AS amount, collect(c.claim_id) AS claims
-WHERE n >= $min_claims
-MATCH (k)-[:PAID]->(d:Claim)
-WHERE d.visit_type = 'pharmacy'
-WITH p, k, v, n, amount, claims, sum(d.amount) AS card_total
-WHERE amount >= $min_share * card_total
-RETURN k.card_id AS card, p.patient_id AS holder, p.home_city AS home_city, v.provider_id AS provider, v.city AS city,
-       n, round(amount, 2) AS amount, round(amount / card_total, 3) AS share,
-       [p.patient_id] AS patients, [k.card_id] AS cards, [v.provider_id] AS providers, [] AS doctors, claims
+// defaults: {min_claims = 2, min_share = 0.5}
+// python_only: min_claims min_share
+// roles: patient=card_holder
+// reason: {share:.0%} of card {card}'s pharmacy spending ({n} purchases) is at {provider} in {city}, away from the holder's registered city {home_city} and the card's usual city {centre}
+// reason_zh: 医保卡 {card} 的药店消费有 {share:.0%}（{n} 笔）发生在{city}的 {provider}，既不在参保地{home_city}，也不在其常用地{centre}
+// Cards whose pharmacy spending concentrates at one pharmacy in a city that is neither the holder's
+// registered city nor the card's own centre: the card is drained (or used) where its holder neither
+// lives nor is registered. Strength falls with the pharmacy's own share of such cards. A weak line.

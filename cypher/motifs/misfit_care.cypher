@@ -3,15 +3,20 @@
 // family: card_lending
 // weight: 0.7
 // kind: indicator
+// line: misfit
+// defaults: {pregnancy = ["O80", "O26"], max_pregnancy_age = 55, newborn = ["P07"]}
+// roles: patient=card_holder
 // implicates: patients cards
 // links: providers
-// reason: card {card} paid for {diagnosis} but its holder is {sex}, aged {age}
-// reason_zh: 医保卡 {card} 支付了 {diagnosis} 的诊疗，但持卡人为{sex_zh}性、{age} 岁
+// reason: card {card} paid for {diagnosis} but the patient it was claimed for ({holder}) is {sex}, aged {age}
+// reason_zh: 医保卡 {card} 支付了 {diagnosis} 的诊疗，但结算记录中的就诊人（{holder}）为{sex_zh}性、{age} 岁
+// The care is checked against the claim's own patient: under 家庭共济 a holder's card legally pays for
+// relatives (a wife's obstetric care on her husband's card is not misfit care).
 // Diagnoses the card holder cannot have (childbirth on a man's card, prostate care on a
 // woman's, neonatal care on an adult's): someone else is being treated on the card (人证不符).
 // why: one path from the holder to the claim, the diagnosis tested on the way; at 10^7 claims the embedded
 //      engine runs it in 2.8 GiB, where filtering the claims first and joining them to their cards took 5.3 GiB.
-MATCH (p:Patient)-[:HOLDS]->(k:Card)-[:PAID]->(c:Claim)
+MATCH (k:Card)-[:PAID]->(c:Claim)-[:`FOR`]->(p:Patient)
 WHERE c.diagnosis IS NOT NULL
 WITH p, k, c, left(c.diagnosis, 3) AS category
 WHERE (category IN $female_only AND p.sex = 'M')

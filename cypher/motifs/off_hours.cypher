@@ -3,6 +3,11 @@
 // family: pharmacy_cashout
 // weight: 0.45
 // kind: indicator
+// line: cashout
+// refine: against_provider
+// defaults: {start_hour = 21, end_hour = 7, min_claims = 2, min_share = 0.5, min_lift = 3.0}
+// python_only: min_lift
+// roles: patient=cashed_out_card provider=cash_out_pharmacy
 // partition: cards
 // implicates: patients cards providers
 // reason: {n_late} of card {card}'s {n} purchases at {provider} were made between {start_hour}:00 and {end_hour}:00

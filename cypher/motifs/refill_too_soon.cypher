@@ -3,6 +3,9 @@
 // family: pharmacy_cashout
 // weight: 0.6
 // kind: indicator
+// line: refill
+// defaults: {chronic = ["I10", "E11", "I25", "J45"], min_refills = 4, max_mean_days = 14}
+// roles: patient=refill_patient provider=dispensing_pharmacy doctor=prescriber
 // partition: cards
 // implicates: patients cards providers doctors
 // reason: card {card} refilled {diagnosis} {n} times at {provider}, every {mean_days:.1f} days on average

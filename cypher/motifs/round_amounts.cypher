@@ -3,6 +3,11 @@
 // family: pharmacy_cashout
 // weight: 0.6
 // kind: indicator
+// line: cashout
+// refine: against_provider
+// defaults: {unit = 50, min_amount = 100, min_claims = 2, min_share = 0.6, min_lift = 3.0}
+// python_only: min_lift
+// roles: patient=cashed_out_card provider=cash_out_pharmacy
 // partition: cards
 // implicates: patients cards providers
 // reason: {n_round} of card {card}'s {n} purchases at {provider} are round sums (multiples of {unit:.0f} CNY)

@@ -3,6 +3,9 @@
 // family: gang
 // weight: 0.7
 // kind: indicator
+// line: phone
+// defaults: {min_patients = 4, min_addresses = 3, min_alone = 2}
+// roles: patient=phone_sharer
 // implicates: patients
 // reason: {n_alone} patients, each at a different address, give the same phone number ({n_patients} patients at {n_addresses} addresses in all)
 // reason_zh: {n_alone} 名住址各不相同的参保人登记了同一联系电话（共 {n_patients} 人、{n_addresses} 个住址）

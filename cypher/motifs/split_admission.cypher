@@ -3,6 +3,9 @@
 // family: gang
 // weight: 0.5
 // kind: indicator
+// line: admission
+// defaults: {max_gap_days = 3}
+// roles: patient=admitted_patient provider=admitting_institution doctor=admitting_doctor
 // implicates: patients cards providers doctors
 // links: doctors
 // peer_place: providers doctors

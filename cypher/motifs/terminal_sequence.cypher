@@ -3,6 +3,10 @@
 // family: card_lending
 // weight: 0.35
 // kind: link
+// refine: sequences
+// defaults: {min_cards = 3, max_gap_s = 300}
+// python_only: max_gap_s
+// roles: patient=card_holder provider=collection_point
 // partition: providers
 // implicates: patients cards providers
 // reason: {n_cards} different cards swiped one after another on terminal {terminal} within {minutes:.0f} minutes

@@ -1,32 +1,34 @@
-"""Run the motif library and turn its rows into evidence: who, which claims, why.
+"""What detection talks about: motifs (from their ``.cypher`` headers) and the evidence rows they yield.
 
-Each motif is one query in ``cypher/motifs/``; its header says its family, its
-kind (``indicator``: the row is suspicious in itself; ``link``: the row ties
-entities together and matters only next to indicators), which entity types it
-implicates, its weight, and the sentence that explains a row. Two motifs
-(``terminal_sequence``, ``co_visit``) return candidate groups that are refined
-here, because finding runs of consecutive swipes needs ordered scans the
-shared Cypher subset lacks; ``impossible_travel`` returns each candidate card's
-claims, paired here by time, and ``two_place_card`` each candidate card's uses,
-matched here week by week (both needed self-joins of every card's claims in
-Cypher, which at 10^7 claims outgrew the embedded engine's memory).
+This module is the leaf of ``graphfraud.detect``: it imports nothing else from
+the package, and every other detect module builds on its two types.
+
+A motif's whole description lives in the header of its file in
+``cypher/motifs/`` — family, kind (``indicator``: the row is suspicious in
+itself; ``link``: the row ties entities together and matters only next to
+indicators), its *line* of evidence (independent lines corroborate each
+other; two motifs of one line do not), weight, the entity types it
+implicates, its default thresholds, the roles it gives, which Python
+refinement completes it, and the sentence that explains a row in English and
+Chinese. Nothing about a motif is kept anywhere else.
 """
 
 from __future__ import annotations
 
 import math
-from collections import defaultdict
+import tomllib
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterable, Mapping
-
-import pandas as pd
+from functools import cache
+from typing import Any, Mapping
 
 from graphfraud import queries
-from graphfraud.detect.partition import Partitioner
-from graphfraud.detect.thresholds import params_for, refine_params
 
 ENTITY_COLUMNS = ("patients", "cards", "providers", "doctors")
 FAMILIES = ("card_lending", "pharmacy_cashout", "gang")
+
+# Lines of evidence whose rows alone can never make a patient suspicious: being away from home
+# is what movers, students, retirees with their children and referrals do.
+WEAK_LINES = frozenset({"displacement"})
 
 
 @dataclass
@@ -49,13 +51,22 @@ class Evidence:
     facts: dict[str, Any] = field(default_factory=dict)
     reason: str = ""
     reason_zh: str = ""             # the same sentence in Chinese, for the workbench and reports
+    line: str = ""                  # the motif's line of evidence
+    strength: float = 1.0           # how far this row departs from its own null, in (0, 1]; scales the weight
 
     def entities(self, kind: str) -> list[str]:
         return getattr(self, kind)
 
+    @property
+    def value(self) -> float:
+        """The suspicion this row can lend: the motif's weight scaled by the row's own strength."""
+        return self.weight * self.strength
+
 
 @dataclass(frozen=True)
 class Motif:
+    """One motif, as its ``.cypher`` header describes it."""
+
     name: str
     title: str
     title_zh: str
@@ -69,16 +80,49 @@ class Motif:
     reason: str
     reason_zh: str
     partition: str | None = None    # "cards" / "providers": the query runs once per id range (detect.partition)
+    line: str = ""                  # line of evidence (default: the motif's own name)
+    defaults: Mapping[str, Any] = field(default_factory=dict)   # thresholds: query and refinement parameters
+    python_only: frozenset[str] = frozenset()                   # defaults the refinement uses, not the query
+    refine: str | None = None       # the Python refinement that turns query rows into evidence (detect.refine)
+    source: str | None = None       # a motif whose rows come from another motif's refinement (no query of its own)
+    roles: Mapping[str, str] = field(default_factory=dict)      # member type → role this motif gives
+    family_mix: Mapping[str, float] = field(default_factory=dict)  # families a row speaks for, and how much
+
+    def evidence(self, patients: Any = (), cards: Any = (), providers: Any = (), doctors: Any = (),
+                 claims: Any = (), facts: Mapping[str, Any] | None = None, strength: float = 1.0) -> Evidence:
+        """One evidence row of this motif, worded from its facts (entity lists deduplicated and sorted)."""
+        facts = dict(facts or {})
+        ev = Evidence(
+            motif=self.name, family=self.family, kind=self.kind, weight=self.weight, implicates=self.implicates,
+            links=self.links, peer_group=self.peer_group, peer_place=self.peer_place,
+            patients=sorted(ids(patients)), cards=sorted(ids(cards)), providers=sorted(ids(providers)),
+            doctors=sorted(ids(doctors)), claims=sorted(ids(claims)), facts=facts, line=self.line,
+            strength=max(0.0, min(1.0, float(strength))),
+        )
+        ev.reason, ev.reason_zh = reasons(self, facts)
+        return ev
 
 
 def motif_names() -> list[str]:
     return [n.split("/")[-1] for n in queries.names("motifs")]
 
 
+def _pairs(text: str, cast=str) -> dict[str, Any]:
+    """``a=x b=y`` → {"a": x, "b": y}."""
+    out: dict[str, Any] = {}
+    for item in text.split():
+        key, _, value = item.partition("=")
+        out[key] = cast(value)
+    return out
+
+
+@cache
 def motif(name: str) -> Motif:
     meta = queries.load(f"motifs/{name}").meta
+    defaults = tomllib.loads(f"d = {meta['defaults']}")["d"] if meta.get("defaults") else {}
     return Motif(
-        name=name, title=meta.get("title", name), title_zh=meta.get("title_zh", meta.get("title", name)), family=meta.get("family", ""), kind=meta.get("kind", "indicator"),
+        name=name, title=meta.get("title", name), title_zh=meta.get("title_zh", meta.get("title", name)),
+        family=meta.get("family", ""), kind=meta.get("kind", "indicator"),
         weight=float(meta.get("weight", 0.5)), implicates=tuple(meta.get("implicates", "patients cards").split()),
         links=tuple(x for x in meta.get("links", "providers doctors").split() if x != "none"),
         peer_group=meta.get("peer_group", "yes") != "no",
@@ -86,20 +130,18 @@ def motif(name: str) -> Motif:
         reason=meta.get("reason", name),
         reason_zh=meta.get("reason_zh", meta.get("reason", name)),
         partition=meta.get("partition") or None,
+        line=meta.get("line", name),
+        defaults=defaults,
+        python_only=frozenset(meta.get("python_only", "").split()),
+        refine=meta.get("refine") or None,
+        source=meta.get("from") or None,
+        roles=_pairs(meta.get("roles", "")),
+        family_mix=_pairs(meta.get("family_mix", ""), float) or {meta.get("family", ""): 1.0},
     )
 
 
-def run_motif(engine, m: Motif, params: Mapping[str, Any], parts: Partitioner) -> pd.DataFrame:
-    """The motif's rows over the whole graph: one query, or one per id range for a partitioned motif."""
-    frames = []
-    for extra in parts.params(m.partition):
-        frames.append(engine.query(f"motifs/{m.name}", {**params, **extra}))
-        engine.release_memory()
-    frames = [f for f in frames if len(f)] or frames[:1]
-    return frames[0] if len(frames) == 1 else pd.concat(frames, ignore_index=True)
-
-
-def _ids(value: Any) -> list[str]:
+def ids(value: Any) -> list[str]:
+    """Distinct, non-empty ids of a list that may hold None/NaN (as engines return them), in first-seen order."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return []
     out: list[str] = []
@@ -130,7 +172,7 @@ def reasons(m: Motif, facts: Mapping[str, Any]) -> tuple[str, str]:
     return _format(m.reason, facts), _format(m.reason_zh, zh_facts)
 
 
-def _plain(value: Any) -> Any:
+def plain(value: Any) -> Any:
     """A fact as a plain Python value; whole floats become ints so both engines word a reason alike."""
     if hasattr(value, "item"):
         value = value.item()
@@ -140,204 +182,3 @@ def _plain(value: Any) -> Any:
         if value.is_integer() and abs(value) < 2**53:
             return int(value)
     return value
-
-
-def _rows_to_evidence(m: Motif, frame: pd.DataFrame) -> list[Evidence]:
-    """One evidence row per query row. Entity lists are sorted: ``collect`` order varies between engines,
-    threads and partitions, and the projection numbers its nodes in the order it meets them."""
-    out: list[Evidence] = []
-    fact_columns = [c for c in frame.columns if c not in ENTITY_COLUMNS and c != "claims"]
-    for row in frame.to_dict("records"):
-        facts = {c: _plain(row[c]) for c in fact_columns}
-        ev = Evidence(
-            motif=m.name, family=m.family, kind=m.kind, weight=m.weight, implicates=m.implicates, links=m.links, peer_group=m.peer_group, peer_place=m.peer_place,
-            patients=sorted(_ids(row.get("patients"))), cards=sorted(_ids(row.get("cards"))),
-            providers=sorted(_ids(row.get("providers"))), doctors=sorted(_ids(row.get("doctors"))),
-            claims=sorted(_ids(row.get("claims"))), facts=facts,
-        )
-        ev.reason, ev.reason_zh = reasons(m, facts)
-        out.append(ev)
-    return out
-
-
-def _refined(m: Motif, facts: dict[str, Any], patients: Iterable[Any], cards: Iterable[Any],
-             providers: Iterable[Any], claims: Iterable[Any]) -> Evidence:
-    """One evidence row found by a Python refinement, worded from its facts like a query row."""
-    ev = Evidence(
-        motif=m.name, family=m.family, kind=m.kind, weight=m.weight, implicates=m.implicates, links=m.links,
-        peer_group=m.peer_group, peer_place=m.peer_place, patients=sorted(_ids(patients)), cards=sorted(_ids(cards)),
-        providers=sorted(_ids(providers)), doctors=[], claims=sorted(_ids(claims)), facts=facts,
-    )
-    ev.reason, ev.reason_zh = reasons(m, facts)
-    return ev
-
-
-def _sequences(m: Motif, frame: pd.DataFrame, max_gap_s: int, min_cards: int,
-               relevant: Callable[[Iterable[str]], bool]) -> list[Evidence]:
-    """Runs of swipes on one terminal where each follows the previous within max_gap_s."""
-    out: list[Evidence] = []
-    for row in frame.to_dict("records"):
-        if not relevant(row["patient_list"]):
-            continue
-        swipes = sorted(zip(row["times"], row["card_list"], row["patient_list"], row["claim_list"]))
-        run: list[tuple] = []
-        for swipe in swipes + [None]:
-            if swipe is not None and run and swipe[0] - run[-1][0] <= max_gap_s:
-                run.append(swipe)
-                continue
-            cards = {s[1] for s in run}
-            if len(cards) >= min_cards:
-                minutes = (run[-1][0] - run[0][0]) / 60
-                facts = {"terminal": row["terminal"], "provider": row["provider"], "n_cards": len(cards),
-                         "minutes": minutes, "start": int(run[0][0])}
-                out.append(_refined(m, facts, (s[2] for s in run), (s[1] for s in run), [row["provider"]], (s[3] for s in run)))
-            run = [swipe] if swipe is not None else []
-    return out
-
-
-def _co_visits(m: Motif, frame: pd.DataFrame, min_days: int, bucket_s: int,
-               relevant: Callable[[Iterable[str]], bool]) -> list[Evidence]:
-    """Pairs of patients seen together (same provider, same half hour) on at least min_days days."""
-    days: dict[tuple[str, str, str], set[int]] = defaultdict(set)
-    claims: dict[tuple[str, str, str], set[str]] = defaultdict(set)
-    for row in frame.to_dict("records"):
-        if not relevant(row["patient_list"]):
-            continue
-        patients = sorted(set(row["patient_list"]))
-        day = int(row["bucket"]) * bucket_s // 86_400
-        for i, a in enumerate(patients):
-            for b in patients[i + 1:]:
-                key = (a, b, row["provider"])
-                days[key].add(day)
-                claims[key].update(row["claim_list"])
-    out = []
-    for key in sorted(days):
-        if len(days[key]) >= min_days:
-            a, b, provider = key
-            facts = {"pair": f"{a}, {b}", "provider": provider, "n_days": len(days[key])}
-            out.append(_refined(m, facts, [a, b], [], [provider], claims[key]))
-    return out
-
-
-_EARTH_KM = 12742.0  # Earth's diameter: the haversine distance is diameter × asin(√h)
-
-
-def _km(lat_a: float, lon_a: float, lat_b: float, lon_b: float) -> float:
-    h = (math.sin(math.radians(lat_b - lat_a) / 2) ** 2
-         + math.cos(math.radians(lat_a)) * math.cos(math.radians(lat_b)) * math.sin(math.radians(lon_b - lon_a) / 2) ** 2)
-    return _EARTH_KM * math.asin(math.sqrt(h))
-
-
-def _round_up(x: float, digits: int) -> float:
-    """Round halves up, as Cypher's round() does (Python's round() goes to even: 2.605 h would read 2.6)."""
-    scale = 10 ** digits
-    return math.floor(x * scale + 0.5) / scale
-
-
-def _travels(m: Motif, frame: pd.DataFrame, max_hours: float, min_km: float, max_kmh: float) -> list[Evidence]:
-    """Pairs of one card's claims in different cities, closer in time than any journey between them allows.
-
-    Claims are ordered by time (ties by claim id); a pair is the earlier and the later claim, at most
-    ``max_hours`` apart, at least ``min_km`` apart and faster than ``max_kmh``. Places without a
-    city or coordinates (sent as '' and -999) pair with nothing.
-    """
-    out: list[Evidence] = []
-    for row in frame.to_dict("records"):
-        uses = sorted(zip(row["times"], row["claim_list"], row["provider_list"], row["city_list"], row["lats"], row["lons"]))
-        for i, (ts_a, claim_a, prov_a, city_a, lat_a, lon_a) in enumerate(uses):
-            if not city_a or lat_a <= -999 or lon_a <= -999:
-                continue
-            for ts_b, claim_b, prov_b, city_b, lat_b, lon_b in uses[i + 1:]:
-                if ts_b - ts_a > max_hours * 3600:
-                    break
-                if not city_b or city_b == city_a or lat_b <= -999 or lon_b <= -999:
-                    continue
-                km, hours = _km(lat_a, lon_a, lat_b, lon_b), (ts_b - ts_a) / 3600.0
-                if km < min_km or km <= max_kmh * hours:
-                    continue
-                facts = {"card": row["card"], "holder": row["holder"], "city_a": city_a, "city_b": city_b,
-                         "km": _plain(_round_up(km, 1)), "hours": _plain(_round_up(hours, 2))}
-                out.append(_refined(m, facts, [row["holder"]], [row["card"]], [prov_a, prov_b], [claim_a, claim_b]))
-    return out
-
-
-def _two_places(m: Motif, frame: pd.DataFrame, week_s: int, min_claims: int) -> list[Evidence]:
-    """A card used at one provider away from home, each time in the same or a neighbouring week as a use at home.
-
-    Per candidate card: the weeks (fixed buckets of ``week_s`` seconds) it was used in its
-    holder's home city, then for each provider in another city with at least ``min_claims`` uses,
-    the uses that fall in or next to such a week; at least ``min_claims`` of them make a row.
-    """
-    out: list[Evidence] = []
-    for row in frame.to_dict("records"):
-        uses = list(zip(row["times"], row["claim_list"], row["provider_list"], row["city_list"]))
-        home_weeks = {ts // week_s for ts, _, _, city in uses if city == row["home_city"]}
-        if not home_weeks:
-            continue
-        away: dict[tuple[str, str], list[tuple[int, str]]] = defaultdict(list)
-        for ts, claim, provider, city in uses:
-            if city and city != row["home_city"]:
-                away[(provider, city)].append((ts, claim))
-        for (provider, city), far in sorted(away.items()):
-            if len(far) < min_claims:
-                continue
-            near = [claim for ts, claim in far if {ts // week_s - 1, ts // week_s, ts // week_s + 1} & home_weeks]
-            if len(near) >= min_claims:
-                facts = {"card": row["card"], "holder": row["holder"], "home_city": row["home_city"],
-                         "provider": provider, "city": city, "n": len(near)}
-                out.append(_refined(m, facts, [row["holder"]], [row["card"]], [provider], near))
-    return out
-
-
-Progress = Callable[[str], None]
-
-
-REFINED = ("terminal_sequence", "co_visit")
-
-
-def collect(engine, overrides: Mapping[str, Mapping[str, Any]] | None = None,
-            progress: Progress | None = None, only: Iterable[str] | None = None) -> list[Evidence]:
-    """Run every motif (or ``only`` these) on the engine and return all evidence, in a stable order.
-
-    The two motifs refined in Python (sequences, co-visits) are refined last, and only
-    for groups holding a patient the indicator motifs already found suspicious: a
-    group of unsuspicious patients can pass no suspicion on, and expanding every
-    half hour of every clinic into pairs is what would dominate memory at scale.
-    """
-    from graphfraud.detect.projection import RELEVANT, suspicion  # (projection imports this module)
-
-    baseline_frame = engine.query("baseline/amounts")
-    baseline = {k: _plain(v) for k, v in baseline_frame.iloc[0].to_dict().items()} if len(baseline_frame) else {}
-    evidence: list[Evidence] = []
-    deferred: list[tuple[Motif, pd.DataFrame, dict[str, Any]]] = []
-    parts = Partitioner(engine, overrides)
-    for name in (list(only) if only else motif_names()):
-        m = motif(name)
-        frame = run_motif(engine, m, params_for(name, overrides, baseline), parts)
-        if name in REFINED:
-            deferred.append((m, frame, refine_params(name, overrides)))
-        else:
-            extra = refine_params(name, overrides)
-            if name == "impossible_travel":
-                rows = _travels(m, frame, float(extra["max_hours"]), float(extra["min_km"]), float(extra["max_kmh"]))
-            elif name == "two_place_card":
-                rows = _two_places(m, frame, int(extra["week_s"]), int(extra["min_claims"]))
-            else:
-                rows = _rows_to_evidence(m, frame)
-            rows.sort(key=lambda e: (e.claims, e.patients, e.providers, e.doctors, e.reason))
-            evidence.extend(rows)
-        if progress:
-            progress(name)
-    s = suspicion(evidence)
-
-    def relevant(patients: Iterable[str]) -> bool:
-        return any(s.get(p, 0.0) >= RELEVANT for p in patients)
-
-    for m, frame, extra in deferred:
-        if m.name == "terminal_sequence":
-            rows = _sequences(m, frame, int(extra["max_gap_s"]), int(extra["min_cards"]), relevant)
-        else:
-            rows = _co_visits(m, frame, int(extra["min_days"]), int(extra["bucket_s"]), relevant)
-        rows.sort(key=lambda e: (e.claims, e.patients, e.providers, e.doctors, e.reason))
-        evidence.extend(rows)
-    return evidence

@@ -17,34 +17,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from graphfraud.detect.evidence import FAMILIES, Evidence
-
-# Motifs that speak for more than one family, and in what proportion.
-FAMILY_MIX: dict[str, dict[str, float]] = {
-    "far_pharmacy": {"card_lending": 0.6, "pharmacy_cashout": 0.4},
-    "doctor_funnel": {"gang": 0.6, "pharmacy_cashout": 0.4},
-}
-
-# Role of a patient / provider / doctor by the motif that implicates it most.
-PATIENT_ROLES = {
-    "impossible_travel": "card_holder", "displaced_card": "card_holder", "two_place_card": "card_holder", "misfit_care": "card_holder",
-    "terminal_sequence": "card_holder", "far_pharmacy": "card_holder", "after_death": "deceased_holder",
-    "round_amounts": "cashed_out_card", "off_hours": "cashed_out_card", "card_burst": "cashed_out_card",
-    "refill_too_soon": "refill_patient", "admission_wave": "admitted_patient", "split_admission": "admitted_patient",
-    "doctor_funnel": "funnelled_patient", "shared_phone": "phone_sharer", "co_visit": "companion",
-    "beside_recruits": "admitted_patient", "co_admission": "admitted_patient",
-}
-PROVIDER_ROLES = {
-    "terminal_sequence": "collection_point", "after_death": "kept_cards", "round_amounts": "cash_out_pharmacy",
-    "off_hours": "cash_out_pharmacy", "card_burst": "cash_out_pharmacy", "refill_too_soon": "dispensing_pharmacy",
-    "admission_wave": "admitting_institution", "split_admission": "admitting_institution",
-    "doctor_funnel": "receiving_pharmacy",
-}
-DOCTOR_ROLES = {
-    "refill_too_soon": "prescriber", "doctor_funnel": "prescriber", "admission_wave": "admitting_doctor",
-    "split_admission": "admitting_doctor", "after_death": "treating_doctor",
-}
-
+from graphfraud.detect.evidence import FAMILIES, WEAK_LINES, Evidence, motif
 
 @dataclass
 class Member:
@@ -67,6 +40,10 @@ class Ring:
     last_ts: str | None = None
     status: str = "new"
     first_seen: str | None = None
+    strength: float = 0.0           # the statistic held against the null model (detect.rings.candidates)
+    lines: list[str] = field(default_factory=list)  # independent lines of evidence among its patients
+    expected_false: float = 0.0     # rings at least this strong that chance alone gives per run (null model)
+    q_value: float = 0.0            # estimated share of false rings among those at least this strong
 
     def ids(self, kind: str) -> list[str]:
         return [m.id for m in self.members if m.type == kind]
@@ -96,6 +73,8 @@ def ring_json(ring: Ring) -> dict[str, Any]:
         "family_scores": ring.family_scores,
         "period": {"first": ring.first_ts, "last": ring.last_ts},
         "size": {kind: len(ring.ids(kind)) for kind in ("patient", "card", "provider", "doctor")},
+        "significance": {"strength": ring.strength, "lines": ring.lines, "expected_false_rings": ring.expected_false,
+                         "q_value": ring.q_value},
     }
 
 
@@ -104,9 +83,10 @@ class RingRules:
     min_patients: int = 3           # suspicious patients a community needs to be a ring
     patient_threshold: float = 0.5   # a patient's suspicion (with context) to count as a member
     context_seed: float = 0.35      # suspicion that makes a patient raise the suspicion of its company
-    min_entity_patients: int = 2    # ring patients a provider/doctor must be implicated with
-    min_score: float = 0.5          # rings below are not reported
-    score_scale: float = 3.0        # raw strength giving score 1 - 1/e
+    min_entity_patients: int = 2    # ring patients a provider/doctor must be tied to by the ring's evidence claims
+    max_fdr: float = 0.05           # rings whose estimated false discovery rate (against the null) is above are cut
+    null_runs: int = 12             # copies of the evidence with suspicion shuffled among peers (detect.significance)
+    null_seed: int = 20240601       # seed of those shuffles
 
 
 def ring_key(patients: list[str]) -> str:
@@ -124,104 +104,167 @@ def _family_scores(rows: list[Evidence], members: set[str]) -> dict[str, float]:
     best: dict[tuple[str, str], float] = {}
     for ev in rows:
         factor = 0.5 if ev.kind == "link" else 1.0
-        for family, share in FAMILY_MIX.get(ev.motif, {ev.family: 1.0}).items():
-            value = ev.weight * share * factor
+        for family, share in motif(ev.motif).family_mix.items():
+            value = ev.value * share * factor
             for p in members.intersection(ev.patients):
                 if value > best.get((family, p), 0.0):
                     best[(family, p)] = value
     scores = {f: 0.0 for f in FAMILIES}
     for (family, _), value in best.items():
-        scores[family] += value
+        scores[family] = scores.get(family, 0.0) + value
     return scores
 
 
-def _role(counter: Counter, table: dict[str, str], default: str) -> str:
-    for motif, _ in sorted(counter.items(), key=lambda kv: (-kv[1], kv[0])):
-        if motif in table:
-            return table[motif]
+def _role(counter: Counter, kind: str, default: str) -> str:
+    """The role the motif that speaks most about this member gives (ties by motif name)."""
+    for name, _ in sorted(counter.items(), key=lambda kv: (-kv[1], kv[0])):
+        role = motif(name).roles.get(kind)
+        if role:
+            return role
     return default
 
 
-def assemble(
-    communities: dict[int, list[str]],
-    evidence: list[Evidence],
-    suspicion: dict[str, float],
-    cards_of: dict[str, list[str]],
-    claim_facts: dict[str, dict[str, Any]],
-    previous: list[dict[str, Any]] | None = None,
-    rules: RingRules = RingRules(),
-) -> list[Ring]:
-    """Rings from communities (community → patient ids), strongest first."""
-    by_patient: dict[str, list[int]] = defaultdict(list)
-    for i, ev in enumerate(evidence):
-        for p in ev.patients:
-            by_patient[p].append(i)
-    rings: list[Ring] = []
+@dataclass
+class Candidate:
+    """A community's suspicious core with the evidence about it, before it is judged a ring or not."""
+
+    core: list[str]
+    rows: list[Evidence]
+    lines: list[str]          # indicator lines among the core's evidence
+    tied: bool                # some actor, phone or link row ties at least two core patients
+    strength: float
+
+    @property
+    def corroborated(self) -> bool:
+        """Shared actors tie the core, and its evidence is more than one weak line."""
+        return self.tied and any(line not in WEAK_LINES for line in self.lines)
+
+
+def candidates(communities: dict[int, list[str]], evidence: list[Evidence], suspicion: dict[str, float],
+               rules: RingRules, by_patient: dict[str, list[int]] | None = None) -> list[Candidate]:
+    """The suspicious core of each community and how strong it is (the statistic the null model is held to).
+
+    Strength: the core's summed suspicion, a tenth more for each further line of evidence, plus one
+    for each actor (provider, doctor) implicated with two or more core patients (at most three).
+    """
+    if by_patient is None:
+        by_patient = patient_index(evidence)
+    out: list[Candidate] = []
     for _, patients in sorted(communities.items()):
         core = sorted(p for p in set(patients) if suspicion.get(p, 0.0) >= rules.patient_threshold)
         if len(core) < rules.min_patients:
             continue
         core_set = set(core)
-        rows_idx = sorted({i for p in core for i in by_patient[p]})
         rows = []
-        for i in rows_idx:
+        for i in sorted({i for p in core for i in by_patient.get(p, ())}):
             ev = evidence[i]
-            inside = core_set.intersection(ev.patients)
-            if ev.kind == "link" and len(ev.patients) > 1 and len(inside) < 2:
+            if ev.kind == "link" and len(ev.patients) > 1 and len(core_set.intersection(ev.patients)) < 2:
                 continue
             rows.append(ev)
         if not rows:
             continue
-        # providers and doctors implicated with at least two ring patients
-        implicated: dict[tuple[str, str], set[str]] = defaultdict(set)
-        motif_of: dict[tuple[str, str], Counter] = defaultdict(Counter)
+        actors: dict[str, set[str]] = defaultdict(set)
+        tied = False
         for ev in rows:
             inside = core_set.intersection(ev.patients)
+            if len(inside) >= 2:
+                tied = True
             for kind in ("providers", "doctors"):
                 if kind in ev.implicates:
                     for x in ev.entities(kind):
-                        implicated[(kind, x)].update(inside)
-                        motif_of[(kind, x)][ev.motif] += 1
+                        actors[f"{kind}:{x}"].update(inside)
+        n_actors = sum(1 for who in actors.values() if len(who) >= rules.min_entity_patients)
+        tied = tied or n_actors > 0
+        found = sorted({ev.line or ev.motif for ev in rows if ev.kind == "indicator" and core_set.intersection(ev.patients)})
+        strength = sum(suspicion[p] for p in core) * (1 + 0.1 * max(0, len(found) - 1)) + min(n_actors, 3)
+        out.append(Candidate(core, rows, found, tied, round(strength, 6)))
+    return out
+
+
+def patient_index(evidence: list[Evidence]) -> dict[str, list[int]]:
+    index: dict[str, list[int]] = defaultdict(list)
+    for i, ev in enumerate(evidence):
+        for p in ev.patients:
+            index[p].append(i)
+    return index
+
+
+def _accomplices(rows: list[Evidence], core_set: set[str], claim_facts: dict[str, dict[str, Any]],
+                 rules: RingRules) -> list[tuple[str, str, Counter]]:
+    """Providers and doctors the ring's own evidence claims tie to at least ``min_entity_patients`` patients.
+
+    A row implicates a provider or doctor only through its claims: the doctor who admitted one
+    patient of a wave is tied to that patient, not to the wave.
+    """
+    tied: dict[tuple[str, str], set[str]] = defaultdict(set)
+    motif_of: dict[tuple[str, str], Counter] = defaultdict(Counter)
+    for ev in rows:
+        for kind, column in (("providers", "provider_id"), ("doctors", "doctor_id")):
+            if kind not in ev.implicates:
+                continue
+            wanted = set(ev.entities(kind))
+            for c in ev.claims:
+                f = claim_facts.get(c)
+                if not f or f.get(column) not in wanted or f.get("patient_id") not in core_set:
+                    continue
+                key = (kind, f[column])
+                tied[key].add(f["patient_id"])
+                motif_of[key][ev.motif] += 1
+    return [(kind, x, motif_of[(kind, x)]) for (kind, x), who in sorted(tied.items()) if len(who) >= rules.min_entity_patients]
+
+
+def assemble(
+    found: list[Candidate],
+    cards_of: dict[str, list[str]],
+    claim_facts: dict[str, dict[str, Any]],
+    previous: list[dict[str, Any]] | None = None,
+    rules: RingRules = RingRules(),
+    judged: dict[int, tuple[float, float]] | None = None,
+) -> list[Ring]:
+    """Rings from the corroborated candidates that pass the null model, strongest first.
+
+    ``judged`` maps a candidate's position in ``found`` to (expected false rings at its strength,
+    q-value) from :mod:`graphfraud.detect.significance`; a candidate missing from it is not a ring.
+    """
+    rings: list[Ring] = []
+    for i, cand in enumerate(found):
+        if judged is not None and i not in judged:
+            continue
+        expected, q = judged[i] if judged is not None else (0.0, 0.0)
+        core, rows = cand.core, cand.rows
+        core_set = set(core)
         members: list[Member] = []
         patient_motifs: dict[str, Counter] = defaultdict(Counter)
         for ev in rows:
             for p in core_set.intersection(ev.patients):
                 patient_motifs[p][ev.motif] += 1
         for p in core:
-            members.append(Member("patient", p, _role(patient_motifs[p], PATIENT_ROLES, "member")))
+            members.append(Member("patient", p, _role(patient_motifs[p], "patient", "member")))
         in_rows_cards = {c for ev in rows for c in ev.cards}
         for p in core:
             for c in cards_of.get(p, []):
                 if c in in_rows_cards:
                     members.append(Member("card", c, "card"))
-        for (kind, x), who in sorted(implicated.items()):
-            if len(who) >= rules.min_entity_patients:
-                if kind == "providers":
-                    members.append(Member("provider", x, _role(motif_of[(kind, x)], PROVIDER_ROLES, "provider")))
-                else:
-                    members.append(Member("doctor", x, _role(motif_of[(kind, x)], DOCTOR_ROLES, "doctor")))
-        # claims of the ring's patients behind the evidence
+        for kind, x, counter in _accomplices(rows, core_set, claim_facts, rules):
+            member_type = "provider" if kind == "providers" else "doctor"
+            members.append(Member(member_type, x, _role(counter, member_type, member_type)))
         claims = sorted({c for ev in rows for c in ev.claims if claim_facts.get(c, {}).get("patient_id") in core_set})
         amount = sum(_paid(claim_facts[c]) for c in claims)
         times = sorted(claim_facts[c]["ts"] for c in claims if claim_facts[c].get("ts"))
         families = _family_scores(rows, core_set)
         top = max(families.values())
         patterns = [f for f, v in sorted(families.items(), key=lambda kv: (-kv[1], kv[0])) if v > 0 and v >= 0.5 * top]
-        indicator_motifs = sorted({ev.motif for ev in rows if ev.kind == "indicator"})
-        others = sum(1 for m in members if m.type in ("provider", "doctor"))
-        strength = sum(suspicion[p] for p in core)
-        raw = strength * (1 + 0.1 * max(0, len(indicator_motifs) - 1)) + min(others, 3)
-        score = round(1 - math.exp(-raw / rules.score_scale), 4)
-        if score < rules.min_score or not patterns:
+        if not patterns:
             continue
         rings.append(Ring(
-            ring_id=ring_key(core), patterns=patterns, score=score, members=members,
+            ring_id=ring_key(core), patterns=patterns, score=round(1.0 - q, 4), members=members,
             amount_at_risk=round(amount, 2), evidence=rows, family_scores={k: round(v, 3) for k, v in families.items()},
             motifs=sorted({ev.motif for ev in rows}), first_ts=times[0] if times else None,
-            last_ts=times[-1] if times else None,
+            last_ts=times[-1] if times else None, strength=cand.strength, lines=cand.lines,
+            expected_false=round(expected, 4), q_value=round(q, 4),
         ))
     _carry_over(rings, previous or [])
-    rings.sort(key=lambda r: (-r.score, r.ring_id))
+    rings.sort(key=lambda r: (-r.score, -r.strength, r.ring_id))
     return rings
 
 

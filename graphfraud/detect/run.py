@@ -1,8 +1,10 @@
-"""One detection run: motifs → suspicion → projection → Leiden → rings → written back.
+"""One detection run: motifs → suspicion → projection → Leiden → candidates → null model → rings → written back.
 
 Everything is set-based: each motif is one query over the whole graph, the
 projection is built once from the evidence in memory, and community detection
-runs in-process, so time grows with the data, not with round trips.
+runs in-process, so time grows with the data, not with round trips. The null
+model (detect.significance) reruns the in-memory half on shuffled suspicion
+to say how many of the reported rings chance alone would give.
 """
 
 from __future__ import annotations
@@ -14,11 +16,14 @@ from datetime import datetime, timezone, timedelta
 from typing import Any, Mapping
 
 from graphfraud.detect import communities as comm
-from graphfraud.detect.evidence import Evidence, collect, motif_names
+from graphfraud.detect import significance
+from graphfraud.detect.evidence import Evidence, motif_names
+from graphfraud.detect.motifs import collect
 from graphfraud.detect.partition import claims_per_part
-from graphfraud.detect.projection import Projection, build, suspicion, with_context
-from graphfraud.detect.rings import Ring, RingRules, assemble
-from graphfraud.detect.store import cards_of, claim_facts, previous_rings, write_rings
+from graphfraud.detect.projection import Projection, build
+from graphfraud.detect.rings import Ring, RingRules, assemble, candidates
+from graphfraud.detect.store import cards_of, claim_facts, patient_strata, provider_volumes, previous_rings, write_rings
+from graphfraud.detect.suspicion import suspicion, with_context
 from graphfraud.progress import bar
 
 CHINA = timezone(timedelta(hours=8))
@@ -33,6 +38,9 @@ class DetectionResult:
     rings: list[Ring]
     evidence: list[Evidence]
     seconds: dict[str, float] = field(default_factory=dict)
+    null_runs: int = 0                  # null-model runs behind the rings' q-values
+    expected_false_rings: float = 0.0   # false rings to expect among those reported (detect.significance)
+    candidates: int = 0                 # corroborated communities judged against the null
 
     @property
     def total_seconds(self) -> float:
@@ -43,17 +51,36 @@ def rules_from(config: Mapping[str, Any]) -> RingRules:
     return RingRules(**{k: v for k, v in config.items() if k in _RULE_KEYS})
 
 
-def rings_from(engine, projection: Projection, membership: list[int], evidence: list[Evidence],
-               s: dict[str, float], rules: RingRules, previous: list[dict[str, Any]]) -> list[Ring]:
-    """The rings in the communities ``membership`` gives the projection's nodes (patients grouped, then assembled)."""
+def communities_of(projection: Projection, membership: list[int]) -> dict[int, list[str]]:
+    """Patients of each community."""
     groups: dict[int, list[str]] = defaultdict(list)
     for i, c in enumerate(membership):
         if projection.kind(i) == "patient":
             groups[c].append(projection.entity(i))
-    candidates = {p for ps in groups.values() for p in ps if s.get(p, 0) >= rules.patient_threshold}
-    held = cards_of(engine, candidates)
-    facts = claim_facts(engine, (c for ev in evidence if any(p in held for p in ev.patients) for c in ev.claims))
-    return assemble(groups, evidence, s, held, facts, previous, rules)
+    return groups
+
+
+def rings_from(engine, projection: Projection, membership: list[int], evidence: list[Evidence],
+               base: dict[str, float], s: dict[str, float], rules: RingRules, previous: list[dict[str, Any]],
+               config: Mapping[str, Any] | None = None) -> tuple[list[Ring], significance.Null, int]:
+    """The rings in the communities ``membership`` gives: candidates judged against the null, then assembled.
+
+    ``base`` is the patients' own suspicion (what the null shuffles), ``s`` the same with context.
+    """
+    config = dict(config or {})
+    found = candidates(communities_of(projection, membership), evidence, s, rules)
+    corroborated = sum(1 for c in found if c.corroborated)
+    peers = significance.strata(patient_strata(engine)) if corroborated else {}
+    resolution, objective = config.get("resolution", comm.DEFAULT_RESOLUTION), str(config.get("objective", comm.DEFAULT_OBJECTIVE))
+    null = significance.null_model(evidence, base, peers, rules,
+                                   lambda p, seed: comm.leiden(p, seed=seed, resolution=resolution, objective=objective),
+                                   significance.Places(provider_volumes(engine), sorted({d for ev in evidence for d in ev.doctors}))) \
+        if corroborated else significance.Null()
+    judged = significance.judge(found, null, rules.max_fdr)
+    kept = {p for i in judged for p in found[i].core}
+    held = cards_of(engine, kept)
+    facts = claim_facts(engine, (c for i in judged for ev in found[i].rows for c in ev.claims))
+    return assemble(found, held, facts, previous, rules, judged), null, corroborated
 
 
 def check_settings(config: Mapping[str, Any] | None) -> None:
@@ -90,15 +117,16 @@ def detect(engine, config: Mapping[str, Any] | None = None, write_back: bool = T
 
         t = time.perf_counter()
         rules = rules_from(config)
-        s = with_context(evidence, suspicion(evidence), rules.context_seed)
+        base = suspicion(evidence)
+        s = with_context(evidence, base, rules.context_seed)
         projection = build(evidence, s)
         membership = comm.find(engine, projection, config)
         seconds["communities"] = time.perf_counter() - t
         advance("communities")
 
         t = time.perf_counter()
-        rings = rings_from(engine, projection, membership, evidence, s, rules,
-                           previous_rings(engine) if previous is None else previous)
+        rings, null, judged = rings_from(engine, projection, membership, evidence, base, s, rules,
+                                         previous_rings(engine) if previous is None else previous, config)
         seconds["rings"] = time.perf_counter() - t
         advance("rings")
 
@@ -107,4 +135,6 @@ def detect(engine, config: Mapping[str, Any] | None = None, write_back: bool = T
             write_rings(engine, rings, run_id, stamp)
         seconds["write_back"] = time.perf_counter() - t
         advance("written back")
-    return DetectionResult(run_id=run_id, started=stamp, engine=engine.name, rings=rings, evidence=evidence, seconds=seconds)
+    return DetectionResult(run_id=run_id, started=stamp, engine=engine.name, rings=rings, evidence=evidence, seconds=seconds,
+                           null_runs=null.runs, candidates=judged,
+                           expected_false_rings=significance.expected_false_rings(null, [r.strength for r in rings]))

@@ -43,6 +43,24 @@ def cards_of(engine, patients: Iterable[str], chunk: int = 20_000) -> dict[str, 
     return held
 
 
+def patient_strata(engine) -> dict[str, tuple[str, int | None]]:
+    """Registered city and birth year of every patient (the null model's peer strata)."""
+    out: dict[str, tuple[str, int | None]] = {}
+    for row in engine.query("refine/patient_strata").to_dict("records"):
+        city, born = row["city"], row["born"]
+        city = city if isinstance(city, str) else ""
+        born = None if born is None or (isinstance(born, float) and math.isnan(born)) else int(born)
+        out[row["patient"]] = (city, born)
+    return out
+
+
+def provider_volumes(engine) -> dict[str, tuple[str, int]]:
+    """Each provider's city and number of distinct cards."""
+    frame = engine.query("refine/provider_cards")
+    return {row["provider"]: (row["city"] if isinstance(row["city"], str) else "", int(row["n_cards"]))
+            for row in frame.to_dict("records")}
+
+
 def previous_rings(engine) -> list[dict[str, Any]]:
     frame = engine.query("rings/previous")
     return [

@@ -1,0 +1,69 @@
+"""Run the motif library and turn its rows into evidence: who, which claims, why.
+
+Each motif is one query in ``cypher/motifs/`` (a motif whose header says
+``from:`` reads another motif's rows instead of running a query of its own);
+its rows become evidence directly or through the Python refinement its header
+names (``graphfraud.detect.refine``). Link refinements that expand groups into
+pairs and runs are refined last, only for groups holding a patient the
+indicators already found suspicious: a group of unsuspicious patients can pass
+no suspicion on, and expanding every half hour of every clinic is what would
+dominate memory at scale.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable, Iterable, Mapping
+
+import pandas as pd
+
+from graphfraud.detect.evidence import Evidence, Motif, motif, motif_names, plain
+from graphfraud.detect.partition import Partitioner
+from graphfraud.detect.refine import DEFERRED, Context, rows_to_evidence
+from graphfraud.detect.suspicion import RELEVANT, suspicion
+from graphfraud.detect.thresholds import params_for, refine_params
+
+Progress = Callable[[str], None]
+
+
+def run_motif(engine, m: Motif, params: Mapping[str, Any], parts: Partitioner) -> pd.DataFrame:
+    """The motif's rows over the whole graph: one query, or one per id range for a partitioned motif."""
+    frames = []
+    for extra in parts.params(m.partition):
+        frames.append(engine.query(f"motifs/{m.name}", {**params, **extra}))
+        engine.release_memory()
+    frames = [f for f in frames if len(f)] or frames[:1]
+    return frames[0] if len(frames) == 1 else pd.concat(frames, ignore_index=True)
+
+
+def _order(rows: list[Evidence]) -> list[Evidence]:
+    return sorted(rows, key=lambda e: (e.claims, e.patients, e.providers, e.doctors, e.reason))
+
+
+def collect(engine, overrides: Mapping[str, Mapping[str, Any]] | None = None,
+            progress: Progress | None = None, only: Iterable[str] | None = None) -> list[Evidence]:
+    """Run every motif (or ``only`` these) on the engine and return all evidence, in a stable order."""
+    baseline_frame = engine.query("baseline/amounts")
+    baseline = {k: plain(v) for k, v in baseline_frame.iloc[0].to_dict().items()} if len(baseline_frame) else {}
+    selected = [motif(n) for n in (list(only) if only else motif_names())]
+    sources = sorted({m.source or m.name for m in selected}, key=lambda n: motif_names().index(n))
+    parts = Partitioner(engine, overrides)
+    frames: dict[str, pd.DataFrame] = {}
+    for name in sources:
+        frames[name] = run_motif(engine, motif(name), params_for(name, overrides, baseline), parts)
+    ctx = Context(engine, frames, lambda name: refine_params(name, overrides))
+    evidence: list[Evidence] = []
+    deferred: list[Motif] = []
+    for m in selected:
+        if m.refine in DEFERRED:
+            deferred.append(m)
+            continue
+        evidence.extend(_order(rows_to_evidence(m, frames[m.source or m.name], refine_params(m.name, overrides), ctx)))
+        if progress:
+            progress(m.name)
+    s = suspicion(evidence)
+    ctx.relevant = lambda patients: any(s.get(p, 0.0) >= RELEVANT for p in patients)
+    for m in deferred:
+        evidence.extend(_order(rows_to_evidence(m, frames[m.source or m.name], refine_params(m.name, overrides), ctx)))
+        if progress:
+            progress(m.name)
+    return evidence

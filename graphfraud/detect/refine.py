@@ -1,0 +1,483 @@
+"""The Python halves of motifs: what needs ordered scans, pairing, or a comparison with the entity's own norm.
+
+Each refinement takes the rows of its motif's query (or of its header's
+``from:`` source) and returns evidence. What they share is measured once per
+run in a :class:`Context`: each card's own places (its holder's registered
+city and the city the card is used in most — its centre), each provider's
+number of cards, each pharmacy's own share of round sums and late purchases.
+
+The principle throughout is to compare an entity with itself and its peers,
+not with a fixed rule: a card used where it is always used is not "far", a
+pharmacy beside a hospital is busy every morning, a pharmacy with a price list
+sells round sums to everyone.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any, Callable, Iterable, Mapping
+
+import pandas as pd
+
+from graphfraud.detect.evidence import Evidence, Motif, plain
+
+Relevant = Callable[[Iterable[str]], bool]
+
+
+@dataclass
+class Places:
+    """Where a card belongs: its holder's registered city, the city it is used in most, the holder's address."""
+
+    home: str
+    centre: str
+    address: str
+
+    def far(self, city: str) -> bool:
+        return bool(city) and city != self.home and city != self.centre
+
+
+@dataclass
+class Context:
+    """What the refinements of one run share; the engine is read lazily, once per kind of fact."""
+
+    engine: Any
+    frames: Mapping[str, pd.DataFrame]
+    params: Callable[[str], dict[str, Any]]
+    relevant: Relevant = lambda patients: True
+    _places: dict[str, Places] | None = field(default=None, repr=False)
+    _providers: pd.DataFrame | None = field(default=None, repr=False)
+    _profile: dict[str, tuple[int, int, int]] | None = field(default=None, repr=False)
+
+    @property
+    def places(self) -> dict[str, Places]:
+        """Own places of every card used in two or more cities (any other card is used in one city only)."""
+        if self._places is None:
+            self._places = {}
+            frame = self.frames.get("impossible_travel")
+            for row in ([] if frame is None else frame.to_dict("records")):
+                self._places[row["card"]] = Places(row["home_city"] or "", centre_of(row["city_list"], row["home_city"] or ""),
+                                                   row["address"] or "")
+        return self._places
+
+    def far(self, card: str, city: str) -> bool:
+        places = self.places.get(card)
+        return places is not None and places.far(city)
+
+    @property
+    def providers(self) -> pd.DataFrame:
+        """Each provider's city and number of distinct cards."""
+        if self._providers is None:
+            frame = self.engine.query("refine/provider_cards")
+            self._providers = frame.set_index("provider") if len(frame) else pd.DataFrame(columns=["city", "n_cards"])
+        return self._providers
+
+    def city_of(self, provider: str) -> str:
+        try:
+            value = self.providers.at[provider, "city"]
+        except KeyError:
+            return ""
+        return value if isinstance(value, str) else ""
+
+    def cards_at(self, provider: str) -> int:
+        try:
+            return int(self.providers.at[provider, "n_cards"])
+        except (KeyError, ValueError):
+            return 0
+
+    @property
+    def profile(self) -> dict[str, tuple[int, int, int]]:
+        """Per pharmacy: (claims, round sums, late purchases), by round_amounts' and off_hours' own settings."""
+        if self._profile is None:
+            r, o = self.params("round_amounts"), self.params("off_hours")
+            frame = self.engine.query("refine/provider_profile", {
+                "unit": r["unit"], "min_amount": r["min_amount"], "start_hour": o["start_hour"], "end_hour": o["end_hour"]})
+            self._profile = {row["provider"]: (int(row["n"]), int(row["n_round"]), int(row["n_late"]))
+                             for row in frame.to_dict("records")}
+        return self._profile
+
+
+def centre_of(cities: Iterable[str], home: str) -> str:
+    """The city a card is used in most (ties: the registered city, then by name)."""
+    counts: dict[str, int] = defaultdict(int)
+    for city in cities:
+        if city:
+            counts[city] += 1
+    if not counts:
+        return home
+    return min(counts, key=lambda c: (-counts[c], c != home, c))
+
+
+def far_strength(far_cards: int, cards: int) -> float:
+    """How much one far card at a provider says, from that provider's own share of far cards.
+
+    1 when far cards are rare there (1 % or less), falling to a quarter where a third of the
+    provider's cards come from far away (the provincial hospital everyone is referred to).
+    """
+    share = far_cards / cards if cards else 1.0
+    if share <= 0:
+        return 1.0
+    return max(0.25, min(1.0, math.log10(1 / share) / 2))
+
+
+# --------------------------------------------------------------------------- where a card is used
+
+
+def _uses(row: Mapping[str, Any]) -> list[tuple]:
+    return sorted(zip(row["times"], row["claim_list"], row["provider_list"], row["city_list"],
+                      row["lats"], row["lons"], row["type_list"], row["amounts"]))
+
+
+def _far_cards_by_provider(ctx: Context, frame: pd.DataFrame) -> dict[str, int]:
+    """Distinct cards used at each provider in a city that is not one of the card's own places."""
+    far: dict[str, set[str]] = defaultdict(set)
+    for row in frame.to_dict("records"):
+        places = ctx.places[row["card"]]
+        for provider, city in zip(row["provider_list"], row["city_list"]):
+            if places.far(city):
+                far[provider].add(row["card"])
+    return {p: len(cards) for p, cards in far.items()}
+
+
+def _strength(ctx: Context, far_at: Mapping[str, int], providers: Iterable[str]) -> float:
+    providers = list(providers)
+    return min(far_strength(far_at.get(p, 0), ctx.cards_at(p)) for p in providers) if providers else 1.0
+
+
+def travels(m: Motif, frame: pd.DataFrame, params: Mapping[str, Any], ctx: Context) -> list[Evidence]:
+    """Pairs of one card's claims in different cities, closer in time than any journey between them allows.
+
+    Claims are ordered by time (ties by claim id); a pair is the earlier and the later claim, at most
+    ``max_hours`` apart, at least ``min_km`` apart and faster than ``max_kmh``; its strength rises to 1
+    at ``full_kmh``. Places without a city or coordinates (sent as '' and -999) pair with nothing.
+    """
+    max_hours, min_km = float(params["max_hours"]), float(params["min_km"])
+    max_kmh, full_kmh = float(params["max_kmh"]), float(params.get("full_kmh", params["max_kmh"]))
+    out: list[Evidence] = []
+    for row in frame.to_dict("records"):
+        uses = _uses(row)
+        for i, (ts_a, claim_a, prov_a, city_a, lat_a, lon_a, *_) in enumerate(uses):
+            if not city_a or lat_a <= -999 or lon_a <= -999:
+                continue
+            for ts_b, claim_b, prov_b, city_b, lat_b, lon_b, *_ in uses[i + 1:]:
+                if ts_b - ts_a > max_hours * 3600:
+                    break
+                if not city_b or city_b == city_a or lat_b <= -999 or lon_b <= -999:
+                    continue
+                km, hours = _km(lat_a, lon_a, lat_b, lon_b), (ts_b - ts_a) / 3600.0
+                if km < min_km or km <= max_kmh * hours:
+                    continue
+                kmh = km / hours if hours > 0 else math.inf
+                strength = 1.0 if full_kmh <= max_kmh else min(1.0, max(0.1, (kmh - max_kmh) / (full_kmh - max_kmh)))
+                facts = {"card": row["card"], "holder": row["holder"], "city_a": city_a, "city_b": city_b,
+                         "km": plain(_round_up(km, 1)), "hours": plain(_round_up(hours, 2))}
+                out.append(m.evidence([row["holder"]], [row["card"]], [prov_a, prov_b], [], [claim_a, claim_b], facts, strength))
+    return out
+
+
+def displaced(m: Motif, frame: pd.DataFrame, params: Mapping[str, Any], ctx: Context) -> list[Evidence]:
+    """Hospital or clinic care, ``min_claims`` times or more, in a city that is none of the card's own places."""
+    min_claims = int(params["min_claims"])
+    far_at = _far_cards_by_provider(ctx, frame)
+    out: list[Evidence] = []
+    for row in frame.to_dict("records"):
+        places = ctx.places[row["card"]]
+        by_city: dict[str, list[tuple]] = defaultdict(list)
+        for use in _uses(row):
+            if use[6] != "pharmacy" and places.far(use[3]):
+                by_city[use[3]].append(use)
+        for city, uses in sorted(by_city.items()):
+            if len(uses) < min_claims:
+                continue
+            providers = sorted({u[2] for u in uses})
+            facts = {"card": row["card"], "holder": row["holder"], "home_city": places.home, "centre": places.centre,
+                     "city": city, "n": len(uses), "amount": plain(round(sum(float(u[7] or 0) for u in uses), 2))}
+            out.append(m.evidence([row["holder"]], [row["card"]], providers, [], [u[1] for u in uses], facts,
+                                  _strength(ctx, far_at, providers)))
+    return out
+
+
+def far_pharmacy(m: Motif, frame: pd.DataFrame, params: Mapping[str, Any], ctx: Context) -> list[Evidence]:
+    """A pharmacy away from the card's own places taking at least ``min_share`` of its pharmacy spending."""
+    min_claims, min_share = int(params["min_claims"]), float(params["min_share"])
+    far_at = _far_cards_by_provider(ctx, frame)
+    out: list[Evidence] = []
+    for row in frame.to_dict("records"):
+        places = ctx.places[row["card"]]
+        pharmacy = [u for u in _uses(row) if u[6] == "pharmacy"]
+        total = sum(float(u[7] or 0) for u in pharmacy)
+        by_provider: dict[tuple[str, str], list[tuple]] = defaultdict(list)
+        for use in pharmacy:
+            if places.far(use[3]):
+                by_provider[(use[2], use[3])].append(use)
+        for (provider, city), uses in sorted(by_provider.items()):
+            amount = sum(float(u[7] or 0) for u in uses)
+            if len(uses) < min_claims or total <= 0 or amount < min_share * total:
+                continue
+            facts = {"card": row["card"], "holder": row["holder"], "home_city": places.home, "centre": places.centre,
+                     "provider": provider, "city": city, "n": len(uses), "amount": plain(round(amount, 2)),
+                     "share": plain(round(amount / total, 3))}
+            out.append(m.evidence([row["holder"]], [row["card"]], [provider], [], [u[1] for u in uses], facts,
+                                  _strength(ctx, far_at, [provider])))
+    return out
+
+
+def two_places(m: Motif, frame: pd.DataFrame, params: Mapping[str, Any], ctx: Context) -> list[Evidence]:
+    """A card used at one far provider, each time in the same or a neighbouring week as a use at its centre.
+
+    Per card: the weeks (fixed buckets of ``week_s`` seconds) it was used in its centre city, then for
+    each provider in a city that is none of its own places with at least ``min_claims`` uses, the uses
+    that fall in or next to such a week; at least ``min_claims`` of them make a row.
+    """
+    week_s, min_claims = int(params["week_s"]), int(params["min_claims"])
+    far_at = _far_cards_by_provider(ctx, frame)
+    out: list[Evidence] = []
+    for row in frame.to_dict("records"):
+        places = ctx.places[row["card"]]
+        uses = list(zip(row["times"], row["claim_list"], row["provider_list"], row["city_list"]))
+        centre_weeks = {ts // week_s for ts, _, _, city in uses if city == places.centre}
+        if not centre_weeks:
+            continue
+        away: dict[tuple[str, str], list[tuple[int, str]]] = defaultdict(list)
+        for ts, claim, provider, city in uses:
+            if places.far(city):
+                away[(provider, city)].append((ts, claim))
+        for (provider, city), far in sorted(away.items()):
+            if len(far) < min_claims:
+                continue
+            near = [claim for ts, claim in far if {ts // week_s - 1, ts // week_s, ts // week_s + 1} & centre_weeks]
+            if len(near) >= min_claims:
+                facts = {"card": row["card"], "holder": row["holder"], "home_city": places.home, "centre": places.centre,
+                         "provider": provider, "city": city, "n": len(near)}
+                out.append(m.evidence([row["holder"]], [row["card"]], [provider], [], near, facts,
+                                      _strength(ctx, far_at, [provider])))
+    return out
+
+
+_EARTH_KM = 12742.0  # Earth's diameter: the haversine distance is diameter × asin(√h)
+
+
+def _km(lat_a: float, lon_a: float, lat_b: float, lon_b: float) -> float:
+    h = (math.sin(math.radians(lat_b - lat_a) / 2) ** 2
+         + math.cos(math.radians(lat_a)) * math.cos(math.radians(lat_b)) * math.sin(math.radians(lon_b - lon_a) / 2) ** 2)
+    return _EARTH_KM * math.asin(math.sqrt(h))
+
+
+def _round_up(x: float, digits: int) -> float:
+    """Round halves up, as Cypher's round() does (Python's round() goes to even: 2.605 h would read 2.6)."""
+    scale = 10 ** digits
+    return math.floor(x * scale + 0.5) / scale
+
+
+# --------------------------------------------------------------------------- counters and terminals
+
+
+def _runs(row: Mapping[str, Any], max_gap_s: int) -> list[list[tuple]]:
+    """Runs of swipes on one terminal-day where each follows the previous within ``max_gap_s``."""
+    swipes = sorted(zip(row["times"], row["card_list"], row["patient_list"], row["claim_list"]))
+    runs: list[list[tuple]] = []
+    for swipe in swipes:
+        if runs and swipe[0] - runs[-1][-1][0] <= max_gap_s:
+            runs[-1].append(swipe)
+        else:
+            runs.append([swipe])
+    return runs
+
+
+def sequences(m: Motif, frame: pd.DataFrame, params: Mapping[str, Any], ctx: Context) -> list[Evidence]:
+    """Runs of swipes of at least ``min_cards`` different cards on one terminal, each within ``max_gap_s``."""
+    max_gap_s, min_cards = int(params["max_gap_s"]), int(params["min_cards"])
+    out: list[Evidence] = []
+    for row in frame.to_dict("records"):
+        if not ctx.relevant(row["patient_list"]):
+            continue
+        for run in _runs(row, max_gap_s):
+            cards = {s[1] for s in run}
+            if len(cards) >= min_cards:
+                facts = {"terminal": row["terminal"], "provider": row["provider"], "n_cards": len(cards),
+                         "minutes": (run[-1][0] - run[0][0]) / 60, "start": int(run[0][0])}
+                out.append(m.evidence((s[2] for s in run), (s[1] for s in run), [row["provider"]], [], (s[3] for s in run), facts))
+    return out
+
+
+def far_together(m: Motif, frame: pd.DataFrame, params: Mapping[str, Any], ctx: Context) -> list[Evidence]:
+    """Far cards of several households swiped in runs on one terminal, the same cards meeting on several days.
+
+    Runs are those of terminal_sequence (its ``max_gap_s``). A run's far cards are those for which the
+    provider's city is none of their own places; runs with two or more of them on one terminal are
+    joined when they share two far cards on different days; a group of runs on at least ``min_days``
+    days holding at least ``min_cards`` far cards of as many households makes a row.
+    """
+    max_gap_s = int(ctx.params("terminal_sequence")["max_gap_s"])
+    min_cards, min_days = int(params["min_cards"]), int(params["min_days"])
+    by_terminal: dict[tuple[str, str], list[tuple[int, list[tuple]]]] = defaultdict(list)
+    for row in frame.to_dict("records"):
+        city = ctx.city_of(row["provider"])
+        if sum(1 for c in set(row["card_list"]) if ctx.far(c, city)) < 2:
+            continue
+        for run in _runs(row, max_gap_s):
+            far = [s for s in run if ctx.far(s[1], city)]
+            if len({s[1] for s in far}) >= 2:
+                by_terminal[(row["terminal"], row["provider"])].append((int(row["day"]), far))
+    out: list[Evidence] = []
+    for (terminal, provider), runs in sorted(by_terminal.items()):
+        parent = list(range(len(runs)))
+
+        def root(i: int) -> int:
+            while parent[i] != i:
+                parent[i] = parent[parent[i]]
+                i = parent[i]
+            return i
+
+        cards = [{s[1] for s in run} for _, run in runs]
+        for i in range(len(runs)):
+            for j in range(i + 1, len(runs)):
+                if runs[i][0] != runs[j][0] and len(cards[i] & cards[j]) >= 2:
+                    parent[root(i)] = root(j)
+        groups: dict[int, list[int]] = defaultdict(list)
+        for i in range(len(runs)):
+            groups[root(i)].append(i)
+        for members in groups.values():
+            days = {runs[i][0] for i in members}
+            swipes = [s for i in members for s in runs[i][1]]
+            group_cards = {s[1] for s in swipes}
+            households = {ctx.places[c].address or c for c in group_cards}
+            if len(days) < min_days or len(group_cards) < min_cards or len(households) < min_cards:
+                continue
+            facts = {"terminal": terminal, "provider": provider, "city": ctx.city_of(provider), "n_cards": len(group_cards),
+                     "n_households": len(households), "n_days": len(days)}
+            out.append(m.evidence((s[2] for s in swipes), group_cards, [provider], [], (s[3] for s in swipes), facts))
+    return out
+
+
+def co_visits(m: Motif, frame: pd.DataFrame, params: Mapping[str, Any], ctx: Context) -> list[Evidence]:
+    """Pairs of patients seen together (same provider, same half hour) on at least ``min_days`` days."""
+    min_days, bucket_s = int(params["min_days"]), int(params["bucket_s"])
+    days: dict[tuple[str, str, str], set[int]] = defaultdict(set)
+    claims: dict[tuple[str, str, str], set[str]] = defaultdict(set)
+    for row in frame.to_dict("records"):
+        if not ctx.relevant(row["patient_list"]):
+            continue
+        patients = sorted(set(row["patient_list"]))
+        day = int(row["bucket"]) * bucket_s // 86_400
+        for i, a in enumerate(patients):
+            for b in patients[i + 1:]:
+                key = (a, b, row["provider"])
+                days[key].add(day)
+                claims[key].update(row["claim_list"])
+    out = []
+    for key in sorted(days):
+        if len(days[key]) >= min_days:
+            a, b, provider = key
+            facts = {"pair": f"{a}, {b}", "provider": provider, "n_days": len(days[key])}
+            out.append(m.evidence([a, b], [], [provider], [], claims[key], facts))
+    return out
+
+
+def poisson_sf(n: int, lam: float) -> float:
+    """P(X ≥ n) for X ~ Poisson(lam), summed in log space (exact enough for tails far below 1e-12)."""
+    if n <= 0:
+        return 1.0
+    if lam <= 0:
+        return 0.0
+    log_terms = [k * math.log(lam) - lam - math.lgamma(k + 1) for k in range(n, n + 400)]
+    top = max(log_terms)
+    return min(1.0, math.exp(top) * sum(math.exp(t - top) for t in log_terms))
+
+
+def bursts(m: Motif, frame: pd.DataFrame, params: Mapping[str, Any], ctx: Context) -> list[Evidence]:
+    """Pharmacy hours with far more distinct cards than that pharmacy has at that hour of that kind of day.
+
+    The norm of an hour is the pharmacy's mean number of cards at that hour of the day on weekdays
+    (or on weekends) over the days from its first to its last sale. An hour is a burst with at least
+    ``min_cards`` cards, ``rate_factor`` times the norm, and a Poisson tail below ``max_p``.
+    """
+    if frame.empty:
+        return []
+    min_cards, factor, max_p = int(params["min_cards"]), float(params["rate_factor"]), float(params["max_p"])
+    f = frame.copy()
+    f["day"] = f["hour"] // 24
+    f["hod"] = f["hour"] % 24
+    f["weekend"] = ((f["day"] + 3) % 7) >= 5          # epoch day 0 (1970-01-01) was a Thursday
+    span = f.groupby("provider")["day"].agg(["min", "max"])
+    days = {}
+    for provider, (lo, hi) in span.iterrows():
+        all_days = range(int(lo), int(hi) + 1)
+        weekend = sum(1 for d in all_days if (d + 3) % 7 >= 5)
+        days[provider] = (len(all_days) - weekend, weekend)
+    slot = f.groupby(["provider", "hod", "weekend"])["n_cards"].sum().rename("slot_total").reset_index()
+    f = f.merge(slot, on=["provider", "hod", "weekend"])
+    f["norm"] = [total / max(1, days[p][1 if w else 0]) for p, total, w in zip(f["provider"], f["slot_total"], f["weekend"])]
+    f = f[(f["n_cards"] >= min_cards) & (f["n_cards"] >= factor * f["norm"])]
+    keep = [(r.provider, int(r.hour), int(r.n_cards), float(r.norm), bool(r.weekend)) for r in f.itertuples()
+            if poisson_sf(int(r.n_cards), float(r.norm)) < max_p]
+    if not keep:
+        return []
+    wanted = {(p, h): (n, norm, w) for p, h, n, norm, w in keep}
+    out: list[Evidence] = []
+    providers = sorted({p for p, *_ in keep})
+    hours = sorted({h for _, h, *_ in keep})
+    for start in range(0, len(hours), 5000):
+        rows = ctx.engine.query("refine/burst_claims", {"providers": providers, "hours": hours[start:start + 5000]})
+        for row in rows.to_dict("records"):
+            key = (row["provider"], int(row["hour"]))
+            if key not in wanted:
+                continue
+            n, norm, weekend = wanted[key]
+            facts = {"provider": row["provider"], "hour": key[1], "n_cards": n, "ratio": plain(round(n / max(norm, 1e-9), 2)) if norm else n,
+                     "day_kind": "weekend day" if weekend else "weekday", "day_kind_zh": "周末" if weekend else "工作日"}
+            out.append(m.evidence(row["patients"], row["cards"], [row["provider"]], [], row["claims"], facts))
+    return out
+
+
+def against_provider(m: Motif, frame: pd.DataFrame, params: Mapping[str, Any], ctx: Context) -> list[Evidence]:
+    """Rows of round_amounts / off_hours kept only where the card departs from the pharmacy's other customers.
+
+    The card's share (round sums, or late purchases) at the pharmacy must be at least ``min_lift``
+    times the share among the pharmacy's other claims: a pharmacy whose price list is in round sums,
+    or that is open all night, is not cashing out each card it serves.
+    """
+    lift_min = float(params["min_lift"])
+    index = 1 if m.name == "round_amounts" else 2
+    hit_column = "n_round" if index == 1 else "n_late"
+    out: list[Evidence] = []
+    for ev in _rows(m, frame):
+        total = ctx.profile.get(ev.facts["provider"])
+        n, k = int(ev.facts["n"]), int(ev.facts[hit_column])
+        if total is None:
+            out.append(ev)
+            continue
+        others_n, others_k = max(0, total[0] - n), max(0, total[index] - k)
+        base = (others_k + 0.5) / (others_n + 1)    # half a claim: a pharmacy with no other such claim is not a zero
+        lift = (k / n) / base if n else 0.0
+        if lift >= lift_min:
+            ev.facts["lift"] = plain(round(lift, 2))
+            out.append(ev)
+    return out
+
+
+def _rows(m: Motif, frame: pd.DataFrame) -> list[Evidence]:
+    """One evidence row per query row (the motif's own columns are its facts)."""
+    fact_columns = [c for c in frame.columns if c not in ("patients", "cards", "providers", "doctors", "claims")]
+    return [
+        m.evidence(row.get("patients"), row.get("cards"), row.get("providers"), row.get("doctors"), row.get("claims"),
+                   {c: plain(row[c]) for c in fact_columns})
+        for row in frame.to_dict("records")
+    ]
+
+
+REFINEMENTS: dict[str, Callable[[Motif, pd.DataFrame, Mapping[str, Any], Context], list[Evidence]]] = {
+    "travels": travels, "displaced": displaced, "far_pharmacy": far_pharmacy, "two_places": two_places,
+    "sequences": sequences, "far_together": far_together, "co_visits": co_visits, "bursts": bursts,
+    "against_provider": against_provider,
+}
+# Link refinements that run last, only for groups holding a patient the indicators already found suspicious.
+DEFERRED = frozenset({"sequences", "co_visits"})
+
+
+def rows_to_evidence(m: Motif, frame: pd.DataFrame, params: Mapping[str, Any], ctx: Context) -> list[Evidence]:
+    """The motif's evidence: its refinement's, or one row per query row."""
+    if m.refine:
+        return REFINEMENTS[m.refine](m, frame, params, ctx)
+    return _rows(m, frame)
