@@ -101,8 +101,8 @@ def test_far_uses_in_the_weeks_of_uses_at_its_centre_are_a_card_in_two_places() 
     uses = [
         (0 * WEEK + DAY, "CL1", "H1", "北京市", None),         # centre, week 0
         (2 * WEEK, "CL0", "H1", "北京市", None),               # centre again
-        (3 * WEEK, "CL00", "H1", "北京市", None),
-        (4 * WEEK, "CL000", "H1", "北京市", None),
+        (2 * WEEK + DAY, "CL00", "H1", "北京市", None),
+        (2 * WEEK + 2 * DAY, "CL000", "H1", "北京市", None),
         (0 * WEEK + 2 * DAY, "CL2", "Y9", "上海市", None),     # away, same week
         (1 * WEEK + DAY, "CL3", "Y9", "上海市", None),         # away, neighbouring week
         (5 * WEEK, "CL4", "Y9", "上海市", None),               # away, far from any week at the centre

@@ -162,6 +162,7 @@ def _format(template: str, facts: Mapping[str, Any]) -> str:
 
 
 SEX_ZH = {"F": "女", "M": "男"}
+DAY_KIND_ZH = {"weekday": "工作日", "weekend day": "周末"}
 
 
 def reasons(m: Motif, facts: Mapping[str, Any]) -> tuple[str, str]:
@@ -169,6 +170,8 @@ def reasons(m: Motif, facts: Mapping[str, Any]) -> tuple[str, str]:
     zh_facts = dict(facts)
     if "sex" in facts:
         zh_facts["sex_zh"] = SEX_ZH.get(str(facts["sex"]), str(facts["sex"]))
+    if "day_kind" in facts:
+        zh_facts["day_kind_zh"] = DAY_KIND_ZH.get(str(facts["day_kind"]), str(facts["day_kind"]))
     return _format(m.reason, facts), _format(m.reason_zh, zh_facts)
 
 

@@ -426,31 +426,43 @@ def bursts(m: Motif, frame: pd.DataFrame, params: Mapping[str, Any], ctx: Contex
                 continue
             n, norm, weekend = wanted[key]
             facts = {"provider": row["provider"], "hour": key[1], "n_cards": n, "ratio": plain(round(n / max(norm, 1e-9), 2)) if norm else n,
-                     "day_kind": "weekend day" if weekend else "weekday", "day_kind_zh": "周末" if weekend else "工作日"}
+                     "day_kind": "weekend day" if weekend else "weekday"}
             out.append(m.evidence(row["patients"], row["cards"], [row["provider"]], [], row["claims"], facts))
     return out
 
 
+PRIOR_CLAIMS = 50
+
+
 def against_provider(m: Motif, frame: pd.DataFrame, params: Mapping[str, Any], ctx: Context) -> list[Evidence]:
-    """Rows of round_amounts / off_hours kept only where the card departs from the pharmacy's other customers.
+    """Rows of round_amounts / off_hours kept only where the card departs from the pharmacy's ordinary customers.
 
     The card's share (round sums, or late purchases) at the pharmacy must be at least ``min_lift``
-    times the share among the pharmacy's other claims: a pharmacy whose price list is in round sums,
-    or that is open all night, is not cashing out each card it serves.
+    times the share among the claims of the pharmacy's other cards — those the motif did not flag,
+    so a pharmacy that drains twenty cards does not make draining its norm. A pharmacy whose price
+    list is in round sums, or that is open all night, gives these claims to every customer and
+    is not cashing out each card it serves. A pharmacy with few other claims has a norm shrunk
+    towards the share among all pharmacies' claims (worth ``PRIOR_CLAIMS`` claims): empirical Bayes.
     """
     lift_min = float(params["min_lift"])
-    index = 1 if m.name == "round_amounts" else 2
-    hit_column = "n_round" if index == 1 else "n_late"
+    index, hit_column = (1, "n_round") if m.name == "round_amounts" else (2, "n_late")
+    rows = _rows(m, frame)
+    flagged: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for ev in rows:
+        flagged[ev.facts["provider"]][0] += int(ev.facts["n"])
+        flagged[ev.facts["provider"]][1] += int(ev.facts[hit_column])
+    all_n = sum(t[0] for t in ctx.profile.values())
+    prior = (sum(t[index] for t in ctx.profile.values()) + 0.5) / (all_n + 1)
     out: list[Evidence] = []
-    for ev in _rows(m, frame):
+    for ev in rows:
         total = ctx.profile.get(ev.facts["provider"])
         n, k = int(ev.facts["n"]), int(ev.facts[hit_column])
-        if total is None:
-            out.append(ev)
+        if total is None or not n:
             continue
-        others_n, others_k = max(0, total[0] - n), max(0, total[index] - k)
-        base = (others_k + 0.5) / (others_n + 1)    # half a claim: a pharmacy with no other such claim is not a zero
-        lift = (k / n) / base if n else 0.0
+        flagged_n, flagged_k = flagged[ev.facts["provider"]]
+        others_n, others_k = max(0, total[0] - flagged_n), max(0, total[index] - flagged_k)
+        base = (others_k + PRIOR_CLAIMS * prior) / (others_n + PRIOR_CLAIMS)
+        lift = (k / n) / base
         if lift >= lift_min:
             ev.facts["lift"] = plain(round(lift, 2))
             out.append(ev)

@@ -72,7 +72,7 @@ def rings_from(engine, projection: Projection, membership: list[int], evidence: 
     corroborated = sum(1 for c in found if c.corroborated)
     peers = significance.strata(patient_strata(engine)) if corroborated else {}
     resolution, objective = config.get("resolution", comm.DEFAULT_RESOLUTION), str(config.get("objective", comm.DEFAULT_OBJECTIVE))
-    null = significance.null_model(evidence, base, peers, rules,
+    null = significance.null_model(significance.background(evidence, found), peers, rules,
                                    lambda p, seed: comm.leiden(p, seed=seed, resolution=resolution, objective=objective),
                                    significance.Places(provider_volumes(engine), sorted({d for ev in evidence for d in ev.doctors}))) \
         if corroborated else significance.Null()

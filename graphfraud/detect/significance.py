@@ -2,18 +2,26 @@
 
 A ring says: *these* suspicious patients sit together, tied by shared actors
 and evidence. The null asks what the same detection finds when that coupling
-is broken and everything else is kept. Each null run
+is broken and everything else is kept. Each null run takes the run's own
+indicator evidence and
 
-* deals the patients' own suspicion out again among all patients of the same
-  peer stratum (registered city × ten-year age band), so togetherness
-  (sequences, co-visits, co-admissions, shared phones) no longer knows who is
-  suspicious; and
-* moves each single-patient indicator row to another provider of the same
-  city, drawn in proportion to the providers' numbers of cards (and another
-  doctor of the evidence), so a pharmacy gets as many flagged cards as its
-  size predicts, not as many as it drained;
+* hands each patient's indicator rows to another patient of the same peer
+  stratum (registered city × ten-year age band), drawn from everyone in it,
+  so the evidence lands on people like its own, not on people who are
+  together (sequences, co-visits, co-admissions keep their real patients);
+* splits rows about several patients (a wave, a shared phone) into one row
+  per patient, so being flagged *together* is not kept; and
+* moves each indicator row to another provider of the same city and type, drawn in
+  proportion to the providers' numbers of cards (and another doctor of the
+  evidence), so a pharmacy gets as many flagged cards as its size predicts,
+  not as many as it drained;
 
-then reruns the context, the projection, Leiden and the ring candidates.
+then recomputes suspicion, context, projection, Leiden and ring candidates.
+The null is drawn from the *background*: the indicator rows of patients that
+no corroborated candidate holds (as a scan statistic estimates its null rate
+outside the cluster under test). Drawn from everything, a world with many
+rings would spread its own rings' evidence as "chance" and call every ring
+noise; what leaks the other way is only the candidates' own evidence.
 Whatever rings appear there are chance: their strengths over the runs give,
 for any strength ``x``, the expected number of false rings at least that
 strong per run, ``E(x)``.
@@ -44,7 +52,7 @@ from typing import Callable, Mapping
 from graphfraud.detect.evidence import Evidence
 from graphfraud.detect.projection import Projection, build
 from graphfraud.detect.rings import Candidate, RingRules, candidates, patient_index
-from graphfraud.detect.suspicion import groups, with_context
+from graphfraud.detect.suspicion import suspicion, with_context
 
 Leiden = Callable[[Projection, int], list[int]]
 TAIL_POINTS = 5     # beyond the fifth strongest null ring, E(x) is the fitted exponential tail
@@ -82,18 +90,24 @@ def strata(patients: Mapping[str, tuple[str, int | None]]) -> dict[tuple[str, in
     return out
 
 
-def shuffled(s: Mapping[str, float], peers: Mapping[tuple[str, int], list[str]], rng: random.Random) -> dict[str, float]:
-    """Each stratum's suspicion values dealt out again among its own patients."""
-    out: dict[str, float] = {}
-    for members in peers.values():
-        values = [s.get(p, 0.0) for p in members]
-        rng.shuffle(values)
-        out.update((p, v) for p, v in zip(members, values) if v > 0)
+def renaming(evidence: list[Evidence], peers: Mapping[tuple[str, int], list[str]], rng: random.Random) -> dict[str, str]:
+    """For each patient with indicator evidence, a distinct other patient of its own stratum."""
+    stratum_of = {p: key for key, members in peers.items() for p in members}
+    flagged: dict[tuple[str, int], set[str]] = defaultdict(set)
+    for ev in evidence:
+        if ev.kind == "indicator":
+            for p in ev.patients:
+                flagged[stratum_of.get(p, ("", -1))].add(p)
+    out: dict[str, str] = {}
+    for key, patients in sorted(flagged.items()):
+        members = peers.get(key) or sorted(patients)
+        chosen = rng.sample(members, len(patients)) if len(members) >= len(patients) else rng.choices(members, k=len(patients))
+        out.update(zip(sorted(patients), chosen))
     return out
 
 
 class Places:
-    """Providers of each city, drawn in proportion to their numbers of cards; doctors of the evidence."""
+    """Providers of each kind of place (city and type), drawn in proportion to their numbers of cards; doctors."""
 
     def __init__(self, providers: Mapping[str, tuple[str, int]], doctors: list[str]) -> None:
         self.city = {p: city for p, (city, _) in providers.items()}
@@ -119,27 +133,38 @@ class Places:
         return self.doctors[rng.randrange(len(self.doctors))]
 
 
-def rewired(evidence: list[Evidence], places: Places, rng: random.Random) -> list[Evidence]:
-    """The evidence with each single-patient indicator row moved to another provider (and doctor) like its own."""
-    out = []
+def null_evidence(evidence: list[Evidence], peers: Mapping[tuple[str, int], list[str]], places: Places | None,
+                  rng: random.Random) -> list[Evidence]:
+    """One null copy of the evidence: indicator rows on peers, one patient each, at providers like their own."""
+    names = renaming(evidence, peers, rng)
+    out: list[Evidence] = []
     for ev in evidence:
-        if ev.kind != "indicator" or len(ev.patients) != 1 or not (ev.providers or ev.doctors):
+        if ev.kind != "indicator":
             out.append(ev)
             continue
-        out.append(replace(ev, providers=sorted({places.provider_like(p, rng) for p in ev.providers}),
-                           doctors=sorted({places.doctor(rng) for _ in ev.doctors}) if places.doctors else ev.doctors))
+        for p in ev.patients or [""]:
+            providers, doctors = ev.providers, ev.doctors
+            if places is not None:
+                providers = sorted({places.provider_like(x, rng) for x in providers})
+                doctors = sorted({places.doctor(rng) for _ in doctors}) if places.doctors else doctors
+            out.append(replace(ev, patients=[names.get(p, p)] if p else [], providers=providers, doctors=doctors))
     return out
 
 
-def null_model(evidence: list[Evidence], s: Mapping[str, float], peers: Mapping[tuple[str, int], list[str]],
-               rules: RingRules, leiden: Leiden, places: Places | None = None) -> Null:
-    """Ring strengths of ``rules.null_runs`` runs with suspicion shuffled among peers and indicator rows moved."""
+def background(evidence: list[Evidence], found: list[Candidate]) -> list[Evidence]:
+    """The evidence without the indicator rows about patients of corroborated candidates."""
+    held = {p for c in found if c.corroborated for p in c.core}
+    return [ev for ev in evidence if ev.kind != "indicator" or not held.intersection(ev.patients)]
+
+
+def null_model(evidence: list[Evidence], peers: Mapping[tuple[str, int], list[str]], rules: RingRules, leiden: Leiden,
+               places: Places | None = None) -> Null:
+    """Ring strengths of ``rules.null_runs`` null copies of ``evidence`` (pass the :func:`background`)."""
     null = Null()
     for run in range(rules.null_runs):
         rng = random.Random(rules.null_seed + run)
-        base = shuffled(s, peers, rng)
-        rows = rewired(evidence, places, rng) if places else evidence
-        lifted = with_context(rows, base, rules.context_seed)
+        rows = null_evidence(evidence, peers, places, rng)
+        lifted = with_context(rows, suspicion(rows), rules.context_seed)
         projection = build(rows, lifted)
         membership = leiden(projection, rules.null_seed + run)
         communities: dict[int, list[str]] = defaultdict(list)

@@ -55,9 +55,10 @@ def patient_strata(engine) -> dict[str, tuple[str, int | None]]:
 
 
 def provider_volumes(engine) -> dict[str, tuple[str, int]]:
-    """Each provider's city and number of distinct cards."""
+    """Each provider's kind of place (city and type) and number of distinct cards."""
     frame = engine.query("refine/provider_cards")
-    return {row["provider"]: (row["city"] if isinstance(row["city"], str) else "", int(row["n_cards"]))
+    text = lambda v: v if isinstance(v, str) else ""  # noqa: E731
+    return {row["provider"]: (f"{text(row['city'])}/{text(row['type'])}", int(row["n_cards"]))
             for row in frame.to_dict("records")}
 
 

@@ -25,7 +25,9 @@ COMPUTED: dict[str, dict[str, Any]] = {
 
 
 def defaults(name: str) -> dict[str, Any]:
-    """The documented default parameters of motif ``name``."""
+    """The documented default parameters of motif ``name`` (none for a query that is not a motif)."""
+    if name not in motif_names():
+        return {}
     return {**dict(motif(name).defaults), **COMPUTED.get(name, {})}
 
 
@@ -41,7 +43,7 @@ def params_for(name: str, overrides: Mapping[str, Mapping[str, Any]] | None = No
     if name == "doctor_funnel":
         average = float((baseline or {}).get("pharmacy_avg") or 100.0)
         values["min_amount"] = values["amount_factor"] * average
-    for key in motif(name).python_only:
+    for key in (motif(name).python_only if name in motif_names() else ()):
         values.pop(key, None)
     return values
 
