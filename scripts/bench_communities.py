@@ -67,7 +67,8 @@ def run(claims: int, seed: int, difficulty: str, work: Path, neo4j) -> None:
     engine, truth, folder = loaded(claims, seed, difficulty, work)
     rules = RingRules()
     evidence = collect(engine)
-    s = with_context(evidence, suspicion(evidence), rules.context_seed)
+    base = suspicion(evidence)
+    s = with_context(evidence, base, rules.context_seed)
     projection = build(evidence, s)
     gamma = comm.resolution_for(projection)
     seed_ = comm.DEFAULT_SEED
@@ -80,7 +81,7 @@ def run(claims: int, seed: int, difficulty: str, work: Path, neo4j) -> None:
     by_gds, t_gds = gds_runs[0][0], min(t for _, t in gds_runs)
     repeatable = all(m == by_gds for m, _ in gds_runs) and all(m == by_igraph for m, _ in igraph_runs)
     t_transfer = min(transfer_only(neo4j, projection) for _ in range(REPEAT))
-    rings = {name: rings_from(engine, projection, membership, evidence, s, rules, [])
+    rings = {name: rings_from(engine, projection, membership, evidence, base, s, rules, [])[0]
              for name, membership in (("igraph", by_igraph), ("gds", by_gds))}
     engine.close()
 
@@ -91,7 +92,7 @@ def run(claims: int, seed: int, difficulty: str, work: Path, neo4j) -> None:
           f"| Leiden (s) | {t_igraph:.2f} | {t_gds:.2f} (of which send + project + drop {t_transfer:.2f}) |\n"
           f"| communities | {len(set(by_igraph)):,} | {len(set(by_gds)):,} |")
     for name in ("igraph", "gds"):
-        q = score([(r.patients, r.patterns[0]) for r in rings[name]], truth)
+        q = score([(r.patients, r.patterns[0]) for r in rings[name]], truth, len({p for g in truth["lookalikes"] for p in g["patients"]}) + 1)
         print(f"| {name} rings | {q['rings']} rings: F1 {q['f1']:.3f}, recovered {q['recovered']:.1%}, "
               f"right family {q['family_ok']:.1%}, look-alike FP {q['lookalike_fp']:.2%}, "
               f"top-k precision {q['topk_precision']:.3f} |")

@@ -30,6 +30,9 @@ def write_report(result: DetectionResult, out_dir: Path) -> list[Path]:
         "engine": result.engine,
         "run_id": result.run_id,
         "rings": [ring_json(r) for r in result.rings],
+        # addition: how many of these rings chance alone would give (detect.significance)
+        "null": {"runs": result.null_runs, "candidates": result.candidates,
+                 "expected_false_rings": result.expected_false_rings},
     }
     json_path, csv_path = out_dir / "rings.json", out_dir / "rings.csv"
     _atomic_write(json_path, json.dumps(document, ensure_ascii=False, indent=1))

@@ -264,7 +264,7 @@ def assemble(
             expected_false=round(expected, 4), q_value=round(q, 4),
         ))
     _carry_over(rings, previous or [])
-    rings.sort(key=lambda r: (-r.score, -r.strength, r.ring_id))
+    rings.sort(key=lambda r: (-r.score, r.ring_id))
     return rings
 
 
