@@ -11,6 +11,8 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
+from graphfraud.generate.settings import (DEFAULT_MOBILITY, DEFAULT_POOLING, DEFAULT_REFERRAL, DEFAULT_RUSH,
+                                        DEFAULT_SPRING_FESTIVAL)
 from graphfraud.cli.common import ConfigOpt, DbOpt, EngineOpt, err, errors_as_exit, opened_engine, out, settings_from
 
 
@@ -25,15 +27,26 @@ class Mode(str, Enum):
 def generate(
     out_dir: Annotated[Path, typer.Argument(help="Folder to write claims.csv, patients.csv, … and truth.json into.")],
     claims: Annotated[int, typer.Option("--claims", "-n", help="Number of claims to generate.", min=100)] = 100_000,
-    seed: Annotated[int, typer.Option("--seed", "-s", help="Random seed: the same seed gives the same files.")] = 7,
+    seed: Annotated[int, typer.Option("--seed", "-s", help="Random seed: the same seed and settings give the same files.")] = 7,
     difficulty: Annotated[str, typer.Option("--difficulty", help="burst (rings act in waves) or stealth (small, spread over months).")] = "burst",
+    fraud: Annotated[bool, typer.Option("--fraud/--no-fraud", help="Plant fraud rings (--no-fraud: a world with ordinary care and look-alikes only).")] = True,
+    mobility: Annotated[float, typer.Option("--mobility", help="Share of adults living and treated in another city than their registered one (异地就医).")] = DEFAULT_MOBILITY,
+    spring_festival: Annotated[float, typer.Option("--spring-festival", help="Share of migrants and retirees who go home over the Spring Festival.")] = DEFAULT_SPRING_FESTIVAL,
+    referral: Annotated[float, typer.Option("--referral", help="Share of over-55s of prefecture cities followed at the provincial capital's top hospital.")] = DEFAULT_REFERRAL,
+    pooling: Annotated[float, typer.Option("--pooling", help="Share of multi-person households paying relatives' care from one card (家庭共济).")] = DEFAULT_POOLING,
+    rush: Annotated[float, typer.Option("--rush", help="Rushes at pharmacies next to big hospitals: 1 realistic, 0 none, 2 twice the crowd.")] = DEFAULT_RUSH,
 ) -> None:
-    """Generate synthetic Chinese settlement data with planted rings and legitimate look-alikes."""
+    """Generate synthetic Chinese settlement data: ordinary mobility, legitimate look-alikes and planted rings."""
+    from graphfraud.generate import WorldSettings
     from graphfraud.generate import generate as run
     from graphfraud.progress import bar
 
-    with errors_as_exit(), bar("generating", None) as advance:
-        summary = run(out_dir, claims=claims, seed=seed, difficulty=difficulty, progress=lambda stage, done, total: advance(stage, 0))
+    with errors_as_exit():
+        settings = WorldSettings(fraud=fraud, mobility=mobility, spring_festival=spring_festival, referral=referral,
+                                 pooling=pooling, rush=rush)
+        with bar("generating", None) as advance:
+            summary = run(out_dir, claims=claims, seed=seed, difficulty=difficulty, settings=settings,
+                          progress=lambda stage, done, total: advance(stage, 0))
     out.print(f"wrote {out_dir}: {summary}")
 
 
