@@ -266,6 +266,8 @@ def test_pharmacies_next_to_big_hospitals_have_rushes_of_many_cards_with_the_hos
     groups = world.groups("hospital_pharmacy")
     assert len(groups) >= 10
     rushes = 0
+    planted = {c for r in world.truth["rings"] for c in r["claims"]}
+    honest = world.claims[~world.claims["claim_id"].isin(planted)]   # a ring's prescriber may send scripts elsewhere
     for group in groups:
         pharmacy_id, hospital_id = sorted(group["providers"], key=lambda p: not p.startswith("Y"))
         pharmacy, hospital = world.providers.loc[pharmacy_id], world.providers.loc[hospital_id]
@@ -273,9 +275,8 @@ def test_pharmacies_next_to_big_hospitals_have_rushes_of_many_cards_with_the_hos
         assert haversine_km(pharmacy["lat"], pharmacy["lon"], hospital["lat"], hospital["lon"]) <= 0.8
         sales = world.claims[world.claims["provider_id"] == pharmacy_id]
         scripts = sales[sales["doctor_id"] != ""]
-        assert (scripts["doctor_id"].map(world.doctors["provider_id"]) == hospital_id).mean() >= 0.75
-        from_hospital = world.claims[(world.claims["visit_type"] == "pharmacy")
-                                     & (world.claims["doctor_id"].map(world.doctors["provider_id"]) == hospital_id)]
+        assert scripts["doctor_id"].map(world.doctors["provider_id"]).value_counts().index[0] == hospital_id
+        from_hospital = honest[(honest["visit_type"] == "pharmacy") & (honest["doctor_id"].map(world.doctors["provider_id"]) == hospital_id)]
         next_door = world.providers.index[world.providers["name"].str.contains(hospital["name"], regex=False)]
         assert from_hospital["provider_id"].isin(next_door).mean() >= 0.5   # the hospital's scripts concentrate next door
         rush_hours = sales[(sales["time"].dt.day_of_week < 5) & sales["time"].dt.hour.isin([10, 11, 15, 16])]

@@ -22,7 +22,8 @@ def loaded(engine, small_data: Path):
 
 def _busiest_provider(small_data: Path) -> str:
     claims = pd.read_csv(small_data / "claims.csv", dtype=str)
-    return claims["provider_id"].value_counts().index[0]
+    pharmacies = claims[claims["provider_id"].str.startswith("Y")]  # a busy place without staff: its cards fill the hop
+    return pharmacies["provider_id"].value_counts().index[0]
 
 
 def test_one_hop_from_a_patient_reaches_what_it_holds_and_where_it_lives(loaded, small_data: Path) -> None:

@@ -64,7 +64,8 @@ def test_neighbourhood_page_is_offline_with_legend_time_filter_and_a_cap_note(em
     from graphfraud.viz import neighbourhood_graph, write_page
 
     load_directory(embedded, small_data)
-    busiest = pd.read_csv(small_data / "claims.csv", dtype=str)["provider_id"].value_counts().index[0]
+    claims = pd.read_csv(small_data / "claims.csv", dtype=str)
+    busiest = claims[claims["provider_id"].str.startswith("Y")]["provider_id"].value_counts().index[0]  # cards, not staff, fill it
     nb = neighbourhood(embedded, "provider", busiest, hops=2, max_nodes=25)
     graph = neighbourhood_graph(nb, lang="en")
     page = write_page(graph, tmp_path / "n.html").read_text(encoding="utf-8")

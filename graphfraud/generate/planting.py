@@ -89,8 +89,13 @@ class Planter:
     def city(self) -> int:
         return int(self.rng.choice(N_CITIES, p=SHARE))
 
-    def far_city(self, city: int, km: float = 500) -> int:
-        return int(self.rng.choice(np.flatnonzero(DISTANCE_KM[city] >= km)))
+    def far_city(self, city: int, km: float = 500, people: tuple[int, int] | None = None) -> int:
+        """A city at least ``km`` away, by population; ``people`` as in :meth:`city_with`."""
+        far = np.flatnonzero(DISTANCE_KM[city] >= km)
+        if people:
+            available = np.array([self.people.available(int(c), people[1]) for c in far])
+            far = far[available >= people[0]] if (available >= people[0]).any() else far[[int(np.argmax(available))]]
+        return int(self.rng.choice(far, p=SHARE[far] / SHARE[far].sum()))
 
     def other_city(self, city: int) -> int:
         """Another city, by population (where children who placed a parent may come from)."""
@@ -107,10 +112,17 @@ class Planter:
         self.busy_providers.add(p)
         return p
 
-    def city_with(self, *kinds: int) -> int:
-        """A city (by population) that still has an unused provider of every given kind."""
+    def city_with(self, *kinds: int, people: tuple[int, int] | None = None) -> int:
+        """A city (by population) that still has an unused provider of every given kind.
+
+        ``people=(k, min_age)``: and at least k people of that age to draw (in a small world, the city with the most).
+        """
         free = [c for c in range(N_CITIES)
                 if all(any(p not in self.busy_providers for p in self.p.of(k, c)) for k in kinds)]
+        if people and free:
+            available = {c: self.people.available(c, people[1]) for c in free}
+            enough = [c for c in free if available[c] >= people[0]]
+            free = enough or [max(free, key=lambda c: available[c])]
         if not free:
             return self.city()
         weights = SHARE[free]

@@ -40,7 +40,8 @@ def plan_pooling(world: World, rng: np.random.Generator, share: float, used: np.
     holder[w.household[order][first]] = order[first]
     holder[~pooled] = -1
     h = holder[w.household]
-    together = (h >= 0) & (h != np.arange(n)) & (w.live_city == w.live_city[np.maximum(h, 0)]) & (w.death_day < 0)
+    safe = np.maximum(h, 0)
+    together = (h >= 0) & (h != np.arange(n)) & (w.live_city == w.live_city[safe]) & (w.death_day < 0) & (w.death_day[safe] < 0)
     pool_card = np.where(together, h, -1)
     return pool_card, holder
 

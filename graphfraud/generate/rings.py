@@ -44,8 +44,8 @@ class RingPlanter(Planter):
         kind = PHARMACY if rng.random() < 0.7 else CLINIC
         city_b = self.city_with(kind)
         site = self.provider(kind, city_b)
-        holders = np.concatenate([self.people.take(self.far_city(city_b), self.size((5, 10), (3, 4)), 40)
-                                  for _ in range(2)])
+        holders = np.concatenate([self.people.take(self.far_city(city_b, people=(k, 40)), k, 40)
+                                  for k in (self.size((5, 10), (3, 4)) for _ in range(2))])
         broker = self.people.take(city_b, 1, 25, 60)
         cards = np.concatenate([holders, broker])
         r.add("patient", holders, "card_holder"); r.add("patient", broker, "broker")
@@ -73,8 +73,8 @@ class RingPlanter(Planter):
         rng, w = self.rng, self.w
         r = self.ring("card_lending", "borrowed")
         city_b = self.city_with(HOSPITAL, CLINIC)
-        city_a = self.far_city(city_b)
         k = self.size((6, 12), (4, 6))
+        city_a = self.far_city(city_b, people=(k, 50))
         holders = np.concatenate([self.people.take(city_a, (k + 1) // 2, 45, 85, "M"), self.people.take(city_a, k // 2, 50, 85, "F")])
         victims = [self.provider(HOSPITAL, city_b)] + ([self.provider(CLINIC, city_b)] if rng.random() < 0.5 else [])
         r.add("patient", holders, "card_holder"); r.add("card", holders, "lent_card")
@@ -113,9 +113,10 @@ class RingPlanter(Planter):
         rng, w = self.rng, self.w
         r = self.ring("card_lending", "after_death")
         kind = PHARMACY if rng.random() < 0.7 else CLINIC
-        city = self.city_with(kind)
+        k = self.size((5, 9), (3, 5))
+        city = self.city_with(kind, people=(k + 3, 70))
         site = self.provider(kind, city)
-        holders = self.people.take(city, self.size((5, 9), (3, 5)), 70)
+        holders = self.people.take(city, k, 70)
         w.death_day[holders] = rng.integers(20, 150, len(holders))
         r.add("patient", holders, "deceased_holder"); r.add("card", holders, "kept_card")
         r.add("provider", site, "colluding_provider")
@@ -142,11 +143,11 @@ class RingPlanter(Planter):
         """A pharmacy swipes recruited cards for round sums, often after hours, in bursts on one terminal."""
         rng = self.rng
         r = self.ring("pharmacy_cashout", "drain")
-        city = self.city_with(PHARMACY)
-        pharmacy = self.provider(PHARMACY, city)
         k = self.size((15, 28), (6, 9))
+        city = self.city_with(PHARMACY, people=(k, 20))
+        pharmacy = self.provider(PHARMACY, city)
         local = self.people.take(city, k - k // 5, 20, 80)
-        away = self.people.take(self.far_city(city, 300), k // 5, 20, 80)
+        away = self.people.take(self.far_city(city, 300, people=(k // 5, 20)), k // 5, 20, 80)
         recruits = np.concatenate([local, away])
         r.add("patient", recruits, "recruit"); r.add("card", recruits, "drained_card"); r.add("provider", pharmacy, "cashout_pharmacy")
         first, length = self.window()
@@ -178,11 +179,12 @@ class RingPlanter(Planter):
         rng = self.rng
         r = self.ring("pharmacy_cashout", "refill_mill")
         kind = CLINIC if rng.random() < 0.5 else HOSPITAL
-        city = self.city_with(PHARMACY, kind)
+        k = self.size((12, 22), (5, 8))
+        city = self.city_with(PHARMACY, kind, people=(k, 35))
         pharmacy = self.provider(PHARMACY, city)
         clinic = self.provider(kind, city)
         doctors = self.doctors(clinic, int(rng.integers(1, 3)))
-        patients = self.people.take(city, self.size((12, 22), (5, 8)), 35, 85)
+        patients = self.people.take(city, k, 35, 85)
         r.add("patient", patients, "recruit"); r.add("card", patients, "card"); r.add("provider", pharmacy, "cashout_pharmacy")
         r.add("doctor", doctors, "prescriber")
         first, length = self.window()
@@ -202,11 +204,12 @@ class RingPlanter(Planter):
         """A broker recruits patients (registered with his phone) who are admitted together by the same doctors."""
         rng, w = self.rng, self.w
         r = self.ring("gang", "admission_wave")
-        city = self.city_with(HOSPITAL)
+        k = self.size((15, 30), (6, 11))
+        city = self.city_with(HOSPITAL, people=(k, 50))
         hospital = self.provider(HOSPITAL, city)
         doctors = self.doctors(hospital, int(rng.integers(1, 4)))
         broker = self.people.take(city, 1, 30, 60)
-        recruits = self.people.take(city, self.size((15, 30), (6, 11)), 50, 90)
+        recruits = self.people.take(city, k, 50, 90)
         share = rng.uniform(0.4, 0.6) if self.stealth else rng.uniform(0.8, 1.0)
         for p in recruits[rng.random(len(recruits)) < share] if len(broker) else []:
             self.phone_overrides[int(p)] = int(w.phone[broker[0]])
@@ -237,10 +240,11 @@ class RingPlanter(Planter):
         """Patients discharged and re-admitted within days, again and again, by the same doctors."""
         rng = self.rng
         r = self.ring("gang", "split_admission")
-        city = self.city_with(HOSPITAL)
+        k = self.size((8, 15), (4, 6))
+        city = self.city_with(HOSPITAL, people=(k, 40))
         hospital = self.provider(HOSPITAL, city)
         doctors = self.doctors(hospital, int(rng.integers(1, 3)))
-        patients = self.people.take(city, self.size((8, 15), (4, 6)), 40, 90)
+        patients = self.people.take(city, k, 40, 90)
         r.add("patient", patients, "patient"); r.add("card", patients, "card")
         r.add("provider", hospital, "colluding_provider"); r.add("doctor", doctors, "admitting_doctor")
         first, length = self.window()
@@ -261,11 +265,12 @@ class RingPlanter(Planter):
         rng, w = self.rng, self.w
         r = self.ring("gang", "funnel")
         kind = HOSPITAL if rng.random() < 0.6 else CLINIC
-        city = self.city_with(kind, PHARMACY)
+        k = self.size((12, 24), (5, 8))
+        city = self.city_with(kind, PHARMACY, people=(k, 25))
         hospital = self.provider(kind, city)
         doctor = int(self.doctors(hospital, 1)[0])
         pharmacy = self.provider(PHARMACY, city)
-        patients = self.people.take(city, self.size((12, 24), (5, 8)), 25, 85)
+        patients = self.people.take(city, k, 25, 85)
         if not self.stealth and len(patients):
             broker_phone = int(w.phone[patients[0]])
             for p in patients[1:][rng.random(len(patients) - 1) < 0.3]:

@@ -26,7 +26,7 @@ from graphfraud.generate.world import World
 
 RUSH_SHARE = 0.06      # of all claims, at rush 1
 CROWD = 7              # mean customers of a rush beyond the first two, at rush 1
-SESSION_MINUTES = 40   # a rush starts within this many minutes of 10:00 or 15:00
+SESSION_MINUTES = 90   # a rush starts within this many minutes of 10:00 or 15:00 (clinics let out 10–12, 15–17)
 SEEN_FIRST = 0.5       # customers whose hospital visit is in the data too
 CODES = np.array([c for c, _ in icd.PHARMACY], object)
 WEIGHTS = np.array([p for _, p in icd.PHARMACY], float)

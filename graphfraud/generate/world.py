@@ -238,6 +238,10 @@ class People:
             k = int(k)
             self.pools[(bool(k // 200 // N_CITIES), k // 200 % N_CITIES, "M" if k // 100 % 2 else "F", k % 100)] = chunk.tolist()
 
+    def available(self, city: int, min_age: int = 18, max_age: int = 99) -> int:
+        """Stayers of the city in the age range not drawn yet (counting the living and the dead)."""
+        return sum(len(self.pools.get((False, city, s, a), ())) for s in ("F", "M") for a in range(min_age, max_age + 1))
+
     def take(self, city: int, k: int, min_age: int = 18, max_age: int = 99, sex: str | None = None,
              movers: bool = False) -> np.ndarray:
         sexes = (sex,) if sex else ("F", "M")
