@@ -46,7 +46,8 @@ import pandas as pd
 
 from graphfraud.errors import EncodingError, InputError, MappingError, MissingFileError
 from graphfraud.schema import (
-    DATE, ENUM, KEYS, NUMBER, REQUIRED_TABLES, TABLES, TIMESTAMP, VALUE_ALIASES, canonical_header,
+    DATE, EARLIEST_DATE, ENUM, KEYS, LATEST_DATE, NUMBER, REQUIRED_TABLES, TABLES, TIMESTAMP, VALUE_ALIASES,
+    canonical_header,
 )
 
 SUFFIXES = (".csv", ".txt", ".parquet", ".xlsx")
@@ -212,7 +213,8 @@ def _parse_times(values: pd.Series, date_only: bool) -> pd.Series:
     if longer.any():
         tail = text[longer]
         offset[longer] = tail.str.contains(r"T.*(?:Z|[+-]\d{2}:?\d{2})$", regex=True, na=False)
-    parsed = pd.Series(pd.NaT, index=text.index, dtype="datetime64[ns]")
+    # microseconds, not pandas' nanoseconds: a year like 2999 or 1600 must parse (and be rejected by range), not overflow
+    parsed = pd.Series(pd.NaT, index=text.index, dtype="datetime64[us]")
     if (~offset).any():
         parsed[~offset] = pd.to_datetime(text[~offset], format="ISO8601", errors="coerce")
     if offset.any():
@@ -221,6 +223,23 @@ def _parse_times(values: pd.Series, date_only: bool) -> pd.Series:
     if date_only:
         parsed = parsed.dt.normalize()
     return parsed
+
+
+_EARLIEST, _LATEST = pd.Timestamp(EARLIEST_DATE), pd.Timestamp(LATEST_DATE) + pd.Timedelta(days=1)
+_RANGE = f"outside {EARLIEST_DATE}…{LATEST_DATE} (a placeholder for 'no date' belongs in the mapping's na)"
+_DATE_LIKE = r"[+-]?\d{4,}(?:[-/]?\d{1,2}){2}(?:[T ].*)?"
+
+
+def _out_of_range(values: pd.Series, parsed: pd.Series, present: pd.Series) -> pd.Series:
+    """Rows whose date/time lies outside EARLIEST_DATE…LATEST_DATE, whether pandas parsed it or gave up on its year."""
+    far = parsed.notna() & ((parsed < _EARLIEST) | (parsed >= _LATEST))
+    unparsed = present & parsed.isna()
+    if unparsed.any():  # an older pandas gives NaT for years beyond its nanosecond range
+        text = values[unparsed].str.strip()
+        year = pd.to_numeric(text.str.extract(r"^([+-]?\d{4,})", expand=False), errors="coerce")
+        beyond = text.str.fullmatch(_DATE_LIKE, na=False) & ((year < _EARLIEST.year) | (year > _LATEST.year - 1))
+        far[unparsed] = beyond.fillna(False).astype(bool)
+    return far
 
 
 _CANONICAL = {True: r"\d{4}-\d{2}-\d{2}", False: r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}"}
@@ -270,7 +289,10 @@ def _validate(table: str, raw: pd.DataFrame, spec: dict[str, Any], source: pd.Da
             out[column.name] = number.round(6 if column.name in ("lat", "lon") else 2)
         elif column.kind in (TIMESTAMP, DATE):
             parsed = _parse_times(values.where(present, ""), date_only=column.kind == DATE)
-            problems.add(present & parsed.isna(), column.name, "not a date/time (expected ISO 8601, e.g. 2026-01-31T09:30:00)")
+            far = _out_of_range(values, parsed, present)
+            problems.add(present & parsed.isna() & ~far, column.name, "not a date/time (expected ISO 8601, e.g. 2026-01-31T09:30:00)")
+            problems.add(far, column.name, _RANGE)
+            parsed = parsed.where(~far)
             out[column.name] = _iso(values, parsed, date_only=column.kind == DATE)
             out[f"_{column.name}_parsed"] = parsed
         elif column.kind == ENUM:

@@ -11,6 +11,13 @@ from dataclasses import dataclass
 
 TEXT, NUMBER, TIMESTAMP, DATE, ENUM = "text", "number", "timestamp", "date", "enum"
 
+# Dates and times outside this range are rejected with their row: no settlement, birth or death falls there, and
+# placeholders such as 9999-12-31 ("no date") or 1600-01-01 would otherwise reach age and interval rules as real
+# dates (or overflow pandas' nanosecond times). A bureau whose exports mean "no date" by such a value lists it in
+# the mapping's ``na``. Both ends are inclusive.
+EARLIEST_DATE = "1880-01-01"
+LATEST_DATE = "2100-12-31"
+
 
 @dataclass(frozen=True)
 class Column:

@@ -1,0 +1,58 @@
+"""Hostile input files (issue 16): every one gives rejected rows with reasons or one clean line — never a traceback.
+
+Each test writes real files and reads or loads them the way ``graphfraud load`` does.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from graphfraud.ingest import _out_of_range, read_input
+from graphfraud.load import load_directory
+
+CLAIMS = "claim_id,patient_id,card_id,provider_id,ts,amount,visit_type,admit_date,discharge_date\n"
+GOOD = "A9,P9,C9,Y1,2026-01-05T10:00:00,10,outpatient,,\n"
+
+
+def _rejects(folder: Path, table: str = "claims") -> dict[str, str]:
+    rejects = read_input(folder).tables[table].rejects
+    return dict(zip(rejects["_row"].astype(str), rejects["_reason"]))
+
+
+# --------------------------------------------------------------------------- dates outside pandas' range (High 1)
+
+def test_dates_outside_the_supported_range_reject_their_row_and_the_load_goes_on(engine, tmp_path: Path) -> None:
+    (tmp_path / "claims.csv").write_text(CLAIMS + GOOD + (
+        "A1,P1,C1,Y1,2999-12-31T23:59:59,10,outpatient,,\n"        # row 3
+        "A2,P2,C2,Y1,2026-01-05T10:00:00,10,inpatient,1600-01-01,\n"  # row 4
+        "A3,P3,C3,Y1,2026-01-05T10:00:00,10,inpatient,2026-01-01,9999-12-31\n"  # row 5
+        "A4,P4,C4,Y1,1600-01-01 08:00,10,outpatient,,\n"           # row 6
+    ), encoding="utf-8")
+    (tmp_path / "patients.csv").write_text(
+        "patient_id,birth_date,death_date\nP9,1980-02-03,\nP1,9999-12-31,\nP2,1600-01-01,\nP3,1950-01-01,9999-12-31\n",
+        encoding="utf-8")
+    summary = load_directory(engine, tmp_path, rejects_dir=tmp_path / "rejects")
+    assert (summary.accepted, summary.rejected) == (2, 7)  # A9 and P9
+    assert engine.counts()["Claim"] == 1
+    claims = pd.read_csv(tmp_path / "rejects" / "claims.csv", dtype=str, encoding="utf-8-sig").set_index("_row")
+    assert claims["_column"].to_dict() == {"3": "ts", "4": "admit_date", "5": "discharge_date", "6": "ts"}
+    assert all(claims["_reason"].str.contains("outside 1880-01-01…2100-12-31"))
+    patients = pd.read_csv(tmp_path / "rejects" / "patients.csv", dtype=str, encoding="utf-8-sig").set_index("_row")
+    assert patients["_column"].to_dict() == {"3": "birth_date", "4": "birth_date", "5": "death_date"}
+
+
+def test_a_no_date_placeholder_listed_in_the_mapping_na_reads_as_missing(tmp_path: Path) -> None:
+    (tmp_path / "claims.csv").write_text(CLAIMS + GOOD, encoding="utf-8")
+    (tmp_path / "patients.csv").write_text("patient_id,birth_date,death_date\nP9,1980-02-03,9999-12-31\n", encoding="utf-8")
+    (tmp_path / "mapping.toml").write_text('[patients]\nna = ["9999-12-31"]\n', encoding="utf-8")
+    patients = read_input(tmp_path).tables["patients"]
+    assert patients.rejects.empty and patients.frame["death_epoch"].isna().all()
+
+
+def test_a_year_an_older_pandas_cannot_parse_is_still_named_out_of_range() -> None:
+    values = pd.Series(["9999-12-31", "2026-13-45", "yesterday", "1600-01-01T00:00:00"])
+    parsed = pd.Series(pd.NaT, index=values.index, dtype="datetime64[us]")  # what pandas 2 gives for all four
+    assert _out_of_range(values, parsed, pd.Series(True, index=values.index)).tolist() == [True, False, False, True]
