@@ -153,6 +153,8 @@ def _read_csv(path: Path, sep: str = ",") -> tuple[pd.DataFrame, str]:
             frame = pd.read_csv(path, dtype=str, keep_default_na=False, na_filter=False, encoding=encoding, sep=sep)
         except UnicodeDecodeError:
             continue
+        except pd.errors.EmptyDataError as exc:
+            raise InputError(f"{path.name}: empty file (no header row and no data)") from exc
         except pd.errors.ParserError as exc:
             raise InputError(f"{path.name}: not a readable CSV file: {exc}") from exc
         if encoding == "utf-8-sig":
