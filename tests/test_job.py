@@ -348,6 +348,27 @@ def test_a_run_killed_inside_a_bundle_export_records_it_once_and_puts_the_zip_in
         engine.close()
 
 
+def test_a_bundle_that_cannot_be_drawn_is_recorded_and_the_job_goes_on(tmp_path: Path, after_day_one, monkeypatch) -> None:
+    import graphfraud.bundle
+
+    def crash(*args, **kwargs):
+        raise RuntimeError("raqm_layout() failed.")  # what Pillow said of an id with a carriage return (issue 16)
+
+    monkeypatch.setattr(graphfraud.bundle, "export_bundle", crash)
+    job = tmp_path / "job" / "job.toml"
+    shutil.copytree(after_day_one.parent, job.parent)
+    job_folder(job.parent, bundles={"min_score": 0.9})  # the day-2 ring scores 0.99
+    engine = EmbeddedEngine(job.parent / "db" / "graph")
+    try:
+        [first] = run(job, engine)
+        assert first.outcome == "completed_with_errors" and first.step == "finished"
+        [error] = first.details["bundle_errors"]
+        assert error["error"] == "drawing the bundle failed on it (RuntimeError); report this as a bug"
+        assert run(job, engine)[0].outcome == "nothing_new"  # not resumed, not failed again
+    finally:
+        engine.close()
+
+
 def test_a_run_killed_mid_load_on_neo4j_and_run_again_ends_like_a_clean_run(neo4j, tmp_path: Path, days,
                                                                             clean_day_two) -> None:
     from conftest import neo4j_settings
@@ -553,7 +574,7 @@ def test_a_reader_crash_quarantines_the_delivery_without_quoting_its_data(embedd
         (job.parent / "inbox" / name / "claims.csv").write_text(TINY.format(p=prefix), encoding="utf-8")
     [first] = run(job, embedded)
     assert [d["status"] for d in first.deliveries] == ["quarantined", "loaded"]
-    assert first.deliveries[0]["reason"].startswith("the reader failed on it (ValueError)")
+    assert first.deliveries[0]["reason"] == "the reader failed on it (ValueError); report this as a bug"
     stored = embedded.run("MATCH (r:DetectionRun) RETURN r.details AS d")["d"].iloc[0]
     for text in (stored, caplog.text, json.dumps(alerts_of(job), ensure_ascii=False)):
         assert "蔡静英" not in text and "13012345679" not in text

@@ -29,7 +29,7 @@ _MACHINE_FAULTS = (errno.ENOSPC, errno.EDQUOT, errno.ENOMEM)
 
 
 def is_delivery_fault(exc: BaseException) -> bool:
-    """Whether a failure while reading a delivery is the delivery's (quarantine it) rather than the machine's."""
+    """Whether a failure while reading a delivery (or drawing a bundle) is the input's rather than the machine's."""
     if isinstance(exc, MemoryError):
         return False
     if isinstance(exc, OSError) and exc.errno in _MACHINE_FAULTS:
@@ -42,7 +42,7 @@ def machine_fault(exc: BaseException) -> str:
     return getattr(exc, "strerror", None) or type(exc).__name__
 
 
-def reason_of(exc: BaseException) -> str:
+def reason_of(exc: BaseException, what: str = "the reader") -> str:
     """One line for the logs, the run record and the alert; never a value from the data.
 
     graphfraud's own errors are written to name files, rows, columns and reasons
@@ -51,7 +51,7 @@ def reason_of(exc: BaseException) -> str:
     if isinstance(exc, GraphfraudError):
         text = str(exc).strip()
         return text.splitlines()[0] if text else type(exc).__name__
-    return f"the reader failed on it ({type(exc).__name__}); report this as a bug, with the file's layout"
+    return f"{what} failed on it ({type(exc).__name__}); report this as a bug"
 
 
 def set_aside(staged: Path, target: Path, record: dict[str, Any]) -> Path:

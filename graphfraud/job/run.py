@@ -404,8 +404,10 @@ def _bundle(ctx: JobContext, run: JobRun) -> None:
                 elif not path.exists() and not _finish_export(path, mine[-1].details.get("bundle_sha256")):
                     raise JobError(f"the export of {path.name} is on the trail but its file is gone; write it again "
                                    f"with: graphfraud case export {ring_id} --out {path}")
-            except GraphfraudError as exc:
-                failed.append({"ring_id": ring_id, "error": str(exc).splitlines()[0]})
+            except Exception as exc:  # noqa: BLE001 — one bundle that cannot be made never stops the job
+                if not quarantine.is_delivery_fault(exc):
+                    raise  # a full disk or no memory: the run fails and the next run resumes it
+                failed.append({"ring_id": ring_id, "error": quarantine.reason_of(exc, "drawing the bundle")})
                 log.error("%s: no case bundle for ring %s: %s", run.run_id, ring_id, failed[-1]["error"])
             else:
                 for leftover in path.parent.glob(f".{path.name}.*.tmp"):  # from an export cut off before its record
