@@ -44,6 +44,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from graphfraud.display import visible
 from graphfraud.errors import EncodingError, InputError, MappingError, MissingFileError
 from graphfraud.schema import (
     DATE, EARLIEST_DATE, ENUM, KEYS, LATEST_DATE, NUMBER, REQUIRED_TABLES, TABLES, TIMESTAMP, VALUE_ALIASES,
@@ -53,6 +54,8 @@ from graphfraud.schema import (
 SUFFIXES = (".csv", ".txt", ".parquet", ".xlsx")
 NA_TOKENS = ("", "NA", "N/A", "NULL", "null", "None", "nan", "NaN", "-")
 MAPPING_KEYS = ("files", "columns", "constants", "copy", "values", "na", "separator", "sheet")
+MAX_HEADERS_SHOWN = 12     # an error lists at most this many of a file's headers, each cut to HEADER_SHOWN characters
+HEADER_SHOWN = 40
 _EPOCH = np.datetime64("1970-01-01T00:00:00", "s")
 
 
@@ -156,7 +159,8 @@ def _read_csv(path: Path, sep: str = ",") -> tuple[pd.DataFrame, str]:
         except pd.errors.EmptyDataError as exc:
             raise InputError(f"{path.name}: empty file (no header row and no data)") from exc
         except pd.errors.ParserError as exc:
-            raise InputError(f"{path.name}: not a readable CSV file: {exc}") from exc
+            detail = (str(exc).strip().splitlines() or [type(exc).__name__])[-1]  # pandas: "… Expected 7 fields in line 3, saw 9"
+            raise InputError(f"{path.name}: not a readable CSV file: {detail[:200]}") from exc
         if encoding == "utf-8-sig":
             with path.open("rb") as fh:
                 encoding = "utf-8-sig" if fh.read(3) == b"\xef\xbb\xbf" else "utf-8"
@@ -338,7 +342,8 @@ def _apply_mapping(table: str, frame: pd.DataFrame, spec: dict[str, Any], path: 
     explicit = spec.get("columns", {})
     missing_src = [src for src in explicit.values() if src not in frame.columns]
     if missing_src:
-        raise MappingError(f"{path.name}: mapped column(s) {', '.join(map(repr, missing_src))} not in the file (found: {', '.join(map(str, frame.columns))})")
+        raise MappingError(f"{path.name}: mapped column(s) {', '.join(map(repr, missing_src))} not in the file "
+                           f"({headers_found(table, frame.columns, spec)})")
     renamed: dict[str, str] = {src: canon for canon, src in explicit.items()}
     for header in frame.columns:
         if header in renamed:
@@ -355,6 +360,24 @@ def _apply_mapping(table: str, frame: pd.DataFrame, spec: dict[str, Any], path: 
     return canon_frame
 
 
+def headers_found(table: str, columns: Any, spec: dict[str, Any]) -> str:
+    """A file's headers for an error message, never a value from its rows.
+
+    When no header is a name we know (the table's columns and aliases, or the mapping's), the first row is
+    most likely data — a file saved without its header row — so it is not shown, only counted. Otherwise at
+    most MAX_HEADERS_SHOWN headers are listed, each cut short and with control characters made visible,
+    so a garbage file still gives one short line.
+    """
+    names = [str(c) for c in columns]
+    mapped = {str(v) for v in spec.get("columns", {}).values()}
+    if not any(canonical_header(table, n) or n in mapped for n in names):
+        return (f"none of its {len(names)} column(s) has a known name: the file seems to have no header row "
+                "(its first row must name the columns)")
+    shown = [visible(n if len(n) <= HEADER_SHOWN else n[:HEADER_SHOWN] + "…") for n in names[:MAX_HEADERS_SHOWN]]
+    more = f", … ({len(names) - MAX_HEADERS_SHOWN} more)" if len(names) > MAX_HEADERS_SHOWN else ""
+    return f"found: {', '.join(shown)}{more}"
+
+
 def _read_table(directory: Path, table: str, spec: dict[str, Any]) -> TableResult | None:
     files = _table_files(directory, table, spec)
     if not files:
@@ -366,10 +389,8 @@ def _read_table(directory: Path, table: str, spec: dict[str, Any]) -> TableResul
         raw = _apply_mapping(table, source, spec, path)
         missing = [c.name for c in TABLES[table] if c.required and c.name not in raw]
         if missing:
-            raise InputError(
-                f"{path.name}: missing required column {', '.join(map(repr, missing))} "
-                f"(found: {', '.join(map(str, source.columns))}; name it in a mapping file, see examples/mappings)"
-            )
+            raise InputError(f"{path.name}: missing required column {', '.join(map(repr, missing))} "
+                             f"({headers_found(table, source.columns, spec)}; name it in a mapping file, see examples/mappings)")
         source = source.copy()
         source["_file"] = path.name
         source["_row"] = np.arange(2, len(source) + 2)

@@ -56,3 +56,47 @@ def test_a_year_an_older_pandas_cannot_parse_is_still_named_out_of_range() -> No
     values = pd.Series(["9999-12-31", "2026-13-45", "yesterday", "1600-01-01T00:00:00"])
     parsed = pd.Series(pd.NaT, index=values.index, dtype="datetime64[us]")  # what pandas 2 gives for all four
     assert _out_of_range(values, parsed, pd.Series(True, index=values.index)).tolist() == [True, False, False, True]
+
+
+# --------------------------------------------------------------------------- no personal data in messages (Medium 5)
+
+PEOPLE = ["P000001,蔡静英,M,2008-12-22,13012345679,北京市朝阳区建国路1号,,110105200812221234",
+          "P000002,王小明,F,1990-01-01,13912345678,上海市浦东新区,,310115199001011234"]
+
+
+def _message(folder: Path, mapping: Path | None = None) -> str:
+    from graphfraud.errors import InputError
+
+    with pytest.raises(InputError) as caught:
+        read_input(folder, mapping)
+    return str(caught.value)
+
+
+def test_a_patients_file_without_its_header_row_is_named_so_and_no_value_is_quoted(tmp_path: Path) -> None:
+    (tmp_path / "claims.csv").write_text(CLAIMS + GOOD, encoding="utf-8")
+    (tmp_path / "patients.csv").write_text("\n".join(PEOPLE) + "\n", encoding="utf-8")
+    message = _message(tmp_path)
+    assert message.startswith("patients.csv: missing required column 'patient_id'") and "no header row" in message
+    for value in ",".join(PEOPLE).split(","):
+        assert not value or value not in message, value
+    assert "\n" not in message
+
+
+def test_a_garbage_file_gives_one_short_line(tmp_path: Path) -> None:
+    import random
+
+    rng = random.Random(5)
+    cells = ['"' + "".join(rng.choice("ab\n\r,;x1é") for _ in range(6)).replace('"', "") + '"' for _ in range(5000)]
+    (tmp_path / "claims.csv").write_text(",".join(cells) + "\n" + ",".join(cells) + "\n", encoding="utf-8")
+    message = _message(tmp_path)
+    assert "\n" not in message and "\r" not in message and len(message) < 400, message
+
+
+def test_headers_that_are_names_are_listed_capped_and_a_mapping_names_the_missing_one(tmp_path: Path) -> None:
+    headers = ["claim_id", "patient_id", "provider_id", "ts", "amount", "visit_type"] + [f"extra_{i}" for i in range(30)]
+    (tmp_path / "claims.csv").write_text(",".join(headers) + "\n" + ",".join("x" * len(headers)) + "\n", encoding="utf-8")
+    message = _message(tmp_path)
+    assert "missing required column 'card_id'" in message and "claim_id, patient_id" in message
+    assert "(24 more)" in message and "extra_29" not in message
+    (tmp_path / "mapping.toml").write_text('[claims.columns]\ncard_id = "Card"\n', encoding="utf-8")
+    assert "mapped column(s) 'Card' not in the file (found: claim_id" in _message(tmp_path)

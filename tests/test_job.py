@@ -557,6 +557,30 @@ def test_a_delivery_that_cannot_be_read_is_quarantined_and_the_next_deliveries_l
     assert refused.exit_code == 2 and "nothing quarantined is named 'nope'" in refused.output
 
 
+def test_a_patients_file_without_its_header_leaves_no_personal_data_in_the_log_marks_or_run(embedded, tmp_path: Path) -> None:
+    job = job_folder(tmp_path / "job")
+    delivery = job.parent / "inbox" / "d1"
+    delivery.mkdir()
+    (delivery / "claims.csv").write_text(TINY.format(p="A"), encoding="utf-8")
+    (delivery / "patients.csv").write_text("AP1,蔡静英,M,2008-12-22,13012345679,北京市朝阳区建国路1号\n", encoding="utf-8")
+    from graphfraud.job import logs
+
+    logs.setup(job.parent / "state" / "job.log")
+    try:
+        [first] = run(job, embedded)
+    finally:
+        logs.setup(None)
+    assert first.deliveries[0]["status"] == "quarantined" and "no header row" in first.deliveries[0]["reason"]
+    stored = [embedded.run("MATCH (r:DetectionRun) RETURN r.details AS d, r.error AS e").to_json(force_ascii=False),
+              embedded.run("MATCH (f:InboxFile) RETURN f.reason AS r").to_json(force_ascii=False),
+              (job.parent / "state" / "job.log").read_text(encoding="utf-8"),
+              (job.parent / "out" / "alerts.jsonl").read_text(encoding="utf-8")]
+    for text in stored:
+        assert "quarantined" in text or "no header row" in text
+        for value in ("AP1", "蔡静英", "2008-12-22", "13012345679", "北京市"):
+            assert value not in text, value
+
+
 def test_a_reader_crash_quarantines_the_delivery_without_quoting_its_data(embedded, tmp_path: Path, monkeypatch,
                                                                           caplog) -> None:
     import graphfraud.job.run as job_run
