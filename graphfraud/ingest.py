@@ -159,7 +159,8 @@ def _read_csv(path: Path, sep: str = ",") -> tuple[pd.DataFrame, str]:
         except pd.errors.EmptyDataError as exc:
             raise InputError(f"{path.name}: empty file (no header row and no data)") from exc
         except pd.errors.ParserError as exc:
-            detail = (str(exc).strip().splitlines() or [type(exc).__name__])[-1]  # pandas: "… Expected 7 fields in line 3, saw 9"
+            # pandas' last line says what is wrong and where: "… Expected 7 fields in line 3, saw 9"
+            detail = (str(exc).strip().splitlines() or [type(exc).__name__])[-1]
             raise InputError(f"{path.name}: not a readable CSV file: {detail[:200]}") from exc
         if encoding == "utf-8-sig":
             with path.open("rb") as fh:
@@ -277,7 +278,9 @@ def _validate(table: str, raw: pd.DataFrame, spec: dict[str, Any], source: pd.Da
     na = set(NA_TOKENS) | set(spec.get("na", []))
     value_maps = spec.get("values", {})
     for column in TABLES[table]:
-        values = raw[column.name].astype(str).str.strip() if column.name in raw else pd.Series("", index=raw.index)
+        # fillna: a column only some of the files have is missing (not the text "nan") in the others' rows
+        values = (raw[column.name].fillna("").astype(str).str.strip() if column.name in raw
+                  else pd.Series("", index=raw.index))
         missing = values.isin(na)
         if column.required:
             problems.add(missing, column.name, "required value is missing")
@@ -286,12 +289,17 @@ def _validate(table: str, raw: pd.DataFrame, spec: dict[str, Any], source: pd.Da
             # commas only as thousands separators ("1,234.50"); "12,5" is not read as 125
             grouped = values.str.fullmatch(r"[+-]?\d{1,3}(?:,\d{3})+(?:\.\d*)?", na=False)
             plain = values.where(~grouped, values.str.replace(",", "", regex=False))
-            number = pd.to_numeric(plain.where(present), errors="coerce")
+            number = pd.to_numeric(plain.where(present), errors="coerce").astype("float64")
             problems.add(present & number.isna(), column.name, "not a number")
+            infinite = np.isinf(number)  # "inf", "-Infinity", "1e309"
+            problems.add(infinite, column.name, "not a finite number")
+            finite = number.where(~infinite)
             if column.minimum is not None:
-                problems.add(number < column.minimum, column.name, f"below {column.minimum:g}")
+                problems.add(finite < column.minimum, column.name, f"below {column.minimum:g}")
             if column.maximum is not None:
-                problems.add(number > column.maximum, column.name, f"above {column.maximum:g}")
+                problems.add(finite > column.maximum, column.name, f"above {column.maximum:,.0f}"
+                             if column.maximum >= 10_000 else f"above {column.maximum:g}")
+            number = finite
             out[column.name] = number.round(6 if column.name in ("lat", "lon") else 2)
         elif column.kind in (TIMESTAMP, DATE):
             parsed = _parse_times(values.where(present, ""), date_only=column.kind == DATE)

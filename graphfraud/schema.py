@@ -18,6 +18,11 @@ TEXT, NUMBER, TIMESTAMP, DATE, ENUM = "text", "number", "timestamp", "date", "en
 EARLIEST_DATE = "1880-01-01"
 LATEST_DATE = "2100-12-31"
 
+# The largest amount (CNY) one claim can plausibly carry: 10^8, far beyond any real settlement (the costliest
+# inpatient stays run to millions). A larger value — 1e30, or 1e309 read as infinity — is a broken export;
+# its row is rejected rather than let it swamp every amount at risk. Numbers must be finite in every column.
+MAX_AMOUNT = 100_000_000.0
+
 
 @dataclass(frozen=True)
 class Column:
@@ -37,8 +42,8 @@ TABLES: dict[str, tuple[Column, ...]] = {
         Column("provider_id", required=True),
         Column("doctor_id"),
         Column("ts", TIMESTAMP, required=True),
-        Column("amount", NUMBER, required=True, minimum=0),
-        Column("fund_paid", NUMBER, minimum=0),
+        Column("amount", NUMBER, required=True, minimum=0, maximum=MAX_AMOUNT),
+        Column("fund_paid", NUMBER, minimum=0, maximum=MAX_AMOUNT),
         Column("visit_type", ENUM, required=True, allowed=("outpatient", "inpatient", "pharmacy")),
         Column("diagnosis"),
         Column("admit_date", DATE),

@@ -100,3 +100,32 @@ def test_headers_that_are_names_are_listed_capped_and_a_mapping_names_the_missin
     assert "(24 more)" in message and "extra_29" not in message
     (tmp_path / "mapping.toml").write_text('[claims.columns]\ncard_id = "Card"\n', encoding="utf-8")
     assert "mapped column(s) 'Card' not in the file (found: claim_id" in _message(tmp_path)
+
+
+# --------------------------------------------------------------------------- amounts (Medium 9)
+
+def test_infinite_and_implausible_amounts_reject_their_row_and_rings_json_stays_strict_json(embedded, tmp_path: Path) -> None:
+    import json
+
+    from graphfraud.detect.report import write_report
+    from graphfraud.detect.run import detect
+
+    rows = ("A1,P1,C1,Y1,2026-01-05T10:00:00,inf,outpatient,,\n"        # row 3
+            "A2,P2,C2,Y1,2026-01-05T10:00:00,1e309,outpatient,,\n"      # row 4
+            "A3,P3,C3,Y1,2026-01-05T10:00:00,1e30,outpatient,,\n"       # row 5
+            "A4,P4,C4,Y1,2026-01-05T10:00:00,-Infinity,outpatient,,\n"  # row 6
+            "A5,P5,C5,Y1,2026-01-05T10:00:00,100000000.01,outpatient,,\n"  # row 7
+            "A6,P6,C6,Y1,2026-01-05T10:00:00,100000000,outpatient,,\n")    # the bound itself is kept
+    (tmp_path / "claims.csv").write_text(CLAIMS + GOOD + rows, encoding="utf-8")
+    (tmp_path / "claims_fund.csv").write_text(
+        CLAIMS.replace("visit_type,", "visit_type,fund_paid,").replace("\n", "") + "\n"
+        "F1,P1,C1,Y1,2026-01-05T10:00:00,10,outpatient,inf,,\n", encoding="utf-8")
+    reasons = _rejects(tmp_path)
+    assert reasons == {"3": "amount: not a finite number", "4": "amount: not a finite number",
+                       "5": "amount: above 100,000,000", "6": "amount: not a finite number",
+                       "7": "amount: above 100,000,000", "2": "fund_paid: not a finite number"}
+    load_directory(embedded, tmp_path, rejects_dir=tmp_path / "rejects")
+    assert sorted(embedded.run("MATCH (c:Claim) RETURN c.amount AS a")["a"]) == [10.0, 100_000_000.0]
+    write_report(detect(embedded), tmp_path / "out")
+    json.loads((tmp_path / "out" / "rings.json").read_text(encoding="utf-8"),
+               parse_constant=lambda name: pytest.fail(f"rings.json holds {name}"))
