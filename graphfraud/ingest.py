@@ -45,7 +45,7 @@ import numpy as np
 import pandas as pd
 
 from graphfraud.display import visible
-from graphfraud.errors import EncodingError, InputError, MappingError, MissingFileError
+from graphfraud.errors import EncodingError, InputError, MappingError, MissingFileError, OutputError
 from graphfraud.schema import (
     DATE, EARLIEST_DATE, ENUM, KEYS, LATEST_DATE, NUMBER, REQUIRED_TABLES, TABLES, TIMESTAMP, VALUE_ALIASES,
     canonical_header,
@@ -94,16 +94,22 @@ class InputSet:
 
 def read_mapping(path: Path) -> dict[str, dict[str, Any]]:
     """Read a TOML or YAML mapping file; tables not named in it use the built-in aliases."""
+    import yaml
+
     try:
         text = path.read_text(encoding="utf-8")
         if path.suffix.lower() in (".yaml", ".yml"):
-            import yaml
-
             data = yaml.safe_load(text) or {}
         else:
             data = tomllib.loads(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark is not None else ""
+        problem = getattr(exc, "problem", None) or type(exc).__name__
+        raise MappingError(f"{path.name}: not valid YAML{where}: {problem}") from exc
     except (OSError, ValueError, tomllib.TOMLDecodeError) as exc:
-        raise MappingError(f"{path.name}: cannot read mapping file: {exc}") from exc
+        detail = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise MappingError(f"{path.name}: cannot read mapping file: {detail}") from exc
     if not isinstance(data, dict):
         raise MappingError(f"{path.name}: a mapping file holds one table per input table (claims, patients, …)")
     unknown = sorted(set(data) - set(TABLES))
@@ -116,12 +122,56 @@ def read_mapping(path: Path) -> dict[str, dict[str, Any]]:
         if stray:
             raise MappingError(f"{path.name}: [{table}] has unknown setting(s) {', '.join(stray)}; "
                                f"expected {', '.join(MAPPING_KEYS)}")
+        _check_types(path.name, table, spec)
         names = {c.name for c in TABLES[table]}
         for section in ("columns", "constants", "copy", "values"):
             bad = sorted(set(spec.get(section, {})) - names)
             if bad:
                 raise MappingError(f"{path.name}: [{table}.{section}] names unknown column(s) {', '.join(bad)}")
+        bad = sorted(v for v in spec.get("copy", {}).values() if v not in names)
+        if bad:
+            raise MappingError(f"{path.name}: [{table}.copy] copies from unknown column(s) {', '.join(bad)}")
     return data
+
+
+def _scalar(value: Any) -> bool:
+    return isinstance(value, (str, int, float, bool))
+
+
+def _check_types(name: str, table: str, spec: dict[str, Any]) -> None:
+    """Each mapping setting has the shape the docs give it, or the mapping is refused naming the setting."""
+    def refuse(key: str, shape: str) -> None:
+        raise MappingError(f"{name}: [{table}] {key} must be {shape}")
+
+    files = spec.get("files")
+    if files is not None:
+        if not isinstance(files, list) or not all(isinstance(f, str) and f.strip() for f in files):
+            refuse("files", 'a list of file names or globs, e.g. files = ["claims*.csv"]')
+        for glob in files:
+            if Path(glob).is_absolute() or ".." in Path(glob).parts or glob.startswith("~"):
+                refuse("files", f"globs inside the input folder (not {glob!r}: no absolute paths, no ..)")
+    if "na" in spec and (not isinstance(spec["na"], list) or not all(_scalar(v) for v in spec["na"])):
+        refuse("na", 'a list of tokens, e.g. na = ["NA", "?"]')
+    if "separator" in spec and (not isinstance(spec["separator"], str) or len(spec["separator"]) != 1):
+        refuse("separator", 'one character, e.g. separator = ";"')
+    if "sheet" in spec and not (isinstance(spec["sheet"], str) or (type(spec["sheet"]) is int and spec["sheet"] >= 0)):
+        refuse("sheet", "a sheet name or a sheet number (0 = the first)")
+    for section, shape in (("columns", "source header"), ("constants", "fixed value"), ("copy", "canonical column")):
+        if section not in spec:
+            continue
+        entries = spec[section]
+        if not isinstance(entries, dict):
+            refuse(section, f"a table of column = {shape}")
+        wanted = str if section != "constants" else (str, int, float, bool)
+        for column, value in entries.items():
+            if not isinstance(value, wanted):
+                raise MappingError(f"{name}: [{table}.{section}] {column} must be a {shape}, not {value!r}")
+    if "values" in spec:
+        if not isinstance(spec["values"], dict):
+            refuse("values", 'a table per column of source value = canonical value, e.g. [claims.values.visit_type]')
+        for column, pairs in spec["values"].items():
+            if not isinstance(pairs, dict) or not all(_scalar(k) and _scalar(v) for k, v in pairs.items()):
+                raise MappingError(f"{name}: [{table}.values.{column}] must be a table of source value = canonical value")
 
 
 def _find_mapping(directory: Path) -> Path | None:
@@ -169,16 +219,64 @@ def _read_csv(path: Path, sep: str = ",") -> tuple[pd.DataFrame, str]:
     raise EncodingError(f"{path.name}: neither UTF-8 nor GB18030/GBK text; save it as UTF-8 or GBK")
 
 
+def _read_parquet(path: Path) -> pd.DataFrame:
+    """A Parquet file as text columns; binary columns are decoded as UTF-8, else GB18030, else refused."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    try:
+        table = pq.read_table(path)
+    except (pa.ArrowException, OSError, ValueError) as exc:
+        raise InputError(f"{path.name}: not a readable Parquet file ({type(exc).__name__})") from exc
+    columns = {}
+    for name, column in zip(table.column_names, table.columns):
+        if pa.types.is_binary(column.type) or pa.types.is_large_binary(column.type):
+            values = column.to_pylist()
+            for encoding in ("utf-8", "gb18030"):
+                try:
+                    columns[name] = ["" if v is None else v.decode(encoding) for v in values]
+                    break
+                except UnicodeDecodeError:
+                    continue
+            else:
+                raise EncodingError(f"{path.name}: column {visible(str(name))[:HEADER_SHOWN]!r} holds bytes that are "
+                                    "neither UTF-8 nor GB18030/GBK text")
+        else:
+            series = column.to_pandas()
+            columns[name] = series.astype(object).where(series.notna(), "").astype(str)
+    return pd.DataFrame(columns, index=pd.RangeIndex(table.num_rows))
+
+
+def _read_xlsx(path: Path, sheet: str | int) -> pd.DataFrame:
+    """One sheet of an XLSX workbook as text; a missing sheet or a damaged workbook is one clear line."""
+    import zipfile
+
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    try:
+        book = pd.ExcelFile(path, engine="openpyxl")
+    except (zipfile.BadZipFile, InvalidFileException, OSError, KeyError, ValueError) as exc:
+        raise InputError(f"{path.name}: not a readable XLSX workbook ({type(exc).__name__})") from exc
+    with book:
+        names = book.sheet_names
+        if (isinstance(sheet, str) and sheet not in names) or (isinstance(sheet, int) and sheet >= len(names)):
+            shown = ", ".join(repr(visible(n)) for n in names[:MAX_HEADERS_SHOWN])
+            raise InputError(f"{path.name}: no sheet {sheet!r} (the workbook has {shown}); set sheet in the mapping file")
+        try:
+            frame = pd.read_excel(book, sheet_name=sheet, dtype=str)
+        except (zipfile.BadZipFile, KeyError, ValueError, TypeError) as exc:
+            raise InputError(f"{path.name}: sheet {sheet!r} cannot be read ({type(exc).__name__})") from exc
+    return frame.fillna("")
+
+
 def _read_file(path: Path, spec: dict[str, Any]) -> tuple[pd.DataFrame, str | None]:
     suffix = path.suffix.lower()
     if suffix in (".csv", ".txt"):
         return _read_csv(path, sep=spec.get("separator", ","))
     if suffix == ".parquet":
-        frame = pd.read_parquet(path)
-        return frame.astype(object).where(frame.notna(), "").astype(str), None
+        return _read_parquet(path), None
     if suffix == ".xlsx":
-        frame = pd.read_excel(path, sheet_name=spec.get("sheet", 0), dtype=str, engine="openpyxl")
-        return frame.fillna(""), None
+        return _read_xlsx(path, spec.get("sheet", 0)), None
     raise InputError(f"{path.name}: unsupported file type {suffix} (use CSV, Parquet or XLSX)")
 
 
@@ -437,6 +535,15 @@ def write_rejects(input_set: InputSet, out_dir: Path) -> list[Path]:
     A table read without rejects this time has its old rejects file removed: the file always describes the
     rows as they are now, so rows fixed since the last load do not linger there as if still rejected.
     """
+    if out_dir.exists() and not out_dir.is_dir():
+        raise InputError(f"{out_dir}: is a file; rejected rows go into a folder (give a folder for the rejects)")
+    try:
+        return _write_rejects(input_set, out_dir)
+    except OSError as exc:
+        raise OutputError(f"{out_dir}: cannot write the rejected rows there ({exc.strerror or type(exc).__name__})") from exc
+
+
+def _write_rejects(input_set: InputSet, out_dir: Path) -> list[Path]:
     written = []
     for name, table in input_set.tables.items():
         if table.rejects.empty:

@@ -404,3 +404,22 @@ def test_ids_with_control_characters_export_shown_as_escapes_and_kept_exact_in_t
     assert any(visible(i) in "".join(drawn) for i in ids)
     redacted = export_bundle(hostile, ring_id, tmp_path / "r.zip", actor="张稽核", redact=True, now=NOW)
     assert verify_bundle(redacted).intact
+
+
+def test_a_manifest_that_is_a_list_or_a_flipped_compressed_byte_is_a_finding_not_a_traceback(bundle: Path, tmp_path: Path) -> None:
+    listed = verify_bundle(_rewrite(bundle, tmp_path / "list.zip", lambda f: f.update({"manifest.json": b"[1, 2]"})))
+    assert not listed.intact and "not a graphfraud case bundle manifest" in listed.error
+    entries = _rewrite(bundle, tmp_path / "entries.zip", lambda f: f.update({"manifest.json": json.dumps(
+        {**json.loads(f["manifest.json"]), "files": {"claims.csv": "not a table"}}).encode()}))
+    assert "claims.csv" in verify_bundle(entries).changed
+    data = bytearray(bundle.read_bytes())
+    with zipfile.ZipFile(bundle) as archive:
+        info = archive.getinfo("claims.csv")
+    start = info.header_offset + 30 + len(info.filename.encode()) + len(info.extra)
+    for n, offset in enumerate(range(start + 2, start + min(info.compress_size, 60), 7)):  # several places: zlib.error or a bad CRC
+        flipped = data.copy()
+        flipped[offset] ^= 0xFF
+        path = tmp_path / f"flipped-{n}.zip"
+        path.write_bytes(bytes(flipped))
+        result = verify_bundle(path)
+        assert result.readable and result.changed == ["claims.csv"], (offset, result)

@@ -129,3 +129,85 @@ def test_infinite_and_implausible_amounts_reject_their_row_and_rings_json_stays_
     write_report(detect(embedded), tmp_path / "out")
     json.loads((tmp_path / "out" / "rings.json").read_text(encoding="utf-8"),
                parse_constant=lambda name: pytest.fail(f"rings.json holds {name}"))
+
+
+# --------------------------------------------------------------------------- one line, never a traceback (Low 11)
+
+def _claims_only(folder: Path) -> None:
+    (folder / "claims.csv").write_text(CLAIMS + GOOD, encoding="utf-8")
+
+
+def _xlsx(folder: Path) -> None:
+    pd.read_csv(pd.io.common.StringIO(CLAIMS + GOOD), dtype=str).to_excel(folder / "claims.xlsx", index=False)
+
+
+def _binary_parquet(folder: Path) -> None:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    header, row = CLAIMS.strip().split(","), GOOD.strip().split(",")
+    columns = {h: pa.array([v.encode()], pa.binary()) for h, v in zip(header, row)}
+    columns["claim_id"] = pa.array([b"\xff\xfe\xfd"], pa.binary())
+    pq.write_table(pa.table(columns), folder / "claims.parquet")
+
+
+BAD_INPUT = {
+    "empty claims.csv": (lambda d: (d / "claims.csv").write_text(""), "claims.csv: empty file"),
+    "newline-only claims.csv": (lambda d: (d / "claims.csv").write_text("\n\n\r\n"), "claims.csv: empty file"),
+    "missing XLSX sheet": (lambda d: (_xlsx(d), (d / "mapping.toml").write_text('[claims]\nsheet = "Nope"\n')),
+                           "claims.xlsx: no sheet 'Nope' (the workbook has 'Sheet1')"),
+    "XLSX sheet number too high": (lambda d: (_xlsx(d), (d / "mapping.toml").write_text("[claims]\nsheet = 3\n")),
+                                   "claims.xlsx: no sheet 3"),
+    "corrupt XLSX": (lambda d: (d / "claims.xlsx").write_bytes(b"PK\x03\x04" + b"\x00" * 50),
+                     "claims.xlsx: not a readable XLSX workbook"),
+    "corrupt Parquet": (lambda d: (d / "claims.parquet").write_bytes(b"PAR1garbagePAR1"),
+                        "claims.parquet: not a readable Parquet file"),
+    "non-UTF-8 Parquet binary column": (_binary_parquet, "claims.parquet: column 'claim_id' holds bytes that are neither"),
+}
+BAD_MAPPING = {
+    "YAML syntax error": ("mapping.yaml", "claims:\n  files: [a\n  b: :\n", "mapping.yaml: not valid YAML at line 3"),
+    "TOML syntax error": ("mapping.toml", "[claims\n", "mapping.toml: cannot read mapping file: Expected"),
+    "files as a string": ("mapping.toml", '[claims]\nfiles = "claims.csv"\n', "[claims] files must be a list"),
+    "files with an absolute path": ("mapping.toml", '[claims]\nfiles = ["/etc/passwd"]\n', "globs inside the input folder"),
+    "files leaving the folder": ("mapping.toml", '[claims]\nfiles = ["../../etc/passwd"]\n', "no absolute paths, no .."),
+    "values = 3": ("mapping.toml", "[claims]\nvalues = 3\n", "[claims] values must be a table per column"),
+    "values as a list": ("mapping.toml", '[claims]\nvalues = ["a"]\n', "[claims] values must be a table per column"),
+    "a column's values not a table": ("mapping.toml", "[claims.values]\nvisit_type = 3\n",
+                                      "[claims.values.visit_type] must be a table"),
+    'separator = ""': ("mapping.toml", '[claims]\nseparator = ""\n', "[claims] separator must be one character"),
+    "na as a string": ("mapping.toml", '[claims]\nna = "x"\n', "[claims] na must be a list"),
+    "a column mapped to a number": ("mapping.toml", "[claims.columns]\nclaim_id = 3\n",
+                                    "[claims.columns] claim_id must be a source header"),
+    "copy from nowhere": ("mapping.toml", '[claims.copy]\ncard_id = "holder"\n', "copies from unknown column(s) holder"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(BAD_INPUT))
+def test_a_file_that_cannot_be_read_is_one_line_naming_it(tmp_path: Path, name: str) -> None:
+    setup, expected = BAD_INPUT[name]
+    setup(tmp_path)
+    message = _message(tmp_path)
+    assert expected in message and "\n" not in message, message
+
+
+@pytest.mark.parametrize("name", sorted(BAD_MAPPING))
+def test_a_mapping_that_cannot_work_is_one_line_naming_the_setting(tmp_path: Path, name: str) -> None:
+    file_name, text, expected = BAD_MAPPING[name]
+    _claims_only(tmp_path)
+    (tmp_path / file_name).write_text(text, encoding="utf-8")
+    message = _message(tmp_path)
+    assert message.startswith(file_name) and expected in message and "\n" not in message, message
+
+
+def test_a_rejects_option_naming_a_file_is_one_line_and_loads_nothing(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from graphfraud.cli import app
+
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "claims.csv").write_text(CLAIMS + GOOD + "A2,P2,C2,Y1,yesterday,1,outpatient,,\n", encoding="utf-8")
+    (tmp_path / "taken").write_text("not a folder", encoding="utf-8")
+    result = CliRunner().invoke(app, ["load", str(tmp_path / "in"), "--rejects", str(tmp_path / "taken"),
+                                      "--engine", "embedded"], env={"GRAPHFRAUD_DB": str(tmp_path / "db")})
+    assert result.exit_code == 2 and "is a file; rejected rows go into a folder" in result.output, result.output
+    assert "Traceback" not in result.output and not (tmp_path / "db").exists()

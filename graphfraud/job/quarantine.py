@@ -23,14 +23,14 @@ import shutil
 from pathlib import Path
 from typing import Any
 
-from graphfraud.errors import GraphfraudError
+from graphfraud.errors import GraphfraudError, OutputError
 
 _MACHINE_FAULTS = (errno.ENOSPC, errno.EDQUOT, errno.ENOMEM)
 
 
 def is_delivery_fault(exc: BaseException) -> bool:
     """Whether a failure while reading a delivery (or drawing a bundle) is the input's rather than the machine's."""
-    if isinstance(exc, MemoryError):
+    if isinstance(exc, (MemoryError, OutputError)):
         return False
     if isinstance(exc, OSError) and exc.errno in _MACHINE_FAULTS:
         return False
