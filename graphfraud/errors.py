@@ -9,6 +9,7 @@
     ├── EngineError            a database refused or failed a request
     │   ├── EngineUnavailable  the database cannot be reached or opened
     │   └── BulkImportError    the bulk path cannot run here (database not empty or online, no neo4j-admin) or failed
+    ├── OutputError            a file or folder graphfraud writes cannot be written (full disk, no permission)
     ├── DetectionError         detection could not produce rings
     ├── BundleError            a case bundle could not be written or verified
     └── JobError               a scheduled job run could not run or finish
@@ -54,6 +55,10 @@ class EngineUnavailable(EngineError):
 
 class BulkImportError(EngineError):
     """The bulk import path cannot run (database not empty or not offline, no neo4j-admin) or failed."""
+
+
+class OutputError(GraphfraudError):
+    """A file or folder graphfraud writes cannot be written (a full disk, no permission)."""
 
 
 class DetectionError(GraphfraudError):

@@ -44,14 +44,18 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from graphfraud.errors import EncodingError, InputError, MappingError, MissingFileError
+from graphfraud.display import visible
+from graphfraud.errors import EncodingError, InputError, MappingError, MissingFileError, OutputError
 from graphfraud.schema import (
-    DATE, ENUM, KEYS, NUMBER, REQUIRED_TABLES, TABLES, TIMESTAMP, VALUE_ALIASES, canonical_header,
+    DATE, EARLIEST_DATE, ENUM, KEYS, LATEST_DATE, NUMBER, REQUIRED_TABLES, TABLES, TIMESTAMP, VALUE_ALIASES,
+    canonical_header,
 )
 
 SUFFIXES = (".csv", ".txt", ".parquet", ".xlsx")
 NA_TOKENS = ("", "NA", "N/A", "NULL", "null", "None", "nan", "NaN", "-")
 MAPPING_KEYS = ("files", "columns", "constants", "copy", "values", "na", "separator", "sheet")
+MAX_HEADERS_SHOWN = 12     # an error lists at most this many of a file's headers, each cut to HEADER_SHOWN characters
+HEADER_SHOWN = 40
 _EPOCH = np.datetime64("1970-01-01T00:00:00", "s")
 
 
@@ -90,16 +94,22 @@ class InputSet:
 
 def read_mapping(path: Path) -> dict[str, dict[str, Any]]:
     """Read a TOML or YAML mapping file; tables not named in it use the built-in aliases."""
+    import yaml
+
     try:
         text = path.read_text(encoding="utf-8")
         if path.suffix.lower() in (".yaml", ".yml"):
-            import yaml
-
             data = yaml.safe_load(text) or {}
         else:
             data = tomllib.loads(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark is not None else ""
+        problem = getattr(exc, "problem", None) or type(exc).__name__
+        raise MappingError(f"{path.name}: not valid YAML{where}: {problem}") from exc
     except (OSError, ValueError, tomllib.TOMLDecodeError) as exc:
-        raise MappingError(f"{path.name}: cannot read mapping file: {exc}") from exc
+        detail = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise MappingError(f"{path.name}: cannot read mapping file: {detail}") from exc
     if not isinstance(data, dict):
         raise MappingError(f"{path.name}: a mapping file holds one table per input table (claims, patients, …)")
     unknown = sorted(set(data) - set(TABLES))
@@ -112,12 +122,56 @@ def read_mapping(path: Path) -> dict[str, dict[str, Any]]:
         if stray:
             raise MappingError(f"{path.name}: [{table}] has unknown setting(s) {', '.join(stray)}; "
                                f"expected {', '.join(MAPPING_KEYS)}")
+        _check_types(path.name, table, spec)
         names = {c.name for c in TABLES[table]}
         for section in ("columns", "constants", "copy", "values"):
             bad = sorted(set(spec.get(section, {})) - names)
             if bad:
                 raise MappingError(f"{path.name}: [{table}.{section}] names unknown column(s) {', '.join(bad)}")
+        bad = sorted(v for v in spec.get("copy", {}).values() if v not in names)
+        if bad:
+            raise MappingError(f"{path.name}: [{table}.copy] copies from unknown column(s) {', '.join(bad)}")
     return data
+
+
+def _scalar(value: Any) -> bool:
+    return isinstance(value, (str, int, float, bool))
+
+
+def _check_types(name: str, table: str, spec: dict[str, Any]) -> None:
+    """Each mapping setting has the shape the docs give it, or the mapping is refused naming the setting."""
+    def refuse(key: str, shape: str) -> None:
+        raise MappingError(f"{name}: [{table}] {key} must be {shape}")
+
+    files = spec.get("files")
+    if files is not None:
+        if not isinstance(files, list) or not all(isinstance(f, str) and f.strip() for f in files):
+            refuse("files", 'a list of file names or globs, e.g. files = ["claims*.csv"]')
+        for glob in files:
+            if Path(glob).is_absolute() or ".." in Path(glob).parts or glob.startswith("~"):
+                refuse("files", f"globs inside the input folder (not {glob!r}: no absolute paths, no ..)")
+    if "na" in spec and (not isinstance(spec["na"], list) or not all(_scalar(v) for v in spec["na"])):
+        refuse("na", 'a list of tokens, e.g. na = ["NA", "?"]')
+    if "separator" in spec and (not isinstance(spec["separator"], str) or len(spec["separator"]) != 1):
+        refuse("separator", 'one character, e.g. separator = ";"')
+    if "sheet" in spec and not (isinstance(spec["sheet"], str) or (type(spec["sheet"]) is int and spec["sheet"] >= 0)):
+        refuse("sheet", "a sheet name or a sheet number (0 = the first)")
+    for section, shape in (("columns", "source header"), ("constants", "fixed value"), ("copy", "canonical column")):
+        if section not in spec:
+            continue
+        entries = spec[section]
+        if not isinstance(entries, dict):
+            refuse(section, f"a table of column = {shape}")
+        wanted = str if section != "constants" else (str, int, float, bool)
+        for column, value in entries.items():
+            if not isinstance(value, wanted):
+                raise MappingError(f"{name}: [{table}.{section}] {column} must be a {shape}, not {value!r}")
+    if "values" in spec:
+        if not isinstance(spec["values"], dict):
+            refuse("values", 'a table per column of source value = canonical value, e.g. [claims.values.visit_type]')
+        for column, pairs in spec["values"].items():
+            if not isinstance(pairs, dict) or not all(_scalar(k) and _scalar(v) for k, v in pairs.items()):
+                raise MappingError(f"{name}: [{table}.values.{column}] must be a table of source value = canonical value")
 
 
 def _find_mapping(directory: Path) -> Path | None:
@@ -152,8 +206,12 @@ def _read_csv(path: Path, sep: str = ",") -> tuple[pd.DataFrame, str]:
             frame = pd.read_csv(path, dtype=str, keep_default_na=False, na_filter=False, encoding=encoding, sep=sep)
         except UnicodeDecodeError:
             continue
+        except pd.errors.EmptyDataError as exc:
+            raise InputError(f"{path.name}: empty file (no header row and no data)") from exc
         except pd.errors.ParserError as exc:
-            raise InputError(f"{path.name}: not a readable CSV file: {exc}") from exc
+            # pandas' last line says what is wrong and where: "… Expected 7 fields in line 3, saw 9"
+            detail = (str(exc).strip().splitlines() or [type(exc).__name__])[-1]
+            raise InputError(f"{path.name}: not a readable CSV file: {detail[:200]}") from exc
         if encoding == "utf-8-sig":
             with path.open("rb") as fh:
                 encoding = "utf-8-sig" if fh.read(3) == b"\xef\xbb\xbf" else "utf-8"
@@ -161,16 +219,64 @@ def _read_csv(path: Path, sep: str = ",") -> tuple[pd.DataFrame, str]:
     raise EncodingError(f"{path.name}: neither UTF-8 nor GB18030/GBK text; save it as UTF-8 or GBK")
 
 
+def _read_parquet(path: Path) -> pd.DataFrame:
+    """A Parquet file as text columns; binary columns are decoded as UTF-8, else GB18030, else refused."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    try:
+        table = pq.read_table(path)
+    except (pa.ArrowException, OSError, ValueError) as exc:
+        raise InputError(f"{path.name}: not a readable Parquet file ({type(exc).__name__})") from exc
+    columns = {}
+    for name, column in zip(table.column_names, table.columns):
+        if pa.types.is_binary(column.type) or pa.types.is_large_binary(column.type):
+            values = column.to_pylist()
+            for encoding in ("utf-8", "gb18030"):
+                try:
+                    columns[name] = ["" if v is None else v.decode(encoding) for v in values]
+                    break
+                except UnicodeDecodeError:
+                    continue
+            else:
+                raise EncodingError(f"{path.name}: column {visible(str(name))[:HEADER_SHOWN]!r} holds bytes that are "
+                                    "neither UTF-8 nor GB18030/GBK text")
+        else:
+            series = column.to_pandas()
+            columns[name] = series.astype(object).where(series.notna(), "").astype(str)
+    return pd.DataFrame(columns, index=pd.RangeIndex(table.num_rows))
+
+
+def _read_xlsx(path: Path, sheet: str | int) -> pd.DataFrame:
+    """One sheet of an XLSX workbook as text; a missing sheet or a damaged workbook is one clear line."""
+    import zipfile
+
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    try:
+        book = pd.ExcelFile(path, engine="openpyxl")
+    except (zipfile.BadZipFile, InvalidFileException, OSError, KeyError, ValueError) as exc:
+        raise InputError(f"{path.name}: not a readable XLSX workbook ({type(exc).__name__})") from exc
+    with book:
+        names = book.sheet_names
+        if (isinstance(sheet, str) and sheet not in names) or (isinstance(sheet, int) and sheet >= len(names)):
+            shown = ", ".join(repr(visible(n)) for n in names[:MAX_HEADERS_SHOWN])
+            raise InputError(f"{path.name}: no sheet {sheet!r} (the workbook has {shown}); set sheet in the mapping file")
+        try:
+            frame = pd.read_excel(book, sheet_name=sheet, dtype=str)
+        except (zipfile.BadZipFile, KeyError, ValueError, TypeError) as exc:
+            raise InputError(f"{path.name}: sheet {sheet!r} cannot be read ({type(exc).__name__})") from exc
+    return frame.fillna("")
+
+
 def _read_file(path: Path, spec: dict[str, Any]) -> tuple[pd.DataFrame, str | None]:
     suffix = path.suffix.lower()
     if suffix in (".csv", ".txt"):
         return _read_csv(path, sep=spec.get("separator", ","))
     if suffix == ".parquet":
-        frame = pd.read_parquet(path)
-        return frame.astype(object).where(frame.notna(), "").astype(str), None
+        return _read_parquet(path), None
     if suffix == ".xlsx":
-        frame = pd.read_excel(path, sheet_name=spec.get("sheet", 0), dtype=str, engine="openpyxl")
-        return frame.fillna(""), None
+        return _read_xlsx(path, spec.get("sheet", 0)), None
     raise InputError(f"{path.name}: unsupported file type {suffix} (use CSV, Parquet or XLSX)")
 
 
@@ -212,7 +318,8 @@ def _parse_times(values: pd.Series, date_only: bool) -> pd.Series:
     if longer.any():
         tail = text[longer]
         offset[longer] = tail.str.contains(r"T.*(?:Z|[+-]\d{2}:?\d{2})$", regex=True, na=False)
-    parsed = pd.Series(pd.NaT, index=text.index, dtype="datetime64[ns]")
+    # microseconds, not pandas' nanoseconds: a year like 2999 or 1600 must parse (and be rejected by range), not overflow
+    parsed = pd.Series(pd.NaT, index=text.index, dtype="datetime64[us]")
     if (~offset).any():
         parsed[~offset] = pd.to_datetime(text[~offset], format="ISO8601", errors="coerce")
     if offset.any():
@@ -221,6 +328,23 @@ def _parse_times(values: pd.Series, date_only: bool) -> pd.Series:
     if date_only:
         parsed = parsed.dt.normalize()
     return parsed
+
+
+_EARLIEST, _LATEST = pd.Timestamp(EARLIEST_DATE), pd.Timestamp(LATEST_DATE) + pd.Timedelta(days=1)
+_RANGE = f"outside {EARLIEST_DATE}…{LATEST_DATE} (a placeholder for 'no date' belongs in the mapping's na)"
+_DATE_LIKE = r"[+-]?\d{4,}(?:[-/]?\d{1,2}){2}(?:[T ].*)?"
+
+
+def _out_of_range(values: pd.Series, parsed: pd.Series, present: pd.Series) -> pd.Series:
+    """Rows whose date/time lies outside EARLIEST_DATE…LATEST_DATE, whether pandas parsed it or gave up on its year."""
+    far = parsed.notna() & ((parsed < _EARLIEST) | (parsed >= _LATEST))
+    unparsed = present & parsed.isna()
+    if unparsed.any():  # an older pandas gives NaT for years beyond its nanosecond range
+        text = values[unparsed].str.strip()
+        year = pd.to_numeric(text.str.extract(r"^([+-]?\d{4,})", expand=False), errors="coerce")
+        beyond = text.str.fullmatch(_DATE_LIKE, na=False) & ((year < _EARLIEST.year) | (year > _LATEST.year - 1))
+        far[unparsed] = beyond.fillna(False).astype(bool)
+    return far
 
 
 _CANONICAL = {True: r"\d{4}-\d{2}-\d{2}", False: r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}"}
@@ -252,7 +376,9 @@ def _validate(table: str, raw: pd.DataFrame, spec: dict[str, Any], source: pd.Da
     na = set(NA_TOKENS) | set(spec.get("na", []))
     value_maps = spec.get("values", {})
     for column in TABLES[table]:
-        values = raw[column.name].astype(str).str.strip() if column.name in raw else pd.Series("", index=raw.index)
+        # fillna: a column only some of the files have is missing (not the text "nan") in the others' rows
+        values = (raw[column.name].fillna("").astype(str).str.strip() if column.name in raw
+                  else pd.Series("", index=raw.index))
         missing = values.isin(na)
         if column.required:
             problems.add(missing, column.name, "required value is missing")
@@ -261,16 +387,24 @@ def _validate(table: str, raw: pd.DataFrame, spec: dict[str, Any], source: pd.Da
             # commas only as thousands separators ("1,234.50"); "12,5" is not read as 125
             grouped = values.str.fullmatch(r"[+-]?\d{1,3}(?:,\d{3})+(?:\.\d*)?", na=False)
             plain = values.where(~grouped, values.str.replace(",", "", regex=False))
-            number = pd.to_numeric(plain.where(present), errors="coerce")
+            number = pd.to_numeric(plain.where(present), errors="coerce").astype("float64")
             problems.add(present & number.isna(), column.name, "not a number")
+            infinite = np.isinf(number)  # "inf", "-Infinity", "1e309"
+            problems.add(infinite, column.name, "not a finite number")
+            finite = number.where(~infinite)
             if column.minimum is not None:
-                problems.add(number < column.minimum, column.name, f"below {column.minimum:g}")
+                problems.add(finite < column.minimum, column.name, f"below {column.minimum:g}")
             if column.maximum is not None:
-                problems.add(number > column.maximum, column.name, f"above {column.maximum:g}")
+                problems.add(finite > column.maximum, column.name, f"above {column.maximum:,.0f}"
+                             if column.maximum >= 10_000 else f"above {column.maximum:g}")
+            number = finite
             out[column.name] = number.round(6 if column.name in ("lat", "lon") else 2)
         elif column.kind in (TIMESTAMP, DATE):
             parsed = _parse_times(values.where(present, ""), date_only=column.kind == DATE)
-            problems.add(present & parsed.isna(), column.name, "not a date/time (expected ISO 8601, e.g. 2026-01-31T09:30:00)")
+            far = _out_of_range(values, parsed, present)
+            problems.add(present & parsed.isna() & ~far, column.name, "not a date/time (expected ISO 8601, e.g. 2026-01-31T09:30:00)")
+            problems.add(far, column.name, _RANGE)
+            parsed = parsed.where(~far)
             out[column.name] = _iso(values, parsed, date_only=column.kind == DATE)
             out[f"_{column.name}_parsed"] = parsed
         elif column.kind == ENUM:
@@ -314,7 +448,8 @@ def _apply_mapping(table: str, frame: pd.DataFrame, spec: dict[str, Any], path: 
     explicit = spec.get("columns", {})
     missing_src = [src for src in explicit.values() if src not in frame.columns]
     if missing_src:
-        raise MappingError(f"{path.name}: mapped column(s) {', '.join(map(repr, missing_src))} not in the file (found: {', '.join(map(str, frame.columns))})")
+        raise MappingError(f"{path.name}: mapped column(s) {', '.join(map(repr, missing_src))} not in the file "
+                           f"({headers_found(table, frame.columns, spec)})")
     renamed: dict[str, str] = {src: canon for canon, src in explicit.items()}
     for header in frame.columns:
         if header in renamed:
@@ -331,6 +466,24 @@ def _apply_mapping(table: str, frame: pd.DataFrame, spec: dict[str, Any], path: 
     return canon_frame
 
 
+def headers_found(table: str, columns: Any, spec: dict[str, Any]) -> str:
+    """A file's headers for an error message, never a value from its rows.
+
+    When no header is a name we know (the table's columns and aliases, or the mapping's), the first row is
+    most likely data — a file saved without its header row — so it is not shown, only counted. Otherwise at
+    most MAX_HEADERS_SHOWN headers are listed, each cut short and with control characters made visible,
+    so a garbage file still gives one short line.
+    """
+    names = [str(c) for c in columns]
+    mapped = {str(v) for v in spec.get("columns", {}).values()}
+    if not any(canonical_header(table, n) or n in mapped for n in names):
+        return (f"none of its {len(names)} column(s) has a known name: the file seems to have no header row "
+                "(its first row must name the columns)")
+    shown = [visible(n if len(n) <= HEADER_SHOWN else n[:HEADER_SHOWN] + "…") for n in names[:MAX_HEADERS_SHOWN]]
+    more = f", … ({len(names) - MAX_HEADERS_SHOWN} more)" if len(names) > MAX_HEADERS_SHOWN else ""
+    return f"found: {', '.join(shown)}{more}"
+
+
 def _read_table(directory: Path, table: str, spec: dict[str, Any]) -> TableResult | None:
     files = _table_files(directory, table, spec)
     if not files:
@@ -342,10 +495,8 @@ def _read_table(directory: Path, table: str, spec: dict[str, Any]) -> TableResul
         raw = _apply_mapping(table, source, spec, path)
         missing = [c.name for c in TABLES[table] if c.required and c.name not in raw]
         if missing:
-            raise InputError(
-                f"{path.name}: missing required column {', '.join(map(repr, missing))} "
-                f"(found: {', '.join(map(str, source.columns))}; name it in a mapping file, see examples/mappings)"
-            )
+            raise InputError(f"{path.name}: missing required column {', '.join(map(repr, missing))} "
+                             f"({headers_found(table, source.columns, spec)}; name it in a mapping file, see examples/mappings)")
         source = source.copy()
         source["_file"] = path.name
         source["_row"] = np.arange(2, len(source) + 2)
@@ -384,6 +535,15 @@ def write_rejects(input_set: InputSet, out_dir: Path) -> list[Path]:
     A table read without rejects this time has its old rejects file removed: the file always describes the
     rows as they are now, so rows fixed since the last load do not linger there as if still rejected.
     """
+    if out_dir.exists() and not out_dir.is_dir():
+        raise InputError(f"{out_dir}: is a file; rejected rows go into a folder (give a folder for the rejects)")
+    try:
+        return _write_rejects(input_set, out_dir)
+    except OSError as exc:
+        raise OutputError(f"{out_dir}: cannot write the rejected rows there ({exc.strerror or type(exc).__name__})") from exc
+
+
+def _write_rejects(input_set: InputSet, out_dir: Path) -> list[Path]:
     written = []
     for name, table in input_set.tables.items():
         if table.rejects.empty:

@@ -50,22 +50,25 @@ class LoadSummary:
 
 
 @dataclass
-class _Read:
+class ReadFolder:
+    """A folder read and validated, its rejects written, its graph rows built: everything before the database."""
+
     inputs: InputSet
     frames: GraphFrames
     rejects_files: list[Path]
     seconds: float
 
 
-def _read(directory: Path, mapping: Path | None, rejects_dir: Path | None) -> _Read:
+def read_folder(directory: Path, mapping: Path | None = None, rejects_dir: Path | None = None) -> ReadFolder:
+    """Read and validate ``directory`` and write its rejects; nothing touches a database yet."""
     started = time.perf_counter()
     inputs = read_input(directory, mapping)
     rejects_files = write_rejects(inputs, rejects_dir or (directory / "rejects")) if inputs.total_rejected else []
     frames = graph.build({name: t.frame for name, t in inputs.tables.items()})
-    return _Read(inputs, frames, rejects_files, time.perf_counter() - started)
+    return ReadFolder(inputs, frames, rejects_files, time.perf_counter() - started)
 
 
-def _summary(read: _Read, started: float, stats: WriteStats, **extra) -> LoadSummary:
+def _summary(read: ReadFolder, started: float, stats: WriteStats, **extra) -> LoadSummary:
     inputs = read.inputs
     return LoadSummary(
         rows_read=sum(t.rows_read for t in inputs.tables.values()),
@@ -87,8 +90,12 @@ def _write_incremental(engine: Engine, frames: GraphFrames) -> WriteStats:
 
 def load_directory(engine: Engine, directory: Path, mapping: Path | None = None, rejects_dir: Path | None = None) -> LoadSummary:
     """Read, validate and load ``directory`` into an open engine (the incremental path); rejects go to ``rejects_dir``."""
-    started = time.perf_counter()
-    read = _read(directory, mapping, rejects_dir)
+    return load_read(engine, read_folder(directory, mapping, rejects_dir))
+
+
+def load_read(engine: Engine, read: ReadFolder) -> LoadSummary:
+    """Write a folder :func:`read_folder` read into an open engine (the incremental path)."""
+    started = time.perf_counter() - read.seconds
     write_started = time.perf_counter()
     stats = _write_incremental(engine, read.frames)
     phases = {"read and validate": read.seconds, "write": time.perf_counter() - write_started}
@@ -154,7 +161,7 @@ def load_folder(
     if restart_local and mode == "incremental":
         raise ConfigError("--restart-local is for the bulk path (--mode bulk or auto); an incremental load keeps the server running")
     started = time.perf_counter()
-    read = _read(directory, mapping, rejects_dir)
+    read = read_folder(directory, mapping, rejects_dir)
     path, note = "incremental", None
     if settings.engine == "neo4j":
         from graphfraud.engines.neo4j_admin import find_admin

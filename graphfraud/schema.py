@@ -11,6 +11,18 @@ from dataclasses import dataclass
 
 TEXT, NUMBER, TIMESTAMP, DATE, ENUM = "text", "number", "timestamp", "date", "enum"
 
+# Dates and times outside this range are rejected with their row: no settlement, birth or death falls there, and
+# placeholders such as 9999-12-31 ("no date") or 1600-01-01 would otherwise reach age and interval rules as real
+# dates (or overflow pandas' nanosecond times). A bureau whose exports mean "no date" by such a value lists it in
+# the mapping's ``na``. Both ends are inclusive.
+EARLIEST_DATE = "1880-01-01"
+LATEST_DATE = "2100-12-31"
+
+# The largest amount (CNY) one claim can plausibly carry: 10^8, far beyond any real settlement (the costliest
+# inpatient stays run to millions). A larger value — 1e30, or 1e309 read as infinity — is a broken export;
+# its row is rejected rather than let it swamp every amount at risk. Numbers must be finite in every column.
+MAX_AMOUNT = 100_000_000.0
+
 
 @dataclass(frozen=True)
 class Column:
@@ -30,8 +42,8 @@ TABLES: dict[str, tuple[Column, ...]] = {
         Column("provider_id", required=True),
         Column("doctor_id"),
         Column("ts", TIMESTAMP, required=True),
-        Column("amount", NUMBER, required=True, minimum=0),
-        Column("fund_paid", NUMBER, minimum=0),
+        Column("amount", NUMBER, required=True, minimum=0, maximum=MAX_AMOUNT),
+        Column("fund_paid", NUMBER, minimum=0, maximum=MAX_AMOUNT),
         Column("visit_type", ENUM, required=True, allowed=("outpatient", "inpatient", "pharmacy")),
         Column("diagnosis"),
         Column("admit_date", DATE),

@@ -327,3 +327,99 @@ def test_a_bundle_from_neo4j_is_complete_and_its_queries_reproduce_the_evidence(
         elif name.startswith("motifs/"):                          # each motif query finds this ring's rows again
             motif = name.split("/")[1]
             assert {c for ev in ring["evidence"] if ev["motif"] == motif for c in ev["claims"]} <= found, motif
+
+
+# --------------------------------------------------------------------------- hostile text (issue 16, High 3)
+
+HIDDEN = [chr(k) for k in range(32)] + ["\x7f", "\u202e"]
+
+
+def _hide(value: str) -> str:
+    """An id or name with one control character inside it, the same one every time the value appears.
+
+    Consecutive ids get consecutive characters, so a ring's claims hold every one of them; the character goes
+    at the end (before a ``~``), which keeps the ids' order and so the detection's partitions.
+    """
+    import zlib
+
+    digits = "".join(ch for ch in value if ch.isdigit())
+    n = int(digits) if digits else zlib.crc32(value.encode("utf-8"))
+    return value if value == "" else value + HIDDEN[n % len(HIDDEN)] + "~"
+
+
+@pytest.fixture(scope="module")
+def hostile(small_data: Path, tmp_path_factory) -> EmbeddedEngine:
+    """The small data with a control character (CR, LF, TAB, NUL, … U+202E) in every id and name, loaded and detected."""
+    import csv
+
+    import pandas as pd
+
+    folder = tmp_path_factory.mktemp("hostile")
+    for path in small_data.glob("*.csv"):
+        table = pd.read_csv(path, dtype=str, keep_default_na=False)
+        for column in ("claim_id", "patient_id", "card_id", "provider_id", "doctor_id", "name"):
+            if column in table:
+                table[column] = table[column].map(_hide)
+        table.to_csv(folder / path.name, index=False, quoting=csv.QUOTE_ALL)
+    engine = EmbeddedEngine(folder / "db")
+    engine.ensure_schema()
+    assert load_directory(engine, folder).rejected == 0
+    detect(engine, now=datetime(2026, 11, 30, 2, 0, tzinfo=CHINA))
+    yield engine
+    engine.close()
+
+
+def test_ids_with_control_characters_export_shown_as_escapes_and_kept_exact_in_the_queries(hostile, tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    from graphfraud.bundle.case import gather
+    from graphfraud.bundle.export import render
+    from graphfraud.bundle.reproduce import literal
+    from graphfraud.display import visible
+
+    def claims_of(ring: dict) -> list[str]:
+        return sorted({c for ev in ring["evidence"] for c in ev["claims"]})
+
+    rings = [json.loads(hostile.query("rings/stored", {"ring_id": r["ring_id"]})["details"][0]) for r in stored_rings(hostile)]
+    complete = [r for r in rings if {ch for c in claims_of(r) for ch in c} >= set(HIDDEN)]  # holds every character
+    ring = min(complete, key=lambda r: len(claims_of(r)))   # the smallest such ring: a quicker test
+    ring_id, ids, claims = ring["ring_id"], sorted(m["id"] for m in ring["members"]), claims_of(ring)
+    bundle = export_bundle(hostile, ring_id, tmp_path / "b.zip", actor="张稽核", now=NOW)
+    assert verify_bundle(bundle).intact
+    files = _files(bundle)
+    text = {name: data.decode("utf-8") for name, data in files.items() if name.endswith((".csv", ".html", ".cypher"))}
+    for name, body in text.items():
+        hidden = set(body.replace("\r\n", "").replace("\n", "")) & set(HIDDEN)
+        assert hidden <= ({"\t"} if name == "graph.html" else set()), (name, hidden)   # the page's own indentation
+    assert all(visible(i) in text["members.csv"] for i in ids)
+    assert all(visible(c) in text["claims.csv"] for c in claims)
+    assert all(literal(i) in text["queries.cypher"] for i in ids if i.startswith("P"))  # the stored id, exactly
+    book = load_workbook(io.BytesIO(files["tables.xlsx"]))
+    assert visible(ids[0]) in {str(c.value) for row in book["成员"].iter_rows() for c in row}
+    assert files["graph.png"].startswith(b"\x89PNG") and files["report.pdf"].startswith(b"%PDF")
+    assert set(json.loads(files["manifest.json"])["ring_id"]) == set(ring_id)
+    drawn: list[str] = []
+    render(gather(hostile, ring_id), "zh", drawn)   # what the PDF drew: escapes, never the characters themselves
+    assert not set("".join(drawn).replace("\n", "")) & set(HIDDEN)
+    assert any(visible(i) in "".join(drawn) for i in ids)
+    redacted = export_bundle(hostile, ring_id, tmp_path / "r.zip", actor="张稽核", redact=True, now=NOW)
+    assert verify_bundle(redacted).intact
+
+
+def test_a_manifest_that_is_a_list_or_a_flipped_compressed_byte_is_a_finding_not_a_traceback(bundle: Path, tmp_path: Path) -> None:
+    listed = verify_bundle(_rewrite(bundle, tmp_path / "list.zip", lambda f: f.update({"manifest.json": b"[1, 2]"})))
+    assert not listed.intact and "not a graphfraud case bundle manifest" in listed.error
+    entries = _rewrite(bundle, tmp_path / "entries.zip", lambda f: f.update({"manifest.json": json.dumps(
+        {**json.loads(f["manifest.json"]), "files": {"claims.csv": "not a table"}}).encode()}))
+    assert "claims.csv" in verify_bundle(entries).changed
+    data = bytearray(bundle.read_bytes())
+    with zipfile.ZipFile(bundle) as archive:
+        info = archive.getinfo("claims.csv")
+    start = info.header_offset + 30 + len(info.filename.encode()) + len(info.extra)
+    for n, offset in enumerate(range(start + 2, start + min(info.compress_size, 60), 7)):  # several places: zlib.error or a bad CRC
+        flipped = data.copy()
+        flipped[offset] ^= 0xFF
+        path = tmp_path / f"flipped-{n}.zip"
+        path.write_bytes(bytes(flipped))
+        result = verify_bundle(path)
+        assert result.readable and result.changed == ["claims.csv"], (offset, result)

@@ -351,6 +351,27 @@ def test_a_run_killed_inside_a_bundle_export_records_it_once_and_puts_the_zip_in
         engine.close()
 
 
+def test_a_bundle_that_cannot_be_drawn_is_recorded_and_the_job_goes_on(tmp_path: Path, after_day_one, monkeypatch) -> None:
+    import graphfraud.bundle
+
+    def crash(*args, **kwargs):
+        raise RuntimeError("raqm_layout() failed.")  # what Pillow said of an id with a carriage return (issue 16)
+
+    monkeypatch.setattr(graphfraud.bundle, "export_bundle", crash)
+    job = tmp_path / "job" / "job.toml"
+    shutil.copytree(after_day_one.parent, job.parent)
+    job_folder(job.parent, bundles={"min_score": 0.9})  # the day-2 ring scores 0.99
+    engine = EmbeddedEngine(job.parent / "db" / "graph")
+    try:
+        [first] = run(job, engine)
+        assert first.outcome == "completed_with_errors" and first.step == "finished"
+        [error] = first.details["bundle_errors"]
+        assert error["error"] == "drawing the bundle failed on it (RuntimeError); report this as a bug"
+        assert run(job, engine)[0].outcome == "nothing_new"  # not resumed, not failed again
+    finally:
+        engine.close()
+
+
 def test_a_run_killed_mid_load_on_neo4j_and_run_again_ends_like_a_clean_run(neo4j, tmp_path: Path, days,
                                                                             clean_day_two) -> None:
     from conftest import neo4j_settings
@@ -484,15 +505,106 @@ def test_files_still_being_written_or_refused_are_not_marked_loaded(embedded, tm
     [first] = run(job, embedded)
     assert first.outcome == "completed_with_errors" and exit_code([first]) == 3
     refused = next(d for d in first.deliveries if d["name"] == "day-x")
-    assert refused["status"] == "failed" and "missing required column" in refused["reason"]
-    known = {r["name"]: r["status"] for r in embedded.run("MATCH (f:InboxFile) RETURN f.name AS name, f.status AS status").to_dict("records")}
-    assert known["day-x/claims.csv"] == "failed" and known["day-1/claims.csv"] == "loaded"
+    assert refused["status"] == "quarantined" and "missing required column" in refused["reason"]
+    known = inbox_known(embedded)
+    assert known["day-x/claims.csv"] == "quarantined" and known["day-1/claims.csv"] == "loaded"
     assert not any(name.endswith(".part") for name in known)
 
-    # the refused file is tried again next time; fixed, it loads
+    # the same bytes are left alone; fixed (new bytes), the file loads
+    [again] = run(job, embedded)
+    assert again.outcome == "nothing_new" and [f["name"] for f in again.details["quarantined"]] == ["day-x/claims.csv"]
     shutil.copyfile(days["dir"] / "day-2" / "claims.csv", broken / "claims.csv")
     [second] = run(job, embedded)
     assert second.outcome == "completed" and second.counts()["files"] == 1
+
+
+TINY = ("claim_id,patient_id,card_id,provider_id,ts,amount,visit_type\n"
+        "{p}1,{p}P1,{p}C1,Y1,2026-01-05T10:00:00,10,outpatient\n{p}2,{p}P2,{p}C2,Y1,2026-01-05T11:00:00,12,outpatient\n")
+
+
+def test_a_delivery_that_cannot_be_read_is_quarantined_and_the_next_deliveries_load(embedded, tmp_path: Path) -> None:
+    job = job_folder(tmp_path / "job")
+    inbox = job.parent / "inbox"
+    (inbox / "d1").mkdir()
+    (inbox / "d1" / "claims.csv").write_text("", encoding="utf-8")  # empty: pandas' EmptyDataError before issue 16
+    (inbox / "d2").mkdir()
+    (inbox / "d2" / "claims.csv").write_text(TINY.format(p="B") + "B3,BP3,BC3,Y1,2999-12-31T23:59:59,5,outpatient\n",
+                                             encoding="utf-8")
+    [first] = run(job, embedded)
+    by_name = {d["name"]: d for d in first.deliveries}
+    assert first.outcome == "completed_with_errors" and exit_code([first]) == 3
+    assert by_name["d1"]["status"] == "quarantined" and by_name["d1"]["reason"].startswith("claims.csv:")
+    assert (by_name["d2"]["status"], by_name["d2"]["accepted"], by_name["d2"]["rejected"]) == ("loaded", 2, 1)
+    folder = Path(by_name["d1"]["quarantine"])
+    assert folder.parent == job.parent / "out" / "quarantine" / first.run_id and (folder / "claims.csv").is_file()
+    record = json.loads((folder / "quarantine.json").read_text(encoding="utf-8"))
+    assert record["reason"] == by_name["d1"]["reason"] and record["files"][0]["name"] == "d1/claims.csv"
+    [alert] = [a for a in alerts_of(job) if a["change"] == "quarantined"]
+    assert alert["alert_id"].startswith("Q-") and alert["delivery"] == "d1" and alert["reason"] == record["reason"]
+    assert (inbox / "d1" / "claims.csv").is_file()  # the inbox is never changed
+    [shown] = history.recent(embedded, 1)
+    assert shown["files"] == 1 and shown["files_failed"] == 1
+
+    # a later delivery loads; the quarantined one is not tried again (and fails nothing)
+    (inbox / "d3").mkdir()
+    (inbox / "d3" / "claims.csv").write_text(TINY.format(p="C"), encoding="utf-8")
+    [second] = run(job, embedded)
+    assert second.outcome == "completed" and [d["name"] for d in second.deliveries] == ["d3"]
+    assert embedded.counts()["Claim"] == 4 and [a["change"] for a in alerts_of(job)].count("quarantined") == 1
+
+    # released by an operator, the same bytes go through again (and are quarantined again: still empty)
+    assert history.release(embedded, "d1", "2026-02-01T08:00:00+08:00") == ["d1/claims.csv"]
+    [third] = run(job, embedded)
+    assert [(d["name"], d["status"]) for d in third.deliveries] == [("d1", "quarantined")]
+    refused = CliRunner().invoke(app, ["job", "release", "nope", "-c", str(job)])  # the job's own (empty) database
+    assert refused.exit_code == 2 and "nothing quarantined is named 'nope'" in refused.output
+
+
+def test_a_patients_file_without_its_header_leaves_no_personal_data_in_the_log_marks_or_run(embedded, tmp_path: Path) -> None:
+    job = job_folder(tmp_path / "job")
+    delivery = job.parent / "inbox" / "d1"
+    delivery.mkdir()
+    (delivery / "claims.csv").write_text(TINY.format(p="A"), encoding="utf-8")
+    (delivery / "patients.csv").write_text("AP1,蔡静英,M,2008-12-22,13012345679,北京市朝阳区建国路1号\n", encoding="utf-8")
+    from graphfraud.job import logs
+
+    logs.setup(job.parent / "state" / "job.log")
+    try:
+        [first] = run(job, embedded)
+    finally:
+        logs.setup(None)
+    assert first.deliveries[0]["status"] == "quarantined" and "no header row" in first.deliveries[0]["reason"]
+    stored = [embedded.run("MATCH (r:DetectionRun) RETURN r.details AS d, r.error AS e").to_json(force_ascii=False),
+              embedded.run("MATCH (f:InboxFile) RETURN f.reason AS r").to_json(force_ascii=False),
+              (job.parent / "state" / "job.log").read_text(encoding="utf-8"),
+              (job.parent / "out" / "alerts.jsonl").read_text(encoding="utf-8")]
+    for text in stored:
+        assert "quarantined" in text or "no header row" in text
+        for value in ("AP1", "蔡静英", "2008-12-22", "13012345679", "北京市"):
+            assert value not in text, value
+
+
+def test_a_reader_crash_quarantines_the_delivery_without_quoting_its_data(embedded, tmp_path: Path, monkeypatch,
+                                                                          caplog) -> None:
+    import graphfraud.job.run as job_run
+
+    def crash(directory, mapping=None, rejects_dir=None):
+        if directory.name.endswith("d1"):
+            raise ValueError("could not convert 'P000001 蔡静英 13012345679'")
+        return real(directory, mapping, rejects_dir)
+
+    real = job_run.read_folder
+    monkeypatch.setattr(job_run, "read_folder", crash)
+    job = job_folder(tmp_path / "job")
+    for name, prefix in (("d1", "A"), ("d2", "B")):
+        (job.parent / "inbox" / name).mkdir()
+        (job.parent / "inbox" / name / "claims.csv").write_text(TINY.format(p=prefix), encoding="utf-8")
+    [first] = run(job, embedded)
+    assert [d["status"] for d in first.deliveries] == ["quarantined", "loaded"]
+    assert first.deliveries[0]["reason"] == "the reader failed on it (ValueError); report this as a bug"
+    stored = embedded.run("MATCH (r:DetectionRun) RETURN r.details AS d")["d"].iloc[0]
+    for text in (stored, caplog.text, json.dumps(alerts_of(job), ensure_ascii=False)):
+        assert "蔡静英" not in text and "13012345679" not in text
 
 
 def test_a_file_changed_moments_ago_waits_for_the_next_run(embedded, tmp_path: Path, days) -> None:

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any, Iterable
 
 from graphfraud import __version__
+from graphfraud.display import visible_all
 from graphfraud.errors import InputError
 
 KINDS = ("patient", "card", "provider", "doctor")
@@ -66,6 +67,18 @@ class CaseData:
     def counted(self, claim_id: str) -> bool:
         """Whether a claim counts toward the amount at risk (it is a member patient's claim)."""
         return self.claims[claim_id].get("patient_id") in self.member_ids("patient")
+
+
+def displayed(case: CaseData) -> CaseData:
+    """The case as the PDF, picture, tables and HTML draw it: control characters in every text shown as escapes.
+
+    Ids stay as stored everywhere else (the snapshot id, the manifest, queries.cypher's parameters); review
+    notes keep their line breaks. See :mod:`graphfraud.display`.
+    """
+    from dataclasses import replace
+
+    return replace(case, ring=visible_all(case.ring), claims=visible_all(case.claims), facts=visible_all(case.facts),
+                   history=visible_all(case.history, keep_newlines=True))
 
 
 def plain(value: Any) -> Any:

@@ -29,7 +29,7 @@ from typing import Any, Mapping
 
 from graphfraud.bundle import tables as tb
 from graphfraud.bundle.archive import write_atomic, zip_bytes
-from graphfraud.bundle.case import CaseData, gather
+from graphfraud.bundle.case import CaseData, displayed, gather
 from graphfraud.bundle.manifest import NAME as MANIFEST, manifest_bytes, sha256
 from graphfraud.bundle.picture import png_bytes
 from graphfraud.bundle.redact import leaks, redact as redacted
@@ -62,16 +62,21 @@ def _graph_html(case: CaseData, lang: str) -> bytes:
 
 
 def render(case: CaseData, lang: str, drawn: list[str] | None = None) -> dict[str, bytes]:
-    """Every file of the bundle except the manifest, from the (possibly redacted) case (``drawn``: the PDF's text)."""
-    tables = tb.all_tables(case, lang)
+    """Every file of the bundle except the manifest, from the (possibly redacted) case (``drawn``: the PDF's text).
+
+    Everything drawn for people shows control characters as visible escapes (:func:`displayed`);
+    queries.cypher keeps the stored ids exactly, as escaped Cypher literals.
+    """
+    shown = displayed(case)
+    tables = tb.all_tables(shown, lang)
     created = (case.period[1] or "2000-01-01T00:00:00")[:19].replace(" ", "T") + "Z"  # workbook date: end of the data
-    picture, _, _ = png_bytes(case, lang)
+    picture, _, _ = png_bytes(shown, lang)
     files = {f"{name}.csv": tb.csv_bytes(name, table, lang) for name, table in tables.items()}
     files["tables.xlsx"] = tb.xlsx_bytes(tables, lang, created)
     files["graph.png"] = picture
-    files["graph.html"] = _graph_html(case, lang)
+    files["graph.html"] = _graph_html(shown, lang)
     files["queries.cypher"] = queries_text(case, lang).encode("utf-8")
-    files["report.pdf"] = pdf_bytes(case, tables, picture, lang, drawn)
+    files["report.pdf"] = pdf_bytes(shown, tables, picture, lang, drawn)
     return files
 
 

@@ -21,6 +21,7 @@ from dataclasses import replace
 from typing import Any
 
 from graphfraud.bundle.case import CaseData
+from graphfraud.display import visible
 
 # (kind, facts field, token prefix); ID numbers and phones first so a longer value is replaced before any part of it
 PERSONAL_FIELDS = (("patient", "id_number", "ID"), ("patient", "phone", "PHONE"), ("patient", "address", "ADDR"),
@@ -75,9 +76,11 @@ def redact(case: CaseData) -> CaseData:
 
 
 def _forms(value: str) -> list[bytes]:
-    """The ways a value can appear in a text file: as UTF-8, JSON-escaped, HTML-escaped."""
-    forms = {value.encode("utf-8"), json.dumps(value)[1:-1].encode("ascii")}
-    forms.add("".join(f"&#{ord(ch)};" if ord(ch) > 127 else ch for ch in value).encode("ascii"))
+    """The ways a value can appear in a text file: as UTF-8, JSON-escaped, HTML-escaped; raw or as displayed."""
+    forms = set()
+    for shown in {value, visible(value), visible(value, keep_newlines=True)}:
+        forms |= {shown.encode("utf-8"), json.dumps(shown)[1:-1].encode("ascii")}
+        forms.add("".join(f"&#{ord(ch)};" if ord(ch) > 127 else ch for ch in shown).encode("ascii"))
     return sorted(forms)
 
 
@@ -98,6 +101,7 @@ def leaks(tokens: dict[str, str], files: dict[str, bytes], drawn: dict[str, str]
                 found.append(name)
                 break
     for name, text in sorted((drawn or {}).items()):
-        if name not in found and any(value in text for value in tokens if len(value) >= MIN_FREE_TEXT):
+        if name not in found and any(value in text or visible(value) in text or visible(value, keep_newlines=True) in text
+                                     for value in tokens if len(value) >= MIN_FREE_TEXT):
             found.append(name)
     return sorted(found)

@@ -17,8 +17,17 @@ from typing import Any
 from graphfraud import queries
 from graphfraud.bundle import wording as w
 from graphfraud.bundle.case import CaseData
+from graphfraud.display import visible
 
 _IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+# Inside a Cypher string every control character is written as an escape, so an id with a carriage return
+# or a NUL stays one line of the file and reads back as the same id.
+_UNSAFE = re.compile("[\\\\'\x00-\x1f\x7f-\x9f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+_NAMED = {"\\": "\\\\", "'": "\\'", "\n": "\\n", "\r": "\\r", "\t": "\\t", "\b": "\\b", "\f": "\\f"}
+
+
+def _string(value: str) -> str:
+    return "'" + _UNSAFE.sub(lambda m: _NAMED.get(m.group(0)) or f"\\u{ord(m.group(0)):04x}", value) + "'"
 
 
 def literal(value: Any) -> str:
@@ -30,7 +39,7 @@ def literal(value: Any) -> str:
     if isinstance(value, (int, float)):
         return repr(value)
     if isinstance(value, str):
-        return "'" + value.replace("\\", "\\\\").replace("'", "\\'").replace("\n", "\\n") + "'"
+        return _string(value)
     if isinstance(value, dict):
         return "{" + ", ".join(f"{k if _IDENT.match(str(k)) else '`' + str(k).replace('`', '``') + '`'}: {literal(v)}"
                                for k, v in value.items()) + "}"
@@ -40,7 +49,8 @@ def literal(value: Any) -> str:
 
 
 def _comment(text: str) -> str:
-    return "\n".join("// " + line if line else "//" for line in text.splitlines())
+    """Comment lines; ids in them are shown with their control characters as escapes, so none ends a comment."""
+    return "\n".join("// " + visible(line) if line else "//" for line in text.split("\n"))
 
 
 def _block(title: str, name: str, params: dict[str, Any], note: str = "") -> str:
@@ -77,7 +87,7 @@ def queries_text(case: CaseData, lang: str) -> str:
         params = case.thresholds.get(motif, {})
         rows = by_motif[motif]
         note = [f"{len(rows)} row(s) in this ring; their claims:"]
-        note += ["  " + " ".join(claims) for claims in rows]
+        note += ["  " + " ".join(visible(c) for c in claims) for claims in rows]
         refinement = params.get("refinement") or {}
         if refinement:
             note.append("graphfraud refines this query's rows in Python with "

@@ -11,12 +11,16 @@ from __future__ import annotations
 import hashlib
 import json
 import zipfile
+import zlib
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from graphfraud.bundle.manifest import FORMAT, NAME, self_digest
+
+# what reading a damaged entry can raise: a bad CRC, a cut-short or flipped deflate stream, an unknown method
+_DAMAGED = (zipfile.BadZipFile, OSError, EOFError, zlib.error, NotImplementedError, RuntimeError)
 
 
 @dataclass
@@ -47,7 +51,7 @@ def verify_bundle(path: Path) -> VerifyResult:
                 return VerifyResult(path, False, error=f"{path}: no {NAME} in the archive; not a graphfraud case bundle")
             raw = archive.read(NAME)
             manifest = json.loads(raw.decode("utf-8"))
-            if manifest.get("format") != FORMAT or not isinstance(manifest.get("files"), dict):
+            if not isinstance(manifest, dict) or manifest.get("format") != FORMAT or not isinstance(manifest.get("files"), dict):
                 return VerifyResult(path, False, error=f"{path}: {NAME} is not a graphfraud case bundle manifest")
             recorded: dict[str, Any] = manifest["files"]
             counts = Counter(names)
@@ -60,17 +64,18 @@ def verify_bundle(path: Path) -> VerifyResult:
                     continue
                 try:
                     digest = hashlib.sha256(archive.read(name)).hexdigest()
-                except (zipfile.BadZipFile, OSError, EOFError):    # stored CRC no longer matches: bytes edited in place
+                except _DAMAGED:    # stored CRC or compressed stream no longer right: bytes edited in place
                     digest = None
-                if counts[name] > 1 or digest != recorded[name].get("sha256"):
+                entry = recorded[name]
+                if counts[name] > 1 or not isinstance(entry, dict) or digest != entry.get("sha256"):
                     changed.append(name)
             if counts[NAME] > 1 or manifest.get("digest") != self_digest(manifest):
                 changed.insert(0, NAME)
             removed = sorted(set(recorded) - set(names))
-    except (zipfile.BadZipFile, OSError, EOFError) as exc:
-        return VerifyResult(path, False, error=f"{path}: not a readable zip archive ({exc})")
+    except _DAMAGED as exc:
+        return VerifyResult(path, False, error=f"{path}: not a readable zip archive ({type(exc).__name__})")
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        return VerifyResult(path, False, error=f"{path}: {NAME} cannot be read ({exc})")
+        return VerifyResult(path, False, error=f"{path}: {NAME} cannot be read ({type(exc).__name__})")
     return VerifyResult(path, not (changed or added or removed), changed, added, removed, manifest=manifest,
                         manifest_sha256=hashlib.sha256(raw).hexdigest())
 

@@ -2,8 +2,8 @@
 
 Exit statuses of ``job run``: 0 done (or nothing new), 1 failed (the next run
 resumes it), 2 bad settings, 3 done with errors (a delivery refused, an alert
-not delivered), 75 another run holds the lock. ``abandon`` gives up a run that
-keeps failing.
+not delivered, a delivery quarantined), 75 another run holds the lock. ``abandon``
+gives up a run that keeps failing; ``release`` sends quarantined files through again.
 """
 
 from __future__ import annotations
@@ -177,6 +177,37 @@ def abandon(
             if not runs.abandon(eng, run_id, at, "abandoned by an operator (graphfraud job abandon)"):
                 raise InputError(f"no unfinished job run {run_id!r}; `graphfraud job history` lists the runs")
     out.print(f"{run_id} abandoned; the next run plans afresh")
+
+
+@app.command("release")
+def release(
+    name: Annotated[str, typer.Argument(help="A quarantined delivery (its folder name, `.` for the loose files) or one file (as `job history --json` names it).")],
+    config: JobConfigOpt,
+    engine: EngineOpt = None,
+) -> None:
+    """Send quarantined files through again: the next run takes them as new (after fixing a mapping or the reader).
+
+    A fixed file needs no release: new bytes are a new file.
+    """
+    from datetime import datetime
+
+    from graphfraud.cli.common import errors_as_exit
+    from graphfraud.detect.run import CHINA
+    from graphfraud.errors import InputError
+    from graphfraud.job import history as runs
+    from graphfraud.job.config import engine_settings, load_job_config
+    from graphfraud.job.lock import job_lock
+
+    with errors_as_exit():
+        cfg = load_job_config(config)
+        settings = engine_settings(config, engine)
+        with job_lock(cfg.lock_file, wait=0), opened_engine(settings) as eng:
+            eng.ensure_schema()
+            released = runs.release(eng, name, datetime.now(CHINA).isoformat(timespec="seconds"))
+            if not released:
+                raise InputError(f"nothing quarantined is named {name!r}; `graphfraud job history --json` lists the "
+                                 "deliveries each run quarantined")
+    out.print(f"released {len(released)} file(s); the next run takes them again")
 
 
 def register(root: typer.Typer) -> None:

@@ -129,6 +129,11 @@ class JobConfig:
     def hash_cache(self) -> Path:
         return self.state / "inbox-hashes.json"
 
+    @property
+    def quarantine(self) -> Path:
+        """Deliveries that could not be read, one folder per run and delivery (graphfraud.job.quarantine)."""
+        return self.out / "quarantine"
+
 
 _KEYS = {
     "job": {"inbox", "out", "state", "mapping", "lock_wait", "min_age", "detect_without_new_files", "actor"},

@@ -9,7 +9,7 @@ finished run for the next run to compare with.
 
 Outcomes: ``running`` (in progress, or killed), ``failed`` (stopped on an
 error; the next run resumes it), ``completed``, ``completed_with_errors``
-(a delivery was refused or an alert is still undelivered), ``nothing_new``,
+(a delivery was quarantined or an alert is still undelivered), ``nothing_new``,
 ``abandoned`` (an operator gave up an unfinished run: ``graphfraud job abandon``).
 """
 
@@ -68,7 +68,7 @@ class JobRun:
         return {
             "files": self.files_with("loaded"),
             "files_skipped": len(self.details.get("skipped", [])),
-            "files_failed": self.files_with("failed"),
+            "files_failed": self.files_with("failed") + self.files_with("quarantined"),
             "accepted": sum(int(d.get("accepted", 0)) for d in loaded),
             "rejected": sum(int(d.get("rejected", 0)) for d in loaded),
         }
@@ -139,6 +139,11 @@ def unfinished(engine) -> list[str]:
 def abandon(engine, run_id: str, at: str, reason: str) -> bool:
     """Mark an unfinished run abandoned, so the next run plans afresh; False if no such unfinished run."""
     return not engine.query("job/abandon", {"run_id": run_id, "at": at, "reason": reason}).empty
+
+
+def release(engine, name: str, at: str) -> list[str]:
+    """Let the next run take the quarantined files of delivery (or file) ``name`` again; the names released."""
+    return [r["name"] for r in engine.query("job/release_files", {"name": name, "at": at}).to_dict("records")]
 
 
 def previous_run(engine, run_id: str) -> str | None:

@@ -6,9 +6,11 @@ Steps of a run, each saved on its ``:DetectionRun`` before the next begins:
    the stored rings (ids and decisions carry over from them) and pick the run
    to compare with. Nothing new and nothing to resume: a ``nothing_new`` run
    is recorded and the job ends.
-2. **load** — each delivery through ``graphfraud.load.load_directory``
-   (idempotent); its files are marked loaded together with the run's record
-   of that load, in one transaction, only after the load committed.
+2. **load** — each delivery read and validated (``graphfraud.load.read_folder``),
+   then written (``load_read``, idempotent); its files are marked loaded
+   together with the run's record of that load, in one transaction, only after
+   the load committed. A delivery that cannot be read is quarantined
+   (``graphfraud.job.quarantine``) and the others go on.
 3. **detect** — with the stored rings read at planning, so a resumed run
    matches exactly like an uninterrupted one; compare with the previous
    run's memberships; write ``rings.json``/``rings.csv``; choose alerts.
@@ -42,14 +44,14 @@ from graphfraud.case import trail
 from graphfraud.detect.report import write_report
 from graphfraud.detect.run import CHINA, detect
 from graphfraud.detect.store import previous_rings
-from graphfraud.errors import DeliveryError, GraphfraudError, InputError, JobError
+from graphfraud.errors import DeliveryError, GraphfraudError, JobError
 from graphfraud.job import alerts as alert_file
-from graphfraud.job import faults, history, inbox
+from graphfraud.job import faults, history, inbox, quarantine
 from graphfraud.job.config import JobConfig
 from graphfraud.job.diff import RingState, compare, counts
 from graphfraud.job.history import JobRun
 from graphfraud.job.webhook import host_of, post
-from graphfraud.load import load_directory
+from graphfraud.load import load_read, read_folder
 from graphfraud.progress import bar
 
 log = logging.getLogger("graphfraud.job")
@@ -108,11 +110,13 @@ def _plan(ctx: JobContext, resumed: bool) -> JobRun | None:
     entries, young = inbox.scan(config.inbox, config.min_age, cache=config.hash_cache)
     memory = inbox.known(engine, [e.sha256 for e in entries])
     new: list[inbox.InboxEntry] = []
-    skipped, duplicates, taken = [], [], set()
+    skipped, duplicates, held, taken = [], [], [], set()
     for e in entries:
         mem = memory.get(e.sha256)
         if mem is not None and mem.get("status") == "loaded":
             skipped.append({"name": e.name, "sha256": e.sha256, "loaded_as": mem.get("name"), "run_id": mem.get("run_id")})
+        elif mem is not None and mem.get("status") == "quarantined":
+            held.append({"name": e.name, "sha256": e.sha256, "run_id": mem.get("run_id")})
         elif e.sha256 in taken:
             duplicates.append({"name": e.name, "sha256": e.sha256})
         else:
@@ -128,13 +132,16 @@ def _plan(ctx: JobContext, resumed: bool) -> JobRun | None:
     run = JobRun(run_id=run_id, started=started.isoformat(timespec="seconds"), engine=engine.name)
     run.details = {
         "deliveries": [{"name": name, "files": files, "status": "pending"} for name, files in by_delivery.items()],
-        "skipped": skipped, "duplicates": duplicates, "young": young,
+        "skipped": skipped, "duplicates": duplicates, "young": young, "quarantined": held,
         "previous_run": history.previous_run(engine, run_id),
     }
     for name in young:
         log.info("%s: %s was changed less than %g s ago; left for a later run", run_id, name, config.min_age)
     if skipped:
         log.info("%s: %d file(s) already loaded; skipped", run_id, len(skipped))
+    if held:
+        log.info("%s: %d file(s) quarantined by an earlier run; left out (a fixed file is taken as new; "
+                 "`graphfraud job release NAME` retries the same bytes)", run_id, len(held))
     for d in duplicates:
         log.info("%s: %s has the same bytes as another new file; loaded once", run_id, d["name"])
     if not new and not config.detect_without_new_files:
@@ -219,15 +226,23 @@ def _load(ctx: JobContext, run: JobRun) -> None:
             shutil.rmtree(staging, ignore_errors=True)
             continue
         t = time.perf_counter()
+        rejects_dir = config.out / "rejects" / run.run_id / _safe(name)
         try:
-            summary = load_directory(watched, staged, mapping=config.mapping,
-                                     rejects_dir=config.out / "rejects" / run.run_id / _safe(name))
-        except InputError as exc:
-            reason = str(exc).splitlines()[0]
-            delivery.update(status="failed", reason=reason)
-            marks = [{**e.as_dict(), "status": "failed", "reason": reason} for e in taken]
-            log.error("%s: delivery %s refused: %s", run.run_id, name, reason)
+            read = read_folder(staged, mapping=config.mapping, rejects_dir=rejects_dir)  # nothing written to the graph yet
+        except Exception as exc:  # noqa: BLE001 — whatever the delivery does to the reader, it is set aside, not fatal
+            if not quarantine.is_delivery_fault(exc):  # a full disk or no memory: the run fails, the next run resumes it
+                raise JobError(f"delivery {name} could not be read here: {quarantine.machine_fault(exc)}") from exc
+            reason = quarantine.reason_of(exc)
+            folder = config.quarantine / run.run_id / f"{i:03d}-{_safe(name)}"
+            quarantine.set_aside(staging, folder, {"run_id": run.run_id, "delivery": name, "reason": reason,
+                                                   "at": ctx.now(), "files": [e.as_dict() for e in taken]})
+            delivery.update(status="quarantined", reason=reason, quarantine=str(folder),
+                            alert=quarantine.alert(run.run_id, run.started, name, [e.as_dict() for e in taken],
+                                                   reason, folder))
+            marks = [{**e.as_dict(), "status": "quarantined", "reason": reason} for e in taken]
+            log.error("%s: delivery %s quarantined in %s: %s", run.run_id, name, folder, reason)
         else:
+            summary = load_read(watched, read)
             delivery.update(status="loaded", accepted=summary.accepted, rejected=summary.rejected,
                             rejects=[str(p) for p in summary.rejects_files], seconds=round(time.perf_counter() - t, 2),
                             nodes_created=summary.stats.total_nodes, rels_created=summary.stats.total_rels)
@@ -236,8 +251,7 @@ def _load(ctx: JobContext, run: JobRun) -> None:
                      run.run_id, name, len(taken), summary.accepted, summary.rejected, summary.stats.total_nodes,
                      time.perf_counter() - t)
             if summary.rejected:
-                log.warning("%s: %d rejected rows with reasons in %s", run.run_id, summary.rejected,
-                            config.out / "rejects" / run.run_id / _safe(name))
+                log.warning("%s: %d rejected rows with reasons in %s", run.run_id, summary.rejected, rejects_dir)
         faults.point("loaded")
         history.mark_files(engine, run, marks, ctx.now())
         shutil.rmtree(staging, ignore_errors=True)
@@ -273,8 +287,9 @@ def _detect(ctx: JobContext, run: JobRun) -> None:
         change_counts=counts(changes),
         changes=[c.as_json() for c in changes if c.kind != "unchanged"],
         reopen=reopen,
-        alerts=[alert_file.payload(c, run.run_id, run.started, config.alerts.include_members, c.ring_id in reopen)
-                for c in chosen],
+        alerts=[d["alert"] for d in run.deliveries if d.get("alert")]
+        + [alert_file.payload(c, run.run_id, run.started, config.alerts.include_members, c.ring_id in reopen)
+           for c in chosen],
         bundle_candidates=[c.ring_id for c in changes if c.kind == "new" and c.ring.score >= config.bundles.min_score],
     )
     run.snapshot = {ring_id: state.as_json() for ring_id, state in current.items()}
@@ -389,8 +404,10 @@ def _bundle(ctx: JobContext, run: JobRun) -> None:
                 elif not path.exists() and not _finish_export(path, mine[-1].details.get("bundle_sha256")):
                     raise JobError(f"the export of {path.name} is on the trail but its file is gone; write it again "
                                    f"with: graphfraud case export {ring_id} --out {path}")
-            except GraphfraudError as exc:
-                failed.append({"ring_id": ring_id, "error": str(exc).splitlines()[0]})
+            except Exception as exc:  # noqa: BLE001 — one bundle that cannot be made never stops the job
+                if not quarantine.is_delivery_fault(exc):
+                    raise  # a full disk or no memory: the run fails and the next run resumes it
+                failed.append({"ring_id": ring_id, "error": quarantine.reason_of(exc, "drawing the bundle")})
                 log.error("%s: no case bundle for ring %s: %s", run.run_id, ring_id, failed[-1]["error"])
             else:
                 for leftover in path.parent.glob(f".{path.name}.*.tmp"):  # from an export cut off before its record
@@ -415,7 +432,7 @@ def _finish_export(path: Path, sha256: str | None) -> bool:
 def _finish(ctx: JobContext, run: JobRun) -> None:
     engine = ctx.engine
     run.details["rings_by_status"] = history.rings_by_status(engine, run.run_id)
-    problems = [d for d in run.deliveries if d.get("status") == "failed"]
+    problems = [d for d in run.deliveries if d.get("status") in ("failed", "quarantined")]
     if problems or run.undelivered or run.details.get("bundle_errors"):
         run.outcome = "completed_with_errors"
     else:

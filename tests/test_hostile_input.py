@@ -1,0 +1,213 @@
+"""Hostile input files (issue 16): every one gives rejected rows with reasons or one clean line — never a traceback.
+
+Each test writes real files and reads or loads them the way ``graphfraud load`` does.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from graphfraud.ingest import _out_of_range, read_input
+from graphfraud.load import load_directory
+
+CLAIMS = "claim_id,patient_id,card_id,provider_id,ts,amount,visit_type,admit_date,discharge_date\n"
+GOOD = "A9,P9,C9,Y1,2026-01-05T10:00:00,10,outpatient,,\n"
+
+
+def _rejects(folder: Path, table: str = "claims") -> dict[str, str]:
+    rejects = read_input(folder).tables[table].rejects
+    return dict(zip(rejects["_row"].astype(str), rejects["_reason"]))
+
+
+# --------------------------------------------------------------------------- dates outside pandas' range (High 1)
+
+def test_dates_outside_the_supported_range_reject_their_row_and_the_load_goes_on(engine, tmp_path: Path) -> None:
+    (tmp_path / "claims.csv").write_text(CLAIMS + GOOD + (
+        "A1,P1,C1,Y1,2999-12-31T23:59:59,10,outpatient,,\n"        # row 3
+        "A2,P2,C2,Y1,2026-01-05T10:00:00,10,inpatient,1600-01-01,\n"  # row 4
+        "A3,P3,C3,Y1,2026-01-05T10:00:00,10,inpatient,2026-01-01,9999-12-31\n"  # row 5
+        "A4,P4,C4,Y1,1600-01-01 08:00,10,outpatient,,\n"           # row 6
+    ), encoding="utf-8")
+    (tmp_path / "patients.csv").write_text(
+        "patient_id,birth_date,death_date\nP9,1980-02-03,\nP1,9999-12-31,\nP2,1600-01-01,\nP3,1950-01-01,9999-12-31\n",
+        encoding="utf-8")
+    summary = load_directory(engine, tmp_path, rejects_dir=tmp_path / "rejects")
+    assert (summary.accepted, summary.rejected) == (2, 7)  # A9 and P9
+    assert engine.counts()["Claim"] == 1
+    claims = pd.read_csv(tmp_path / "rejects" / "claims.csv", dtype=str, encoding="utf-8-sig").set_index("_row")
+    assert claims["_column"].to_dict() == {"3": "ts", "4": "admit_date", "5": "discharge_date", "6": "ts"}
+    assert all(claims["_reason"].str.contains("outside 1880-01-01…2100-12-31"))
+    patients = pd.read_csv(tmp_path / "rejects" / "patients.csv", dtype=str, encoding="utf-8-sig").set_index("_row")
+    assert patients["_column"].to_dict() == {"3": "birth_date", "4": "birth_date", "5": "death_date"}
+
+
+def test_a_no_date_placeholder_listed_in_the_mapping_na_reads_as_missing(tmp_path: Path) -> None:
+    (tmp_path / "claims.csv").write_text(CLAIMS + GOOD, encoding="utf-8")
+    (tmp_path / "patients.csv").write_text("patient_id,birth_date,death_date\nP9,1980-02-03,9999-12-31\n", encoding="utf-8")
+    (tmp_path / "mapping.toml").write_text('[patients]\nna = ["9999-12-31"]\n', encoding="utf-8")
+    patients = read_input(tmp_path).tables["patients"]
+    assert patients.rejects.empty and patients.frame["death_epoch"].isna().all()
+
+
+def test_a_year_an_older_pandas_cannot_parse_is_still_named_out_of_range() -> None:
+    values = pd.Series(["9999-12-31", "2026-13-45", "yesterday", "1600-01-01T00:00:00"])
+    parsed = pd.Series(pd.NaT, index=values.index, dtype="datetime64[us]")  # what pandas 2 gives for all four
+    assert _out_of_range(values, parsed, pd.Series(True, index=values.index)).tolist() == [True, False, False, True]
+
+
+# --------------------------------------------------------------------------- no personal data in messages (Medium 5)
+
+PEOPLE = ["P000001,蔡静英,M,2008-12-22,13012345679,北京市朝阳区建国路1号,,110105200812221234",
+          "P000002,王小明,F,1990-01-01,13912345678,上海市浦东新区,,310115199001011234"]
+
+
+def _message(folder: Path, mapping: Path | None = None) -> str:
+    from graphfraud.errors import InputError
+
+    with pytest.raises(InputError) as caught:
+        read_input(folder, mapping)
+    return str(caught.value)
+
+
+def test_a_patients_file_without_its_header_row_is_named_so_and_no_value_is_quoted(tmp_path: Path) -> None:
+    (tmp_path / "claims.csv").write_text(CLAIMS + GOOD, encoding="utf-8")
+    (tmp_path / "patients.csv").write_text("\n".join(PEOPLE) + "\n", encoding="utf-8")
+    message = _message(tmp_path)
+    assert message.startswith("patients.csv: missing required column 'patient_id'") and "no header row" in message
+    for value in ",".join(PEOPLE).split(","):
+        assert not value or value not in message, value
+    assert "\n" not in message
+
+
+def test_a_garbage_file_gives_one_short_line(tmp_path: Path) -> None:
+    import random
+
+    rng = random.Random(5)
+    cells = ['"' + "".join(rng.choice("ab\n\r,;x1é") for _ in range(6)).replace('"', "") + '"' for _ in range(5000)]
+    (tmp_path / "claims.csv").write_text(",".join(cells) + "\n" + ",".join(cells) + "\n", encoding="utf-8")
+    message = _message(tmp_path)
+    assert "\n" not in message and "\r" not in message and len(message) < 400, message
+
+
+def test_headers_that_are_names_are_listed_capped_and_a_mapping_names_the_missing_one(tmp_path: Path) -> None:
+    headers = ["claim_id", "patient_id", "provider_id", "ts", "amount", "visit_type"] + [f"extra_{i}" for i in range(30)]
+    (tmp_path / "claims.csv").write_text(",".join(headers) + "\n" + ",".join("x" * len(headers)) + "\n", encoding="utf-8")
+    message = _message(tmp_path)
+    assert "missing required column 'card_id'" in message and "claim_id, patient_id" in message
+    assert "(24 more)" in message and "extra_29" not in message
+    (tmp_path / "mapping.toml").write_text('[claims.columns]\ncard_id = "Card"\n', encoding="utf-8")
+    assert "mapped column(s) 'Card' not in the file (found: claim_id" in _message(tmp_path)
+
+
+# --------------------------------------------------------------------------- amounts (Medium 9)
+
+def test_infinite_and_implausible_amounts_reject_their_row_and_rings_json_stays_strict_json(embedded, tmp_path: Path) -> None:
+    import json
+
+    from graphfraud.detect.report import write_report
+    from graphfraud.detect.run import detect
+
+    rows = ("A1,P1,C1,Y1,2026-01-05T10:00:00,inf,outpatient,,\n"        # row 3
+            "A2,P2,C2,Y1,2026-01-05T10:00:00,1e309,outpatient,,\n"      # row 4
+            "A3,P3,C3,Y1,2026-01-05T10:00:00,1e30,outpatient,,\n"       # row 5
+            "A4,P4,C4,Y1,2026-01-05T10:00:00,-Infinity,outpatient,,\n"  # row 6
+            "A5,P5,C5,Y1,2026-01-05T10:00:00,100000000.01,outpatient,,\n"  # row 7
+            "A6,P6,C6,Y1,2026-01-05T10:00:00,100000000,outpatient,,\n")    # the bound itself is kept
+    (tmp_path / "claims.csv").write_text(CLAIMS + GOOD + rows, encoding="utf-8")
+    (tmp_path / "claims_fund.csv").write_text(
+        CLAIMS.replace("visit_type,", "visit_type,fund_paid,").replace("\n", "") + "\n"
+        "F1,P1,C1,Y1,2026-01-05T10:00:00,10,outpatient,inf,,\n", encoding="utf-8")
+    reasons = _rejects(tmp_path)
+    assert reasons == {"3": "amount: not a finite number", "4": "amount: not a finite number",
+                       "5": "amount: above 100,000,000", "6": "amount: not a finite number",
+                       "7": "amount: above 100,000,000", "2": "fund_paid: not a finite number"}
+    load_directory(embedded, tmp_path, rejects_dir=tmp_path / "rejects")
+    assert sorted(embedded.run("MATCH (c:Claim) RETURN c.amount AS a")["a"]) == [10.0, 100_000_000.0]
+    write_report(detect(embedded), tmp_path / "out")
+    json.loads((tmp_path / "out" / "rings.json").read_text(encoding="utf-8"),
+               parse_constant=lambda name: pytest.fail(f"rings.json holds {name}"))
+
+
+# --------------------------------------------------------------------------- one line, never a traceback (Low 11)
+
+def _claims_only(folder: Path) -> None:
+    (folder / "claims.csv").write_text(CLAIMS + GOOD, encoding="utf-8")
+
+
+def _xlsx(folder: Path) -> None:
+    pd.read_csv(pd.io.common.StringIO(CLAIMS + GOOD), dtype=str).to_excel(folder / "claims.xlsx", index=False)
+
+
+def _binary_parquet(folder: Path) -> None:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    header, row = CLAIMS.strip().split(","), GOOD.strip().split(",")
+    columns = {h: pa.array([v.encode()], pa.binary()) for h, v in zip(header, row)}
+    columns["claim_id"] = pa.array([b"\xff\xfe\xfd"], pa.binary())
+    pq.write_table(pa.table(columns), folder / "claims.parquet")
+
+
+BAD_INPUT = {
+    "empty claims.csv": (lambda d: (d / "claims.csv").write_text(""), "claims.csv: empty file"),
+    "newline-only claims.csv": (lambda d: (d / "claims.csv").write_text("\n\n\r\n"), "claims.csv: empty file"),
+    "missing XLSX sheet": (lambda d: (_xlsx(d), (d / "mapping.toml").write_text('[claims]\nsheet = "Nope"\n')),
+                           "claims.xlsx: no sheet 'Nope' (the workbook has 'Sheet1')"),
+    "XLSX sheet number too high": (lambda d: (_xlsx(d), (d / "mapping.toml").write_text("[claims]\nsheet = 3\n")),
+                                   "claims.xlsx: no sheet 3"),
+    "corrupt XLSX": (lambda d: (d / "claims.xlsx").write_bytes(b"PK\x03\x04" + b"\x00" * 50),
+                     "claims.xlsx: not a readable XLSX workbook"),
+    "corrupt Parquet": (lambda d: (d / "claims.parquet").write_bytes(b"PAR1garbagePAR1"),
+                        "claims.parquet: not a readable Parquet file"),
+    "non-UTF-8 Parquet binary column": (_binary_parquet, "claims.parquet: column 'claim_id' holds bytes that are neither"),
+}
+BAD_MAPPING = {
+    "YAML syntax error": ("mapping.yaml", "claims:\n  files: [a\n  b: :\n", "mapping.yaml: not valid YAML at line 3"),
+    "TOML syntax error": ("mapping.toml", "[claims\n", "mapping.toml: cannot read mapping file: Expected"),
+    "files as a string": ("mapping.toml", '[claims]\nfiles = "claims.csv"\n', "[claims] files must be a list"),
+    "files with an absolute path": ("mapping.toml", '[claims]\nfiles = ["/etc/passwd"]\n', "globs inside the input folder"),
+    "files leaving the folder": ("mapping.toml", '[claims]\nfiles = ["../../etc/passwd"]\n', "no absolute paths, no .."),
+    "values = 3": ("mapping.toml", "[claims]\nvalues = 3\n", "[claims] values must be a table per column"),
+    "values as a list": ("mapping.toml", '[claims]\nvalues = ["a"]\n', "[claims] values must be a table per column"),
+    "a column's values not a table": ("mapping.toml", "[claims.values]\nvisit_type = 3\n",
+                                      "[claims.values.visit_type] must be a table"),
+    'separator = ""': ("mapping.toml", '[claims]\nseparator = ""\n', "[claims] separator must be one character"),
+    "na as a string": ("mapping.toml", '[claims]\nna = "x"\n', "[claims] na must be a list"),
+    "a column mapped to a number": ("mapping.toml", "[claims.columns]\nclaim_id = 3\n",
+                                    "[claims.columns] claim_id must be a source header"),
+    "copy from nowhere": ("mapping.toml", '[claims.copy]\ncard_id = "holder"\n', "copies from unknown column(s) holder"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(BAD_INPUT))
+def test_a_file_that_cannot_be_read_is_one_line_naming_it(tmp_path: Path, name: str) -> None:
+    setup, expected = BAD_INPUT[name]
+    setup(tmp_path)
+    message = _message(tmp_path)
+    assert expected in message and "\n" not in message, message
+
+
+@pytest.mark.parametrize("name", sorted(BAD_MAPPING))
+def test_a_mapping_that_cannot_work_is_one_line_naming_the_setting(tmp_path: Path, name: str) -> None:
+    file_name, text, expected = BAD_MAPPING[name]
+    _claims_only(tmp_path)
+    (tmp_path / file_name).write_text(text, encoding="utf-8")
+    message = _message(tmp_path)
+    assert message.startswith(file_name) and expected in message and "\n" not in message, message
+
+
+def test_a_rejects_option_naming_a_file_is_one_line_and_loads_nothing(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from graphfraud.cli import app
+
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "claims.csv").write_text(CLAIMS + GOOD + "A2,P2,C2,Y1,yesterday,1,outpatient,,\n", encoding="utf-8")
+    (tmp_path / "taken").write_text("not a folder", encoding="utf-8")
+    result = CliRunner().invoke(app, ["load", str(tmp_path / "in"), "--rejects", str(tmp_path / "taken"),
+                                      "--engine", "embedded"], env={"GRAPHFRAUD_DB": str(tmp_path / "db")})
+    assert result.exit_code == 2 and "is a file; rejected rows go into a folder" in result.output, result.output
+    assert "Traceback" not in result.output and not (tmp_path / "db").exists()
