@@ -27,8 +27,9 @@ ENTITY_COLUMNS = ("patients", "cards", "providers", "doctors")
 FAMILIES = ("card_lending", "pharmacy_cashout", "gang")
 
 # Lines of evidence whose rows alone can never make a patient suspicious: being away from home
-# is what movers, students, retirees with their children and referrals do.
-WEAK_LINES = frozenset({"displacement"})
+# is what movers, students, retirees with their children and referrals do; one phone for people at
+# several addresses is what care homes, companies and children registering their parents do.
+WEAK_LINES = frozenset({"displacement", "phone"})
 
 
 @dataclass

@@ -84,8 +84,8 @@ class RingRules:
     patient_threshold: float = 0.5   # a patient's suspicion (with context) to count as a member
     context_seed: float = 0.35      # suspicion that makes a patient raise the suspicion of its company
     min_entity_patients: int = 2    # ring patients a provider/doctor must be tied to by the ring's evidence claims
-    max_fdr: float = 0.05           # rings whose estimated false discovery rate (against the null) is above are cut
-    null_runs: int = 12             # copies of the evidence with suspicion shuffled among peers (detect.significance)
+    max_fdr: float = 0.1            # rings whose estimated false discovery rate (against the null) is above are cut
+    null_runs: int = 20             # copies of the evidence with suspicion shuffled among peers (detect.significance)
     null_seed: int = 20240601       # seed of those shuffles
 
 
