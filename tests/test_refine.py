@@ -20,6 +20,7 @@ def _card(uses: list[tuple], home: str = "北京市", card: str = "C1") -> dict:
         "city_list": [u[3] for u in uses],
         "lats": [u[4][0] if u[4] else -999.0 for u in uses], "lons": [u[4][1] if u[4] else -999.0 for u in uses],
         "type_list": [u[5] if len(u) > 5 else "outpatient" for u in uses], "amounts": [100.0 for _ in uses],
+        "patient_list": [u[6] if len(u) > 6 else "P" + card[1:] for u in uses],
     }
 
 
@@ -59,6 +60,11 @@ def test_a_journey_that_could_be_made_is_not_flagged() -> None:
     same_city = [(0, "CL1", "H1", "北京市", BEIJING), (HOUR, "CL2", "H4", "北京市", SHANGHAI)]
     for uses in (slow, near, apart, same_city):
         assert _travel(_card(uses)) == [], uses
+
+
+def test_relatives_paying_with_one_card_in_two_cities_are_not_one_person_in_two_places() -> None:
+    pooled = [(0, "CL1", "H1", "北京市", BEIJING, "outpatient", "P1"), (HOUR, "CL2", "H2", "上海市", SHANGHAI, "pharmacy", "P2")]
+    assert _travel(_card(pooled)) == []
 
 
 def test_a_place_without_coordinates_pairs_with_nothing() -> None:

@@ -7,8 +7,8 @@
 // from: terminal_sequence
 // refine: far_together
 // implicates: patients cards providers
-// defaults: {min_cards = 3, min_days = 2}
-// python_only: min_cards min_days
+// defaults: {min_cards = 3, min_days = 2, max_gap_s = 900}
+// python_only: min_cards min_days max_gap_s
 // roles: patient=card_holder provider=collection_point
 // reason: {n_cards} cards of holders from {n_households} households far from {city} were swiped one after another on terminal {terminal}, together again on {n_days} days
 // reason_zh: {n_cards} 张来自 {n_households} 户、参保地和常用地均不在{city}的医保卡，在 {n_days} 个不同日期于终端 {terminal} 上接连刷卡
@@ -17,4 +17,6 @@
 // registered city nor the card's own centre (so residents of a care home, staff at a check-up and
 // people who moved are not far where they live). One household counts once (a family on holiday
 // is one household), and the same far cards must meet again on another day (a tour group buys
-// once). Rows come from the terminal_sequence candidates, refined in graphfraud.detect.refine.
+// once). A session is a run of swipes on one terminal each within max_gap_s of the last (a collector
+// with a stack of cards may take minutes per card). Rows come from the terminal_sequence candidates,
+// refined in graphfraud.detect.refine.

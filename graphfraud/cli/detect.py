@@ -49,6 +49,9 @@ def detect(
         table.add_row(ring.ring_id, ", ".join(ring.patterns), f"{ring.score:.3f}", str(len(ring.ids("patient"))),
                       str(len(ring.ids("provider"))), str(len(ring.ids("doctor"))), f"{ring.amount_at_risk:,.2f}")
     out.print(table)
+    if result.null_runs:
+        out.print(f"chance alone would give about {result.expected_false_rings:.2f} of these rings "
+                  f"({result.null_runs} null runs over {result.candidates} candidates; see docs/detection.md)")
     for path in paths:
         out.print(f"wrote {escape(str(path))}")
 

@@ -88,6 +88,7 @@ class Motif:
     source: str | None = None       # a motif whose rows come from another motif's refinement (no query of its own)
     roles: Mapping[str, str] = field(default_factory=dict)      # member type → role this motif gives
     family_mix: Mapping[str, float] = field(default_factory=dict)  # families a row speaks for, and how much
+    first_row: float = 0.75         # share of the weight a single row lends (detect.suspicion.motif_suspicion)
 
     def evidence(self, patients: Any = (), cards: Any = (), providers: Any = (), doctors: Any = (),
                  claims: Any = (), facts: Mapping[str, Any] | None = None, strength: float = 1.0) -> Evidence:
@@ -138,6 +139,7 @@ def motif(name: str) -> Motif:
         source=meta.get("from") or None,
         roles=_pairs(meta.get("roles", "")),
         family_mix=_pairs(meta.get("family_mix", ""), float) or {meta.get("family", ""): 1.0},
+        first_row=float(meta.get("first_row", 0.75)),
     )
 
 

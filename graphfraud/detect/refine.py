@@ -125,8 +125,12 @@ def far_strength(far_cards: int, cards: int) -> float:
 
 
 def _uses(row: Mapping[str, Any]) -> list[tuple]:
+    """(time, claim, provider, city, lat, lon, visit type, amount, patient) of each use, in time order."""
+    patients = row.get("patient_list")
+    if patients is None or (isinstance(patients, float) and math.isnan(patients)):
+        patients = [row["holder"]] * len(row["times"])
     return sorted(zip(row["times"], row["claim_list"], row["provider_list"], row["city_list"],
-                      row["lats"], row["lons"], row["type_list"], row["amounts"]))
+                      row["lats"], row["lons"], row["type_list"], row["amounts"], patients))
 
 
 def _far_cards_by_provider(ctx: Context, frame: pd.DataFrame) -> dict[str, int]:
@@ -149,7 +153,8 @@ def travels(m: Motif, frame: pd.DataFrame, params: Mapping[str, Any], ctx: Conte
     """Pairs of one card's claims in different cities, closer in time than any journey between them allows.
 
     Claims are ordered by time (ties by claim id); a pair is the earlier and the later claim, at most
-    ``max_hours`` apart, at least ``min_km`` apart and faster than ``max_kmh``; its strength rises to 1
+    ``max_hours`` apart, for the same recorded patient, at least ``min_km`` apart and faster than ``max_kmh``;
+    its strength rises to 1
     at ``full_kmh``. Places without a city or coordinates (sent as '' and -999) pair with nothing.
     """
     max_hours, min_km = float(params["max_hours"]), float(params["min_km"])
@@ -157,13 +162,13 @@ def travels(m: Motif, frame: pd.DataFrame, params: Mapping[str, Any], ctx: Conte
     out: list[Evidence] = []
     for row in frame.to_dict("records"):
         uses = _uses(row)
-        for i, (ts_a, claim_a, prov_a, city_a, lat_a, lon_a, *_) in enumerate(uses):
+        for i, (ts_a, claim_a, prov_a, city_a, lat_a, lon_a, _, _, who_a) in enumerate(uses):
             if not city_a or lat_a <= -999 or lon_a <= -999:
                 continue
-            for ts_b, claim_b, prov_b, city_b, lat_b, lon_b, *_ in uses[i + 1:]:
+            for ts_b, claim_b, prov_b, city_b, lat_b, lon_b, _, _, who_b in uses[i + 1:]:
                 if ts_b - ts_a > max_hours * 3600:
                     break
-                if not city_b or city_b == city_a or lat_b <= -999 or lon_b <= -999:
+                if who_a != who_b or not city_b or city_b == city_a or lat_b <= -999 or lon_b <= -999:
                     continue
                 km, hours = _km(lat_a, lon_a, lat_b, lon_b), (ts_b - ts_a) / 3600.0
                 if km < min_km or km <= max_kmh * hours:
@@ -304,13 +309,12 @@ def sequences(m: Motif, frame: pd.DataFrame, params: Mapping[str, Any], ctx: Con
 def far_together(m: Motif, frame: pd.DataFrame, params: Mapping[str, Any], ctx: Context) -> list[Evidence]:
     """Far cards of several households swiped in runs on one terminal, the same cards meeting on several days.
 
-    Runs are those of terminal_sequence (its ``max_gap_s``). A run's far cards are those for which the
+    Runs are sessions on one terminal, each swipe within this motif's ``max_gap_s`` of the last. A run's far cards are those for which the
     provider's city is none of their own places; runs with two or more of them on one terminal are
     joined when they share two far cards on different days; a group of runs on at least ``min_days``
     days holding at least ``min_cards`` far cards of as many households makes a row.
     """
-    max_gap_s = int(ctx.params("terminal_sequence")["max_gap_s"])
-    min_cards, min_days = int(params["min_cards"]), int(params["min_days"])
+    max_gap_s, min_cards, min_days = int(params["max_gap_s"]), int(params["min_cards"]), int(params["min_days"])
     by_terminal: dict[tuple[str, str], list[tuple[int, list[tuple]]]] = defaultdict(list)
     for row in frame.to_dict("records"):
         city = ctx.city_of(row["provider"])

@@ -19,32 +19,39 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from graphfraud.detect.evidence import WEAK_LINES, Evidence
+from graphfraud.detect.evidence import WEAK_LINES, Evidence, motif
 
 RELEVANT = 0.15     # rows (and link groups) whose patients are all below this suspicion are left out
 WEAK_CAP = 0.3      # the most a weak line can lend (below RingRules.context_seed: it never spreads alone)
 
 
-def motif_suspicion(weight: float, rows: int) -> float:
-    """Suspicion one motif lends a patient: ¾ of its weight for one row, all of it from two rows on."""
+def motif_suspicion(weight: float, rows: int, first: float = 0.75) -> float:
+    """Suspicion one motif lends a patient: ``first`` of its weight for one row, a quarter more per further row.
+
+    ``first`` is ¾ unless the motif's header says otherwise (``first_row``): a single coincidence
+    (one card in two cities within an hour, once) says less than the same thing again and again.
+    """
     if rows <= 0 or weight <= 0:
         return 0.0
-    return weight * min(1.0, 0.75 + 0.25 * (rows - 1))
+    return weight * min(1.0, first + 0.25 * (rows - 1))
 
 
 def lines(evidence: list[Evidence]) -> dict[str, dict[str, float]]:
     """Per patient, the value of each line of indicator evidence (the strongest motif of the line)."""
     rows: dict[tuple[str, str], list[float]] = defaultdict(list)
     line_of: dict[str, str] = {}
+    first: dict[str, float] = {}
     for ev in evidence:
         if ev.kind != "indicator":
             continue
-        line_of[ev.motif] = ev.line or ev.motif
+        if ev.motif not in line_of:
+            line_of[ev.motif] = ev.line or ev.motif
+            first[ev.motif] = motif(ev.motif).first_row
         for p in ev.patients:
             rows[(p, ev.motif)].append(ev.value)
     out: dict[str, dict[str, float]] = defaultdict(dict)
     for (p, m), values in rows.items():
-        value = motif_suspicion(max(values), len(values))
+        value = motif_suspicion(max(values), len(values), first[m])
         line = line_of[m]
         if line in WEAK_LINES:
             value = min(value, WEAK_CAP)
