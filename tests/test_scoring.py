@@ -1,0 +1,105 @@
+"""The scoring rules on small hand-built evidence: lines, context, corroboration, the null model, accomplices.
+
+No engine: each test builds a few evidence rows with the motifs' own metadata and checks one rule.
+"""
+
+from __future__ import annotations
+
+import random
+
+from graphfraud.detect.evidence import motif
+from graphfraud.detect.rings import RingRules, _accomplices, candidates
+from graphfraud.detect.significance import Null, Places, judge, null_evidence, strata
+from graphfraud.detect.suspicion import WEAK_CAP, suspicion, with_context
+
+RULES = RingRules()
+
+
+def row(name: str, patients: list[str], providers: list[str] = (), doctors: list[str] = (), claims: list[str] = (),
+        strength: float = 1.0):
+    return motif(name).evidence(patients, [f"C{p[1:]}" for p in patients], providers, doctors, claims, {}, strength)
+
+
+def test_being_far_from_home_again_and_again_never_makes_anyone_suspicious() -> None:
+    rows = [row("displaced_card", ["P1"], ["H1"]) for _ in range(5)] + [row("far_pharmacy", ["P1"], ["Y1"]),
+                                                                       row("two_place_card", ["P1"], ["Y1"])]
+    assert abs(suspicion(rows)["P1"] - WEAK_CAP) < 1e-9 and WEAK_CAP < RULES.context_seed
+
+
+def test_a_shared_phone_alone_is_weak_but_with_care_that_does_not_fit_it_corroborates() -> None:
+    phone = row("shared_phone", ["P1", "P2", "P3", "P4"])
+    assert max(suspicion([phone]).values()) <= WEAK_CAP + 1e-9
+    s = suspicion([phone, row("misfit_care", ["P1"], ["H1"])])
+    assert s["P1"] > 1 - (1 - WEAK_CAP) * (1 - 0.7 * 0.75) - 1e-9 and s["P1"] >= RULES.patient_threshold
+
+
+def test_two_motifs_of_one_line_count_once_and_two_lines_combine() -> None:
+    cash = [row("round_amounts", ["P1"], ["Y1"]), row("off_hours", ["P1"], ["Y1"])]   # both the cash-out line
+    alone = suspicion([row("round_amounts", ["P1"], ["Y1"])])["P1"]
+    assert suspicion(cash)["P1"] == alone
+    both = suspicion([row("round_amounts", ["P1"], ["Y1"]), row("refill_too_soon", ["P1"], ["Y1"])])["P1"]
+    assert both > alone
+
+
+def test_one_coincidence_in_two_cities_says_less_than_the_same_again() -> None:
+    once = suspicion([row("impossible_travel", ["P1"])])["P1"]
+    twice = suspicion([row("impossible_travel", ["P1"]), row("impossible_travel", ["P1"])])["P1"]
+    assert once < RULES.context_seed < twice
+
+
+def test_company_lifts_only_from_patients_suspicious_in_their_own_right() -> None:
+    burst = row("card_burst", ["P1", "P2", "P3", "P4"], ["Y1"])
+    quiet = with_context([burst], {}, RULES.context_seed)
+    assert all(quiet.get(p, 0.0) == 0.0 for p in ("P1", "P2", "P3", "P4"))
+    lifted = with_context([burst], {"P1": 0.9, "P2": 0.9, "P3": 0.9}, RULES.context_seed)
+    assert lifted["P4"] > 0.0 and lifted["P4"] <= 0.35
+
+
+def test_a_community_flagged_only_far_from_home_is_no_candidate_ring() -> None:
+    rows = [row("displaced_card", [p], ["H1"]) for p in ("P1", "P2", "P3")]
+    found = candidates({0: ["P1", "P2", "P3"]}, rows, {"P1": 0.6, "P2": 0.6, "P3": 0.6}, RULES)
+    assert found and not found[0].corroborated   # tied by H1, but displacement is a weak line
+
+
+def test_cards_cashed_out_at_one_pharmacy_are_a_corroborated_candidate() -> None:
+    rows = [row("round_amounts", [p], ["Y1"]) for p in ("P1", "P2", "P3") for _ in range(2)]   # two rows each
+    found = candidates({0: ["P1", "P2", "P3", "P9"]}, rows, suspicion(rows) | {"P9": 0.0}, RULES)
+    assert [c.core for c in found] == [["P1", "P2", "P3"]] and found[0].corroborated and found[0].tied
+
+
+def test_the_null_hands_evidence_to_peers_one_patient_each_at_providers_like_their_own() -> None:
+    wave = row("admission_wave", ["P1", "P2", "P3"], ["H1"], ["D1"])
+    link = row("co_visit", ["P1", "P2"], ["H1"])
+    peers = strata({f"P{i}": ("长春市", 1950) for i in range(1, 40)})
+    places = Places({"H1": ("长春市/hospital", 10), "H2": ("长春市/hospital", 990)}, ["D1", "D2"])
+    rows = null_evidence([wave, link], peers, places, random.Random(1))
+    waves = [r for r in rows if r.motif == "admission_wave"]
+    assert len(waves) == 3 and all(len(r.patients) == 1 for r in waves)        # split: no longer flagged together
+    assert {r.providers[0] for r in waves} <= {"H1", "H2"}                        # another hospital of the same city
+    assert [r for r in rows if r.motif == "co_visit"] == [link]                   # togetherness keeps its people
+
+
+def test_the_null_expects_fewer_rings_the_stronger_they_are() -> None:
+    null = Null([[2.0, 3.0], [2.5], [3.5, 4.0, 5.0], [], [2.2]])
+    values = [null.expected(x) for x in (1.0, 2.4, 3.2, 6.0, 20.0)]
+    assert values == sorted(values, reverse=True) and values[0] == 7 / 5 and 0 < values[-1] < 1e-3
+
+
+def test_candidates_are_cut_above_the_false_discovery_rate_and_scored_by_it() -> None:
+    rows = [row("round_amounts", [p], [v]) for v, ps in (("Y1", ["P1", "P2", "P3"]), ("Y2", ["P4", "P5", "P6"]))
+            for p in ps for _ in range(2)]
+    s = suspicion(rows)
+    found = candidates({0: ["P1", "P2", "P3"], 1: ["P4", "P5", "P6"]}, rows, s, RULES)
+    strong = judge(found, Null([[0.5]] * 10), 0.1)
+    assert set(strong) == {0, 1} and all(q < 0.01 for _, q in strong.values())
+    noise = judge(found, Null([[found[0].strength + 1] * 3] * 10), 0.1)   # chance gives three as strong every run
+    assert noise == {}
+
+
+def test_a_doctor_is_an_accomplice_only_through_the_rings_own_claims() -> None:
+    wave = row("admission_wave", ["P1", "P2", "P3"], ["H1"], ["D1", "D2"], ["c1", "c2", "c3"])
+    facts = {"c1": {"patient_id": "P1", "provider_id": "H1", "doctor_id": "D1"},
+             "c2": {"patient_id": "P2", "provider_id": "H1", "doctor_id": "D1"},
+             "c3": {"patient_id": "P3", "provider_id": "H1", "doctor_id": "D2"}}   # D2 admitted one of them
+    tied = {(kind, x) for kind, x, _ in _accomplices([wave], {"P1", "P2", "P3"}, facts, RULES)}
+    assert tied == {("providers", "H1"), ("doctors", "D1")}
