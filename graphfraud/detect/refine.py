@@ -49,6 +49,15 @@ class Context:
     _places: dict[str, Places] | None = field(default=None, repr=False)
     _providers: pd.DataFrame | None = field(default=None, repr=False)
     _profile: dict[str, tuple[int, int, int]] | None = field(default=None, repr=False)
+    _records: dict[int, list[dict[str, Any]]] = field(default_factory=dict, repr=False)
+    _cities: dict[str, str] | None = field(default=None, repr=False)
+    _far_at: dict[int, dict[str, int]] = field(default_factory=dict, repr=False)
+
+    def records(self, frame: pd.DataFrame) -> list[dict[str, Any]]:
+        """The frame's rows as dicts, converted once however many motifs read the frame."""
+        if id(frame) not in self._records:
+            self._records[id(frame)] = frame.to_dict("records")
+        return self._records[id(frame)]
 
     @property
     def places(self) -> dict[str, Places]:
@@ -56,7 +65,7 @@ class Context:
         if self._places is None:
             self._places = {}
             frame = self.frames.get("impossible_travel")
-            for row in ([] if frame is None else frame.to_dict("records")):
+            for row in ([] if frame is None else self.records(frame)):
                 self._places[row["card"]] = Places(row["home_city"] or "", centre_of(row["city_list"], row["home_city"] or ""),
                                                    row["address"] or "")
         return self._places
@@ -74,11 +83,9 @@ class Context:
         return self._providers
 
     def city_of(self, provider: str) -> str:
-        try:
-            value = self.providers.at[provider, "city"]
-        except KeyError:
-            return ""
-        return value if isinstance(value, str) else ""
+        if self._cities is None:
+            self._cities = {p: (c if isinstance(c, str) else "") for p, c in self.providers["city"].items()}
+        return self._cities.get(provider, "")
 
     def cards_at(self, provider: str) -> int:
         try:
@@ -135,13 +142,15 @@ def _uses(row: Mapping[str, Any]) -> list[tuple]:
 
 def _far_cards_by_provider(ctx: Context, frame: pd.DataFrame) -> dict[str, int]:
     """Distinct cards used at each provider in a city that is not one of the card's own places."""
-    far: dict[str, set[str]] = defaultdict(set)
-    for row in frame.to_dict("records"):
-        places = ctx.places[row["card"]]
-        for provider, city in zip(row["provider_list"], row["city_list"]):
-            if places.far(city):
-                far[provider].add(row["card"])
-    return {p: len(cards) for p, cards in far.items()}
+    if id(frame) not in ctx._far_at:
+        far: dict[str, set[str]] = defaultdict(set)
+        for row in ctx.records(frame):
+            places = ctx.places[row["card"]]
+            for provider, city in zip(row["provider_list"], row["city_list"]):
+                if places.far(city):
+                    far[provider].add(row["card"])
+        ctx._far_at[id(frame)] = {p: len(cards) for p, cards in far.items()}
+    return ctx._far_at[id(frame)]
 
 
 def _strength(ctx: Context, far_at: Mapping[str, int], providers: Iterable[str]) -> float:
@@ -160,7 +169,7 @@ def travels(m: Motif, frame: pd.DataFrame, params: Mapping[str, Any], ctx: Conte
     max_hours, min_km = float(params["max_hours"]), float(params["min_km"])
     max_kmh, full_kmh = float(params["max_kmh"]), float(params.get("full_kmh", params["max_kmh"]))
     out: list[Evidence] = []
-    for row in frame.to_dict("records"):
+    for row in ctx.records(frame):
         uses = _uses(row)
         for i, (ts_a, claim_a, prov_a, city_a, lat_a, lon_a, _, _, who_a) in enumerate(uses):
             if not city_a or lat_a <= -999 or lon_a <= -999:
@@ -186,7 +195,7 @@ def displaced(m: Motif, frame: pd.DataFrame, params: Mapping[str, Any], ctx: Con
     min_claims = int(params["min_claims"])
     far_at = _far_cards_by_provider(ctx, frame)
     out: list[Evidence] = []
-    for row in frame.to_dict("records"):
+    for row in ctx.records(frame):
         places = ctx.places[row["card"]]
         by_city: dict[str, list[tuple]] = defaultdict(list)
         for use in _uses(row):
@@ -208,7 +217,7 @@ def far_pharmacy(m: Motif, frame: pd.DataFrame, params: Mapping[str, Any], ctx: 
     min_claims, min_share = int(params["min_claims"]), float(params["min_share"])
     far_at = _far_cards_by_provider(ctx, frame)
     out: list[Evidence] = []
-    for row in frame.to_dict("records"):
+    for row in ctx.records(frame):
         places = ctx.places[row["card"]]
         pharmacy = [u for u in _uses(row) if u[6] == "pharmacy"]
         total = sum(float(u[7] or 0) for u in pharmacy)
@@ -238,7 +247,7 @@ def two_places(m: Motif, frame: pd.DataFrame, params: Mapping[str, Any], ctx: Co
     week_s, min_claims = int(params["week_s"]), int(params["min_claims"])
     far_at = _far_cards_by_provider(ctx, frame)
     out: list[Evidence] = []
-    for row in frame.to_dict("records"):
+    for row in ctx.records(frame):
         places = ctx.places[row["card"]]
         uses = list(zip(row["times"], row["claim_list"], row["provider_list"], row["city_list"]))
         centre_weeks = {ts // week_s for ts, _, _, city in uses if city == places.centre}
@@ -380,14 +389,20 @@ def co_visits(m: Motif, frame: pd.DataFrame, params: Mapping[str, Any], ctx: Con
 
 
 def poisson_sf(n: int, lam: float) -> float:
-    """P(X ≥ n) for X ~ Poisson(lam), summed in log space (exact enough for tails far below 1e-12)."""
+    """P(X ≥ n) for X ~ Poisson(lam): the terms from n on, each the last × lam/(k+1), until they stop mattering."""
     if n <= 0:
         return 1.0
     if lam <= 0:
         return 0.0
-    log_terms = [k * math.log(lam) - lam - math.lgamma(k + 1) for k in range(n, n + 400)]
-    top = max(log_terms)
-    return min(1.0, math.exp(top) * sum(math.exp(t - top) for t in log_terms))
+    log_first = n * math.log(lam) - lam - math.lgamma(n + 1)
+    total, term, k = 1.0, 1.0, n
+    while k < n + 10_000:
+        term *= lam / (k + 1)
+        total += term
+        k += 1
+        if term < 1e-12 * total and k > lam:
+            break
+    return min(1.0, math.exp(log_first) * total)
 
 
 def bursts(m: Motif, frame: pd.DataFrame, params: Mapping[str, Any], ctx: Context) -> list[Evidence]:

@@ -147,13 +147,13 @@ def candidates(communities: dict[int, list[str]], evidence: list[Evidence], susp
     Strength: the core's summed suspicion, a tenth more for each further line of evidence, plus one
     for each actor (provider, doctor) implicated with two or more core patients (at most three).
     """
+    cores = {c: sorted(p for p in set(patients) if suspicion.get(p, 0.0) >= rules.patient_threshold)
+             for c, patients in communities.items()}
+    cores = {c: core for c, core in cores.items() if len(core) >= rules.min_patients}
     if by_patient is None:
-        by_patient = patient_index(evidence)
+        by_patient = patient_index(evidence, {p for core in cores.values() for p in core})
     out: list[Candidate] = []
-    for _, patients in sorted(communities.items()):
-        core = sorted(p for p in set(patients) if suspicion.get(p, 0.0) >= rules.patient_threshold)
-        if len(core) < rules.min_patients:
-            continue
+    for _, core in sorted(cores.items()):
         core_set = set(core)
         rows = []
         for i in sorted({i for p in core for i in by_patient.get(p, ())}):
@@ -181,11 +181,13 @@ def candidates(communities: dict[int, list[str]], evidence: list[Evidence], susp
     return out
 
 
-def patient_index(evidence: list[Evidence]) -> dict[str, list[int]]:
+def patient_index(evidence: list[Evidence], only: set[str] | None = None) -> dict[str, list[int]]:
+    """Positions of each patient's evidence rows (of ``only`` these patients, when given)."""
     index: dict[str, list[int]] = defaultdict(list)
     for i, ev in enumerate(evidence):
         for p in ev.patients:
-            index[p].append(i)
+            if only is None or p in only:
+                index[p].append(i)
     return index
 
 

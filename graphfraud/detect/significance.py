@@ -51,7 +51,7 @@ from typing import Callable, Mapping
 
 from graphfraud.detect.evidence import Evidence
 from graphfraud.detect.projection import Projection, build
-from graphfraud.detect.rings import Candidate, RingRules, candidates, patient_index
+from graphfraud.detect.rings import Candidate, RingRules, candidates
 from graphfraud.detect.suspicion import suspicion, with_context
 
 Leiden = Callable[[Projection, int], list[int]]
@@ -171,7 +171,7 @@ def null_model(evidence: list[Evidence], peers: Mapping[tuple[str, int], list[st
         for i, c in enumerate(membership):
             if projection.kind(i) == "patient":
                 communities[c].append(projection.entity(i))
-        found = [c for c in candidates(communities, rows, lifted, rules, patient_index(rows)) if c.corroborated]
+        found = [c for c in candidates(communities, rows, lifted, rules) if c.corroborated]
         null.strengths.append(sorted(c.strength for c in found))
     return null
 

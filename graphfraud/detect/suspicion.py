@@ -98,9 +98,9 @@ def groups(evidence: list[Evidence]) -> list[tuple[str, float, list[str]]]:
                           if kind in ev.implicates and ev.entities(kind)), None)
         if place:
             by_place[(ev.motif, place)].update(ev.patients)
-    for (motif, _), patients in sorted(by_place.items()):
+    for (name, _), patients in sorted(by_place.items()):
         if len(patients) > 1:
-            out.append((f"peers:{motif}", 0.5 * weight[motif], sorted(patients)))
+            out.append((f"peers:{name}", 0.5 * weight[name], sorted(patients)))
     return out
 
 
