@@ -259,7 +259,7 @@ def assemble(
         if not patterns:
             continue
         rings.append(Ring(
-            ring_id=ring_key(core), patterns=patterns, score=round(1.0 - q, 4), members=members,
+            ring_id=ring_key(core), patterns=patterns, score=round(math.exp(-expected), 4), members=members,
             amount_at_risk=round(amount, 2), evidence=rows, family_scores={k: round(v, 3) for k, v in families.items()},
             motifs=sorted({ev.motif for ev in rows}), first_ts=times[0] if times else None,
             last_ts=times[-1] if times else None, strength=cand.strength, lines=cand.lines,

@@ -30,7 +30,8 @@ Observed candidates are ranked by strength; a candidate's q-value is the
 smallest ``E(x_k) / k`` over the ranks ``k`` at or below it (the
 Benjamini–Hochberg form of an empirical false discovery rate; Storey &
 Tibshirani, PNAS 2003). Candidates with q above ``max_fdr`` are cut; a ring's
-score is ``1 - q``, the estimated chance it is not chance, and the run reports
+score is ``exp(-E(x))`` — the chance that a run of pure chance gives no ring
+as strong (Poisson in ``E``), graded where q-values are shared — and the run reports
 ``E`` at its weakest reported ring: the number of false rings to expect in the
 report. Beyond the strongest null ring, ``E`` follows an exponential tail fitted
 to the null strengths, so scores stay graded instead of all reading 1.
