@@ -310,11 +310,12 @@ def test_a_bundle_from_neo4j_is_complete_and_its_queries_reproduce_the_evidence(
     text = _pdf_text(files["report.pdf"], tmp_path)
     assert all(h in text for h in HEADINGS) and ring_id in text
     text = files["queries.cypher"].decode("utf-8")
-    blocks = re.findall(r"^// ── [^\n]*\((\S+)\.cypher\)\n(?://[^\n]*\n)*:params (\{[^\n]*\})\n(.*?);$", text, flags=re.S | re.M)
+    blocks = re.findall(r"^// ── ([^\n]*) \((\S+)\.cypher\)\n(?://[^\n]*\n)*:params (\{[^\n]*\})\n(.*?);$", text, flags=re.S | re.M)
     ring = json.loads(neo4j.query("rings/stored", {"ring_id": ring_id})["details"][0])
     motifs = {ev["motif"] for ev in ring["evidence"]}
-    assert {name for name, _, _ in blocks} >= {"rings/claims", "bundle/patients"} | {f"motifs/{m}" for m in motifs}
-    for name, literal, query in blocks:
+    assert {name for _, name, _, _ in blocks} >= {"rings/claims", "bundle/patients"}
+    assert {title.split(" / ")[-1] for title, name, _, _ in blocks if name.startswith("motifs/")} == motifs
+    for title, name, literal, query in blocks:
         params = neo4j.run(f"RETURN {literal} AS p")["p"][0]          # the file's parameters, read by Neo4j itself
         frame = neo4j.run(query, params)
         found: set[str] = set()
@@ -324,8 +325,11 @@ def test_a_bundle_from_neo4j_is_complete_and_its_queries_reproduce_the_evidence(
                     found.update([value] if isinstance(value, str) else list(value))
         if name == "rings/claims":
             assert found == {c for ev in ring["evidence"] for c in ev["claims"]}
-        elif name.startswith("motifs/"):                          # each motif query finds this ring's rows again
-            motif = name.split("/")[1]
+        elif name.startswith("motifs/") and found:                # each motif query finds this ring's rows again
+            motif = title.split(" / ")[-1]
+            assert {c for ev in ring["evidence"] if ev["motif"] == motif for c in ev["claims"]} <= found, motif
+        elif name.startswith("refine/"):                          # … or its claims query does (bursts: counts first)
+            motif = title.split(" / ")[-1].split(":")[0]
             assert {c for ev in ring["evidence"] if ev["motif"] == motif for c in ev["claims"]} <= found, motif
 
 

@@ -4,6 +4,7 @@
 // weight: 0.35
 // kind: link
 // refine: bursts
+// claims_from: refine/burst_claims
 // defaults: {min_cards = 5, rate_factor = 4.0, max_p = 1e-6}
 // python_only: rate_factor max_p
 // roles: patient=cashed_out_card provider=cash_out_pharmacy

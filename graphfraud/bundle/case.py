@@ -138,10 +138,11 @@ def thresholds_for(engine, motifs: Iterable[str], overrides: dict[str, Any] | No
     whole_range = Partitioner(engine, parts=1)  # reads each kind's ids once for every motif
     out: dict[str, dict[str, Any]] = {}
     for name in sorted(set(motifs)):
-        params = {k: plain(v) for k, v in params_for(name, overrides, baseline).items()}
-        params.update(whole_range.params(motif(name).partition)[0])  # detect may have run it in id ranges; one here
+        source = motif(name).source or name   # a motif reading another's rows is reproduced by that query
+        params = {k: plain(v) for k, v in params_for(source, overrides, baseline).items()}
+        params.update(whole_range.params(motif(source).partition)[0])  # detect may have run it in id ranges; one here
         refined = {k: plain(v) for k, v in refine_params(name, overrides).items() if k not in params}
-        out[name] = {"query": params, "refinement": refined}
+        out[name] = {"query": params, "refinement": refined, "source": source}
     return out
 
 

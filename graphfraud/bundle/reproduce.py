@@ -93,6 +93,30 @@ def queries_text(case: CaseData, lang: str) -> str:
             note.append("graphfraud refines this query's rows in Python with "
                         + json.dumps(refinement, ensure_ascii=False, sort_keys=True)
                         + " (see docs/detection.md)")
-        blocks.append(_block(f"{w.motif_title(motif, lang)} / {motif}", f"motifs/{motif}", params.get("query", {}),
+        source = params.get("source") or motif
+        if source != motif:
+            note.append(f"its rows come from the query of {source}, refined in Python")
+        blocks.append(_block(f"{w.motif_title(motif, lang)} / {motif}", f"motifs/{source}", params.get("query", {}),
                              "\n".join(note)))
+        follow_up = claims_query(motif)
+        if follow_up:
+            hours = sorted({int(case.claims[c]["ts_epoch"]) // 3600 for claims in rows for c in claims
+                            if c in case.claims and case.claims[c].get("ts_epoch") is not None})
+            providers = sorted({p for ev in ring.get("evidence", []) if ev["motif"] == motif for p in ev.get("providers", [])})
+            blocks.append(_block(f"{w.motif_title(motif, lang)} / {motif}: claims", follow_up,
+                                 {"providers": providers, "hours": hours},
+                                 "the claims of the hours the refinement kept (this ring's providers and hours)"))
     return "\n".join(blocks)
+
+
+def claims_query(motif_name: str) -> str | None:
+    """The query a motif's refinement reads its rows' claims with (header ``claims_from``), if any."""
+    if motif_name not in _motifs():
+        return None
+    return queries.load(f"motifs/{motif_name}").meta.get("claims_from") or None
+
+
+def _motifs() -> set[str]:
+    from graphfraud.detect.evidence import motif_names
+
+    return set(motif_names())
