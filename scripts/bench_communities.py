@@ -67,8 +67,7 @@ def run(claims: int, seed: int, difficulty: str, work: Path, neo4j) -> None:
     engine, truth, folder = loaded(claims, seed, difficulty, work)
     rules = RingRules()
     evidence = collect(engine)
-    base = suspicion(evidence)
-    s = with_context(evidence, base, rules.context_seed)
+    s = with_context(evidence, suspicion(evidence), rules.context_seed)
     projection = build(evidence, s)
     gamma = comm.resolution_for(projection)
     seed_ = comm.DEFAULT_SEED
@@ -81,7 +80,7 @@ def run(claims: int, seed: int, difficulty: str, work: Path, neo4j) -> None:
     by_gds, t_gds = gds_runs[0][0], min(t for _, t in gds_runs)
     repeatable = all(m == by_gds for m, _ in gds_runs) and all(m == by_igraph for m, _ in igraph_runs)
     t_transfer = min(transfer_only(neo4j, projection) for _ in range(REPEAT))
-    rings = {name: rings_from(engine, projection, membership, evidence, base, s, rules, [])[0]
+    rings = {name: rings_from(engine, projection, membership, evidence, s, rules, [])[0]
              for name, membership in (("igraph", by_igraph), ("gds", by_gds))}
     engine.close()
 

@@ -9,7 +9,7 @@ import random
 
 from graphfraud.detect.evidence import motif
 from graphfraud.detect.rings import RingRules, _accomplices, candidates
-from graphfraud.detect.significance import Null, Places, judge, null_evidence, strata
+from graphfraud.detect.significance import Null, StandIns, judge, null_evidence, strata
 from graphfraud.detect.suspicion import WEAK_CAP, suspicion, with_context
 
 RULES = RingRules()
@@ -71,7 +71,7 @@ def test_the_null_hands_evidence_to_peers_one_patient_each_at_providers_like_the
     wave = row("admission_wave", ["P1", "P2", "P3"], ["H1"], ["D1"])
     link = row("co_visit", ["P1", "P2"], ["H1"])
     peers = strata({f"P{i}": ("长春市", 1950) for i in range(1, 40)})
-    places = Places({"H1": ("长春市/hospital", 10), "H2": ("长春市/hospital", 990)}, ["D1", "D2"])
+    places = StandIns({"H1": ("长春市/hospital", 10), "H2": ("长春市/hospital", 990)}, ["D1", "D2"])
     rows = null_evidence([wave, link], peers, places, random.Random(1))
     waves = [r for r in rows if r.motif == "admission_wave"]
     assert len(waves) == 3 and all(len(r.patients) == 1 for r in waves)        # split: no longer flagged together

@@ -21,7 +21,7 @@ from graphfraud.detect.evidence import Evidence, motif_names
 from graphfraud.detect.motifs import collect
 from graphfraud.detect.partition import claims_per_part
 from graphfraud.detect.projection import Projection, build
-from graphfraud.detect.rings import Ring, RingRules, assemble, candidates
+from graphfraud.detect.rings import Candidate, Ring, RingRules, assemble, candidates
 from graphfraud.detect.store import cards_of, claim_facts, patient_strata, provider_volumes, previous_rings, write_rings
 from graphfraud.detect.suspicion import suspicion, with_context
 from graphfraud.progress import bar
@@ -60,27 +60,32 @@ def communities_of(projection: Projection, membership: list[int]) -> dict[int, l
     return groups
 
 
-def rings_from(engine, projection: Projection, membership: list[int], evidence: list[Evidence],
-               base: dict[str, float], s: dict[str, float], rules: RingRules, previous: list[dict[str, Any]],
+def null_for(engine, evidence: list[Evidence], found: list[Candidate], rules: RingRules,
+             config: Mapping[str, Any]) -> significance.Null:
+    """The null model of this run: Leiden as configured, on copies of the background evidence."""
+    if not any(c.corroborated for c in found):
+        return significance.Null()
+    resolution = config.get("resolution", comm.DEFAULT_RESOLUTION)
+    objective = str(config.get("objective", comm.DEFAULT_OBJECTIVE))
+    stand_ins = significance.StandIns(provider_volumes(engine), sorted({d for ev in evidence for d in ev.doctors}))
+    return significance.null_model(significance.background(evidence, found), significance.strata(patient_strata(engine)),
+                                   rules, lambda p, seed: comm.leiden(p, seed=seed, resolution=resolution, objective=objective),
+                                   stand_ins)
+
+
+def rings_from(engine, projection: Projection, membership: list[int], evidence: list[Evidence], s: dict[str, float],
+               rules: RingRules, previous: list[dict[str, Any]],
                config: Mapping[str, Any] | None = None) -> tuple[list[Ring], significance.Null, int]:
     """The rings in the communities ``membership`` gives: candidates judged against the null, then assembled.
 
-    ``base`` is the patients' own suspicion (what the null shuffles), ``s`` the same with context.
+    Returns the rings, the null model, and how many corroborated candidates were judged.
     """
-    config = dict(config or {})
     found = candidates(communities_of(projection, membership), evidence, s, rules)
-    corroborated = sum(1 for c in found if c.corroborated)
-    peers = significance.strata(patient_strata(engine)) if corroborated else {}
-    resolution, objective = config.get("resolution", comm.DEFAULT_RESOLUTION), str(config.get("objective", comm.DEFAULT_OBJECTIVE))
-    null = significance.null_model(significance.background(evidence, found), peers, rules,
-                                   lambda p, seed: comm.leiden(p, seed=seed, resolution=resolution, objective=objective),
-                                   significance.Places(provider_volumes(engine), sorted({d for ev in evidence for d in ev.doctors}))) \
-        if corroborated else significance.Null()
+    null = null_for(engine, evidence, found, rules, dict(config or {}))
     judged = significance.judge(found, null, rules.max_fdr)
-    kept = {p for i in judged for p in found[i].core}
-    held = cards_of(engine, kept)
+    held = cards_of(engine, {p for i in judged for p in found[i].core})
     facts = claim_facts(engine, (c for i in judged for ev in found[i].rows for c in ev.claims))
-    return assemble(found, held, facts, previous, rules, judged), null, corroborated
+    return assemble(found, held, facts, previous, rules, judged), null, sum(1 for c in found if c.corroborated)
 
 
 def check_settings(config: Mapping[str, Any] | None) -> None:
@@ -117,15 +122,14 @@ def detect(engine, config: Mapping[str, Any] | None = None, write_back: bool = T
 
         t = time.perf_counter()
         rules = rules_from(config)
-        base = suspicion(evidence)
-        s = with_context(evidence, base, rules.context_seed)
+        s = with_context(evidence, suspicion(evidence), rules.context_seed)
         projection = build(evidence, s)
         membership = comm.find(engine, projection, config)
         seconds["communities"] = time.perf_counter() - t
         advance("communities")
 
         t = time.perf_counter()
-        rings, null, judged = rings_from(engine, projection, membership, evidence, base, s, rules,
+        rings, null, judged = rings_from(engine, projection, membership, evidence, s, rules,
                                          previous_rings(engine) if previous is None else previous, config)
         seconds["rings"] = time.perf_counter() - t
         advance("rings")

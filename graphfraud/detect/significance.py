@@ -107,7 +107,7 @@ def renaming(evidence: list[Evidence], peers: Mapping[tuple[str, int], list[str]
     return out
 
 
-class Places:
+class StandIns:
     """Providers of each kind of place (city and type), drawn in proportion to their numbers of cards; doctors."""
 
     def __init__(self, providers: Mapping[str, tuple[str, int]], doctors: list[str]) -> None:
@@ -134,7 +134,7 @@ class Places:
         return self.doctors[rng.randrange(len(self.doctors))]
 
 
-def null_evidence(evidence: list[Evidence], peers: Mapping[tuple[str, int], list[str]], places: Places | None,
+def null_evidence(evidence: list[Evidence], peers: Mapping[tuple[str, int], list[str]], places: StandIns | None,
                   rng: random.Random) -> list[Evidence]:
     """One null copy of the evidence: indicator rows on peers, one patient each, at providers like their own."""
     names = renaming(evidence, peers, rng)
@@ -159,7 +159,7 @@ def background(evidence: list[Evidence], found: list[Candidate]) -> list[Evidenc
 
 
 def null_model(evidence: list[Evidence], peers: Mapping[tuple[str, int], list[str]], rules: RingRules, leiden: Leiden,
-               places: Places | None = None) -> Null:
+               places: StandIns | None = None) -> Null:
     """Ring strengths of ``rules.null_runs`` null copies of ``evidence`` (pass the :func:`background`)."""
     null = Null()
     for run in range(rules.null_runs):
