@@ -106,7 +106,13 @@ class Motif:
 
 
 def motif_names() -> list[str]:
-    return [n.split("/")[-1] for n in queries.names("motifs")]
+    """Names of the motifs, in file order (the folder is read once)."""
+    return list(_motif_names())
+
+
+@cache
+def _motif_names() -> tuple[str, ...]:
+    return tuple(n.split("/")[-1] for n in queries.names("motifs"))
 
 
 def _pairs(text: str, cast=str) -> dict[str, Any]:

@@ -42,10 +42,17 @@ def _order(rows: list[Evidence]) -> list[Evidence]:
 def collect(engine, overrides: Mapping[str, Mapping[str, Any]] | None = None,
             progress: Progress | None = None, only: Iterable[str] | None = None) -> list[Evidence]:
     """Run every motif (or ``only`` these) on the engine and return all evidence, in a stable order."""
+    return gather(engine, overrides, progress, only)[0]
+
+
+def gather(engine, overrides: Mapping[str, Mapping[str, Any]] | None = None, progress: Progress | None = None,
+           only: Iterable[str] | None = None) -> tuple[list[Evidence], Context]:
+    """The evidence, and what the refinements measured on the way (the run's providers, cards' own places)."""
     baseline_frame = engine.query("baseline/amounts")
     baseline = {k: plain(v) for k, v in baseline_frame.iloc[0].to_dict().items()} if len(baseline_frame) else {}
     selected = [motif(n) for n in (list(only) if only else motif_names())]
-    sources = sorted({m.source or m.name for m in selected}, key=lambda n: motif_names().index(n))
+    order = motif_names()
+    sources = sorted({m.source or m.name for m in selected}, key=order.index)
     parts = Partitioner(engine, overrides)
     frames: dict[str, pd.DataFrame] = {}
     for name in sources:
@@ -66,4 +73,4 @@ def collect(engine, overrides: Mapping[str, Mapping[str, Any]] | None = None,
         evidence.extend(_order(rows_to_evidence(m, frames[m.source or m.name], refine_params(m.name, overrides), ctx)))
         if progress:
             progress(m.name)
-    return evidence
+    return evidence, ctx

@@ -76,10 +76,10 @@ class Context:
 
     @property
     def providers(self) -> pd.DataFrame:
-        """Each provider's city and number of distinct cards."""
+        """Each provider's city, type and number of distinct cards, indexed by provider (read once per run)."""
         if self._providers is None:
             frame = self.engine.query("refine/provider_cards")
-            self._providers = frame.set_index("provider") if len(frame) else pd.DataFrame(columns=["city", "n_cards"])
+            self._providers = frame.set_index("provider") if len(frame) else pd.DataFrame(columns=["city", "type", "n_cards"])
         return self._providers
 
     def city_of(self, provider: str) -> str:

@@ -15,10 +15,12 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone, timedelta
 from typing import Any, Mapping
 
+import pandas as pd
+
 from graphfraud.detect import communities as comm
 from graphfraud.detect import significance
 from graphfraud.detect.evidence import Evidence, motif_names
-from graphfraud.detect.motifs import collect
+from graphfraud.detect.motifs import gather
 from graphfraud.detect.partition import claims_per_part
 from graphfraud.detect.projection import Projection, build
 from graphfraud.detect.rings import Candidate, Ring, RingRules, assemble, candidates
@@ -61,27 +63,30 @@ def communities_of(projection: Projection, membership: list[int]) -> dict[int, l
 
 
 def null_for(engine, evidence: list[Evidence], found: list[Candidate], rules: RingRules,
-             config: Mapping[str, Any]) -> significance.Null:
+             config: Mapping[str, Any], providers: pd.DataFrame | None = None) -> significance.Null:
     """The null model of this run: Leiden as configured, on copies of the background evidence."""
     if not any(c.corroborated for c in found):
         return significance.Null()
     resolution = config.get("resolution", comm.DEFAULT_RESOLUTION)
     objective = str(config.get("objective", comm.DEFAULT_OBJECTIVE))
-    stand_ins = significance.StandIns(provider_volumes(engine), sorted({d for ev in evidence for d in ev.doctors}))
+    if providers is None:
+        providers = engine.query("refine/provider_cards").set_index("provider")
+    stand_ins = significance.StandIns(provider_volumes(providers), sorted({d for ev in evidence for d in ev.doctors}))
     return significance.null_model(significance.background(evidence, found), significance.strata(patient_strata(engine)),
                                    rules, lambda p, seed: comm.leiden(p, seed=seed, resolution=resolution, objective=objective),
                                    stand_ins)
 
 
 def rings_from(engine, projection: Projection, membership: list[int], evidence: list[Evidence], s: dict[str, float],
-               rules: RingRules, previous: list[dict[str, Any]],
-               config: Mapping[str, Any] | None = None) -> tuple[list[Ring], significance.Null, int]:
+               rules: RingRules, previous: list[dict[str, Any]], config: Mapping[str, Any] | None = None,
+               providers: pd.DataFrame | None = None) -> tuple[list[Ring], significance.Null, int]:
     """The rings in the communities ``membership`` gives: candidates judged against the null, then assembled.
 
-    Returns the rings, the null model, and how many corroborated candidates were judged.
+    Returns the rings, the null model, and how many corroborated candidates were judged. ``providers`` is
+    ``refine/provider_cards`` when the motifs already read it (read here otherwise).
     """
     found = candidates(communities_of(projection, membership), evidence, s, rules)
-    null = null_for(engine, evidence, found, rules, dict(config or {}))
+    null = null_for(engine, evidence, found, rules, dict(config or {}), providers)
     judged = significance.judge(found, null, rules.max_fdr)
     held = cards_of(engine, {p for i in judged for p in found[i].core})
     facts = claim_facts(engine, (c for i in judged for ev in found[i].rows for c in ev.claims))
@@ -117,7 +122,7 @@ def detect(engine, config: Mapping[str, Any] | None = None, write_back: bool = T
 
     t = time.perf_counter()
     with bar("detecting", len(motifs) + 3) as advance:
-        evidence = collect(engine, overrides=config, progress=lambda name: advance(name))
+        evidence, context = gather(engine, overrides=config, progress=lambda name: advance(name))
         seconds["motifs"] = time.perf_counter() - t
 
         t = time.perf_counter()
@@ -130,7 +135,8 @@ def detect(engine, config: Mapping[str, Any] | None = None, write_back: bool = T
 
         t = time.perf_counter()
         rings, null, judged = rings_from(engine, projection, membership, evidence, s, rules,
-                                         previous_rings(engine) if previous is None else previous, config)
+                                         previous_rings(engine) if previous is None else previous, config,
+                                         context.providers)
         seconds["rings"] = time.perf_counter() - t
         advance("rings")
 

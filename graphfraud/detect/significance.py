@@ -91,9 +91,11 @@ def strata(patients: Mapping[str, tuple[str, int | None]]) -> dict[tuple[str, in
     return out
 
 
-def renaming(evidence: list[Evidence], peers: Mapping[tuple[str, int], list[str]], rng: random.Random) -> dict[str, str]:
+def renaming(evidence: list[Evidence], peers: Mapping[tuple[str, int], list[str]], rng: random.Random,
+             stratum_of: Mapping[str, tuple[str, int]] | None = None) -> dict[str, str]:
     """For each patient with indicator evidence, a distinct other patient of its own stratum."""
-    stratum_of = {p: key for key, members in peers.items() for p in members}
+    if stratum_of is None:
+        stratum_of = {p: key for key, members in peers.items() for p in members}
     flagged: dict[tuple[str, int], set[str]] = defaultdict(set)
     for ev in evidence:
         if ev.kind == "indicator":
@@ -135,9 +137,9 @@ class StandIns:
 
 
 def null_evidence(evidence: list[Evidence], peers: Mapping[tuple[str, int], list[str]], places: StandIns | None,
-                  rng: random.Random) -> list[Evidence]:
+                  rng: random.Random, stratum_of: Mapping[str, tuple[str, int]] | None = None) -> list[Evidence]:
     """One null copy of the evidence: indicator rows on peers, one patient each, at providers like their own."""
-    names = renaming(evidence, peers, rng)
+    names = renaming(evidence, peers, rng, stratum_of)
     out: list[Evidence] = []
     for ev in evidence:
         if ev.kind != "indicator":
@@ -162,9 +164,10 @@ def null_model(evidence: list[Evidence], peers: Mapping[tuple[str, int], list[st
                places: StandIns | None = None) -> Null:
     """Ring strengths of ``rules.null_runs`` null copies of ``evidence`` (pass the :func:`background`)."""
     null = Null()
+    stratum_of = {p: key for key, members in peers.items() for p in members}
     for run in range(rules.null_runs):
         rng = random.Random(rules.null_seed + run)
-        rows = null_evidence(evidence, peers, places, rng)
+        rows = null_evidence(evidence, peers, places, rng, stratum_of)
         lifted = with_context(rows, suspicion(rows), rules.context_seed)
         projection = build(rows, lifted)
         membership = leiden(projection, rules.null_seed + run)

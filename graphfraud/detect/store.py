@@ -13,6 +13,8 @@ import math
 from collections import defaultdict
 from typing import Any, Iterable
 
+import pandas as pd
+
 from graphfraud.detect.rings import Ring, ring_json
 
 _MEMBER_QUERY = {"patient": "rings/member_patient", "card": "rings/member_card",
@@ -54,12 +56,12 @@ def patient_strata(engine) -> dict[str, tuple[str, int | None]]:
     return out
 
 
-def provider_volumes(engine) -> dict[str, tuple[str, int]]:
-    """Each provider's kind of place (city and type) and number of distinct cards."""
-    frame = engine.query("refine/provider_cards")
+def provider_volumes(providers: pd.DataFrame) -> dict[str, tuple[str, int]]:
+    """Each provider's kind of place (city and type) and number of distinct cards, from ``refine/provider_cards``
+    indexed by provider (as the motif refinements read it: ``Context.providers``)."""
     text = lambda v: v if isinstance(v, str) else ""  # noqa: E731
-    return {row["provider"]: (f"{text(row['city'])}/{text(row['type'])}", int(row["n_cards"]))
-            for row in frame.to_dict("records")}
+    return {provider: (f"{text(row['city'])}/{text(row['type'])}", int(row["n_cards"]))
+            for provider, row in providers.iterrows()}
 
 
 def previous_rings(engine) -> list[dict[str, Any]]:

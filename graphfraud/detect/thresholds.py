@@ -31,10 +31,6 @@ def defaults(name: str) -> dict[str, Any]:
     return {**dict(motif(name).defaults), **COMPUTED.get(name, {})}
 
 
-def all_defaults() -> dict[str, dict[str, Any]]:
-    return {name: defaults(name) for name in motif_names()}
-
-
 def params_for(name: str, overrides: Mapping[str, Mapping[str, Any]] | None = None,
                baseline: Mapping[str, float] | None = None) -> dict[str, Any]:
     """Query parameters of motif ``name`` ("impossible_travel" or "motifs/impossible_travel")."""
