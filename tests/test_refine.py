@@ -82,6 +82,14 @@ def test_a_card_belongs_where_it_is_used_most_and_where_it_is_registered() -> No
     assert centre_of([], "北京市") == "北京市"
 
 
+def test_a_card_swiped_again_and_again_at_one_far_counter_still_lives_where_its_holder_goes_to_several() -> None:
+    at_home = [("北京市", "K1"), ("北京市", "Y1"), ("北京市", "H1")]
+    at_the_collector = [("上海市", "Y9")] * 6
+    cities, providers = zip(*(at_home + at_the_collector))
+    assert centre_of(cities, "北京市", providers) == "北京市"
+    assert centre_of(["上海市"] * 6 + ["北京市", "上海市"], "北京市", ["Y9"] * 6 + ["K1", "H2"]) == "上海市"  # lives there
+
+
 def _displaced(*cards: dict, providers=None):
     frame, ctx = _context(*cards, providers=providers)
     return displaced(motif("displaced_card"), frame, refine_params("displaced_card"), ctx)

@@ -103,3 +103,23 @@ def test_a_doctor_is_an_accomplice_only_through_the_rings_own_claims() -> None:
              "c3": {"patient_id": "P3", "provider_id": "H1", "doctor_id": "D2"}}   # D2 admitted one of them
     tied = {(kind, x) for kind, x, _ in _accomplices([wave], {"P1", "P2", "P3"}, facts, RULES)}
     assert tied == {("providers", "H1"), ("doctors", "D1")}
+
+
+def test_lent_cards_each_used_for_care_that_cannot_be_theirs_at_one_hospital_are_tied_by_it() -> None:
+    rows = [row("misfit_care", [p], ["H1"]) for p in ("P1", "P2", "P3")] + [row("impossible_travel", ["P1"], ["H1", "K7"])]
+    found = candidates({0: ["P1", "P2", "P3"]}, rows, {"P1": 0.8, "P2": 0.6, "P3": 0.6}, RULES)
+    assert found[0].tied and found[0].corroborated
+    tied = {(kind, x) for kind, x, _ in _accomplices(found[0].rows, {"P1", "P2", "P3"}, {}, RULES)}
+    assert tied == set()            # the hospital where the cards were used is a place, not an accomplice
+
+
+def test_strong_evidence_at_different_hospitals_ties_no_one() -> None:
+    rows = [row("misfit_care", [p], [h]) for p, h in (("P1", "H1"), ("P2", "H2"), ("P3", "H3"))]
+    found = candidates({0: ["P1", "P2", "P3"]}, rows, {"P1": 0.6, "P2": 0.6, "P3": 0.6}, RULES)
+    assert not found[0].tied
+
+
+def test_being_far_from_home_at_one_hospital_ties_no_one() -> None:
+    rows = [row("displaced_card", [p], ["H1"]) for p in ("P1", "P2", "P3")] + [row("misfit_care", ["P1"], ["H2"])]
+    found = candidates({0: ["P1", "P2", "P3"]}, rows, {"P1": 0.6, "P2": 0.6, "P3": 0.6}, RULES)
+    assert not found[0].tied        # displacement is a weak line: sharing its place is ordinary mobility

@@ -66,7 +66,8 @@ class Context:
             self._places = {}
             frame = self.frames.get("impossible_travel")
             for row in ([] if frame is None else self.records(frame)):
-                self._places[row["card"]] = Places(row["home_city"] or "", centre_of(row["city_list"], row["home_city"] or ""),
+                home = row["home_city"] or ""
+                self._places[row["card"]] = Places(home, centre_of(row["city_list"], home, row["provider_list"]),
                                                    row["address"] or "")
         return self._places
 
@@ -105,15 +106,25 @@ class Context:
         return self._profile
 
 
-def centre_of(cities: Iterable[str], home: str) -> str:
-    """The city a card is used in most (ties: the registered city, then by name)."""
+def centre_of(cities: Iterable[str], home: str, providers: Iterable[str] | None = None) -> str:
+    """The city a card lives in: where it meets the most different providers, then where it is used most.
+
+    Breadth first, because a life is lived at several counters (the pharmacy, the clinic, the
+    hospital) while a card lent to a collector is swiped often at one: counting uses alone moves
+    the centre of a lent card to the collector's city, where its swipes stop looking far.
+    Ties: the registered city, then by name.
+    """
     counts: dict[str, int] = defaultdict(int)
-    for city in cities:
+    met: dict[str, set[str]] = defaultdict(set)
+    pairs = zip(cities, providers) if providers is not None else ((city, None) for city in cities)
+    for city, provider in pairs:
         if city:
             counts[city] += 1
+            if provider is not None:
+                met[city].add(provider)
     if not counts:
         return home
-    return min(counts, key=lambda c: (-counts[c], c != home, c))
+    return min(counts, key=lambda c: (-len(met[c]), -counts[c], c != home, c))
 
 
 def far_strength(far_cards: int, cards: int) -> float:

@@ -131,7 +131,7 @@ class Candidate:
     core: list[str]
     rows: list[Evidence]
     lines: list[str]          # indicator lines among the core's evidence
-    tied: bool                # some actor, phone or link row ties at least two core patients
+    tied: bool                # an actor, phone or link row ties two core patients, or both have strong evidence at one place
     strength: float
 
     @property
@@ -164,6 +164,7 @@ def candidates(communities: dict[int, list[str]], evidence: list[Evidence], susp
         if not rows:
             continue
         actors: dict[str, set[str]] = defaultdict(set)
+        places: dict[str, set[str]] = defaultdict(set)
         tied = False
         for ev in rows:
             inside = core_set.intersection(ev.patients)
@@ -173,8 +174,12 @@ def candidates(communities: dict[int, list[str]], evidence: list[Evidence], susp
                 if kind in ev.implicates:
                     for x in ev.entities(kind):
                         actors[f"{kind}:{x}"].update(inside)
+            if ev.kind == "indicator" and (ev.line or ev.motif) not in WEAK_LINES:
+                for x in ev.providers:
+                    places[x].update(inside)
         n_actors = sum(1 for who in actors.values() if len(who) >= rules.min_entity_patients)
-        tied = tied or n_actors > 0
+        shared_place = any(len(who) >= rules.min_entity_patients for who in places.values())
+        tied = tied or n_actors > 0 or shared_place
         found = sorted({ev.line or ev.motif for ev in rows if ev.kind == "indicator" and core_set.intersection(ev.patients)})
         strength = sum(suspicion[p] for p in core) * (1 + 0.1 * max(0, len(found) - 1)) + min(n_actors, 3)
         out.append(Candidate(core, rows, found, tied, round(strength, 6)))
