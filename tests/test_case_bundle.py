@@ -430,3 +430,106 @@ def test_a_manifest_that_is_a_list_or_a_flipped_compressed_byte_is_a_finding_not
         path.write_bytes(bytes(flipped))
         result = verify_bundle(path)
         assert result.readable and result.changed == ["claims.csv"], (offset, result)
+
+
+# --------------------------------------------------------------------------- zip bombs (issue 16, item 8)
+
+_MIB = 1 << 20
+
+
+def _zeros_deflated(mib: int) -> tuple[bytes, int]:
+    """``mib`` MiB of zeros as a raw deflate stream and its CRC, made in moments: compressed with a full flush, each
+    MiB of zeros gives the same ~1 KB block, so the stream is that block repeated."""
+    import zlib
+
+    zero = bytes(_MIB)
+    deflate = zlib.compressobj(9, zlib.DEFLATED, -15)
+    block = deflate.compress(zero) + deflate.flush(zlib.Z_FULL_FLUSH)
+    tail = deflate.flush()
+    crc = 0
+    for _ in range(mib):
+        crc = zlib.crc32(zero, crc)
+    return block * mib + tail, crc
+
+
+def _bomb(bundle: Path, out: Path, name: str, mib: int, declared: int | None = None) -> Path:
+    """A copy of the bundle whose entry ``name`` inflates to ``mib`` MiB of zeros (or says it does: ``declared``)."""
+    import struct
+    import zlib
+
+    entries = []
+    for entry, data in _files(bundle).items():
+        if entry == name:
+            stream, crc = _zeros_deflated(mib)
+            entries.append((entry, stream, crc, mib * _MIB if declared is None else declared))
+        else:
+            deflate = zlib.compressobj(6, zlib.DEFLATED, -15)
+            entries.append((entry, deflate.compress(data) + deflate.flush(), zlib.crc32(data), len(data)))
+    body, central = bytearray(), bytearray()
+    for entry, stream, crc, size in entries:
+        raw, offset = entry.encode(), len(body)
+        body += struct.pack("<IHHHHHIIIHH", 0x04034B50, 20, 0, 8, 0, 0x21, crc, len(stream), size, len(raw), 0) + raw + stream
+        central += struct.pack("<IHHHHHHIIIHHHHHII", 0x02014B50, 20, 20, 0, 8, 0, 0x21, crc, len(stream), size, len(raw),
+                               0, 0, 0, 0, 0, offset) + raw
+    end = struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, len(entries), len(entries), len(central), len(body), 0)
+    out.write_bytes(bytes(body + central + end))
+    return out
+
+
+def _verified_within(path: Path, **limits):
+    """verify_bundle's result and the peak memory (bytes) it took."""
+    import tracemalloc
+
+    tracemalloc.start()
+    try:
+        if limits:
+            from graphfraud.bundle.verify import Limits
+
+            result = verify_bundle(path, Limits(**limits))
+        else:
+            result = verify_bundle(path)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    return result, peak
+
+
+def test_an_entry_that_inflates_a_thousandfold_is_refused_by_name_without_reading_it(bundle: Path, tmp_path: Path) -> None:
+    bomb = _bomb(bundle, tmp_path / "bomb.zip", "report.pdf", 200)   # 200 MiB from 0.2 MB
+    assert bomb.stat().st_size < 1_000_000
+    result, peak = _verified_within(bomb)
+    assert not result.readable and not result.intact
+    assert "report.pdf" in result.error and "compression ratio" in result.error and "\n" not in result.error
+    assert peak < 32 * _MIB   # nothing near the 200 MiB it would inflate to
+
+
+def test_an_entry_declaring_gigabytes_is_refused_before_anything_is_inflated(bundle: Path, tmp_path: Path) -> None:
+    import time
+
+    bomb = _bomb(bundle, tmp_path / "declared.zip", "report.pdf", 1, declared=4_000_000_000)
+    started = time.perf_counter()
+    result, peak = _verified_within(bomb)
+    assert time.perf_counter() - started < 5
+    assert not result.readable and "report.pdf" in result.error and "3.7 GiB" in result.error
+    assert peak < 32 * _MIB
+
+
+def test_limits_on_one_entry_and_the_whole_bundle_are_settings(bundle: Path) -> None:
+    sizes = {i.filename: i.file_size for i in zipfile.ZipFile(bundle).infolist()}
+    biggest = max(sizes, key=sizes.get)
+    one, _ = _verified_within(bundle, entry_bytes=sizes[biggest] - 1)
+    assert not one.readable and f"{biggest} inflates to" in one.error and "limit for one entry" in one.error
+    whole, _ = _verified_within(bundle, total_bytes=sum(sizes.values()) - 1)
+    assert not whole.readable and "limit for a bundle" in whole.error
+    assert _verified_within(bundle)[0].intact   # a bundle graphfraud made is far inside every default
+
+
+def test_case_verify_refuses_a_zip_bomb_in_one_line_with_exit_2(bundle: Path, tmp_path: Path) -> None:
+    import sys
+
+    bomb = _bomb(bundle, tmp_path / "bomb.zip", "claims.csv", 64)
+    done = subprocess.run([sys.executable, "-m", "graphfraud", "case", "verify", str(bomb)],
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2, done.stdout + done.stderr
+    assert "Traceback" not in done.stderr and len(done.stderr.strip().splitlines()) == 1
+    assert "claims.csv" in done.stderr and "compression ratio" in done.stderr

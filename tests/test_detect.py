@@ -128,3 +128,141 @@ def test_a_stored_ring_reads_back_as_its_rings_json_entry_with_the_current_statu
     assert [h["ring_id"] for h in headlines] == [r.ring_id for r in result.rings]
     assert headlines[0]["status"] == "first_review" and headlines[0]["patterns"] == first.patterns
     assert stored_ring(engine, "R-NOSUCH") is None
+
+
+# --------------------------------------------------------------------------- write-back under failure and kill
+
+def _stored_state(engine) -> dict:
+    """Every stored ring (id, status, size) and every MEMBER_OF link, on either engine."""
+    rings = engine.run("MATCH (r:Ring) RETURN r.ring_id AS ring_id, r.status AS status, r.size AS size, "
+                       "r.run_id AS run_id ORDER BY ring_id").to_dict("records")
+    members = []
+    for label, key in (("Patient", "patient_id"), ("Card", "card_id"), ("Provider", "provider_id"), ("Doctor", "doctor_id")):
+        frame = engine.run(f"MATCH (n:{label})-[m:MEMBER_OF]->(r:Ring) RETURN r.ring_id AS ring_id, n.{key} AS id, "
+                           "m.role AS role")
+        members += [(r["ring_id"], label, r["id"], r["role"]) for r in frame.to_dict("records")]
+    return {"rings": rings, "members": sorted(members)}
+
+
+class _FailsAt:
+    """The engine, failing the named query (a lost connection, a full disk) instead of running it."""
+
+    def __init__(self, engine, name: str) -> None:
+        self._engine, self._name = engine, name
+
+    def __getattr__(self, name: str):
+        return getattr(self._engine, name)
+
+    def query(self, name: str, params: dict | None = None):
+        if name == self._name:
+            from graphfraud.errors import EngineError
+
+            raise EngineError(f"injected failure at {name}")
+        return self._engine.query(name, params)
+
+
+def test_a_write_back_that_fails_midway_leaves_the_stored_rings_as_they_were(detected) -> None:
+    from graphfraud.errors import EngineError
+
+    engine, first = detected
+    engine.run("MATCH (r:Ring {ring_id: $id}) SET r.status = 'dismissed'", {"id": first.rings[0].ring_id}, write=True)
+    before = _stored_state(engine)
+    assert before["members"]
+    with pytest.raises(EngineError, match="injected"):
+        detect(_FailsAt(engine, "rings/member_patient"))  # rings upserted, members cleared, none written yet
+    assert _stored_state(engine) == before
+    again = detect(engine)
+    assert [r.ring_id for r in again.rings] == [r.ring_id for r in first.rings]
+    assert next(r for r in again.rings if r.ring_id == first.rings[0].ring_id).status == "dismissed"
+
+
+@pytest.fixture(scope="module")
+def grown_ring_dismissed(tmp_path_factory) -> dict:
+    """An embedded database after day 1's detection, with the ring that grows on day 2 dismissed and day 2 loaded.
+
+    The grown ring keeps its day-1 id only by carrying it over from the stored ring
+    (its new core hashes to another id), which is what a lost write-back loses.
+    """
+    from graphfraud.case import trail
+    from graphfraud.deliveries import split_deliveries
+    from graphfraud.engines.embedded import EmbeddedEngine
+    from graphfraud.generate import generate
+
+    root = tmp_path_factory.mktemp("writeback")
+    generate(root / "full", claims=5_000, seed=11)
+    truth = _truth(root / "full")
+    shapes = {shape: next(r for r in truth["rings"] if r["shape"] == shape) for shape in ("drain", "collector")}
+    split_deliveries(root / "full", root / "days", new=[shapes["drain"]["ring_id"]], grown=[shapes["collector"]["ring_id"]])
+    engine = EmbeddedEngine(root / "db" / "graph")
+    try:
+        engine.ensure_schema()
+        load_directory(engine, root / "days" / "day-1")
+        day_one = detect(engine)
+        planted = set(shapes["collector"]["patients"])
+        grown = max(day_one.rings, key=lambda r: len(planted & set(r.patients))).ring_id
+        trail.record(engine, grown, "status", "张稽核", to_status="dismissed")
+        load_directory(engine, root / "days" / "day-2")
+    finally:
+        engine.close()
+    return {"db": root / "db", "dismissed": grown}
+
+
+def _detect_cli(db: Path, out: Path, env: dict | None = None) -> subprocess.Popen:
+    import os
+
+    env = {**{k: v for k, v in os.environ.items() if not k.startswith("GRAPHFRAUD_JOB_")}, **(env or {})}
+    return subprocess.Popen([sys.executable, "-m", "graphfraud", "detect", "--out", str(out), "--engine", "embedded",
+                             "--db", str(db / "graph")], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def _finished(proc: subprocess.Popen) -> None:
+    _, stderr = proc.communicate(timeout=300)
+    assert proc.returncode == 0, stderr[-2000:]
+
+
+def _embedded_state(db: Path) -> dict:
+    from graphfraud.engines.embedded import EmbeddedEngine
+
+    engine = EmbeddedEngine(db / "graph")
+    try:
+        state = _stored_state(engine)
+    finally:
+        engine.close()
+    for ring in state["rings"]:
+        ring.pop("run_id")  # the clock's
+    return state
+
+
+def _report(out: Path) -> list[tuple[str, str, list[str]]]:
+    document = json.loads((out / "rings.json").read_text(encoding="utf-8"))
+    return [(r["ring_id"], r["status"], sorted(m["id"] for m in r["members"])) for r in document["rings"]]
+
+
+def test_a_detect_killed_in_its_write_back_and_run_again_ends_like_a_clean_run(grown_ring_dismissed, tmp_path: Path) -> None:
+    import shutil
+    import signal
+    import time
+
+    clean, killed = tmp_path / "clean", tmp_path / "killed"
+    shutil.copytree(grown_ring_dismissed["db"], clean / "db")
+    shutil.copytree(grown_ring_dismissed["db"], killed / "db")
+    before = _embedded_state(killed / "db")
+    _finished(_detect_cli(clean / "db", clean / "out"))
+
+    marker = tmp_path / "held"
+    proc = _detect_cli(killed / "db", killed / "out",
+                       {"GRAPHFRAUD_JOB_HOLD_AT": "done:rings/clear_members", "GRAPHFRAUD_JOB_HOLD_FILE": str(marker)})
+    deadline = time.monotonic() + 300
+    while not marker.exists():
+        assert proc.poll() is None, proc.communicate()[1][-2000:]
+        assert time.monotonic() < deadline, "detect never reached its write-back"
+        time.sleep(0.05)
+    proc.send_signal(signal.SIGKILL)
+    assert proc.wait(timeout=30) == -signal.SIGKILL
+    assert _embedded_state(killed / "db") == before  # nothing of the killed write-back is stored
+    _finished(_detect_cli(killed / "db", killed / "out"))
+
+    assert _embedded_state(killed / "db") == _embedded_state(clean / "db")
+    assert _report(killed / "out") == _report(clean / "out")
+    dismissed = grown_ring_dismissed["dismissed"]
+    assert (dismissed, "dismissed") in {(ring_id, status) for ring_id, status, _ in _report(clean / "out")}

@@ -4,6 +4,13 @@ Anyone can check a bundle without graphfraud too — manifest.json lists each
 file's SHA-256 — but this check also catches what a hand check misses: a file
 added to the archive, a second entry under an existing name, an entry whose
 stored checksum no longer matches its bytes.
+
+Nothing is read whole: each entry is hashed in chunks, and before any is
+inflated the sizes the archive declares are held against ``Limits`` (one
+entry, the whole bundle, the compression ratio, the number of entries), so a
+zip bomb is refused in one line naming the entry and the reason. ``zipfile``
+never inflates an entry past its declared size, so the declared sizes bound the
+work.
 """
 
 from __future__ import annotations
@@ -18,9 +25,66 @@ from pathlib import Path
 from typing import Any
 
 from graphfraud.bundle.manifest import FORMAT, NAME, self_digest
+from graphfraud.errors import BundleError
+
+# A bundle graphfraud makes holds about ten files of kilobytes to tens of megabytes (a ring's claims, a PDF, a
+# graph) that deflate a few times over; a zip bomb inflates a thousandfold.
+DEFAULT_MAX_ENTRY_BYTES = 512 * 2**20      # one file, inflated
+DEFAULT_MAX_TOTAL_BYTES = 2 * 2**30        # every file together, inflated
+DEFAULT_MAX_RATIO = 200.0                  # inflated / compressed, for entries above RATIO_FROM_BYTES
+DEFAULT_MAX_ENTRIES = 1_000
+DEFAULT_MAX_MANIFEST_BYTES = 4 * 2**20
+RATIO_FROM_BYTES = 2**20                   # a small entry may deflate well (a file of blanks) and costs nothing
+CHUNK_BYTES = 2**20                        # hashed this much at a time
 
 # what reading a damaged entry can raise: a bad CRC, a cut-short or flipped deflate stream, an unknown method
 _DAMAGED = (zipfile.BadZipFile, OSError, EOFError, zlib.error, NotImplementedError, RuntimeError)
+
+
+@dataclass(frozen=True)
+class Limits:
+    """The most ``verify_bundle`` inflates; an archive beyond any of them is refused before it is read."""
+
+    entry_bytes: int = DEFAULT_MAX_ENTRY_BYTES
+    total_bytes: int = DEFAULT_MAX_TOTAL_BYTES
+    ratio: float = DEFAULT_MAX_RATIO
+    entries: int = DEFAULT_MAX_ENTRIES
+    manifest_bytes: int = DEFAULT_MAX_MANIFEST_BYTES
+
+
+def _size(n: int) -> str:
+    for unit, scale in (("GiB", 2**30), ("MiB", 2**20), ("KiB", 2**10)):
+        if n >= scale:
+            return f"{n / scale:,.1f} {unit}"
+    return f"{n:,} bytes"
+
+
+def check_limits(infos: list[zipfile.ZipInfo], limits: Limits) -> None:
+    """Raise BundleError naming the first entry (or the archive) beyond ``limits``, from the declared sizes alone."""
+    if len(infos) > limits.entries:
+        raise BundleError(f"{len(infos):,} entries, over the limit of {limits.entries:,} for a bundle")
+    total = 0
+    for info in infos:
+        size = info.file_size
+        cap = limits.manifest_bytes if info.filename == NAME else limits.entry_bytes
+        if size > cap:
+            raise BundleError(f"{info.filename} inflates to {_size(size)}, over the {_size(cap)} limit for one entry")
+        if size > RATIO_FROM_BYTES and size > limits.ratio * max(info.compress_size, 1):
+            raise BundleError(f"{info.filename} inflates {size / max(info.compress_size, 1):,.0f} times "
+                              f"({_size(info.compress_size)} to {_size(size)}), over the compression ratio limit of "
+                              f"{limits.ratio:,.0f}")
+        total += size
+    if total > limits.total_bytes:
+        raise BundleError(f"its files inflate to {_size(total)} together, over the {_size(limits.total_bytes)} "
+                          "limit for a bundle")
+
+
+def _sha256(archive: zipfile.ZipFile, name: str) -> str:
+    digest = hashlib.sha256()
+    with archive.open(name) as entry:
+        while chunk := entry.read(CHUNK_BYTES):
+            digest.update(chunk)
+    return digest.hexdigest()
 
 
 @dataclass
@@ -41,12 +105,21 @@ class VerifyResult:
         return self.error is None
 
 
-def verify_bundle(path: Path) -> VerifyResult:
-    """Compare every file in the archive with the SHA-256 the manifest records for it."""
+def verify_bundle(path: Path, limits: Limits = Limits()) -> VerifyResult:
+    """Compare every file in the archive with the SHA-256 the manifest records for it.
+
+    An archive beyond ``limits`` is unreadable (``error`` names the entry and
+    the reason) and nothing of it is inflated.
+    """
     path = Path(path)
     try:
         with zipfile.ZipFile(path) as archive:
-            names = [i.filename for i in archive.infolist() if not i.is_dir()]
+            infos = [i for i in archive.infolist() if not i.is_dir()]
+            try:
+                check_limits(infos, limits)
+            except BundleError as exc:
+                return VerifyResult(path, False, error=f"{path}: not read: {exc}")
+            names = [i.filename for i in infos]
             if NAME not in names:
                 return VerifyResult(path, False, error=f"{path}: no {NAME} in the archive; not a graphfraud case bundle")
             raw = archive.read(NAME)
@@ -63,7 +136,7 @@ def verify_bundle(path: Path) -> VerifyResult:
                     added.append(name)
                     continue
                 try:
-                    digest = hashlib.sha256(archive.read(name)).hexdigest()
+                    digest = _sha256(archive, name)
                 except _DAMAGED:    # stored CRC or compressed stream no longer right: bytes edited in place
                     digest = None
                 entry = recorded[name]

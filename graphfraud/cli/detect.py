@@ -27,6 +27,7 @@ def detect(
     from graphfraud.detect.report import write_report
     from graphfraud.detect.run import check_settings
     from graphfraud.detect.run import detect as run_detection
+    from graphfraud.job import faults
     from graphfraud.load import load_directory
 
     settings = settings_from(engine, config, db)
@@ -39,7 +40,7 @@ def detect(
             err.print(f"loaded {summary.accepted:,} rows ({summary.rejected:,} rejected) in {summary.seconds:.1f} s")
             for path in summary.rejects_files:
                 err.print(f"rejected rows with reasons: {escape(str(path))}")
-        result = run_detection(eng, config, write_back=write_back)
+        result = run_detection(faults.watched(eng), config, write_back=write_back)  # hold points for kill tests only
         paths = write_report(result, out_dir)
     table = Table(title=f"{len(result.rings)} rings in {result.total_seconds:.1f} s")
     table.add_column("ring", no_wrap=True, min_width=12)  # full ids: investigators copy them into other commands

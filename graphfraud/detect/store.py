@@ -73,20 +73,26 @@ def previous_rings(engine) -> list[dict[str, Any]]:
 
 
 def write_rings(engine, rings: list[Ring], run_id: str, seen: str) -> None:
-    """Upsert the rings and replace their memberships with this run's."""
+    """Upsert the rings and replace their memberships with this run's, in one transaction.
+
+    All of it is stored or none: a run that fails or is killed in the middle
+    (memberships cleared, the new ones not yet written) leaves the rings of the
+    last finished run, so the next run carries their ids and decisions over.
+    """
     if not rings:
         return
-    engine.query("rings/upsert_ring", {"rows": [
-        {"ring_id": r.ring_id, "patterns": json.dumps(r.patterns), "score": float(r.score),
-         "amount_at_risk": float(r.amount_at_risk), "summary": ", ".join(r.motifs), "seen": seen,
-         "run_id": run_id, "size": len(r.patients), "details": json.dumps(ring_json(r), ensure_ascii=False)}
-        for r in rings
-    ]})
-    engine.query("rings/clear_members", {"ring_ids": [r.ring_id for r in rings]})
-    for kind, name in _MEMBER_QUERY.items():
-        rows = [{"ring_id": r.ring_id, "id": m.id, "role": m.role} for r in rings for m in r.members if m.type == kind]
-        if rows:
-            engine.query(name, {"rows": rows})
+    with engine.transaction():
+        engine.query("rings/upsert_ring", {"rows": [
+            {"ring_id": r.ring_id, "patterns": json.dumps(r.patterns), "score": float(r.score),
+             "amount_at_risk": float(r.amount_at_risk), "summary": ", ".join(r.motifs), "seen": seen,
+             "run_id": run_id, "size": len(r.patients), "details": json.dumps(ring_json(r), ensure_ascii=False)}
+            for r in rings
+        ]})
+        engine.query("rings/clear_members", {"ring_ids": [r.ring_id for r in rings]})
+        for kind, name in _MEMBER_QUERY.items():
+            rows = [{"ring_id": r.ring_id, "id": m.id, "role": m.role} for r in rings for m in r.members if m.type == kind]
+            if rows:
+                engine.query(name, {"rows": rows})
 
 
 def stored_rings(engine) -> list[dict[str, Any]]:

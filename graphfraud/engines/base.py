@@ -7,7 +7,7 @@ interchangeable and the conformance tests can run the same job on both.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Callable, Protocol
+from typing import Any, Callable, ContextManager, Protocol
 
 import pandas as pd
 
@@ -49,6 +49,12 @@ class Engine(Protocol):
 
     def run(self, cypher: str, params: dict[str, Any] | None = None, write: bool = False) -> pd.DataFrame:
         """Run Cypher text with parameters; for the project's own fixed statements only."""
+
+    def transaction(self) -> ContextManager[None]:
+        """The queries made inside the block as one transaction: all stored, or none (an error or a kill included).
+
+        A block inside another joins it. For a few bounded writes (detection's write-back), not for loads.
+        """
 
     def counts(self) -> dict[str, int]:
         """Node count per label and relationship count per type."""

@@ -15,8 +15,9 @@ idempotent exactly as on Neo4j.
 from __future__ import annotations
 
 import os
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 import pandas as pd
 
@@ -72,6 +73,7 @@ class EmbeddedEngine:
 
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._in_transaction = False
         try:
             self._db = ladybug.Database(str(self.path), read_only=read_only, buffer_pool_size=buffer_pool or 0)
             self._conn = ladybug.Connection(self._db)
@@ -96,6 +98,30 @@ class EmbeddedEngine:
 
     def query(self, name: str, params: dict[str, Any] | None = None) -> pd.DataFrame:
         return self.run(queries.load(name, self.name).text, params)
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """One LadybugDB transaction on this connection (BEGIN … COMMIT; ROLLBACK on an error).
+
+        A process killed inside it leaves nothing of it: the database replays only
+        committed transactions from its write-ahead log when it is opened again.
+        """
+        if self._in_transaction:
+            yield
+            return
+        self.run("BEGIN TRANSACTION")
+        self._in_transaction = True
+        try:
+            yield
+        except BaseException:
+            self._in_transaction = False
+            try:
+                self._conn.execute("ROLLBACK")
+            except RuntimeError:  # a failed statement may have ended the transaction already
+                pass
+            raise
+        self._in_transaction = False
+        self.run("COMMIT")
 
     # -- schema and load -------------------------------------------------
     def ensure_schema(self) -> None:
@@ -200,6 +226,8 @@ class EmbeddedEngine:
         ("buffer pool is full"); with a new connection per motif the same run peaked at 4.6 GiB."""
         import ladybug
 
+        if self._in_transaction:  # the transaction lives on this connection
+            return
         self._conn.close()
         self._conn = ladybug.Connection(self._db)
 

@@ -8,7 +8,9 @@ The bulk path for a first load of a large history is ``neo4j_bulk``.
 
 from __future__ import annotations
 
-from typing import Any
+import threading
+from contextlib import contextmanager, suppress
+from typing import Any, Iterator
 
 import pandas as pd
 
@@ -36,6 +38,7 @@ class Neo4jEngine:
         self.settings = settings
         self.batch_size = batch_size
         self.workers = workers
+        self._open = threading.local()  # this thread's explicit transaction (``transaction``), if any
         auth = (settings.user, settings.password) if settings.password else None
         try:
             self._driver = neo4j.GraphDatabase.driver(
@@ -55,7 +58,10 @@ class Neo4jEngine:
     def run(self, cypher: str, params: dict[str, Any] | None = None, write: bool = False) -> pd.DataFrame:
         import neo4j
 
+        tx = getattr(self._open, "tx", None)
         try:
+            if tx is not None:
+                return tx.run(cypher, params or {}).to_df()
             return self._driver.execute_query(
                 cypher,
                 parameters_=params or {},
@@ -71,6 +77,43 @@ class Neo4jEngine:
     def query(self, name: str, params: dict[str, Any] | None = None) -> pd.DataFrame:
         q = queries.load(name, self.name)
         return self.run(q.text, params, write=q.meta.get("mode") == "write")
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """One explicit write transaction for this thread's queries inside the block; committed at its end.
+
+        An error rolls it back; a client killed before the commit leaves nothing of
+        it (the server rolls back a transaction whose connection is gone).
+        """
+        import neo4j
+
+        if getattr(self._open, "tx", None) is not None:
+            yield
+            return
+        session = self._driver.session(database=self.settings.database, default_access_mode=neo4j.WRITE_ACCESS)
+        try:
+            try:
+                tx = session.begin_transaction()
+            except neo4j.exceptions.ServiceUnavailable as exc:
+                raise EngineUnavailable(f"lost Neo4j at {self.settings.uri}: {START_HINT}") from exc
+            self._open.tx = tx
+            try:
+                yield
+            except BaseException:
+                self._open.tx = None
+                with suppress(neo4j.exceptions.DriverError, neo4j.exceptions.Neo4jError, OSError):
+                    tx.close()  # rolls back; the error that got here is the one to report
+                raise
+            self._open.tx = None
+            try:
+                tx.commit()
+            except neo4j.exceptions.ServiceUnavailable as exc:
+                raise EngineUnavailable(f"lost Neo4j at {self.settings.uri}: {START_HINT}") from exc
+            except neo4j.exceptions.Neo4jError as exc:
+                raise EngineError(f"Neo4j could not commit a transaction: {exc.code}: {exc.message}") from exc
+        finally:
+            self._open.tx = None
+            session.close()
 
     # -- schema and load -------------------------------------------------
     def ensure_schema(self) -> None:

@@ -1,4 +1,4 @@
-"""Named points where a job run can be held, so tests can kill it there with a real SIGKILL.
+"""Named points where a job run or a ``graphfraud detect`` can be held, so tests can kill it there (SIGKILL).
 
 With ``GRAPHFRAUD_JOB_HOLD_AT=<point>`` and ``GRAPHFRAUD_JOB_HOLD_FILE=<path>``
 in the environment, a run reaching that point writes the point's name to the
