@@ -31,9 +31,9 @@ from __future__ import annotations
 import errno
 import os
 import secrets
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Callable, Iterator
 
 # fsync on a folder is refused by some file systems (and is meaningless there); anything else is a real failure
 _NO_FOLDER_SYNC = (errno.EINVAL, errno.ENOTSUP)
@@ -108,9 +108,8 @@ def atomic_path(path: Path | str, durable: bool = True,
 def write_bytes_atomic(path: Path | str, data: bytes, before_rename: Callable[[], None] | None = None) -> Path:
     """Write ``data`` to ``path`` so that a crash leaves the old file or the new one; return ``path``."""
     path = Path(path)
-    with atomic_path(path, before_rename=before_rename) as tmp:
-        with open(tmp, "xb") as handle:
-            handle.write(data)
+    with atomic_path(path, before_rename=before_rename) as tmp, open(tmp, "xb") as handle:
+        handle.write(data)
     return path
 
 

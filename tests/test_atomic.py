@@ -11,7 +11,12 @@ from pathlib import Path
 import pytest
 
 from graphfraud import atomic
-from graphfraud.atomic import atomic_path, leftovers, write_bytes_atomic, write_text_atomic
+from graphfraud.atomic import (
+    atomic_path,
+    leftovers,
+    write_bytes_atomic,
+    write_text_atomic,
+)
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -33,10 +38,9 @@ def test_a_write_creates_the_missing_folder(tmp_path: Path) -> None:
 def test_a_failure_inside_the_block_keeps_the_old_file_and_removes_the_temporary_one(tmp_path: Path) -> None:
     target = tmp_path / "claims.csv"
     target.write_text("old rows\n", encoding="utf-8")
-    with pytest.raises(RuntimeError, match="disk gave up"):
-        with atomic_path(target) as tmp:
-            tmp.write_text("half of the new ro", encoding="utf-8")
-            raise RuntimeError("disk gave up")
+    with pytest.raises(RuntimeError, match="disk gave up"), atomic_path(target) as tmp:
+        tmp.write_text("half of the new ro", encoding="utf-8")
+        raise RuntimeError("disk gave up")
     assert target.read_text(encoding="utf-8") == "old rows\n"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["claims.csv"]
 
@@ -63,9 +67,8 @@ def test_before_rename_sees_the_complete_file_under_its_temporary_name(tmp_path:
 def test_a_block_that_writes_nothing_fails_and_leaves_the_target_alone(tmp_path: Path) -> None:
     target = tmp_path / "page.html"
     target.write_text("old", encoding="utf-8")
-    with pytest.raises(FileNotFoundError):
-        with atomic_path(target):
-            pass
+    with pytest.raises(FileNotFoundError), atomic_path(target):
+        pass
     assert target.read_text(encoding="utf-8") == "old"
 
 
@@ -100,12 +103,12 @@ def test_a_process_killed_between_writing_and_renaming_leaves_the_old_file_and_a
     target.write_bytes(b"old bundle")
     killed = subprocess.run(
         [sys.executable, "-c",
-         "import os, sys; from graphfraud.atomic import atomic_path\n"
-         "with atomic_path(sys.argv[1]) as tmp:\n"
-         "    tmp.write_bytes(b'new bundle')\n"
-         "    os._exit(9)  # no finally, no rename: as a SIGKILL would\n",
+         ("import os, sys; from graphfraud.atomic import atomic_path\n"
+          "with atomic_path(sys.argv[1]) as tmp:\n"
+          "    tmp.write_bytes(b'new bundle')\n"
+          "    os._exit(9)  # no finally, no rename: as a SIGKILL would\n"),
          str(target)],
-        env={**os.environ, "PYTHONPATH": str(REPO)}, timeout=60,
+        env={**os.environ, "PYTHONPATH": str(REPO)}, timeout=60, check=False,
     )
     assert killed.returncode == 9
     assert target.read_bytes() == b"old bundle"

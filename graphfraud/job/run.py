@@ -40,6 +40,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, Callable, Mapping
 
+from graphfraud import atomic
 from graphfraud.case import trail
 from graphfraud.detect.report import write_report
 from graphfraud.detect.run import CHINA, detect
@@ -410,7 +411,7 @@ def _bundle(ctx: JobContext, run: JobRun) -> None:
                 failed.append({"ring_id": ring_id, "error": quarantine.reason_of(exc, "drawing the bundle")})
                 log.error("%s: no case bundle for ring %s: %s", run.run_id, ring_id, failed[-1]["error"])
             else:
-                for leftover in path.parent.glob(f".{path.name}.*.tmp"):  # from an export cut off before its record
+                for leftover in atomic.leftovers(path):  # from an export cut off before its record
                     leftover.unlink()
                 done.append({"ring_id": ring_id, "path": str(path)})
                 log.info("%s: case bundle for new ring %s: %s", run.run_id, ring_id, path)
@@ -422,9 +423,9 @@ def _bundle(ctx: JobContext, run: JobRun) -> None:
 
 def _finish_export(path: Path, sha256: str | None) -> bool:
     """Rename the temporary file of an export cut off after it was recorded into place, if its bytes are the recorded ones."""
-    for tmp in sorted(path.parent.glob(f".{path.name}.*.tmp")):
+    for tmp in atomic.leftovers(path):
         if sha256 and inbox.sha256_of(tmp) == sha256:
-            tmp.replace(path)
+            atomic.replace(tmp, path)
             return True
     return False
 
