@@ -45,7 +45,7 @@ from graphfraud.case import trail
 from graphfraud.detect.report import write_report
 from graphfraud.detect.run import CHINA, detect
 from graphfraud.detect.store import previous_rings
-from graphfraud.errors import DeliveryError, GraphfraudError, JobError
+from graphfraud.errors import EXIT_CODES, DeliveryError, GraphfraudError, JobError
 from graphfraud.job import alerts as alert_file
 from graphfraud.job import faults, history, inbox, quarantine
 from graphfraud.job.config import JobConfig
@@ -58,7 +58,8 @@ from graphfraud.progress import bar
 log = logging.getLogger("graphfraud.job")
 Clock = Callable[[], datetime]
 
-EXIT_OK, EXIT_FAILED, EXIT_PARTIAL = 0, 1, 3
+EXIT_OK, EXIT_PARTIAL = 0, 3
+EXIT_FAILED = EXIT_CODES[GraphfraudError]  # a failed run exits as any error does
 
 
 @dataclass
