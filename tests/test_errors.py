@@ -34,7 +34,9 @@ def _invoke(*args: str):
 
 
 @pytest.mark.parametrize("setting", [
+    "[detect.impossible_travel]\nmax_khm = 900\n",   # an unknown key, refused when the file is read
     "[detect]\nclaims_per_part = 0\n",               # a known key with a value that cannot work
+    "[detect\n",                                     # not TOML at all
 ])
 def test_a_bad_setting_exits_the_same_from_detect_and_from_job_run(tmp_path: Path, setting: str) -> None:
     text = ("" if setting.startswith("[detect\n") else "[engine]\nname = \"embedded\"\n") + setting
