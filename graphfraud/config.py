@@ -2,16 +2,22 @@
 
 One place decides which engine runs and where it lives, so every command
 (load, detect, serve, job) agrees. Defaults are named constants next to the
-setting they belong to.
+setting they belong to. The file is read strictly: a key it does not know
+(``[engin]``, ``batch_sise``, ``[detect.impossible_travel] max_khm``) is a
+one-line ConfigError naming the key and the known ones, never ignored.
 """
 
 from __future__ import annotations
 
+import difflib
 import os
 import tomllib
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from graphfraud.errors import ConfigError
 
 DEFAULT_EMBEDDED_PATH = Path(".graphfraud/db")
 DEFAULT_NEO4J_DATABASE = "neo4j"
@@ -25,6 +31,15 @@ LOAD_MODES = ("auto", "bulk", "incremental")
 CONFIG_FILE = "graphfraud.toml"
 LOCAL_CREDENTIALS = Path(".neo4j-local/credentials.env")
 ENGINES = ("embedded", "neo4j")
+# The tables of graphfraud.toml and their keys; [detect]'s keys are graphfraud.detect.settings.known().
+TABLES: dict[str, tuple[str, ...]] = {
+    "engine": ("name",),
+    "neo4j": ("uri", "user", "password", "database", "home"),
+    "embedded": ("path", "buffer_pool"),
+    "load": ("batch_size", "workers", "bulk_threshold", "import_memory"),
+}
+
+Keys = Mapping[str, "Keys | None"] | Iterable[str]  # a table's keys: names, or names → their own tables' keys (None: a value)
 
 
 @dataclass(frozen=True)
@@ -65,9 +80,42 @@ def byte_size(value: str | int | None) -> int | None:
             return int(float(text[:-1]) * units[text[-1]])
         return int(text)
     except ValueError:
-        from graphfraud.errors import ConfigError
-
         raise ConfigError(f"cannot read {value!r} as a size: write it like 8G, 512M or a number of bytes") from None
+
+
+def check_keys(source: str, table: Mapping[str, Any], known: Keys, where: str = "") -> Mapping[str, Any]:
+    """``table`` if it has only ``known`` keys (and so on down its tables); else a ConfigError naming the first other key.
+
+    ``source`` names the file in the message, ``where`` is the dotted path of
+    ``table`` in it: ``job.toml: unknown key 'job.inbx' (known: actor, …)``.
+    """
+    spec: Mapping[str, Any] = known if isinstance(known, Mapping) else dict.fromkeys(known)
+    for key in sorted(table):
+        if key not in spec:
+            close = difflib.get_close_matches(key, spec, n=1)
+            hint = f"did you mean {close[0]}? " if close else ""
+            raise ConfigError(f"{source}: unknown key {where + key!r} ({hint}known: {', '.join(sorted(spec)) or 'none'})")
+        inner = spec[key]
+        if inner is None:
+            continue
+        if not isinstance(table[key], dict):
+            raise ConfigError(f"{source}: {where + key!r} must be a table ([{where + key}])")
+        check_keys(source, table[key], inner, f"{where}{key}.")
+    return table
+
+
+def _read_toml(path: Path, also: Iterable[str] = ()) -> dict[str, Any]:
+    """``path`` read and its keys checked; ``also`` names tables the caller checks itself (job.toml's)."""
+    from graphfraud.detect.settings import known as detect_keys
+
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read the settings: {exc.strerror or exc}") from exc
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path.name}: not valid TOML: {exc}") from exc
+    check_keys(path.name, data, {**TABLES, "detect": detect_keys(), **dict.fromkeys(also)})
+    return data
 
 
 def _read_env_file(path: Path) -> dict[str, str]:
@@ -97,19 +145,21 @@ def load_settings(
     engine: str | None = None,
     env: dict[str, str] | None = None,
     cwd: Path | None = None,
+    other_tables: Iterable[str] = (),
 ) -> Settings:
     """Resolve settings: explicit arguments > environment > graphfraud.toml > local Neo4j credentials > defaults.
 
     Neo4j becomes the engine only when asked for (``--engine``,
     ``GRAPHFRAUD_ENGINE``, the toml) or when ``NEO4J_URI`` is configured;
     otherwise the embedded engine runs, so a first run needs no server.
+    ``other_tables`` may also be in the file, checked by the caller (a job.toml's ``[job]``…).
     """
     env = dict(os.environ if env is None else env)
     cwd = cwd or Path.cwd()
     toml: dict[str, Any] = {}
     config_path = config_file or _find_upwards(CONFIG_FILE, cwd)
     if config_path is not None and config_path.is_file():
-        toml = tomllib.loads(config_path.read_text(encoding="utf-8"))
+        toml = _read_toml(config_path, also=other_tables)
     local_creds_path = _find_upwards(LOCAL_CREDENTIALS, cwd)
     local = _read_env_file(local_creds_path) if local_creds_path else {}
 
@@ -126,8 +176,6 @@ def load_settings(
     if not chosen:
         chosen = "neo4j" if explicit_uri else "embedded"
     if chosen not in ENGINES:
-        from graphfraud.errors import ConfigError
-
         raise ConfigError(f"unknown engine {chosen!r}: choose one of {', '.join(ENGINES)}")
     embedded_path = Path(env.get("GRAPHFRAUD_DB") or toml.get("embedded", {}).get("path") or DEFAULT_EMBEDDED_PATH)
     return Settings(

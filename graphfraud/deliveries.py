@@ -26,6 +26,7 @@ from typing import Any
 
 import pandas as pd
 
+from graphfraud.atomic import atomic_path, write_text_atomic
 from graphfraud.errors import InputError
 
 DEFAULT_LAST_DAYS = 14      # ordinary settlements of the last two weeks arrive on day 2
@@ -34,9 +35,8 @@ SIDE_TABLES = ("patients", "cards", "providers", "doctors")
 
 
 def _write_csv(frame: pd.DataFrame, path: Path) -> None:
-    tmp = path.with_name(f".{path.name}.tmp")
-    frame.to_csv(tmp, index=False)
-    tmp.replace(path)
+    with atomic_path(path) as tmp:
+        frame.to_csv(tmp, index=False)
 
 
 def split_deliveries(
@@ -98,7 +98,5 @@ def split_deliveries(
              "new": sorted(new), "grown": added},
         ],
     }
-    tmp = out / ".deliveries.json.tmp"
-    tmp.write_text(json.dumps(changes, ensure_ascii=False, indent=1), encoding="utf-8")
-    tmp.replace(out / "deliveries.json")
+    write_text_atomic(out / "deliveries.json", json.dumps(changes, ensure_ascii=False, indent=1))
     return changes

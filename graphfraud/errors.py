@@ -1,8 +1,8 @@
-"""Every error graphfraud raises on purpose, in one tree.
+"""Every error graphfraud raises on purpose, in one tree, and the exit status each one gives.
 
     GraphfraudError            anything the tool reports as a one-line message
     ├── ConfigError            settings that cannot work (unknown engine, bad graphfraud.toml)
-    ├── InputError             input the user must fix; the CLI exits with status 2
+    ├── InputError             input the user must fix
     │   ├── MissingFileError   a required file (claims) is not in the folder
     │   ├── MappingError       a mapping file that cannot be read or applied
     │   └── EncodingError      a text file in no encoding we can read
@@ -13,8 +13,19 @@
     ├── DetectionError         detection could not produce rings
     ├── BundleError            a case bundle could not be written or verified
     └── JobError               a scheduled job run could not run or finish
-        ├── JobBusy            another job run holds the lock (the CLI exits with status 75)
+        ├── JobBusy            another job run holds the lock
         └── DeliveryError      a webhook did not take an alert after every retry
+
+Every command turns these errors into one line and the exit status of the
+error's nearest class in ``EXIT_CODES`` (``exit_code_for``), so the same
+error exits the same way from ``detect``, ``load`` or ``job run``:
+
+    2   ConfigError, InputError   the user must fix a setting or the input (like a usage error)
+    75  JobBusy                   another run holds the lock: try again later (EX_TEMPFAIL, sysexits.h)
+    1   any other GraphfraudError  the machine, the database or the tool (a scheduled job resumes it)
+
+Statuses that report an outcome rather than an error belong to their command:
+``case verify`` 1 altered, 2 unreadable; ``job run`` 3 done with errors.
 
 Messages name files, rows, columns and reasons, never personal data (names,
 phones, ID numbers).
@@ -79,3 +90,19 @@ class JobBusy(JobError):
 
 class DeliveryError(JobError):
     """A webhook did not take an alert after every retry."""
+
+
+EXIT_CODES: dict[type[GraphfraudError], int] = {
+    GraphfraudError: 1,
+    ConfigError: 2,
+    InputError: 2,
+    JobBusy: 75,
+}
+
+
+def exit_code_for(error: GraphfraudError) -> int:
+    """The exit status of ``error``: that of its nearest class in ``EXIT_CODES``."""
+    for cls in type(error).__mro__:
+        if cls in EXIT_CODES:
+            return EXIT_CODES[cls]
+    return EXIT_CODES[GraphfraudError]

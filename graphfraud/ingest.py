@@ -44,6 +44,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from graphfraud.atomic import atomic_path
 from graphfraud.display import visible
 from graphfraud.errors import EncodingError, InputError, MappingError, MissingFileError, OutputError
 from graphfraud.schema import (
@@ -551,8 +552,7 @@ def _write_rejects(input_set: InputSet, out_dir: Path) -> list[Path]:
             continue
         out_dir.mkdir(parents=True, exist_ok=True)
         path = out_dir / f"{name}.csv"
-        tmp = path.with_suffix(".csv.tmp")
-        table.rejects.to_csv(tmp, index=False, encoding="utf-8-sig")
-        tmp.replace(path)
+        with atomic_path(path) as tmp:
+            table.rejects.to_csv(tmp, index=False, encoding="utf-8-sig")
         written.append(path)
     return written

@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -34,6 +33,7 @@ from typing import Any, Iterable
 
 from markupsafe import Markup
 
+from graphfraud.atomic import write_text_atomic
 from graphfraud.resources import data_dir
 
 DEFAULT_MAX_NODES = 300
@@ -238,12 +238,8 @@ def page(graph: Graph) -> str:
 
 
 def write_page(graph: Graph, out: Path) -> Path:
-    """Write the graph's offline page to ``out`` (a temp name, then renamed); return the path."""
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_name(f".{out.name}.tmp")
-    tmp.write_text(page(graph), encoding="utf-8")
-    os.replace(tmp, out)
-    return out
+    """Write the graph's offline page to ``out`` (crash-safe: ``graphfraud.atomic``); return the path."""
+    return write_text_atomic(out, page(graph))
 
 
 # -- ring graphs ------------------------------------------------------------

@@ -107,7 +107,7 @@ def test_a_bad_detect_setting_is_refused_before_the_input_is_loaded(small_data: 
          "--engine", "embedded", "--db", str(tmp_path / "db")],
         capture_output=True, text=True, timeout=120, cwd=tmp_path,
     )
-    assert result.returncode == 1
+    assert result.returncode == 2  # a ConfigError, as from every command (errors.EXIT_CODES)
     assert result.stderr.strip().splitlines()[-1].startswith("error: [detect] " + setting.split()[0])
     assert not (tmp_path / "db").exists() and not (tmp_path / "out").exists()
 

@@ -145,5 +145,5 @@ def test_detect_command_refuses_gds_on_the_embedded_engine(tmp_path: Path) -> No
          "--communities", "gds", "--out", str(tmp_path / "out")],
         capture_output=True, text=True, timeout=120,
     )
-    assert result.returncode == 1
+    assert result.returncode == 2  # a ConfigError
     assert 'needs the Neo4j engine' in result.stderr and not (tmp_path / "out").exists()

@@ -701,7 +701,7 @@ def test_bad_job_settings_exit_2_with_one_line_naming_the_setting(tmp_path: Path
     result = subprocess.run([sys.executable, "-m", "graphfraud", "job", "run", "-c", str(job)], env=_env(),
                             capture_output=True, text=True, timeout=120)
     assert result.returncode == 2
-    assert "job.toml: [job] has unknown setting(s) inbx" in result.stderr
+    assert "job.toml: unknown key 'job.inbx' (did you mean inbox? known: actor, " in result.stderr
 
 
 def test_a_detection_setting_that_cannot_work_stops_the_job_before_it_loads(tmp_path: Path) -> None:

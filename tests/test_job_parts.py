@@ -114,7 +114,8 @@ def test_job_settings_have_defaults_and_paths_relative_to_the_file(tmp_path: Pat
 
 
 @pytest.mark.parametrize("text, message", [
-    ("[job]\nlock_wiat = 5\n", r"\[job\] has unknown setting\(s\) lock_wiat"),
+    ("[job]\nlock_wiat = 5\n", r"job.toml: unknown key 'job.lock_wiat' \(did you mean lock_wait\? known: actor, "),
+    ("[alerts.webhook]\nurll = 'https://x'\n", r"unknown key 'alerts.webhook.urll'"),
     ("[alerts]\nmin_score = 'high'\n", r"\[alerts\] min_score must be a number"),
     ("[alerts]\nchanges = ['new', 'vanished']\n", r"\[alerts\] changes must be a list of"),
     ("[alerts.webhook]\nurl = 'ftp://x'\n", r"url must start with http"),

@@ -3,20 +3,21 @@
 The bundle and the XLSX inside it are both zip archives. ``zipfile`` stamps
 each entry with the current time and the host system; here every entry gets
 1980-01-01 00:00, Unix attributes 0644 and the same compression level, so
-archives with the same content are byte-identical. Writing goes to a hidden
-temporary file beside the target, renamed only when complete, so a failure
-never leaves a half-written archive.
+archives with the same content are byte-identical. Writing goes through
+``graphfraud.atomic`` (a hidden temporary file beside the target, synced,
+renamed only when complete), so a failure or a crash never leaves a
+half-written archive.
 """
 
 from __future__ import annotations
 
 import io
-import os
 import re
 import zipfile
 from pathlib import Path
 from typing import Callable, Iterator
 
+from graphfraud.atomic import write_bytes_atomic
 from graphfraud.errors import BundleError
 
 FIXED_TIME = (1980, 1, 1, 0, 0, 0)
@@ -69,27 +70,15 @@ def normalise_xlsx(data: bytes, created: str) -> bytes:
 def write_atomic(out: Path, data: bytes, before_rename: Callable[[], None] | None = None) -> Path:
     """Write ``data`` to ``out`` through a temporary file in the same folder; nothing is left on failure.
 
-    ``before_rename`` runs once the temporary file is complete (the export
+    ``before_rename`` runs once the temporary file is complete and synced (the export
     records itself on the case trail there); if it raises, the temporary file
     is removed and ``out`` is left as it was.
     """
     out = Path(out)
-    tmp = out.with_name(f".{out.name}.{os.getpid()}.tmp")
     try:
-        out.parent.mkdir(parents=True, exist_ok=True)
-        with open(tmp, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        if before_rename is not None:
-            before_rename()
-        os.replace(tmp, out)
+        return write_bytes_atomic(out, data, before_rename=before_rename)
     except OSError as exc:
         raise BundleError(f"{out}: cannot write the bundle ({exc.strerror or exc})") from exc
-    finally:
-        if tmp.exists():
-            tmp.unlink()
-    return out
 
 
 def text_parts(name: str, data: bytes) -> Iterator[bytes]:

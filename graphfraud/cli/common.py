@@ -12,7 +12,7 @@ from rich.markup import escape
 
 from graphfraud.config import Settings, load_settings
 from graphfraud.engines.base import Engine
-from graphfraud.errors import GraphfraudError, InputError
+from graphfraud.errors import GraphfraudError, exit_code_for
 
 err = Console(stderr=True, highlight=False)
 out = Console(highlight=False)
@@ -44,12 +44,12 @@ def settings_from(engine: str | None, config: Path | None, db: Path | None = Non
 
 @contextmanager
 def errors_as_exit() -> Iterator[None]:
-    """Turn the library's own errors into one line on stderr and a non-zero exit (2 for bad input)."""
+    """Turn the library's own errors into one line on stderr and the exit status ``errors.EXIT_CODES`` gives them."""
     try:
         yield
     except GraphfraudError as exc:
         err.print(f"[bold red]error:[/] {escape(str(exc))}", soft_wrap=True)
-        raise typer.Exit(2 if isinstance(exc, InputError) else 1) from None
+        raise typer.Exit(exit_code_for(exc)) from None
 
 
 @contextmanager

@@ -1,9 +1,10 @@
 """``graphfraud job``: scheduled runs (``run``) and what they did (``history``).
 
-Exit statuses of ``job run``: 0 done (or nothing new), 1 failed (the next run
-resumes it), 2 bad settings, 3 done with errors (a delivery refused, an alert
-not delivered, a delivery quarantined), 75 another run holds the lock. ``abandon``
-gives up a run that keeps failing; ``release`` sends quarantined files through again.
+Exit statuses of ``job run``: 0 done (or nothing new), 3 done with errors (a
+delivery refused, an alert not delivered, a delivery quarantined); an error
+exits as ``errors.EXIT_CODES`` says, like every command: 1 failed (the next run
+resumes it), 2 bad settings, 75 another run holds the lock. ``abandon`` gives
+up a run that keeps failing; ``release`` sends quarantined files through again.
 """
 
 from __future__ import annotations
@@ -18,9 +19,10 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from graphfraud.cli.common import EngineOpt, err, opened_engine, out, settings_from
+from graphfraud.cli.common import EngineOpt, errors_as_exit, opened_engine, out, settings_from
+from graphfraud.errors import EXIT_CODES, JobBusy
 
-EXIT_BUSY = 75  # EX_TEMPFAIL: try again later
+EXIT_BUSY = EXIT_CODES[JobBusy]  # what deploy/ tells schedulers to treat as "skipped, try later"
 
 app = typer.Typer(name="job", help="Scheduled runs: load new deliveries from an inbox, detect, alert on what changed.",
                   no_args_is_help=True)
@@ -31,7 +33,7 @@ JobConfigOpt = Annotated[Path, typer.Option("--config", "-c", help="The job's se
 
 def _run_once(config: Path, engine: str | None, lock_wait: float | None, force_detect: bool = False) -> int:
     """One job invocation; every outcome is a log line and an exit status."""
-    from graphfraud.errors import ConfigError, GraphfraudError, InputError, JobBusy
+    from graphfraud.errors import GraphfraudError, exit_code_for
     from graphfraud.job import logs
     from graphfraud.job.config import engine_settings, load_job_config
     from graphfraud.job.lock import job_lock
@@ -46,7 +48,7 @@ def _run_once(config: Path, engine: str | None, lock_wait: float | None, force_d
         check_settings(settings.detect)  # a detection setting that cannot work stops the job before it loads
     except GraphfraudError as exc:
         log.error("job settings: %s", exc)
-        return 2
+        return exit_code_for(exc)
     if force_detect:
         from dataclasses import replace
 
@@ -62,10 +64,10 @@ def _run_once(config: Path, engine: str | None, lock_wait: float | None, force_d
                 eng.close()
     except JobBusy as exc:
         log.warning("%s", exc)
-        return EXIT_BUSY
+        return exit_code_for(exc)
     except GraphfraudError as exc:
         log.error("job failed: %s", exc)
-        return 2 if isinstance(exc, (InputError, ConfigError)) else 1
+        return exit_code_for(exc)
     _print_runs(runs)
     return exit_code(runs)
 
@@ -90,15 +92,11 @@ def run(
     """Take new files from the inbox, load them, detect rings, and alert on new and changed rings."""
     if daily is None:
         raise typer.Exit(_run_once(config, engine, lock_wait, force_detect))
-    from graphfraud.errors import ConfigError
     from graphfraud.job import logs
     from graphfraud.job.schedule import next_at, parse_time
 
-    try:
+    with errors_as_exit():
         parse_time(daily)
-    except ConfigError as exc:
-        err.print(f"[bold red]error:[/] {escape(str(exc))}")
-        raise typer.Exit(2) from None
     log = logs.setup(None)
     while True:
         now = datetime.now().astimezone()
@@ -118,7 +116,6 @@ def history(
     engine: EngineOpt = None,
 ) -> None:
     """Show the latest job runs: files, rows, rings by status, changes, alerts, duration, outcome."""
-    from graphfraud.cli.common import errors_as_exit
     from graphfraud.job import history as runs
     from graphfraud.job.config import engine_settings
 
@@ -161,7 +158,6 @@ def abandon(
     """
     from datetime import datetime
 
-    from graphfraud.cli.common import errors_as_exit
     from graphfraud.detect.run import CHINA
     from graphfraud.errors import InputError
     from graphfraud.job import history as runs
@@ -191,7 +187,6 @@ def release(
     """
     from datetime import datetime
 
-    from graphfraud.cli.common import errors_as_exit
     from graphfraud.detect.run import CHINA
     from graphfraud.errors import InputError
     from graphfraud.job import history as runs

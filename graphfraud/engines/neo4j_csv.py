@@ -21,6 +21,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from graphfraud.atomic import atomic_path
 from graphfraud.graph import GraphFrames
 from graphfraud.model import FLOAT, INT, NODES, PROVIDER_TYPE_LABELS, STRING
 
@@ -70,19 +71,21 @@ def _has_line_break(frame: pd.DataFrame) -> bool:
 
 
 def _write(path: Path, header: list[str], frame: pd.DataFrame) -> None:
-    """Header line, then the rows in slices; to a temporary name, renamed when complete."""
+    """Header line, then the rows in slices; to a temporary name, renamed when complete.
+
+    Not synced (``durable=False``): the folder is scratch for one import, and a
+    crash starts the bulk load again from the frames.
+    """
     import pyarrow as pa
     import pyarrow.csv as pacsv
 
     options = pacsv.WriteOptions(include_header=False, quoting_style="needed")
-    partial = path.with_name(path.name + ".partial")
-    with open(partial, "wb") as sink:
+    with atomic_path(path, durable=False) as partial, open(partial, "xb") as sink:
         sink.write((",".join(header) + "\n").encode("utf-8"))
         for start in range(0, len(frame), _SLICE_ROWS):
             piece = frame.iloc[start : start + _SLICE_ROWS]
             table = pa.Table.from_pandas(piece, preserve_index=False)
             pacsv.write_csv(table, sink, options)
-    partial.rename(path)
 
 
 def write_import_files(frames: GraphFrames, folder: Path, progress=None) -> ImportFiles:

@@ -36,12 +36,10 @@ import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from graphfraud.config import Settings, check_keys, load_settings
 from graphfraud.errors import ConfigError
-
-if TYPE_CHECKING:
-    from graphfraud.config import Settings
 
 DEFAULT_INBOX = "inbox"
 DEFAULT_OUT = "out"
@@ -135,6 +133,7 @@ class JobConfig:
         return self.out / "quarantine"
 
 
+JOB_TABLES = ("job", "alerts", "bundles")  # beside any graphfraud.toml table ([engine], [detect]…)
 _KEYS = {
     "job": {"inbox", "out", "state", "mapping", "lock_wait", "min_age", "detect_without_new_files", "actor"},
     "alerts": {"file", "min_score", "changes", "min_changed_members", "include_members", "webhook"},
@@ -148,9 +147,7 @@ def _check_keys(where: str, table: Any, path: Path) -> dict[str, Any]:
         return {}
     if not isinstance(table, dict):
         raise ConfigError(f"{path.name}: [{where}] must be a table")
-    unknown = sorted(set(table) - _KEYS[where])
-    if unknown:
-        raise ConfigError(f"{path.name}: [{where}] has unknown setting(s) {', '.join(unknown)}; known: {', '.join(sorted(_KEYS[where]))}")
+    check_keys(path.name, table, _KEYS[where], where=f"{where}.")
     return table
 
 
@@ -257,7 +254,7 @@ def load_job_config(path: Path, env: dict[str, str] | None = None) -> JobConfig:
     )
 
 
-def engine_settings(path: Path, engine: str | None = None, env: dict[str, str] | None = None) -> "Settings":
+def engine_settings(path: Path, engine: str | None = None, env: dict[str, str] | None = None) -> Settings:
     """Engine and detection settings for the job: environment > ``job.toml``'s graphfraud tables > defaults.
 
     An embedded database path from the file (or the default) is read from the
@@ -266,11 +263,9 @@ def engine_settings(path: Path, engine: str | None = None, env: dict[str, str] |
     """
     from dataclasses import replace
 
-    from graphfraud.config import load_settings
-
     path = Path(path).resolve()
     env = dict(os.environ if env is None else env)
-    settings = load_settings(config_file=path, engine=engine, env=env, cwd=path.parent)
+    settings = load_settings(config_file=path, engine=engine, env=env, cwd=path.parent, other_tables=JOB_TABLES)
     db = settings.embedded_path
     if not db.is_absolute():
         db = (Path.cwd() if env.get("GRAPHFRAUD_DB") else path.parent) / db

@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from graphfraud.atomic import write_text_atomic
 from graphfraud.ingest import SUFFIXES, table_files
 
 LOOSE = "."  # the name of the delivery made of the inbox's loose files
@@ -76,10 +77,7 @@ def _read_cache(path: Path | None) -> dict[str, list]:
 def _write_cache(path: Path | None, cache: dict[str, list]) -> None:
     if path is None:
         return
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(json.dumps(cache, sort_keys=True), encoding="utf-8")
-    tmp.replace(path)
+    write_text_atomic(path, json.dumps(cache, sort_keys=True))
 
 
 def scan(inbox: Path, min_age: float = 0.0, now: float | None = None,

@@ -23,6 +23,7 @@ import shutil
 from pathlib import Path
 from typing import Any
 
+from graphfraud.atomic import write_text_atomic
 from graphfraud.errors import GraphfraudError, OutputError
 
 _MACHINE_FAULTS = (errno.ENOSPC, errno.EDQUOT, errno.ENOMEM)
@@ -63,9 +64,7 @@ def set_aside(staged: Path, target: Path, record: dict[str, Any]) -> Path:
         shutil.move(str(staged), str(target))
     else:
         target.mkdir()
-    tmp = target / ".quarantine.json.tmp"
-    tmp.write_text(json.dumps(record, ensure_ascii=False, indent=2, sort_keys=True) + "\n", encoding="utf-8")
-    tmp.replace(target / "quarantine.json")
+    write_text_atomic(target / "quarantine.json", json.dumps(record, ensure_ascii=False, indent=2, sort_keys=True) + "\n")
     return target
 
 

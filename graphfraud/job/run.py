@@ -40,11 +40,12 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, Callable, Mapping
 
+from graphfraud import atomic
 from graphfraud.case import trail
 from graphfraud.detect.report import write_report
 from graphfraud.detect.run import CHINA, detect
 from graphfraud.detect.store import previous_rings
-from graphfraud.errors import DeliveryError, GraphfraudError, JobError
+from graphfraud.errors import EXIT_CODES, DeliveryError, GraphfraudError, JobError
 from graphfraud.job import alerts as alert_file
 from graphfraud.job import faults, history, inbox, quarantine
 from graphfraud.job.config import JobConfig
@@ -57,7 +58,8 @@ from graphfraud.progress import bar
 log = logging.getLogger("graphfraud.job")
 Clock = Callable[[], datetime]
 
-EXIT_OK, EXIT_FAILED, EXIT_PARTIAL = 0, 1, 3
+EXIT_OK, EXIT_PARTIAL = 0, 3
+EXIT_FAILED = EXIT_CODES[GraphfraudError]  # a failed run exits as any error does
 
 
 @dataclass
@@ -410,7 +412,7 @@ def _bundle(ctx: JobContext, run: JobRun) -> None:
                 failed.append({"ring_id": ring_id, "error": quarantine.reason_of(exc, "drawing the bundle")})
                 log.error("%s: no case bundle for ring %s: %s", run.run_id, ring_id, failed[-1]["error"])
             else:
-                for leftover in path.parent.glob(f".{path.name}.*.tmp"):  # from an export cut off before its record
+                for leftover in atomic.leftovers(path):  # from an export cut off before its record
                     leftover.unlink()
                 done.append({"ring_id": ring_id, "path": str(path)})
                 log.info("%s: case bundle for new ring %s: %s", run.run_id, ring_id, path)
@@ -422,9 +424,9 @@ def _bundle(ctx: JobContext, run: JobRun) -> None:
 
 def _finish_export(path: Path, sha256: str | None) -> bool:
     """Rename the temporary file of an export cut off after it was recorded into place, if its bytes are the recorded ones."""
-    for tmp in sorted(path.parent.glob(f".{path.name}.*.tmp")):
+    for tmp in atomic.leftovers(path):
         if sha256 and inbox.sha256_of(tmp) == sha256:
-            tmp.replace(path)
+            atomic.replace(tmp, path)
             return True
     return False
 

@@ -1,0 +1,90 @@
+"""graphfraud.toml and job.toml are read strictly: a key the tool does not know is refused by name, never ignored."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from graphfraud.config import load_settings
+from graphfraud.errors import ConfigError
+from graphfraud.job.config import engine_settings, load_job_config
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def _settings(tmp_path: Path, text: str, name: str = "graphfraud.toml"):
+    (tmp_path / name).write_text(text, encoding="utf-8")
+    return load_settings(config_file=tmp_path / name, env={}, cwd=tmp_path)
+
+
+@pytest.mark.parametrize("text, message", [
+    ('[engin]\nname = "neo4j"\n', "graphfraud.toml: unknown key 'engin' (did you mean engine? known: detect, embedded, engine, load, neo4j)"),
+    ("[load]\nbatch_sise = 5000\n", "graphfraud.toml: unknown key 'load.batch_sise' (did you mean batch_size? known: batch_size, "),
+    ("[detect]\nmin_patiens = 4\n", "graphfraud.toml: unknown key 'detect.min_patiens' (did you mean min_patients? known: "),
+    ("[detect.impossible_travl]\nmax_kmh = 900\n", "graphfraud.toml: unknown key 'detect.impossible_travl' (did you mean impossible_travel? "),
+    ("[detect.impossible_travel]\nmax_khm = 900\n",
+     "graphfraud.toml: unknown key 'detect.impossible_travel.max_khm' (did you mean max_kmh? known: full_kmh, max_hours, max_kmh, min_km)"),
+    ('engine = "neo4j"\n', "graphfraud.toml: 'engine' must be a table ([engine])"),
+    ("[detect]\nimpossible_travel = 900\n", "graphfraud.toml: 'detect.impossible_travel' must be a table ([detect.impossible_travel])"),
+    ("[detect\n", "graphfraud.toml: not valid TOML: "),
+])
+def test_a_misspelt_or_misplaced_setting_is_refused_in_one_line_naming_it(tmp_path: Path, text: str, message: str) -> None:
+    with pytest.raises(ConfigError) as refused:
+        _settings(tmp_path, text)
+    assert str(refused.value).startswith(message) and "\n" not in str(refused.value)
+
+
+def test_every_known_setting_and_motif_parameter_is_taken(tmp_path: Path) -> None:
+    settings = _settings(tmp_path, (
+        '[engine]\nname = "embedded"\n[embedded]\npath = "db"\nbuffer_pool = "1G"\n'
+        '[neo4j]\nuri = "bolt://127.0.0.1:7687"\nuser = "neo4j"\npassword = "x"\ndatabase = "neo4j"\nhome = "/opt/neo4j"\n'
+        '[load]\nbatch_size = 5000\nworkers = 2\nbulk_threshold = 10\nimport_memory = "2G"\n'
+        '[detect]\nseed = 1\nresolution = "auto"\nobjective = "modularity"\ncommunities = "igraph"\nclaims_per_part = 10\n'
+        "min_patients = 3\npatient_threshold = 0.5\ncontext_seed = 0.35\nmin_entity_patients = 2\nmax_fdr = 0.1\n"
+        "null_runs = 0\nnull_seed = 1\n"
+        "[detect.impossible_travel]\nmax_kmh = 900\nfull_kmh = 1000\n[detect.misfit_care]\nfemale_only = []\n"))
+    assert settings.detect["impossible_travel"] == {"max_kmh": 900, "full_kmh": 1000} and settings.detect["null_runs"] == 0
+
+
+def test_every_motif_takes_the_parameters_its_header_declares(tmp_path: Path) -> None:
+    from graphfraud.detect.evidence import motif_names
+    from graphfraud.detect.thresholds import defaults
+
+    lines = []
+    for name in motif_names():
+        lines.append(f"[detect.{name}]")
+        lines.extend(f"{key} = {value!r}".replace("'", '"') for key, value in defaults(name).items()
+                     if isinstance(value, (int, float, str)))
+    assert set(_settings(tmp_path, "\n".join(lines) + "\n").detect) == set(motif_names())
+
+
+def _toml_blocks(text: str) -> list[str]:
+    return re.findall(r"```toml\n(.*?)```", text, flags=re.DOTALL)
+
+
+def test_the_settings_the_docs_show_are_accepted(tmp_path: Path) -> None:
+    blocks = _toml_blocks((REPO / "docs" / "detection.md").read_text(encoding="utf-8"))
+    assert len(blocks) >= 3
+    for block in blocks:
+        _settings(tmp_path, block)
+
+
+def test_the_deployed_job_file_is_accepted(tmp_path: Path) -> None:
+    job = tmp_path / "job.toml"
+    job.write_text((REPO / "deploy" / "job.toml").read_text(encoding="utf-8"), encoding="utf-8")
+    load_job_config(job, env={})
+    assert engine_settings(job, env={}).engine == "neo4j"
+
+
+def test_a_job_file_refuses_a_misspelt_graphfraud_table_but_takes_its_own(tmp_path: Path) -> None:
+    job = tmp_path / "job.toml"
+    job.write_text('[job]\ninbox = "in"\n[alerts]\nmin_score = 0.5\n[bundles]\nredact = true\n'
+                   '[detect.impossible_travel]\nmax_kmh = 900\n', encoding="utf-8")
+    assert engine_settings(job, env={}).detect == {"impossible_travel": {"max_kmh": 900}}
+    job.write_text('[job]\ninbox = "in"\n[engin]\nname = "embedded"\n', encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"^job.toml: unknown key 'engin' \(did you mean engine\? known: alerts, bundles, "):
+        engine_settings(job, env={})
+    with pytest.raises(ConfigError, match="^graphfraud.toml: unknown key 'job'"):
+        _settings(tmp_path, '[job]\ninbox = "in"\n')  # the job's tables belong in job.toml only
