@@ -88,3 +88,11 @@ def test_a_job_file_refuses_a_misspelt_graphfraud_table_but_takes_its_own(tmp_pa
         engine_settings(job, env={})
     with pytest.raises(ConfigError, match="^graphfraud.toml: unknown key 'job'"):
         _settings(tmp_path, '[job]\ninbox = "in"\n')  # the job's tables belong in job.toml only
+
+
+def test_detection_called_from_python_refuses_a_misspelt_setting_too() -> None:
+    from graphfraud.detect.run import check_settings
+
+    check_settings({"resolution": 1.0, "impossible_travel": {"max_kmh": 300}})
+    with pytest.raises(ConfigError, match="max_khm"):
+        check_settings({"impossible_travel": {"max_khm": 300}})

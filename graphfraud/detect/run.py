@@ -17,6 +17,7 @@ from typing import Any, Mapping
 
 import pandas as pd
 
+from graphfraud.config import check_keys
 from graphfraud.detect import communities as comm
 from graphfraud.detect import significance
 from graphfraud.detect.evidence import Evidence, motif_names
@@ -24,6 +25,7 @@ from graphfraud.detect.motifs import gather
 from graphfraud.detect.partition import claims_per_part
 from graphfraud.detect.projection import Projection, build
 from graphfraud.detect.rings import Candidate, Ring, RingRules, assemble, candidates
+from graphfraud.detect.settings import known
 from graphfraud.detect.store import cards_of, claim_facts, patient_strata, provider_volumes, previous_rings, write_rings
 from graphfraud.detect.suspicion import suspicion, with_context
 from graphfraud.progress import bar
@@ -94,7 +96,8 @@ def rings_from(engine, projection: Projection, membership: list[int], evidence: 
 
 
 def check_settings(config: Mapping[str, Any] | None) -> None:
-    """Refuse a ``[detect]`` setting that cannot work (ConfigError naming it) before any work is done."""
+    """Refuse a ``[detect]`` setting that cannot work or does not exist (ConfigError naming it) before any work is done."""
+    check_keys("detect settings", dict(config or {}), known(), "detect.")
     comm.method_of(dict(config or {}))
     claims_per_part(config)
 
