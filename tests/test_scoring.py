@@ -123,3 +123,18 @@ def test_being_far_from_home_at_one_hospital_ties_no_one() -> None:
     rows = [row("displaced_card", [p], ["H1"]) for p in ("P1", "P2", "P3")] + [row("misfit_care", ["P1"], ["H2"])]
     found = candidates({0: ["P1", "P2", "P3"]}, rows, {"P1": 0.6, "P2": 0.6, "P3": 0.6}, RULES)
     assert not found[0].tied        # displacement is a weak line: sharing its place is ordinary mobility
+
+
+def test_weak_lines_together_stay_weak_so_a_care_home_that_gives_its_phone_lends_no_one_suspicion() -> None:
+    residents = ["P1", "P2", "P3", "P4", "P5"]
+    rows = [row("shared_phone", residents)] + [row("displaced_card", [p], ["K1"]) for p in residents]
+    s = suspicion(rows)
+    assert all(abs(s[p] - WEAK_CAP) < 1e-9 for p in residents) and WEAK_CAP < RULES.context_seed
+    together = with_context(rows + [row("co_visit", residents, ["K1"])], s, RULES.context_seed)
+    assert together == s
+
+
+def test_a_line_whose_only_row_says_next_to_nothing_does_not_corroborate() -> None:
+    rows = [row("shared_phone", ["P1", "P2", "P3"]), row("impossible_travel", ["P1"], ["K1", "Y1"], strength=0.05)]
+    found = candidates({0: ["P1", "P2", "P3"]}, rows, {"P1": 0.6, "P2": 0.6, "P3": 0.6}, RULES)
+    assert found[0].tied and found[0].lines == ["phone"] and not found[0].corroborated

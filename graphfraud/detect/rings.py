@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from graphfraud.detect.evidence import FAMILIES, WEAK_LINES, Evidence, motif
+from graphfraud.detect.suspicion import RELEVANT, lines
 
 @dataclass
 class Member:
@@ -180,7 +181,8 @@ def candidates(communities: dict[int, list[str]], evidence: list[Evidence], susp
         n_actors = sum(1 for who in actors.values() if len(who) >= rules.min_entity_patients)
         shared_place = any(len(who) >= rules.min_entity_patients for who in places.values())
         tied = tied or n_actors > 0 or shared_place
-        found = sorted({ev.line or ev.motif for ev in rows if ev.kind == "indicator" and core_set.intersection(ev.patients)})
+        found = sorted({line for p, per_line in lines(rows).items() if p in core_set
+                        for line, value in per_line.items() if value >= RELEVANT})
         strength = sum(suspicion[p] for p in core) * (1 + 0.1 * max(0, len(found) - 1)) + min(n_actors, 3)
         out.append(Candidate(core, rows, found, tied, round(strength, 6)))
     return out

@@ -61,12 +61,21 @@ def lines(evidence: list[Evidence]) -> dict[str, dict[str, float]]:
 
 
 def suspicion(evidence: list[Evidence]) -> dict[str, float]:
-    """Per patient: noisy-or over lines of indicator evidence."""
+    """Per patient: noisy-or over lines of indicator evidence, the weak lines together held to ``WEAK_CAP``.
+
+    Weak lines are weak together too: a care-home resident far from her registered
+    address who gives the home's phone number has two ordinary facts, not a suspicion
+    she could lend her neighbours.
+    """
     out: dict[str, float] = {}
     for p, per_line in lines(evidence).items():
-        keep = 1.0
-        for value in per_line.values():
-            keep *= 1 - value
+        keep, weak_keep = 1.0, 1.0
+        for line, value in per_line.items():
+            if line in WEAK_LINES:
+                weak_keep *= 1 - value
+            else:
+                keep *= 1 - value
+        keep *= 1 - min(1 - weak_keep, WEAK_CAP)
         out[p] = 1 - keep
     return out
 
