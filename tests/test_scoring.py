@@ -8,7 +8,7 @@ from __future__ import annotations
 import random
 
 from graphfraud.detect.evidence import motif
-from graphfraud.detect.rings import RingRules, _accomplices, candidates
+from graphfraud.detect.rings import RingRules, _accomplices, candidates, split_at_bridges
 from graphfraud.detect.significance import Null, StandIns, judge, null_evidence, strata
 from graphfraud.detect.suspicion import WEAK_CAP, suspicion, with_context
 
@@ -138,3 +138,19 @@ def test_a_line_whose_only_row_says_next_to_nothing_does_not_corroborate() -> No
     rows = [row("shared_phone", ["P1", "P2", "P3"]), row("impossible_travel", ["P1"], ["K1", "Y1"], strength=0.05)]
     found = candidates({0: ["P1", "P2", "P3"]}, rows, {"P1": 0.6, "P2": 0.6, "P3": 0.6}, RULES)
     assert found[0].tied and found[0].lines == ["phone"] and not found[0].corroborated
+
+
+def test_two_rings_that_one_coincidence_joins_are_two_candidates() -> None:
+    cashed = [row("round_amounts", [p], ["Y1"]) for p in ("P1", "P2", "P3") for _ in range(2)]
+    readmitted = [row("split_admission", [p], ["H1"], ["D1"]) for p in ("P4", "P5", "P6") for _ in range(2)]
+    same_day = row("admission_wave", ["P3", "P4", "P90", "P91"], ["H2"], ["D7"])   # one of each, admitted together
+    rows = cashed + readmitted + [same_day]
+    core = ["P1", "P2", "P3", "P4", "P5", "P6"]
+    assert split_at_bridges(core, rows, RULES) == [["P1", "P2", "P3"], ["P4", "P5", "P6"]]
+    found = candidates({0: core}, rows, {p: 0.6 for p in core}, RULES)
+    assert sorted(c.core for c in found) == [["P1", "P2", "P3"], ["P4", "P5", "P6"]]
+
+
+def test_a_ring_with_one_member_hanging_on_one_row_stays_whole() -> None:
+    rows = [row("round_amounts", [p], ["Y1"]) for p in ("P1", "P2", "P3")] + [row("co_visit", ["P3", "P4"], ["Y1"])]
+    assert split_at_bridges(["P1", "P2", "P3", "P4"], rows, RULES) == [["P1", "P2", "P3", "P4"]]

@@ -17,6 +17,8 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
+import networkx as nx
+
 from graphfraud.detect.evidence import FAMILIES, WEAK_LINES, Evidence, motif
 from graphfraud.detect.suspicion import RELEVANT, lines
 
@@ -145,6 +147,8 @@ def candidates(communities: dict[int, list[str]], evidence: list[Evidence], susp
                rules: RingRules, by_patient: dict[str, list[int]] | None = None) -> list[Candidate]:
     """The suspicious core of each community and how strong it is (the statistic the null model is held to).
 
+    A core made of two groups that only one coincidence joins (a recruit of one ring admitted on
+    the same day as a patient of another) is two candidates (:func:`split_at_bridges`).
     Strength: the core's summed suspicion, a tenth more for each further line of evidence, plus one
     for each actor (provider, doctor) implicated with two or more core patients (at most three).
     """
@@ -155,37 +159,92 @@ def candidates(communities: dict[int, list[str]], evidence: list[Evidence], susp
         by_patient = patient_index(evidence, {p for core in cores.values() for p in core})
     out: list[Candidate] = []
     for _, core in sorted(cores.items()):
-        core_set = set(core)
-        rows = []
-        for i in sorted({i for p in core for i in by_patient.get(p, ())}):
-            ev = evidence[i]
-            if ev.kind == "link" and len(ev.patients) > 1 and len(core_set.intersection(ev.patients)) < 2:
-                continue
-            rows.append(ev)
-        if not rows:
+        whole = _candidate(core, _rows_of(core, evidence, by_patient), suspicion, rules)
+        if whole is None:
             continue
-        actors: dict[str, set[str]] = defaultdict(set)
-        places: dict[str, set[str]] = defaultdict(set)
-        tied = False
-        for ev in rows:
-            inside = core_set.intersection(ev.patients)
-            if len(inside) >= 2:
-                tied = True
-            for kind in ("providers", "doctors"):
-                if kind in ev.implicates:
-                    for x in ev.entities(kind):
-                        actors[f"{kind}:{x}"].update(inside)
-            if ev.kind == "indicator" and (ev.line or ev.motif) not in WEAK_LINES:
-                for x in ev.providers:
-                    places[x].update(inside)
-        n_actors = sum(1 for who in actors.values() if len(who) >= rules.min_entity_patients)
-        shared_place = any(len(who) >= rules.min_entity_patients for who in places.values())
-        tied = tied or n_actors > 0 or shared_place
-        found = sorted({line for p, per_line in lines(rows).items() if p in core_set
-                        for line, value in per_line.items() if value >= RELEVANT})
-        strength = sum(suspicion[p] for p in core) * (1 + 0.1 * max(0, len(found) - 1)) + min(n_actors, 3)
-        out.append(Candidate(core, rows, found, tied, round(strength, 6)))
+        parts = split_at_bridges(whole.core, whole.rows, rules) if whole.tied else [whole.core]
+        if len(parts) == 1:
+            out.append(whole)
+            continue
+        for part in parts:
+            cand = _candidate(part, _rows_of(part, evidence, by_patient), suspicion, rules)
+            if cand is not None:
+                out.append(cand)
     return out
+
+
+def _rows_of(core: list[str], evidence: list[Evidence], by_patient: dict[str, list[int]]) -> list[Evidence]:
+    """The evidence about a core: its patients' rows, link rows only where they hold two of them."""
+    core_set = set(core)
+    rows = []
+    for i in sorted({i for p in core for i in by_patient.get(p, ())}):
+        ev = evidence[i]
+        if ev.kind == "link" and len(ev.patients) > 1 and len(core_set.intersection(ev.patients)) < 2:
+            continue
+        rows.append(ev)
+    return rows
+
+
+def _ties(core_set: set[str], rows: list[Evidence]) -> tuple[dict[str, set[str]], dict[str, set[str]], list[set[str]]]:
+    """What ties a core: implicated actors and places of strong evidence (→ their core patients), and rows holding two."""
+    actors: dict[str, set[str]] = defaultdict(set)
+    places: dict[str, set[str]] = defaultdict(set)
+    together: list[set[str]] = []
+    for ev in rows:
+        inside = core_set.intersection(ev.patients)
+        if len(inside) >= 2:
+            together.append(inside)
+        for kind in ("providers", "doctors"):
+            if kind in ev.implicates:
+                for x in ev.entities(kind):
+                    actors[f"{kind}:{x}"].update(inside)
+        if ev.kind == "indicator" and (ev.line or ev.motif) not in WEAK_LINES:
+            for x in ev.providers:
+                places[x].update(inside)
+    return actors, places, together
+
+
+def _candidate(core: list[str], rows: list[Evidence], suspicion: dict[str, float], rules: RingRules) -> Candidate | None:
+    if not rows:
+        return None
+    core_set = set(core)
+    actors, places, together = _ties(core_set, rows)
+    n_actors = sum(1 for who in actors.values() if len(who) >= rules.min_entity_patients)
+    shared_place = any(len(who) >= rules.min_entity_patients for who in places.values())
+    tied = bool(together) or n_actors > 0 or shared_place
+    found = sorted({line for p, per_line in lines(rows).items() if p in core_set
+                    for line, value in per_line.items() if value >= RELEVANT})
+    strength = sum(suspicion[p] for p in core) * (1 + 0.1 * max(0, len(found) - 1)) + min(n_actors, 3)
+    return Candidate(core, rows, found, tied, round(strength, 6))
+
+
+def split_at_bridges(core: list[str], rows: list[Evidence], rules: RingRules) -> list[list[str]]:
+    """The groups of a core that nothing but one coincidence joins, when there are two or more; else the core.
+
+    Patients are joined by what ties a ring (a row holding both, an actor implicated with both, a
+    place where both have strong evidence). A single join whose removal leaves ``min_patients`` on
+    each side is a coincidence between two rings, not one ring; so are groups with no join at all.
+    Groups smaller than ``min_patients`` that hang on no larger one are left out of a split core.
+    """
+    core_set = set(core)
+    actors, places, together = _ties(core_set, rows)
+    graph = nx.Graph()
+    graph.add_nodes_from(core)
+    for group in [*together, *actors.values(), *places.values()]:
+        members = sorted(group)
+        if len(members) <= 20:
+            graph.add_edges_from((a, b) for i, a in enumerate(members) for b in members[i + 1:])
+        else:
+            graph.add_edges_from((members[0], b) for b in members[1:])
+    for a, b in sorted(nx.bridges(graph)):
+        graph.remove_edge(a, b)
+        if len(nx.node_connected_component(graph, a)) < rules.min_patients or \
+                len(nx.node_connected_component(graph, b)) < rules.min_patients:
+            graph.add_edge(a, b)
+    parts = [sorted(c) for c in nx.connected_components(graph) if len(c) >= rules.min_patients]
+    if len(parts) < 2:
+        return [core]
+    return sorted(parts)
 
 
 def patient_index(evidence: list[Evidence], only: set[str] | None = None) -> dict[str, list[int]]:
