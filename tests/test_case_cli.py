@@ -87,3 +87,47 @@ def test_bad_export_requests_fail_with_one_line_and_write_nothing(db: Path, tmp_
     both = _gf(db, "case", "export", _top(db, 1)[0], "--top", "2", "--out", str(tmp_path / "y.zip"), "--actor", "a")
     assert both.returncode == 2
     assert list(tmp_path.iterdir()) == []
+
+
+def _copy(bundle: Path, out: Path, change) -> Path:
+    with zipfile.ZipFile(bundle) as src:
+        files = {name: src.read(name) for name in src.namelist()}
+    change(files)
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for name, data in files.items():
+            dst.writestr(name, data)
+    return out
+
+
+def _flip(bundle: Path, out: Path, entry: str, at: int = 5) -> Path:
+    """A copy with one byte of ``entry``'s compressed data flipped (zlib.error or a bad CRC when read)."""
+    data = bytearray(bundle.read_bytes())
+    with zipfile.ZipFile(bundle) as archive:
+        info = archive.getinfo(entry)
+    data[info.header_offset + 30 + len(info.filename.encode()) + len(info.extra) + at] ^= 0xFF
+    out.write_bytes(bytes(data))
+    return out
+
+
+def test_a_damaged_or_odd_bundle_is_one_line_and_its_exit_status_never_a_traceback(db: Path, tmp_path: Path) -> None:
+    """Issue 16, item 11: a manifest that is a list, odd manifest fields, a flipped compressed byte, no file."""
+    bundle = tmp_path / "b.zip"
+    assert _gf(db, "case", "export", _top(db, 1)[0], "--out", str(bundle), "--actor", "张稽核").returncode == 0
+    manifest = json.loads(zipfile.ZipFile(bundle).read("manifest.json"))
+    cases = {
+        "list": (_copy(bundle, tmp_path / "list.zip", lambda f: f.update({"manifest.json": b"[1, 2]"})), 2,
+                 "manifest.json is not a graphfraud case bundle manifest", None),
+        "odd fields": (_copy(bundle, tmp_path / "odd.zip", lambda f: f.update({"manifest.json": json.dumps(
+            {**manifest, "snapshot": "x", "export": [1], "ring_id": {"a": 1}}).encode()})), 1, "altered", "changed: manifest.json"),
+        "flipped data": (_flip(bundle, tmp_path / "flipped.zip", "claims.csv"), 1, "altered", "changed: claims.csv"),
+        "flipped manifest": (_flip(bundle, tmp_path / "flipped-manifest.zip", "manifest.json"), 1, "altered",
+                             "changed: manifest.json"),
+        "missing": (tmp_path / "nothing-here.zip", 2, "no such file", None),
+    }
+    for label, (path, status, said, listed) in cases.items():
+        done = _gf(db, "case", "verify", str(path))
+        assert done.returncode == status, (label, done.stdout, done.stderr)
+        assert "Traceback" not in done.stderr and len(done.stderr.strip().splitlines()) == 1, (label, done.stderr)
+        assert said in done.stderr, (label, done.stderr)
+        if listed:
+            assert done.stdout.strip().splitlines() == [listed], (label, done.stdout)

@@ -122,7 +122,10 @@ def verify_bundle(path: Path, limits: Limits = Limits()) -> VerifyResult:
             names = [i.filename for i in infos]
             if NAME not in names:
                 return VerifyResult(path, False, error=f"{path}: no {NAME} in the archive; not a graphfraud case bundle")
-            raw = archive.read(NAME)
+            try:
+                raw = archive.read(NAME)
+            except _DAMAGED:    # the manifest's own bytes were edited in place: nothing can be held against it
+                return VerifyResult(path, False, changed=[NAME])
             manifest = json.loads(raw.decode("utf-8"))
             if not isinstance(manifest, dict) or manifest.get("format") != FORMAT or not isinstance(manifest.get("files"), dict):
                 return VerifyResult(path, False, error=f"{path}: {NAME} is not a graphfraud case bundle manifest")
@@ -145,12 +148,38 @@ def verify_bundle(path: Path, limits: Limits = Limits()) -> VerifyResult:
             if counts[NAME] > 1 or manifest.get("digest") != self_digest(manifest):
                 changed.insert(0, NAME)
             removed = sorted(set(recorded) - set(names))
+    except FileNotFoundError:
+        return VerifyResult(path, False, error=f"{path}: no such file")
+    except IsADirectoryError:
+        return VerifyResult(path, False, error=f"{path} is a folder, not a bundle")
     except _DAMAGED as exc:
         return VerifyResult(path, False, error=f"{path}: not a readable zip archive ({type(exc).__name__})")
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         return VerifyResult(path, False, error=f"{path}: {NAME} cannot be read ({type(exc).__name__})")
     return VerifyResult(path, not (changed or added or removed), changed, added, removed, manifest=manifest,
                         manifest_sha256=hashlib.sha256(raw).hexdigest())
+
+
+def describe(manifest: dict[str, Any] | None) -> str:
+    """The ring, snapshot, export and redaction a manifest states, for one line; fields of the wrong type left out.
+
+    A manifest that failed its check may hold anything: nothing here assumes a field's type.
+    """
+    m = manifest if isinstance(manifest, dict) else {}
+
+    def text(value: Any) -> str | None:
+        return str(value) if isinstance(value, (str, int, float)) and not isinstance(value, bool) else None
+
+    def inner(table: str, key: str) -> str | None:
+        value = m.get(table)
+        return text(value.get(key)) if isinstance(value, dict) else None
+
+    ring, snapshot = text(m.get("ring_id")), inner("snapshot", "id")
+    at, by = inner("export", "at"), inner("export", "by")
+    exported = " ".join(([f"exported {at}"] if at else []) + ([f"by {by}"] if by else []))
+    parts = [f"ring {ring}" if ring else "", f"snapshot {snapshot}" if snapshot else "", exported,
+             "redacted" if m.get("redacted") is True else ""]
+    return ", ".join(p for p in parts if p) or "no readable manifest"
 
 
 def recorded_export(engine, result: VerifyResult):

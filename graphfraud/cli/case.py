@@ -88,16 +88,14 @@ def verify(
 ) -> None:
     """Check a bundle against its manifest: exit 0 intact, 1 altered (names each file), 2 unreadable."""
     from graphfraud.bundle import verify_bundle
-    from graphfraud.bundle.verify import recorded_export
+    from graphfraud.bundle.verify import describe, recorded_export
 
     result = verify_bundle(bundle)
     if not result.readable:
         err.print(f"[bold red]unreadable:[/] {escape(result.error or '')}", soft_wrap=True)
         raise typer.Exit(2)
     m = result.manifest or {}
-    where = (f"ring {m.get('ring_id')}, snapshot {m.get('snapshot', {}).get('id')}, "
-             f"exported {m.get('export', {}).get('at')} by {m.get('export', {}).get('by')}"
-             + (", redacted" if m.get("redacted") else ""))
+    where = describe(result.manifest)
     if result.intact and trail:
         with opened_engine(settings_from(engine, config, db), read_only=True) as eng:
             step = recorded_export(eng, result)
