@@ -330,6 +330,29 @@ def test_the_leak_check_finds_id_numbers_and_phones_by_their_pattern(graph, tmp_
         export_bundle(graph, _ring(graph, rank), tmp_path / f"{rank}.zip", actor="张稽核", redact=True, now=NOW)
 
 
+def test_a_signed_bundle_adds_only_its_signature_and_names_its_key(graph, tmp_path: Path) -> None:
+    from graphfraud.bundle.sign import generate_keys, load_public_key, load_signer
+
+    _, public, fingerprint = generate_keys(tmp_path / "keys")
+    _, other, _ = generate_keys(tmp_path / "other")
+    ring_id = _ring(graph, 2)
+    plain = _files(export_bundle(graph, ring_id, tmp_path / "plain.zip", actor="张稽核", now=NOW))
+    path = export_bundle(graph, ring_id, tmp_path / "signed.zip", actor="张稽核", now=NOW,
+                         signer=load_signer(tmp_path / "keys" / "bureau.key"))
+    signed = _files(path)
+    assert set(signed) == FILES | {"signature.ed25519"}
+    assert {n for n in FILES if signed[n] != plain[n]} == {"manifest.json"}
+    manifest = json.loads(signed["manifest.json"])
+    assert manifest["signature"] == {"algorithm": "Ed25519", "key": fingerprint, "file": "signature.ed25519"}
+    assert "signature.ed25519" not in manifest["files"]
+    result = verify_bundle(path)
+    assert result.intact and result.signed_by == fingerprint
+    assert result.check_signature(load_public_key(public)) is None
+    assert "another key" in result.check_signature(load_public_key(other))
+    assert "not signed" in verify_bundle(tmp_path / "plain.zip").check_signature(load_public_key(public))
+    assert trail.history(graph, ring_id)[-1].details["signed_by"] == fingerprint
+
+
 def test_exporting_again_gives_the_same_bytes_apart_from_the_export_record(graph, tmp_path: Path) -> None:
     ring_id = _ring(graph, 2)
     first = _files(export_bundle(graph, ring_id, tmp_path / "1.zip", actor="张稽核", now=NOW))
