@@ -3,8 +3,8 @@
 
 An investigator's day: list → ring → graph renders (nodes counted from the vis network object) → take a step
 (初审) → restart the server → the status and the trail are still there. Also: search by id, a script-like name
-shows as text, a dismissed ring stays dismissed when detection runs again, the time filter, the token, and the
-refusal to serve beyond this computer without one. Screenshots go to ``test-artifacts/screenshots/`` (CI keeps
+shows as text, a dismissed ring stays dismissed when detection runs again, the time filter, the token, the
+refusal to serve beyond this computer without one, and a name rebound to 127.0.0.1 (DNS rebinding) reading nothing. Screenshots go to ``test-artifacts/screenshots/`` (CI keeps
 them as artefacts).
 
 Browser tests skip when Chromium or Playwright is missing, and fail instead when GRAPHFRAUD_REQUIRE_BROWSER=1
