@@ -25,7 +25,8 @@ error exits the same way from ``detect``, ``load`` or ``job run``:
     1   any other GraphfraudError  the machine, the database or the tool (a scheduled job resumes it)
 
 Statuses that report an outcome rather than an error belong to their command:
-``case verify`` 1 altered, 2 unreadable; ``job run`` 3 done with errors.
+``case verify`` 1 altered (or not signed by ``--public-key``), 2 unreadable;
+``job run`` 3 done with errors.
 
 Messages name files, rows, columns and reasons, never personal data (names,
 phones, ID numbers).

@@ -250,6 +250,109 @@ def test_a_redacted_export_that_would_still_show_a_name_fails_and_writes_nothing
     assert list(tmp_path.iterdir()) == []
 
 
+# made-up people: an ID number and phones no generated person has
+STRANGER_ID = "44030419851231002X"
+STRANGER_PHONES = ("139 0000 1111", "158-0000-2222", "+86 186 0000 3333")
+ID_LIKE = re.compile(r"(?<![0-9A-Za-z.])\d(?:[ \u3000]?\d){16}[ \u3000]?[\dXx](?![0-9A-Za-z])")
+PHONE_LIKE = re.compile(r"(?<![0-9A-Za-z.])1[3-9]\d(?:[ \u3000-]?\d){8}(?![0-9A-Za-z])")
+
+
+def _spaced(digits: str, groups: tuple[int, ...], sep: str = " ") -> str:
+    out, at = [], 0
+    for n in groups:
+        out.append(digits[at:at + n])
+        at += n
+    return sep.join(out)
+
+
+def test_redaction_masks_names_id_numbers_and_phones_written_any_way_in_free_text(graph, tmp_path: Path, poppler) -> None:
+    """Issue 16, item 6: trail notes keep a member's name, his ID number with spaces, his phone with dashes, and a
+    stranger's ID number and phones; none of it may survive --redact, in any file."""
+    ring_id = _ring(graph, 5)
+    people = _people(graph, ring_id)
+    name, id_number, phone = people["name"][0], people["id_number"][0], people["phone"][0]
+    notes = [f"约谈{name}", f"身份证 {_spaced(id_number, (6, 8, 4))}", f"手机 {_spaced(phone, (3, 4, 4), '-')}",
+             f"手机 {_spaced(phone, (3, 4, 4))}", f"配偶 {_spaced(STRANGER_ID, (4, 4, 4, 4, 2))}",
+             *(f"来电 {p}" for p in STRANGER_PHONES)]   # one short note each: one line each in the report's table
+    for note in notes:
+        trail.record(graph, ring_id, "note", "张稽核", note)
+    plain = _pdf_text(_files(export_bundle(graph, ring_id, tmp_path / "plain.zip", actor="张稽核", now=NOW))["report.pdf"],
+                      tmp_path)
+    assert all(note in plain for note in notes)   # the notes are in the report as written
+    files = _files(export_bundle(graph, ring_id, tmp_path / "r.zip", actor="张稽核", redact=True, now=NOW))
+    texts = {}
+    for file, data in files.items():
+        if file.endswith(".xlsx"):
+            with zipfile.ZipFile(io.BytesIO(data)) as book:
+                texts[file] = "".join(book.read(p).decode("utf-8") for p in book.namelist())
+        elif file.endswith(".pdf"):
+            texts[file] = _pdf_text(data, tmp_path)
+        elif not file.endswith(".png"):
+            texts[file] = _readable(data.decode("utf-8"))
+    for file, text in texts.items():
+        assert name not in text, file
+        assert not ID_LIKE.findall(text), (file, ID_LIKE.findall(text))
+        assert not PHONE_LIKE.findall(text), (file, PHONE_LIKE.findall(text))
+        squeezed = re.sub(r"[\s-]", "", text)
+        for digits in (id_number, phone, STRANGER_ID, *(re.sub(r"\D", "", p)[-11:] for p in STRANGER_PHONES)):
+            assert digits not in squeezed, (file, digits)
+    import csv
+    member = next(r for r in csv.DictReader(io.StringIO(files["members.csv"].decode("utf-8-sig")))
+                  if r["身份证号"].startswith("ID-") and r["联系电话"].startswith("PHONE-")
+                  and r["编号"] == _first_patient(graph, ring_id))
+    lines = texts["report.pdf"].splitlines()
+
+    def noted(start: str) -> list[str]:
+        return [line.split(start + " ", 1)[1].split()[0] for line in lines if start + " " in line]
+
+    assert noted("手机") == [member["联系电话"]] * 2 and noted("身份证") == [member["身份证号"]]  # the same person, his tokens
+    stranger = noted("配偶")
+    assert len(stranger) == 1 and re.fullmatch(r"ID-\d\d", stranger[0]) and stranger[0] != member["身份证号"]
+    assert len(set(noted("来电"))) == len(STRANGER_PHONES) and all(t.startswith("PHONE-") for t in noted("来电"))
+
+
+def _first_patient(engine, ring_id: str) -> str:
+    ring = json.loads(engine.query("rings/stored", {"ring_id": ring_id})["details"][0])
+    return next(m["id"] for m in ring["members"] if m["type"] == "patient")
+
+
+def test_the_leak_check_finds_id_numbers_and_phones_by_their_pattern(graph, tmp_path: Path) -> None:
+    from graphfraud.bundle.redact import leaks
+
+    for written in ("身份证 4403 0419 8512 3100 2X", "44030419851231002x", "电话 158-0000-2222", "+8618600003333",
+                    "&#30005;&#35805; 139 0000 1111", "\\u7535\\u8bdd 139\\u30000000\\u30001111"):
+        assert leaks({}, {"evidence.csv": written.encode()}) == ["evidence.csv"], written
+        assert leaks({}, {}, {"report.pdf": written}) == ["report.pdf"], written
+    for harmless in ("CL00000001", "S-A37FCCBD3876E8C3", "2025-01-01T08:15:33", "1365.00", "P000123456789",
+                     "1420070400000", "ID-03 PHONE-02"):
+        assert leaks({}, {"evidence.csv": harmless.encode()}) == [], harmless
+    for rank in range(min(8, len(stored_rings(graph)))):   # redacted bundles of real rings raise no false alarm
+        export_bundle(graph, _ring(graph, rank), tmp_path / f"{rank}.zip", actor="张稽核", redact=True, now=NOW)
+
+
+def test_a_signed_bundle_adds_only_its_signature_and_names_its_key(graph, tmp_path: Path) -> None:
+    from graphfraud.bundle.sign import generate_keys, load_public_key, load_signer
+
+    _, public, fingerprint = generate_keys(tmp_path / "keys")
+    _, other, _ = generate_keys(tmp_path / "other")
+    ring_id = _ring(graph, 2)
+    plain = _files(export_bundle(graph, ring_id, tmp_path / "plain.zip", actor="张稽核", now=NOW))
+    path = export_bundle(graph, ring_id, tmp_path / "signed.zip", actor="张稽核", now=NOW,
+                         signer=load_signer(tmp_path / "keys" / "bureau.key"))
+    signed = _files(path)
+    assert set(signed) == FILES | {"signature.ed25519"}
+    assert {n for n in FILES if signed[n] != plain[n]} == {"manifest.json"}
+    manifest = json.loads(signed["manifest.json"])
+    assert manifest["signature"] == {"algorithm": "Ed25519", "key": fingerprint, "file": "signature.ed25519"}
+    assert "signature.ed25519" not in manifest["files"]
+    result = verify_bundle(path)
+    assert result.intact and result.signed_by == fingerprint
+    assert result.check_signature(load_public_key(public)) is None
+    assert "another key" in result.check_signature(load_public_key(other))
+    assert "not signed" in verify_bundle(tmp_path / "plain.zip").check_signature(load_public_key(public))
+    assert trail.history(graph, ring_id)[-1].details["signed_by"] == fingerprint
+
+
 def test_exporting_again_gives_the_same_bytes_apart_from_the_export_record(graph, tmp_path: Path) -> None:
     ring_id = _ring(graph, 2)
     first = _files(export_bundle(graph, ring_id, tmp_path / "1.zip", actor="张稽核", now=NOW))

@@ -87,3 +87,152 @@ def test_bad_export_requests_fail_with_one_line_and_write_nothing(db: Path, tmp_
     both = _gf(db, "case", "export", _top(db, 1)[0], "--top", "2", "--out", str(tmp_path / "y.zip"), "--actor", "a")
     assert both.returncode == 2
     assert list(tmp_path.iterdir()) == []
+
+
+def _copy(bundle: Path, out: Path, change) -> Path:
+    with zipfile.ZipFile(bundle) as src:
+        files = {name: src.read(name) for name in src.namelist()}
+    change(files)
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for name, data in files.items():
+            dst.writestr(name, data)
+    return out
+
+
+def _flip(bundle: Path, out: Path, entry: str, at: int = 5) -> Path:
+    """A copy with one byte of ``entry``'s compressed data flipped (zlib.error or a bad CRC when read)."""
+    data = bytearray(bundle.read_bytes())
+    with zipfile.ZipFile(bundle) as archive:
+        info = archive.getinfo(entry)
+    data[info.header_offset + 30 + len(info.filename.encode()) + len(info.extra) + at] ^= 0xFF
+    out.write_bytes(bytes(data))
+    return out
+
+
+def test_a_damaged_or_odd_bundle_is_one_line_and_its_exit_status_never_a_traceback(db: Path, tmp_path: Path) -> None:
+    """Issue 16, item 11: a manifest that is a list, odd manifest fields, a flipped compressed byte, no file."""
+    bundle = tmp_path / "b.zip"
+    assert _gf(db, "case", "export", _top(db, 1)[0], "--out", str(bundle), "--actor", "张稽核").returncode == 0
+    manifest = json.loads(zipfile.ZipFile(bundle).read("manifest.json"))
+    cases = {
+        "list": (_copy(bundle, tmp_path / "list.zip", lambda f: f.update({"manifest.json": b"[1, 2]"})), 2,
+                 "manifest.json is not a graphfraud case bundle manifest", None),
+        "odd fields": (_copy(bundle, tmp_path / "odd.zip", lambda f: f.update({"manifest.json": json.dumps(
+            {**manifest, "snapshot": "x", "export": [1], "ring_id": {"a": 1}}).encode()})), 1, "altered", "changed: manifest.json"),
+        "flipped data": (_flip(bundle, tmp_path / "flipped.zip", "claims.csv"), 1, "altered", "changed: claims.csv"),
+        "flipped manifest": (_flip(bundle, tmp_path / "flipped-manifest.zip", "manifest.json"), 1, "altered",
+                             "changed: manifest.json"),
+        "missing": (tmp_path / "nothing-here.zip", 2, "no such file", None),
+    }
+    for label, (path, status, said, listed) in cases.items():
+        done = _gf(db, "case", "verify", str(path))
+        assert done.returncode == status, (label, done.stdout, done.stderr)
+        assert "Traceback" not in done.stderr and len(done.stderr.strip().splitlines()) == 1, (label, done.stderr)
+        assert said in done.stderr, (label, done.stderr)
+        if listed:
+            assert done.stdout.strip().splitlines() == [listed], (label, done.stdout)
+
+
+# --------------------------------------------------------------------------- signatures (issue 16, item 18)
+
+def _forge(bundle: Path, out: Path, entry: str = "claims.csv") -> Path:
+    """A copy whose ``entry`` was changed and whose manifest sums and digest were all recomputed (a careful forger)."""
+    import hashlib
+
+    from graphfraud.bundle.archive import zip_bytes
+    from graphfraud.bundle.manifest import self_digest
+
+    with zipfile.ZipFile(bundle) as src:
+        files = {name: src.read(name) for name in src.namelist()}
+    files[entry] += b"\n"
+    manifest = json.loads(files["manifest.json"])
+    manifest["files"][entry] = {"sha256": hashlib.sha256(files[entry]).hexdigest(), "bytes": len(files[entry])}
+    manifest["digest"] = self_digest(manifest)
+    files["manifest.json"] = (json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode()
+    out.write_bytes(zip_bytes(files))
+    return out
+
+
+def _one_line(done: subprocess.CompletedProcess, status: int, said: str) -> None:
+    assert done.returncode == status, (done.returncode, done.stdout, done.stderr)
+    assert "Traceback" not in done.stderr and len(done.stderr.strip().splitlines()) == 1, done.stderr
+    assert said in done.stderr, done.stderr
+
+
+def test_a_signed_bundle_verifies_on_its_own_away_from_the_database(db: Path, tmp_path: Path) -> None:
+    keys, other = tmp_path / "keys", tmp_path / "other"
+    made = _gf(db, "case", "keygen", "--out", str(keys))
+    assert made.returncode == 0, made.stderr
+    assert sorted(p.name for p in keys.iterdir()) == ["bureau.key", "bureau.pub"]
+    assert (keys / "bureau.key").stat().st_mode & 0o777 == 0o600
+    assert b"PRIVATE KEY" in (keys / "bureau.key").read_bytes() and b"PUBLIC KEY" in (keys / "bureau.pub").read_bytes()
+    fingerprint = next(w for w in made.stdout.split() if w.startswith("sha256:"))
+    before = (keys / "bureau.key").read_bytes()
+    _one_line(_gf(db, "case", "keygen", "--out", str(keys)), 2, "already")   # a bureau key is never overwritten
+    assert (keys / "bureau.key").read_bytes() == before
+    assert _gf(db, "case", "keygen", "--out", str(other)).returncode == 0
+
+    ring = _top(db, 1)[0]
+    signed = tmp_path / "signed.zip"
+    done = _gf(db, "case", "export", ring, "--out", str(signed), "--actor", "张稽核", "--sign-key", str(keys / "bureau.key"))
+    assert done.returncode == 0, done.stderr
+    with zipfile.ZipFile(signed) as archive:
+        assert "signature.ed25519" in archive.namelist() and len(archive.read("signature.ed25519")) == 64
+        assert json.loads(archive.read("manifest.json"))["signature"]["key"] == fingerprint
+
+    away = tmp_path / "no-database-here"   # the check needs the bundle and the public key only
+    ok = _gf(away, "case", "verify", str(signed), "--public-key", str(keys / "bureau.pub"))
+    assert ok.returncode == 0 and "signature ok" in ok.stdout and fingerprint in ok.stdout, ok.stdout + ok.stderr
+    plain = _gf(away, "case", "verify", str(signed))                        # without a key: the sums, as before
+    assert plain.returncode == 0 and plain.stdout.startswith("intact") and "--public-key" in plain.stdout
+    assert not away.exists()
+
+    _one_line(_gf(away, "case", "verify", str(_forge(signed, tmp_path / "forged.zip")), "--public-key",
+                  str(keys / "bureau.pub")), 1, "signature does not verify")
+    changed = _gf(away, "case", "verify", str(_copy(signed, tmp_path / "changed.zip",
+                                                     lambda f: f.update({"claims.csv": f["claims.csv"] + b"\n"}))),
+                  "--public-key", str(keys / "bureau.pub"))
+    _one_line(changed, 1, "altered")
+    assert changed.stdout.strip().splitlines() == ["changed: claims.csv"]
+    _one_line(_gf(away, "case", "verify", str(signed), "--public-key", str(other / "bureau.pub")), 1, "another key")
+    unsigned = tmp_path / "unsigned.zip"
+    assert _gf(db, "case", "export", ring, "--out", str(unsigned), "--actor", "张稽核").returncode == 0
+    assert _gf(away, "case", "verify", str(unsigned)).returncode == 0       # unsigned bundles verify as before
+    _one_line(_gf(away, "case", "verify", str(unsigned), "--public-key", str(keys / "bureau.pub")), 1, "not signed")
+    stripped = _gf(away, "case", "verify", str(_copy(signed, tmp_path / "stripped.zip", lambda f: f.pop("signature.ed25519"))))
+    _one_line(stripped, 1, "altered")
+    assert "removed: signature.ed25519" in stripped.stdout
+
+
+def test_a_signature_checks_without_graphfraud_too(db: Path, tmp_path: Path) -> None:
+    """docs/bundles.md: ``openssl pkeyutl -verify -pubin -inkey bureau.pub -rawin -in manifest.json -sigfile …``."""
+    import shutil
+
+    if not shutil.which("openssl"):
+        pytest.skip("no openssl on this machine")
+    keys = tmp_path / "keys"
+    assert _gf(db, "case", "keygen", "--out", str(keys)).returncode == 0
+    signed = tmp_path / "signed.zip"
+    assert _gf(db, "case", "export", _top(db, 1)[0], "--out", str(signed), "--actor", "a",
+               "--sign-key", str(keys / "bureau.key")).returncode == 0
+    with zipfile.ZipFile(signed) as archive:
+        archive.extract("manifest.json", tmp_path)
+        archive.extract("signature.ed25519", tmp_path)
+    check = subprocess.run(["openssl", "pkeyutl", "-verify", "-pubin", "-inkey", str(keys / "bureau.pub"), "-rawin",
+                            "-in", str(tmp_path / "manifest.json"), "-sigfile", str(tmp_path / "signature.ed25519")],
+                           capture_output=True, text=True)
+    if "rawin" in check.stderr and check.returncode != 0 and "Unknown" in check.stderr:
+        pytest.skip("this openssl predates -rawin (3.0)")
+    assert check.returncode == 0 and "Verified Successfully" in check.stdout, check.stdout + check.stderr
+
+
+def test_a_bad_signing_key_is_one_line_and_writes_nothing(db: Path, tmp_path: Path) -> None:
+    keys = tmp_path / "keys"
+    assert _gf(db, "case", "keygen", "--out", str(keys)).returncode == 0
+    ring, out = _top(db, 1)[0], tmp_path / "b.zip"
+    for key in (keys / "bureau.pub", tmp_path / "missing.key"):
+        _one_line(_gf(db, "case", "export", ring, "--out", str(out), "--actor", "a", "--sign-key", str(key)), 2,
+                  str(key.name))
+    (tmp_path / "junk.pub").write_text("not a key")
+    _one_line(_gf(db, "case", "verify", str(out), "--public-key", str(tmp_path / "junk.pub")), 2, "junk.pub")
+    assert not out.exists()

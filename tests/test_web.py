@@ -31,8 +31,13 @@ def site(engine, small_data: Path):
     return engine, rings
 
 
-def _client(engine, **kwargs) -> TestClient:
-    return TestClient(create_app(engine, store="test", **kwargs), follow_redirects=False)
+PORT = 8765
+HERE = f"http://127.0.0.1:{PORT}"
+
+
+def _client(engine, base_url: str = HERE, **kwargs) -> TestClient:
+    """The app as a browser at ``base_url`` reaches it (the Host header a browser sends comes from there)."""
+    return TestClient(create_app(engine, store="test", **kwargs), base_url=base_url, follow_redirects=False)
 
 
 def test_serving_beyond_this_computer_needs_a_token() -> None:
@@ -70,7 +75,7 @@ def test_pages_run_no_inline_script_and_say_so_in_their_policy(site) -> None:
     page = client.get(f"/rings/{rings[0].ring_id}")
     assert page.status_code == 200
     assert "script-src 'self'" in page.headers["content-security-policy"]
-    assert page.headers["referrer-policy"] == "no-referrer" and page.headers["cache-control"] == "no-store"
+    assert page.headers["referrer-policy"] == "same-origin" and page.headers["cache-control"] == "no-store"
     scripts = re.findall(r"<script([^>]*)>", page.text)
     assert scripts and all("src=" in attrs or 'type="application/json"' in attrs for attrs in scripts)
     assert client.get("/static/vis-network.min.js").status_code == 200
@@ -186,3 +191,61 @@ def test_a_ring_stored_without_details_still_shows_its_headline_and_trail(engine
     page = _client(engine).get("/rings/R-OLD")
     assert page.status_code == 200
     assert "团伙欺诈" in page.text and "0.800" in page.text and "旧线索" in page.text
+
+
+# -- DNS rebinding (issue 16, item 4) --------------------------------------------
+def test_a_request_for_another_host_name_is_refused_with_no_data(embedded, small_data: Path) -> None:
+    """A page on evil.example whose name is rebound to 127.0.0.1 reaches the workbench with Host: evil.example."""
+    load_directory(embedded, small_data)
+    ring = detect(embedded).rings[0].ring_id
+    client = _client(embedded)
+    for host in ("evil.example", f"evil.example:{PORT}", "127.0.0.1.evil.example", "localhost.evil.example:8765"):
+        for path in ("/", f"/rings/{ring}", "/healthz", "/static/app.css", f"/graphs/ring/{ring}"):
+            refused = client.get(path, headers={"Host": host})
+            assert refused.status_code == 400, (host, path)
+            assert ring not in refused.text and len(refused.text) < 300
+            assert "set-cookie" not in refused.headers   # not even a session
+    for host in (f"127.0.0.1:{PORT}", f"localhost:{PORT}", "127.0.0.1", f"LOCALHOST:{PORT}", f"[::1]:{PORT}"):
+        served = client.get(f"/rings/{ring}", headers={"Host": host})
+        assert served.status_code == 200 and ring in served.text, host
+    named = _client(embedded, allowed_hosts=("workbench.bureau.example",))
+    assert named.get("/", headers={"Host": "workbench.bureau.example:8765"}).status_code == 200
+    assert named.get("/", headers={"Host": "evil.example"}).status_code == 400
+
+
+def test_beyond_this_computer_the_machines_addresses_and_listed_names_are_served(embedded, small_data: Path) -> None:
+    load_directory(embedded, small_data)
+    auth = {"Authorization": f"Bearer {TOKEN}"}
+    anywhere = _client(embedded, host="0.0.0.0", token=TOKEN, allowed_hosts=("audit.bureau.example",))
+    for host in ("192.0.2.10:8765", "[2001:db8::1]:8765", "localhost:8765", "audit.bureau.example"):
+        assert anywhere.get("/", headers={**auth, "Host": host}).status_code == 200, host
+    assert anywhere.get("/", headers={**auth, "Host": "evil.example"}).status_code == 400
+    one = _client(embedded, host="192.0.2.10", token=TOKEN)
+    assert one.get("/", headers={**auth, "Host": "192.0.2.10:8765"}).status_code == 200
+    assert one.get("/", headers={**auth, "Host": "192.0.2.11:8765"}).status_code == 400
+    for wrong in ("http://audit.bureau.example/", "*.bureau.example", "a b"):
+        with pytest.raises(InputError, match="--allow-host"):
+            create_app(embedded, allowed_hosts=(wrong,))
+
+
+def test_a_step_posted_from_another_origin_is_refused_and_leaves_no_trace(embedded, small_data: Path) -> None:
+    load_directory(embedded, small_data)
+    ring = detect(embedded).rings[0].ring_id
+    client = _client(embedded)
+    form = {"csrf": _form_token(client.get(f"/rings/{ring}").text), "next_status": "note", "actor": "张稽核",
+            "note": "约谈"}
+    for headers in ({"Origin": "http://evil.example"}, {"Origin": f"http://evil.example:{PORT}"},
+                    {"Origin": "null"}, {"Origin": f"http://127.0.0.1:{PORT + 1}"},
+                    {"Referer": f"http://evil.example/rings/{ring}"}):
+        refused = client.post(f"/rings/{ring}/steps", data=form, headers=headers)
+        assert refused.status_code == 403, headers
+        assert ring not in refused.text and len(refused.text) < 300
+    assert trail.history(embedded, ring) == []
+    done = client.post(f"/rings/{ring}/steps", data=form, headers={"Origin": HERE})
+    assert done.status_code == 303
+    again = client.post(f"/rings/{ring}/steps", data=form, headers={"Referer": f"{HERE}/rings/{ring}"})
+    assert again.status_code == 303
+    by_name = TestClient(client.app, base_url=f"http://localhost:{PORT}", follow_redirects=False)
+    form["csrf"] = _form_token(by_name.get(f"/rings/{ring}").text)
+    assert by_name.post(f"/rings/{ring}/steps", data=form, headers={"Origin": f"http://localhost:{PORT}"}).status_code == 303
+    assert len(trail.history(embedded, ring)) == 3

@@ -3,8 +3,8 @@
 
 An investigator's day: list → ring → graph renders (nodes counted from the vis network object) → take a step
 (初审) → restart the server → the status and the trail are still there. Also: search by id, a script-like name
-shows as text, a dismissed ring stays dismissed when detection runs again, the time filter, the token, and the
-refusal to serve beyond this computer without one. Screenshots go to ``test-artifacts/screenshots/`` (CI keeps
+shows as text, a dismissed ring stays dismissed when detection runs again, the time filter, the token, the
+refusal to serve beyond this computer without one, and a name rebound to 127.0.0.1 (DNS rebinding) reading nothing. Screenshots go to ``test-artifacts/screenshots/`` (CI keeps
 them as artefacts).
 
 Browser tests skip when Chromium or Playwright is missing, and fail instead when GRAPHFRAUD_REQUIRE_BROWSER=1
@@ -349,11 +349,11 @@ def test_serving_beyond_this_computer_without_a_token_is_refused(tmp_path: Path)
     assert not (tmp_path / "db").exists()  # refused before opening anything
 
 
-def test_the_embedded_engine_workbench_keeps_a_local_trail(small_data: Path, tmp_path: Path, serve, page) -> None:
+def _embedded_site(small_data: Path, folder: Path) -> Site:
     from graphfraud.engines.embedded import EmbeddedEngine
 
-    db = tmp_path / "db"
-    data = tmp_path / "input"
+    db = folder / "db"
+    data = folder / "input"
     shutil.copytree(small_data, data, ignore=shutil.ignore_patterns("rejects"))
     engine = EmbeddedEngine(db)
     try:
@@ -361,7 +361,12 @@ def test_the_embedded_engine_workbench_keeps_a_local_trail(small_data: Path, tmp
         rings, hostile = _prepare(engine, data)
     finally:
         engine.close()
-    site = Site(data=data, rings=rings, hostile=hostile, engine_args=["--engine", "embedded", "--db", str(db)])
+    return Site(data=data, rings=rings, hostile=hostile, engine_args=["--engine", "embedded", "--db", str(db)])
+
+
+def test_the_embedded_engine_workbench_keeps_a_local_trail(small_data: Path, tmp_path: Path, serve, page) -> None:
+    site = _embedded_site(small_data, tmp_path)
+    rings, hostile, db = site.rings, site.hostile, tmp_path / "db"
     server = serve(site)
     _work_a_ring(page, server, rings[0].ring_id, "embedded")
     note = page.locator("#trail-note").inner_text()
@@ -371,3 +376,54 @@ def test_the_embedded_engine_workbench_keeps_a_local_trail(small_data: Path, tmp
     assert page.locator("#entity-name").inner_text() == HOSTILE
     assert "Facts" in page.locator("#facts h2").inner_text()
     assert not page.problems and not page.dialogs
+
+
+def _ask(server: Server, method: str, path: str, headers: dict[str, str], body: str | None = None) -> tuple[int, str]:
+    """One raw HTTP request to the server with exactly these headers (Host included), as a rebound page sends it."""
+    import http.client
+
+    conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=10)
+    try:
+        conn.putrequest(method, path, skip_host=True, skip_accept_encoding=True)
+        for name, value in headers.items():
+            conn.putheader(name, value)
+        data = (body or "").encode()
+        if method != "GET":
+            conn.putheader("Content-Type", "application/x-www-form-urlencoded")
+            conn.putheader("Content-Length", str(len(data)))
+        conn.endheaders(data or None)
+        answer = conn.getresponse()
+        return answer.status, answer.read().decode("utf-8", "replace")
+    finally:
+        conn.close()
+
+
+def test_a_rebound_name_reads_nothing_and_a_post_from_another_site_is_refused(small_data: Path, tmp_path: Path, serve,
+                                                                              browser) -> None:
+    """DNS rebinding (issue 16, item 4): evil.example re-pointed at 127.0.0.1 by the browser's resolver."""
+    site = _embedded_site(small_data, tmp_path)
+    server = serve(site)
+    ring = site.rings[0].ring_id
+    for host in ("evil.example", f"evil.example:{server.port}"):
+        status, text = _ask(server, "GET", f"/rings/{ring}", {"Host": host})
+        assert status == 400 and ring not in text and "--allow-host" in text
+    for host in (f"127.0.0.1:{server.port}", f"localhost:{server.port}"):
+        status, text = _ask(server, "GET", f"/rings/{ring}", {"Host": host})
+        assert status == 200 and ring in text
+    step = "next_status=note&actor=x&note=y"
+    status, text = _ask(server, "POST", f"/rings/{ring}/steps",
+                        {"Host": f"127.0.0.1:{server.port}", "Origin": "http://evil.example"}, step)
+    assert status == 403 and ring not in text
+    # the shared browser resolves names as usual: one more, whose resolver maps the attacker's name to this computer
+    rebinding = browser.browser_type.launch(executable_path=chromium_path(), args=[
+        "--no-sandbox", "--disable-dev-shm-usage", "--host-resolver-rules=MAP evil.example 127.0.0.1"])
+    try:
+        pg = rebinding.new_page()
+        answer = pg.goto(f"http://evil.example:{server.port}/rings/{ring}")
+        assert answer.status == 400 and ring not in pg.content()
+        shot(pg, "embedded-10-rebound-name-refused")
+        pg.goto(f"{server.url}/rings/{ring}")   # the investigator's own page, by its address: served
+        assert pg.locator("#ring-status").inner_text() == "新发现"
+        assert pg.locator("#trail-table tbody tr").count() == 0   # the refused post left no step
+    finally:
+        rebinding.close()

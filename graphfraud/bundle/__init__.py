@@ -3,8 +3,9 @@
 ``export_bundle(engine, ring_id, out, actor=...)`` writes report.pdf (Chinese,
 font embedded), the evidence tables as CSV and XLSX, the ring graph as HTML
 and PNG, the queries that reproduce the evidence and a manifest of SHA-256
-sums; ``verify_bundle(path)`` says whether the files still match it. See
-docs/bundles.md.
+sums (signed with the bureau's Ed25519 key when a ``signer`` is given:
+``graphfraud.bundle.sign``); ``verify_bundle(path)`` says whether the files
+still match it. See docs/bundles.md.
 """
 
 from graphfraud.bundle.export import default_actor, export_bundle

@@ -12,6 +12,7 @@ The bundle (one zip) holds::
     graph.png         the same graph as a picture
     queries.cypher    the queries and parameters that reproduce the evidence
     manifest.json     SHA-256 of every file, snapshot id, export time and exporter
+    signature.ed25519 with a signing key: the bureau's Ed25519 signature over manifest.json
 
 Everything but manifest.json is a function of the ring and the data only, so
 exporting twice gives byte-identical files apart from the manifest's export
@@ -34,6 +35,7 @@ from graphfraud.bundle.manifest import NAME as MANIFEST, manifest_bytes, sha256
 from graphfraud.bundle.picture import png_bytes
 from graphfraud.bundle.redact import leaks, redact as redacted
 from graphfraud.bundle.reproduce import queries_text
+from graphfraud.bundle.sign import SIGNATURE, Signer
 from graphfraud.bundle.report_pdf import pdf_bytes
 from graphfraud.bundle.wording import LANGS
 from graphfraud.case.trail import CHINA
@@ -82,14 +84,15 @@ def render(case: CaseData, lang: str, drawn: list[str] | None = None) -> dict[st
 
 def export_bundle(engine, ring_id: str, out: Path, *, actor: str, redact: bool = False,
                   now: datetime | None = None, lang: str = "zh",
-                  thresholds: Mapping[str, Any] | None = None) -> Path:
+                  thresholds: Mapping[str, Any] | None = None, signer: Signer | None = None) -> Path:
     """Write the case bundle of ``ring_id`` to ``out`` (a .zip) and record the export on the ring's trail.
 
     ``actor`` is who exports (recorded in the manifest and on the trail);
     ``redact`` masks names, ID numbers, phones and addresses in every file;
     ``now`` fixes the export time (default: the current time in China);
     ``lang`` is ``zh`` (default) or ``en``; ``thresholds`` are the ``[detect]``
-    settings whose motif parameters queries.cypher shows (defaults otherwise).
+    settings whose motif parameters queries.cypher shows (defaults otherwise);
+    ``signer`` (``graphfraud.bundle.sign.load_signer``) signs the manifest.
     Nothing is written when anything fails: the zip appears complete or not at all.
     """
     from graphfraud.case import trail
@@ -114,7 +117,10 @@ def export_bundle(engine, ring_id: str, out: Path, *, actor: str, redact: bool =
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=CHINA)
     stamp = moment.isoformat(timespec="seconds")
-    files[MANIFEST] = manifest_bytes(case, files, lang, stamp, actor.strip())
+    files[MANIFEST] = manifest_bytes(case, files, lang, stamp, actor.strip(),
+                                     signature=signer.declaration() if signer else None)
+    if signer is not None:
+        files[SIGNATURE] = signer.sign(files[MANIFEST])
     data = zip_bytes(files)
     digest = sha256(files[MANIFEST])
 
@@ -122,6 +128,7 @@ def export_bundle(engine, ring_id: str, out: Path, *, actor: str, redact: bool =
         note = f"case bundle {out.name}" + (" (redacted)" if redact else "")
         trail.record(engine, ring_id, "export", actor, note, at=stamp,
                      details={"bundle": out.name, "manifest_sha256": digest, "redacted": redact,
-                              "snapshot": case.snapshot, "bundle_sha256": sha256(data)})
+                              "snapshot": case.snapshot, "bundle_sha256": sha256(data),
+                              **({"signed_by": signer.fingerprint} if signer else {})})
 
     return write_atomic(out, data, before_rename=record)

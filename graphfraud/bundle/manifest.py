@@ -1,9 +1,10 @@
 """manifest.json: what a bundle holds and who made it — the SHA-256 of every file, the data snapshot, the export.
 
 The manifest is the only file that differs between two exports of the same
-ring and data: it alone carries the export time and the exporter. Its own
-SHA-256 is recorded on the ring's case trail, so a bundle can also be matched
-to the export that produced it.
+ring and data: it alone carries the export time and the exporter (and, in a
+signed bundle, the signing key's fingerprint). Its own SHA-256 is recorded on
+the ring's case trail, so a bundle can also be matched to the export that
+produced it.
 """
 
 from __future__ import annotations
@@ -33,8 +34,13 @@ def self_digest(document: dict[str, Any]) -> str:
     return sha256(json.dumps(body, ensure_ascii=False, indent=2, sort_keys=True).encode("utf-8"))
 
 
-def manifest_bytes(case: CaseData, files: dict[str, bytes], lang: str, exported_at: str, exporter: str) -> bytes:
-    """The manifest for ``files`` (name → content; the manifest itself excluded)."""
+def manifest_bytes(case: CaseData, files: dict[str, bytes], lang: str, exported_at: str, exporter: str,
+                   signature: dict[str, str] | None = None) -> bytes:
+    """The manifest for ``files`` (name → content; the manifest itself excluded).
+
+    ``signature`` (algorithm, key fingerprint, file) is set when the bundle is signed: the signature file is made
+    over these very bytes, so it is not among ``files``.
+    """
     document: dict[str, Any] = {
         "format": FORMAT,
         "tool": {"name": "graphfraud", "version": __version__},
@@ -47,5 +53,7 @@ def manifest_bytes(case: CaseData, files: dict[str, bytes], lang: str, exported_
         "files": {name: {"sha256": sha256(data), "bytes": len(data)} for name, data in sorted(files.items())},
         "export": {"at": exported_at, "by": exporter},
     }
+    if signature is not None:
+        document["signature"] = signature
     document["digest"] = self_digest(document)
     return (json.dumps(document, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode("utf-8")

@@ -5,6 +5,10 @@ file's SHA-256 — but this check also catches what a hand check misses: a file
 added to the archive, a second entry under an existing name, an entry whose
 stored checksum no longer matches its bytes.
 
+A signed bundle (``graphfraud.bundle.sign``) also holds signature.ed25519
+beside its manifest, which declares it; :meth:`VerifyResult.check_signature`
+checks it against a public key, with no database.
+
 Nothing is read whole: each entry is hashed in chunks, and before any is
 inflated the sizes the archive declares are held against ``Limits`` (one
 entry, the whole bundle, the compression ratio, the number of entries), so a
@@ -25,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from graphfraud.bundle.manifest import FORMAT, NAME, self_digest
+from graphfraud.bundle.sign import SIGNATURE
 from graphfraud.errors import BundleError
 
 # A bundle graphfraud makes holds about ten files of kilobytes to tens of megabytes (a ring's claims, a PDF, a
@@ -36,6 +41,7 @@ DEFAULT_MAX_ENTRIES = 1_000
 DEFAULT_MAX_MANIFEST_BYTES = 4 * 2**20
 RATIO_FROM_BYTES = 2**20                   # a small entry may deflate well (a file of blanks) and costs nothing
 CHUNK_BYTES = 2**20                        # hashed this much at a time
+MAX_SIGNATURE_READ = 1024                  # an Ed25519 signature is 64 bytes; more is not one
 
 # what reading a damaged entry can raise: a bad CRC, a cut-short or flipped deflate stream, an unknown method
 _DAMAGED = (zipfile.BadZipFile, OSError, EOFError, zlib.error, NotImplementedError, RuntimeError)
@@ -99,10 +105,25 @@ class VerifyResult:
     error: str | None = None
     manifest: dict[str, Any] | None = None
     manifest_sha256: str | None = None
+    manifest_bytes: bytes | None = field(default=None, repr=False)   # as stored: what a signature covers
+    signature: bytes | None = field(default=None, repr=False)        # signature.ed25519, when the manifest declares one
 
     @property
     def readable(self) -> bool:
         return self.error is None
+
+    @property
+    def signed_by(self) -> str | None:
+        """The key fingerprint the manifest says signed it (not checked: see :meth:`check_signature`)."""
+        declared = (self.manifest or {}).get("signature")
+        key = declared.get("key") if isinstance(declared, dict) else None
+        return str(key) if key is not None else None
+
+    def check_signature(self, public_key) -> str | None:
+        """None when the bundle's manifest is signed by ``public_key``; else why not, in one line."""
+        from graphfraud.bundle.sign import check
+
+        return check(public_key, self.manifest, self.manifest_bytes, self.signature)
 
 
 def verify_bundle(path: Path, limits: Limits = Limits()) -> VerifyResult:
@@ -122,15 +143,30 @@ def verify_bundle(path: Path, limits: Limits = Limits()) -> VerifyResult:
             names = [i.filename for i in infos]
             if NAME not in names:
                 return VerifyResult(path, False, error=f"{path}: no {NAME} in the archive; not a graphfraud case bundle")
-            raw = archive.read(NAME)
+            try:
+                raw = archive.read(NAME)
+            except _DAMAGED:    # the manifest's own bytes were edited in place: nothing can be held against it
+                return VerifyResult(path, False, changed=[NAME])
             manifest = json.loads(raw.decode("utf-8"))
             if not isinstance(manifest, dict) or manifest.get("format") != FORMAT or not isinstance(manifest.get("files"), dict):
                 return VerifyResult(path, False, error=f"{path}: {NAME} is not a graphfraud case bundle manifest")
             recorded: dict[str, Any] = manifest["files"]
+            declared = isinstance(manifest.get("signature"), dict)   # then signature.ed25519 belongs beside it
             counts = Counter(names)
             changed, added = [], []
+            signature = None
             for name in sorted(set(names)):
                 if name == NAME:
+                    continue
+                if name == SIGNATURE and declared and name not in recorded:
+                    try:
+                        with archive.open(name) as entry:
+                            signature = entry.read(MAX_SIGNATURE_READ)
+                    except _DAMAGED:
+                        changed.append(name)
+                        continue
+                    if counts[name] > 1:
+                        changed.append(name)
                     continue
                 if name not in recorded:
                     added.append(name)
@@ -144,13 +180,39 @@ def verify_bundle(path: Path, limits: Limits = Limits()) -> VerifyResult:
                     changed.append(name)
             if counts[NAME] > 1 or manifest.get("digest") != self_digest(manifest):
                 changed.insert(0, NAME)
-            removed = sorted(set(recorded) - set(names))
+            removed = sorted(set(recorded) - set(names) | ({SIGNATURE} - set(names) if declared else set()))
+    except FileNotFoundError:
+        return VerifyResult(path, False, error=f"{path}: no such file")
+    except IsADirectoryError:
+        return VerifyResult(path, False, error=f"{path} is a folder, not a bundle")
     except _DAMAGED as exc:
         return VerifyResult(path, False, error=f"{path}: not a readable zip archive ({type(exc).__name__})")
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         return VerifyResult(path, False, error=f"{path}: {NAME} cannot be read ({type(exc).__name__})")
     return VerifyResult(path, not (changed or added or removed), changed, added, removed, manifest=manifest,
-                        manifest_sha256=hashlib.sha256(raw).hexdigest())
+                        manifest_sha256=hashlib.sha256(raw).hexdigest(), manifest_bytes=raw, signature=signature)
+
+
+def describe(manifest: dict[str, Any] | None) -> str:
+    """The ring, snapshot, export and redaction a manifest states, for one line; fields of the wrong type left out.
+
+    A manifest that failed its check may hold anything: nothing here assumes a field's type.
+    """
+    m = manifest if isinstance(manifest, dict) else {}
+
+    def text(value: Any) -> str | None:
+        return str(value) if isinstance(value, (str, int, float)) and not isinstance(value, bool) else None
+
+    def inner(table: str, key: str) -> str | None:
+        value = m.get(table)
+        return text(value.get(key)) if isinstance(value, dict) else None
+
+    ring, snapshot = text(m.get("ring_id")), inner("snapshot", "id")
+    at, by = inner("export", "at"), inner("export", "by")
+    exported = " ".join(([f"exported {at}"] if at else []) + ([f"by {by}"] if by else []))
+    parts = [f"ring {ring}" if ring else "", f"snapshot {snapshot}" if snapshot else "", exported,
+             "redacted" if m.get("redacted") is True else ""]
+    return ", ".join(p for p in parts if p) or "no readable manifest"
 
 
 def recorded_export(engine, result: VerifyResult):

@@ -39,6 +39,9 @@ def export(
     out_dir: Annotated[Optional[Path], typer.Option("--out-dir", help="Folder for --top bundles (<ring>.zip each).", file_okay=False)] = None,
     redact: Annotated[bool, typer.Option("--redact", help="Mask names, ID numbers, phones and addresses in every file.")] = False,
     lang: Annotated[Lang, typer.Option("--lang", help="Language of the report and tables.")] = Lang.zh,
+    sign_key: Annotated[Optional[Path], typer.Option(
+        "--sign-key", help="The bureau's private key (graphfraud case keygen): sign the manifest (signature.ed25519).",
+        envvar="GRAPHFRAUD_SIGN_KEY", show_envvar=True)] = None,
     actor: ActorOpt = None,
     engine: EngineOpt = None,
     config: ConfigOpt = None,
@@ -46,6 +49,7 @@ def export(
 ) -> None:
     """Write a case bundle: report.pdf, evidence tables (CSV, XLSX), graph.html/png, queries.cypher, manifest.json."""
     from graphfraud.bundle import export_bundle
+    from graphfraud.bundle.sign import load_signer
     from graphfraud.detect.store import stored_rings
     from graphfraud.errors import InputError
     from graphfraud.progress import bar
@@ -57,6 +61,7 @@ def export(
             raise InputError("give the bundle's file name with --out, e.g. --out bundle.zip")
         if top and out_dir is None:
             raise InputError("give a folder for the bundles with --out-dir")
+        signer = load_signer(sign_key) if sign_key is not None else None   # before the database is opened
     who = _actor(actor)
     settings = settings_from(engine, config, db)
     with opened_engine(settings) as eng:
@@ -72,32 +77,59 @@ def export(
         with errors_as_exit(), bar("bundles", len(targets)) as advance:
             for rid, path in targets:
                 written.append(export_bundle(eng, rid, path, actor=who, redact=redact, lang=lang.value,
-                                             thresholds=settings.detect))
+                                             thresholds=settings.detect, signer=signer))
                 advance(rid)
     for path in written:
-        out.print(f"wrote {escape(str(path))}")
+        out.print(f"wrote {escape(str(path))}" + (f" (signed by {signer.fingerprint})" if signer else ""))
+
+
+@case_app.command("keygen")
+def keygen(
+    out_dir: Annotated[Path, typer.Option("--out", "-o", help="Folder for bureau.key (private, mode 0600) and bureau.pub.",
+                                          file_okay=False)],
+) -> None:
+    """Make the bureau's Ed25519 key pair for signing bundles; give bureau.pub to whoever checks them."""
+    from graphfraud.bundle.sign import generate_keys
+
+    with errors_as_exit():
+        private, public, fingerprint = generate_keys(out_dir)
+    out.print(f"wrote {escape(str(private))} (private: keep it on this machine, readable by you only) and "
+              f"{escape(str(public))} (public: give it with the bundles); fingerprint {fingerprint}", soft_wrap=True)
 
 
 @case_app.command("verify")
 def verify(
     bundle: Annotated[Path, typer.Argument(help="The bundle (.zip) to check.")],
     trail: Annotated[bool, typer.Option("--trail", help="Also require the export to be on the ring's case trail (needs the graph).")] = False,
+    public_key: Annotated[Optional[Path], typer.Option(
+        "--public-key", help="The bureau's public key (bureau.pub): also require its signature over the manifest "
+                             "(no database needed).")] = None,
     engine: EngineOpt = None,
     config: ConfigOpt = None,
     db: DbOpt = None,
 ) -> None:
-    """Check a bundle against its manifest: exit 0 intact, 1 altered (names each file), 2 unreadable."""
+    """Check a bundle against its manifest: exit 0 intact, 1 altered (names each file) or not signed by --public-key, 2 unreadable."""
     from graphfraud.bundle import verify_bundle
-    from graphfraud.bundle.verify import recorded_export
+    from graphfraud.bundle.sign import load_public_key
+    from graphfraud.bundle.verify import describe, recorded_export
 
+    with errors_as_exit():
+        key = load_public_key(public_key) if public_key is not None else None
     result = verify_bundle(bundle)
     if not result.readable:
         err.print(f"[bold red]unreadable:[/] {escape(result.error or '')}", soft_wrap=True)
         raise typer.Exit(2)
     m = result.manifest or {}
-    where = (f"ring {m.get('ring_id')}, snapshot {m.get('snapshot', {}).get('id')}, "
-             f"exported {m.get('export', {}).get('at')} by {m.get('export', {}).get('by')}"
-             + (", redacted" if m.get("redacted") else ""))
+    where = describe(result.manifest)
+    signed = ""
+    if key is not None and result.intact:
+        refused = result.check_signature(key)
+        if refused is not None:
+            err.print(f"[bold red]refused:[/] {escape(str(bundle))}: {escape(refused)}", soft_wrap=True)
+            raise typer.Exit(1)
+        signed = f"; signature ok: signed by {result.signed_by}"
+    elif result.signed_by and result.intact:
+        signed = f"; signed by {escape(result.signed_by[:80])} (give --public-key to check the signature)"
     if result.intact and trail:
         with opened_engine(settings_from(engine, config, db), read_only=True) as eng:
             step = recorded_export(eng, result)
@@ -108,7 +140,7 @@ def verify(
         out.print(f"on the trail: step {step.seq}, exported {escape(step.at)} by {escape(step.actor)}")
     if result.intact:
         out.print(f"intact: {len(m.get('files', {}))} files match manifest.json ({escape(where)}); "
-                  f"manifest sha256 {result.manifest_sha256}", soft_wrap=True)
+                  f"manifest sha256 {result.manifest_sha256}{signed}", soft_wrap=True)
         return
     for label, names in (("changed", result.changed), ("added", result.added), ("removed", result.removed)):
         for name in names:

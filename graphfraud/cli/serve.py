@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Optional
+from typing import Annotated, List, Optional
 
 import typer
 from rich.markup import escape
@@ -16,6 +16,10 @@ def serve(
     port: Annotated[int, typer.Option("--port", help="Port to listen on.", min=1, max=65535)] = 8765,
     token: Annotated[Optional[str], typer.Option("--token", help="Access token every request must carry (≥ 16 characters).",
                                                  envvar="GRAPHFRAUD_TOKEN", show_envvar=True)] = None,
+    allow_host: Annotated[Optional[List[str]], typer.Option(
+        "--allow-host", help="Another name the workbench is reached by (a DNS name, a reverse proxy's); repeat for more. "
+                             "Requests naming any other host are refused.",
+        envvar="GRAPHFRAUD_ALLOW_HOSTS", show_envvar=True)] = None,
     lang: Annotated[Lang, typer.Option("--lang", help="Default language of the pages (?lang= or the switch changes it).")] = Lang.zh,
     engine: EngineOpt = None,
     config: ConfigOpt = None,
@@ -23,10 +27,11 @@ def serve(
 ) -> None:
     """Serve the workbench: rings by score, ring and entity pages with graphs, and the case trail."""
     from graphfraud.web.app import serve as run
-    from graphfraud.web.security import check_bind
+    from graphfraud.web.security import Hosts, check_bind
 
     with errors_as_exit():
         check_bind(host, token)
+        Hosts(host, allow_host or ())  # a bad --allow-host is refused before anything is opened
     settings = settings_from(engine, config, db)
     if settings.engine == "embedded" and not settings.embedded_path.exists():
         from graphfraud.errors import InputError
@@ -42,7 +47,7 @@ def serve(
         if eng.name == "embedded":
             err.print("the embedded database stays locked while the workbench runs: stop it before `graphfraud load`/`detect`")
         with errors_as_exit():
-            run(eng, host=host, port=port, token=token, lang=lang.value, store=store or "")
+            run(eng, host=host, port=port, token=token, lang=lang.value, store=store or "", allowed_hosts=allow_host or ())
 
 
 def register(app: typer.Typer) -> None:

@@ -1,10 +1,11 @@
 """The workbench application: FastAPI, server-rendered pages, one engine shared by every request.
 
 ``create_app`` builds the app around an open engine; ``serve`` runs it with
-uvicorn. Requests pass one middleware that resolves the language and the
-browser session, enforces the access token when one is set, and adds the
-security headers (see ``graphfraud.web.security``). Access is logged as the
-route's pattern (``GET /rings/{ring_id} 200``), never with ids, names or the
+uvicorn. Requests pass one middleware that resolves the language, refuses a
+Host the workbench does not go by (DNS rebinding) and a form posted from
+another site, resolves the browser session, enforces the access token when one
+is set, and adds the security headers (see ``graphfraud.web.security``).
+Access is logged as the route's pattern (``GET /rings/{ring_id} 200``), never with ids, names or the
 token.
 """
 
@@ -12,6 +13,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Iterable
 from urllib.parse import urlencode
 
 from fastapi import FastAPI, Request
@@ -32,13 +34,18 @@ DEFAULT_PORT = 8765
 COOKIE_DAYS = 30
 
 
-def create_app(engine, lang: str = "zh", token: str | None = None, store: str = "") -> FastAPI:
-    """The workbench around an open engine (kept open for the app's life; the caller closes it)."""
+def create_app(engine, lang: str = "zh", token: str | None = None, store: str = "", host: str = DEFAULT_HOST,
+               allowed_hosts: Iterable[str] = ()) -> FastAPI:
+    """The workbench around an open engine (kept open for the app's life; the caller closes it).
+
+    ``host`` is the address it is bound to and ``allowed_hosts`` the other names it may be reached by: a request
+    naming anything else in its Host header is refused (``security.Hosts``).
+    """
     from graphfraud.web.views import assets, entities, rings
 
     app = FastAPI(title="graphfraud workbench", docs_url=None, redoc_url=None, openapi_url=None, **_no_telemetry())
     app.state.workbench = Workbench(engine=Serialised(engine), lang=lang if lang in LANGS else "zh", token=token,
-                                    store=store)
+                                    store=store, hosts=security.Hosts(host, allowed_hosts))
     app.include_router(assets.router)
     app.include_router(rings.router)
     app.include_router(entities.router)
@@ -49,6 +56,9 @@ def create_app(engine, lang: str = "zh", token: str | None = None, store: str = 
         wb: Workbench = request.app.state.workbench
         asked = request.query_params.get("lang")
         request.state.lang = asked if asked in LANGS else request.cookies.get(security.LANG_COOKIE, wb.lang)
+        stranger = _stranger(request, wb)
+        if stranger is not None:  # before anything else: no session, no cookie, no data
+            return _finish(request, stranger, started)
         session = request.cookies.get(security.SESSION_COOKIE)
         request.state.session = session or security.Csrf.new_session()
         response = _refused(request, wb) if wb.token else None
@@ -60,14 +70,7 @@ def create_app(engine, lang: str = "zh", token: str | None = None, store: str = 
                                 secure=secure)
         if asked in LANGS:
             response.set_cookie(security.LANG_COOKIE, asked, max_age=COOKIE_DAYS * 86400, samesite="strict", secure=secure)
-        for name, value in security.HEADERS.items():
-            response.headers.setdefault(name, value)
-        if not request.url.path.startswith("/static/"):
-            response.headers.setdefault("Cache-Control", "no-store")
-        route = request.scope.get("route")
-        log.info("%s %s %d %.0f ms", request.method, getattr(route, "path", "-"), response.status_code,
-                 (time.perf_counter() - started) * 1000)
-        return response
+        return _finish(request, response, started)
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
@@ -97,6 +100,28 @@ def _no_telemetry() -> dict:
         return {}
     return {"telemetry": {"tracing": False, "metrics": False, "logs": False, "operation_spans": False,
                           "auto_configure": False}}
+
+
+def _finish(request: Request, response: Response, started: float) -> Response:
+    """The security headers added and the access logged (route pattern and status only)."""
+    for name, value in security.HEADERS.items():
+        response.headers.setdefault(name, value)
+    if not request.url.path.startswith("/static/"):
+        response.headers.setdefault("Cache-Control", "no-store")
+    route = request.scope.get("route")
+    log.info("%s %s %d %.0f ms", request.method, getattr(route, "path", "-"), response.status_code,
+             (time.perf_counter() - started) * 1000)
+    return response
+
+
+def _stranger(request: Request, wb: Workbench) -> Response | None:
+    """A short refusal for a Host the workbench does not go by (400) or a post from another site (403); else None."""
+    t = texts(lang_of(request))
+    if not wb.hosts.allows(request.headers.get("host")):
+        return PlainTextResponse(t["bad_host"], status_code=400)
+    if security.cross_site(request.method, request.headers):
+        return PlainTextResponse(t["bad_origin"], status_code=403)
+    return None
 
 
 def _refused(request: Request, wb: Workbench) -> Response | None:
@@ -129,13 +154,13 @@ def _error_page(request: Request, status: int, message: str) -> Response:
 
 
 def serve(engine, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, token: str | None = None, lang: str = "zh",
-          store: str = "") -> None:
+          store: str = "", allowed_hosts: Iterable[str] = ()) -> None:
     """Run the workbench until interrupted (the caller has checked the bind with ``security.check_bind``)."""
     import uvicorn
 
     security.check_bind(host, token)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
-    app = create_app(engine, lang=lang, token=token, store=store)
+    app = create_app(engine, lang=lang, token=token, store=store, host=host, allowed_hosts=allowed_hosts)
     try:
         uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False, server_header=False,
                     lifespan="off")

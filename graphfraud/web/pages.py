@@ -19,7 +19,7 @@ from fastapi.responses import HTMLResponse
 
 from graphfraud.resources import data_dir
 from graphfraud.web.i18n import LANGS, texts
-from graphfraud.web.security import Csrf
+from graphfraud.web.security import Csrf, Hosts
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 
@@ -33,6 +33,7 @@ class Workbench:
     token: str | None = None
     store: str = ""  # where the case trail lives (the embedded folder or the Neo4j URI), for the page's note
     csrf: Csrf = field(default_factory=Csrf)
+    hosts: Hosts = field(default_factory=lambda: Hosts("127.0.0.1"))  # the Host names it answers to
     write_lock: threading.Lock = field(default_factory=threading.Lock)
 
     @property
