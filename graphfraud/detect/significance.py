@@ -53,7 +53,7 @@ from typing import Callable, Mapping
 from graphfraud.detect.evidence import Evidence
 from graphfraud.detect.projection import Projection, build
 from graphfraud.detect.rings import Candidate, RingRules, candidates
-from graphfraud.detect.suspicion import suspicion, with_context
+from graphfraud.detect.suspicion import link_groups, peer_groups, suspicion, with_context
 
 Leiden = Callable[[Projection, int], list[int]]
 TAIL_POINTS = 5     # beyond the fifth strongest null ring, E(x) is the fitted exponential tail
@@ -165,10 +165,11 @@ def null_model(evidence: list[Evidence], peers: Mapping[tuple[str, int], list[st
     """Ring strengths of ``rules.null_runs`` null copies of ``evidence`` (pass the :func:`background`)."""
     null = Null()
     stratum_of = {p: key for key, members in peers.items() for p in members}
+    together = link_groups(evidence)        # link rows pass into every copy unchanged
     for run in range(rules.null_runs):
         rng = random.Random(rules.null_seed + run)
         rows = null_evidence(evidence, peers, places, rng, stratum_of)
-        lifted = with_context(rows, suspicion(rows), rules.context_seed)
+        lifted = with_context(rows, suspicion(rows), rules.context_seed, together + peer_groups(rows))
         projection = build(rows, lifted)
         membership = leiden(projection, rules.null_seed + run)
         communities: dict[int, list[str]] = defaultdict(list)
@@ -177,6 +178,7 @@ def null_model(evidence: list[Evidence], peers: Mapping[tuple[str, int], list[st
                 communities[c].append(projection.entity(i))
         found = [c for c in candidates(communities, rows, lifted, rules) if c.corroborated]
         null.strengths.append(sorted(c.strength for c in found))
+        del rows, lifted, projection, membership, communities, found   # one copy alive at a time (10^7: GiBs)
     return null
 
 

@@ -87,13 +87,21 @@ def groups(evidence: list[Evidence]) -> list[tuple[str, float, list[str]]]:
     patients flagged by the same motif at the same implicated provider or doctor
     (ten cards drained at one pharmacy), at half the motif's weight.
     """
+    return link_groups(evidence) + peer_groups(evidence)
+
+
+def link_groups(evidence: list[Evidence]) -> list[tuple[str, float, list[str]]]:
+    """The groups link rows make (the same in every null copy: togetherness keeps its people)."""
+    return [(ev.motif, ev.weight, ev.patients) for ev in evidence if ev.kind == "link" and len(ev.patients) > 1]
+
+
+def peer_groups(evidence: list[Evidence]) -> list[tuple[str, float, list[str]]]:
+    """The groups indicator rows make: patients flagged by one motif at one place, at half its weight."""
     out: list[tuple[str, float, list[str]]] = []
     by_place: dict[tuple[str, str], set[str]] = defaultdict(set)
     weight: dict[str, float] = {}
     for ev in evidence:
         if ev.kind == "link":
-            if len(ev.patients) > 1:
-                out.append((ev.motif, ev.weight, ev.patients))
             continue
         weight[ev.motif] = ev.weight
         if not ev.peer_group:
