@@ -154,3 +154,13 @@ def test_two_rings_that_one_coincidence_joins_are_two_candidates() -> None:
 def test_a_ring_with_one_member_hanging_on_one_row_stays_whole() -> None:
     rows = [row("round_amounts", [p], ["Y1"]) for p in ("P1", "P2", "P3")] + [row("co_visit", ["P3", "P4"], ["Y1"])]
     assert split_at_bridges(["P1", "P2", "P3", "P4"], rows, RULES) == [["P1", "P2", "P3", "P4"]]
+
+
+def test_one_patients_coincidence_among_company_is_no_ring() -> None:
+    residents = ["P1", "P2", "P3", "P4"]
+    rows = [row("shared_phone", residents), row("impossible_travel", ["P1"], ["H1", "Y1"]),
+            row("co_visit", residents, ["K1"])]
+    found = candidates({0: residents}, rows, {p: 0.6 for p in residents}, RULES)
+    assert found[0].tied and "travel" in found[0].lines and found[0].own == 1 and not found[0].corroborated
+    rows.append(row("misfit_care", ["P2"], ["H1"]))                       # a second patient's own evidence
+    assert candidates({0: residents}, rows, {p: 0.6 for p in residents}, RULES)[0].corroborated

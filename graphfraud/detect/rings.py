@@ -136,11 +136,16 @@ class Candidate:
     lines: list[str]          # indicator lines among the core's evidence
     tied: bool                # an actor, phone or link row ties two core patients, or both have strong evidence at one place
     strength: float
+    own: int = 0              # core patients with evidence of a line that is not weak, in their own right
 
     @property
     def corroborated(self) -> bool:
-        """Shared actors tie the core, and its evidence is more than one weak line."""
-        return self.tied and any(line not in WEAK_LINES for line in self.lines)
+        """Shared actors tie the core, and two or more of its patients have evidence that is not a weak line.
+
+        One patient's coincidence among company (a care-home resident whose card was once in two
+        cities, beside neighbours who give the home's phone) is one suspicious person, not a ring.
+        """
+        return self.tied and self.own >= 2 and any(line not in WEAK_LINES for line in self.lines)
 
 
 def candidates(communities: dict[int, list[str]], evidence: list[Evidence], suspicion: dict[str, float],
@@ -212,10 +217,12 @@ def _candidate(core: list[str], rows: list[Evidence], suspicion: dict[str, float
     n_actors = sum(1 for who in actors.values() if len(who) >= rules.min_entity_patients)
     shared_place = any(len(who) >= rules.min_entity_patients for who in places.values())
     tied = bool(together) or n_actors > 0 or shared_place
-    found = sorted({line for p, per_line in lines(rows).items() if p in core_set
-                    for line, value in per_line.items() if value >= RELEVANT})
+    per_patient = {p: {line for line, value in per_line.items() if value >= RELEVANT}
+                   for p, per_line in lines(rows).items() if p in core_set}
+    found = sorted(set().union(*per_patient.values())) if per_patient else []
+    own = sum(1 for held in per_patient.values() if held - WEAK_LINES)
     strength = sum(suspicion[p] for p in core) * (1 + 0.1 * max(0, len(found) - 1)) + min(n_actors, 3)
-    return Candidate(core, rows, found, tied, round(strength, 6))
+    return Candidate(core, rows, found, tied, round(strength, 6), own)
 
 
 def split_at_bridges(core: list[str], rows: list[Evidence], rules: RingRules) -> list[list[str]]:
