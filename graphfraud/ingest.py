@@ -1,8 +1,11 @@
 """Read a folder of bureau files into validated canonical tables, keeping every rejected row.
 
 Files: ``claims`` (required), ``patients``, ``cards``, ``providers``,
-``doctors`` as CSV (UTF-8, UTF-8 with BOM, GB18030/GBK — detected), Parquet or
-XLSX; several files per table (``claims_2026-01.csv``…) are concatenated.
+``doctors`` as CSV (UTF-8, UTF-8 with BOM, GB18030/GBK — detected line by line,
+``graphfraud.csvfile``), Parquet or XLSX; several files per table
+(``claims_2026-01.csv``…) are concatenated. A CSV row in the other encoding,
+or with more or fewer fields than the header, is rejected as a whole row
+(``_column`` ``(row)``); fields beyond the header's are kept in ``_extra``.
 Everything is read as text first, so nothing is coerced silently, then
 validated column by column (vectorised). A row that fails keeps all its source
 values in the rejects with ``_file``, ``_row`` (as a spreadsheet shows it:
@@ -45,6 +48,7 @@ import numpy as np
 import pandas as pd
 
 from graphfraud.atomic import atomic_path
+from graphfraud.csvfile import ROW, read_csv
 from graphfraud.display import visible
 from graphfraud.errors import EncodingError, InputError, MappingError, MissingFileError, OutputError
 from graphfraud.schema import (
@@ -202,22 +206,9 @@ def table_files(directory: Path, table: str, mapping: Path | None = None) -> lis
 
 
 def _read_csv(path: Path, sep: str = ",") -> tuple[pd.DataFrame, str]:
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            frame = pd.read_csv(path, dtype=str, keep_default_na=False, na_filter=False, encoding=encoding, sep=sep)
-        except UnicodeDecodeError:
-            continue
-        except pd.errors.EmptyDataError as exc:
-            raise InputError(f"{path.name}: empty file (no header row and no data)") from exc
-        except pd.errors.ParserError as exc:
-            # pandas' last line says what is wrong and where: "… Expected 7 fields in line 3, saw 9"
-            detail = (str(exc).strip().splitlines() or [type(exc).__name__])[-1]
-            raise InputError(f"{path.name}: not a readable CSV file: {detail[:200]}") from exc
-        if encoding == "utf-8-sig":
-            with path.open("rb") as fh:
-                encoding = "utf-8-sig" if fh.read(3) == b"\xef\xbb\xbf" else "utf-8"
-        return frame, encoding
-    raise EncodingError(f"{path.name}: neither UTF-8 nor GB18030/GBK text; save it as UTF-8 or GBK")
+    """A CSV file as text, each row numbered; rows in the wrong encoding or with the wrong number of fields
+    carry their reason in ``_problem`` (``graphfraud.csvfile``)."""
+    return read_csv(path, sep)
 
 
 def _read_parquet(path: Path) -> pd.DataFrame:
@@ -270,15 +261,26 @@ def _read_xlsx(path: Path, sheet: str | int) -> pd.DataFrame:
     return frame.fillna("")
 
 
-def _read_file(path: Path, spec: dict[str, Any]) -> tuple[pd.DataFrame, str | None]:
+_ROW_COLUMNS = ("_row", "_problem", "_extra")  # what the CSV reader adds beside a file's own columns
+
+
+def _read_file(path: Path, spec: dict[str, Any]) -> tuple[pd.DataFrame, str | None, pd.DataFrame]:
+    """A file's columns as text, its encoding, and per row: ``_row`` (header = row 1), ``_problem`` (a reason the
+    whole row is rejected: its encoding, its number of fields; else empty) and, for CSV rows with more fields than
+    the header, ``_extra`` (those fields)."""
     suffix = path.suffix.lower()
     if suffix in (".csv", ".txt"):
-        return _read_csv(path, sep=spec.get("separator", ","))
+        frame, encoding = _read_csv(path, sep=spec.get("separator", ","))
+        rows = frame[[c for c in _ROW_COLUMNS if c in frame]]
+        return frame.drop(columns=list(rows.columns)), encoding, rows
     if suffix == ".parquet":
-        return _read_parquet(path), None
-    if suffix == ".xlsx":
-        return _read_xlsx(path, spec.get("sheet", 0)), None
-    raise InputError(f"{path.name}: unsupported file type {suffix} (use CSV, Parquet or XLSX)")
+        frame, encoding = _read_parquet(path), None
+    elif suffix == ".xlsx":
+        frame, encoding = _read_xlsx(path, spec.get("sheet", 0)), None
+    else:
+        raise InputError(f"{path.name}: unsupported file type {suffix} (use CSV, Parquet or XLSX)")
+    rows = pd.DataFrame({"_row": np.arange(2, len(frame) + 2), "_problem": ""}, index=frame.index)
+    return frame, encoding, rows
 
 
 # -- validation -----------------------------------------------------------
@@ -290,14 +292,15 @@ class _Problems:
         self.reason = pd.Series("", index=index, dtype=object)
         self.column = pd.Series("", index=index, dtype=object)
 
-    def add(self, mask: pd.Series, column: str, reason: str) -> None:
+    def add(self, mask: pd.Series, column: str, reason: str, named: bool = True) -> None:
+        """Add ``reason`` to the rows of ``mask``, as ``column: reason`` (``named``) or as it is (a whole-row reason)."""
         mask = mask.fillna(False).astype(bool)
         if not mask.any():
             return
         first = mask & (self.reason == "")
         self.column[first] = column
         self.reason[mask & ~first] = self.reason[mask & ~first] + "; "
-        self.reason[mask] = self.reason[mask] + f"{column}: {reason}"
+        self.reason[mask] = self.reason[mask] + (f"{column}: {reason}" if named else reason)
 
     @property
     def bad(self) -> pd.Series:
@@ -373,6 +376,9 @@ def _epoch(parsed: pd.Series) -> pd.Series:
 def _validate(table: str, raw: pd.DataFrame, spec: dict[str, Any], source: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Return (accepted canonical frame with derived columns, rejects with source values and reasons)."""
     problems = _Problems(raw.index)
+    whole_row = source["_problem"].astype(str)
+    for reason in whole_row[whole_row != ""].unique():  # the row's encoding, its number of fields
+        problems.add(whole_row == reason, ROW, reason, named=False)
     out = pd.DataFrame(index=raw.index)
     na = set(NA_TOKENS) | set(spec.get("na", []))
     value_maps = spec.get("values", {})
@@ -438,7 +444,7 @@ def _validate(table: str, raw: pd.DataFrame, spec: dict[str, Any], source: pd.Da
     out = out.drop(columns=[c for c in out.columns if c.startswith("_")])
 
     bad = problems.bad
-    rejects = source.loc[bad].copy()
+    rejects = source.loc[bad].drop(columns="_problem")
     rejects["_column"] = problems.column[bad]
     rejects["_reason"] = problems.reason[bad]
     return out.loc[~bad].reset_index(drop=True), rejects.reset_index(drop=True)
@@ -491,7 +497,7 @@ def _read_table(directory: Path, table: str, spec: dict[str, Any]) -> TableResul
         return None
     raws, sources, encodings = [], [], set()
     for path in files:
-        source, encoding = _read_file(path, spec)
+        source, encoding, rows = _read_file(path, spec)
         encodings.add(encoding)
         raw = _apply_mapping(table, source, spec, path)
         missing = [c.name for c in TABLES[table] if c.required and c.name not in raw]
@@ -499,12 +505,17 @@ def _read_table(directory: Path, table: str, spec: dict[str, Any]) -> TableResul
             raise InputError(f"{path.name}: missing required column {', '.join(map(repr, missing))} "
                              f"({headers_found(table, source.columns, spec)}; name it in a mapping file, see examples/mappings)")
         source = source.copy()
+        if "_extra" in rows:
+            source["_extra"] = rows["_extra"]
         source["_file"] = path.name
-        source["_row"] = np.arange(2, len(source) + 2)
+        source["_row"] = rows["_row"]
+        source["_problem"] = rows["_problem"]
         raws.append(raw)
         sources.append(source)
     raw = pd.concat(raws, ignore_index=True)
     source = pd.concat(sources, ignore_index=True)
+    if "_extra" in source:
+        source["_extra"] = source["_extra"].fillna("")
     frame, rejects = _validate(table, raw, spec, source)
     encoding = next(iter(encodings)) if len(encodings) == 1 else ",".join(sorted(str(e) for e in encodings))
     return TableResult(table, frame, rejects, files, encoding, rows_read=len(raw))

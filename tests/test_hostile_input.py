@@ -211,3 +211,107 @@ def test_a_rejects_option_naming_a_file_is_one_line_and_loads_nothing(tmp_path: 
                                       "--engine", "embedded"], env={"GRAPHFRAUD_DB": str(tmp_path / "db")})
     assert result.exit_code == 2 and "is a file; rejected rows go into a folder" in result.output, result.output
     assert "Traceback" not in result.output and not (tmp_path / "db").exists()
+
+
+# --------------------------------------------------------------------------- mixed encodings (Medium 10)
+
+PATIENTS = "patient_id,name,address\n"
+
+
+def _patients_rejects(folder: Path) -> pd.DataFrame:
+    return read_input(folder).tables["patients"].rejects.set_index("_row")
+
+
+def test_a_utf8_row_in_a_gbk_file_is_rejected_with_its_line_not_garbled(tmp_path: Path) -> None:
+    (tmp_path / "claims.csv").write_text(CLAIMS + GOOD, encoding="utf-8")
+    (tmp_path / "patients.csv").write_bytes(
+        (PATIENTS + "P1,张三,上海市浦东新区\n").encode("gbk")
+        + "P2,李四,北京市朝阳区\n".encode("utf-8")          # row 3: pasted in from a UTF-8 export
+        + "P3,王五,北京市海淀区\n".encode("gbk"))
+    patients = read_input(tmp_path).tables["patients"]
+    assert patients.encoding == "gb18030"
+    assert patients.frame[["patient_id", "address"]].values.tolist() == [["P1", "上海市浦东新区"], ["P3", "北京市海淀区"]]
+    rejects = patients.rejects.set_index("_row")
+    assert list(rejects.index) == [3] and rejects.loc[3, "_column"] == "(row)"
+    assert "UTF-8 text in a GB18030/GBK file" in rejects.loc[3, "_reason"]
+    assert rejects.loc[3, "address"] == "北京市朝阳区"  # kept as it was written: nothing lost, nothing garbled
+    assert "鍖" not in "".join(patients.frame["address"])
+
+
+def test_a_gbk_row_in_a_utf8_file_is_rejected_and_the_utf8_rows_stay_readable(tmp_path: Path) -> None:
+    (tmp_path / "claims.csv").write_text(CLAIMS + GOOD, encoding="utf-8")
+    (tmp_path / "patients.csv").write_bytes(
+        (PATIENTS + "P1,张三,上海市浦东新区\nP2,李四,北京市朝阳区\n").encode("utf-8")
+        + "P3,王五,杭州市西湖区\n".encode("gbk")              # row 4
+        + "P4,赵六,广州市天河区\n".encode("utf-8"))
+    patients = read_input(tmp_path).tables["patients"]
+    assert patients.encoding == "utf-8"
+    assert patients.frame["name"].tolist() == ["张三", "李四", "赵六"]
+    rejects = patients.rejects.set_index("_row")
+    assert list(rejects.index) == [4] and "GB18030/GBK text in a UTF-8 file" in rejects.loc[4, "_reason"]
+    assert rejects.loc[4, "address"] == "杭州市西湖区"
+
+
+def test_an_undecodable_byte_rejects_its_row_naming_the_line_never_the_value(tmp_path: Path) -> None:
+    (tmp_path / "claims.csv").write_bytes((CLAIMS + GOOD).encode("gbk")
+                                          + b"A8,P8,C8,Y1,2026-01-05T10:00:00,10,outpatient,\xff\xfe,\n"  # row 3
+                                          + "A7,P7,C7,Y1,2026-01-05T10:00:00,10,门诊,,\n".encode("gbk"))
+    claims = read_input(tmp_path).tables["claims"]
+    assert claims.frame["claim_id"].tolist() == ["A9", "A7"]
+    row = claims.rejects.set_index("_row").loc[3]
+    assert row["_reason"].startswith("the line holds bytes that are neither UTF-8 nor GB18030/GBK text (byte 47 of the line)")
+    assert row["admit_date"] == "\\xff\\xfe"  # the bytes kept visible in the rejects, not dropped
+
+
+UNREADABLE = {
+    "an undecodable header": (b"claim\xff_id,patient_id\nA1,P1\n",
+                              "claims.csv: line 1 (the header row) is neither UTF-8 nor GB18030/GBK text"),
+    "a binary file": (b"claim_id\n" + (bytes(range(128, 256)) + b"\n") * 5,
+                      "claims.csv: neither UTF-8 nor GB18030/GBK text (5 line(s) neither encoding reads, the first is line 2)"),
+    "UTF-16": ("claim_id,patient_id\nA1,P1\n".encode("utf-16"), "claims.csv: UTF-16 text"),
+    "a GBK header over UTF-8 rows": ("结算流水号,参保人编号\n".encode("gbk") + "甲1,乙1\n甲2,乙2\n".encode("utf-8"),
+                                     "claims.csv: line 1 (the header row) is GB18030/GBK text but most lines are UTF-8; "
+                                     "save the whole file in one encoding"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(UNREADABLE))
+def test_a_file_in_no_one_readable_encoding_is_refused_in_one_line_naming_the_line(tmp_path: Path, name: str) -> None:
+    from graphfraud.errors import EncodingError
+
+    content, expected = UNREADABLE[name]
+    (tmp_path / "claims.csv").write_bytes(content)
+    with pytest.raises(EncodingError) as caught:
+        read_input(tmp_path)
+    message = str(caught.value)
+    assert message.startswith(expected) and "\n" not in message, message
+    assert "甲" not in message and "P1" not in message
+
+
+# --------------------------------------------------------------------------- rows with too few or too many fields (Low 13)
+
+def test_rows_with_too_few_or_too_many_fields_are_rejected_and_the_rest_is_loaded(engine, tmp_path: Path) -> None:
+    (tmp_path / "claims.csv").write_text(
+        CLAIMS + GOOD                                                 # row 2
+        + "A1,P1,C1,Y1,2026-01-05T10:00:00,10,outpatient\n"           # row 3: 7 of 9 fields
+        + "A2,P2,C2,Y1,2026-01-05T10:00:00,10,outpatient,,,x,y\n"     # row 4: 11 fields
+        + "\n"                                                        # row 5: blank, skipped
+        + 'A3,P3,C3,Y1,2026-01-05T10:00:00,"1,000",outpatient,,\n'   # row 6: a quoted separator
+        + "A4,P4,C4,Y1,2026-01-05T10:00:00,10\n", encoding="utf-8")  # row 7: 6 fields
+    summary = load_directory(engine, tmp_path, rejects_dir=tmp_path / "rejects")
+    assert (summary.accepted, summary.rejected) == (2, 3)
+    assert sorted(engine.run("MATCH (c:Claim) RETURN c.claim_id AS id")["id"]) == ["A3", "A9"]
+    rejects = pd.read_csv(tmp_path / "rejects" / "claims.csv", dtype=str, encoding="utf-8-sig",
+                          keep_default_na=False).set_index("_row")
+    assert rejects["_reason"].str.split(";").str[0].to_dict() == {
+        "3": "expected 9 fields, found 7", "4": "expected 9 fields, found 11", "7": "expected 9 fields, found 6"}
+    assert set(rejects["_column"]) == {"(row)"} and set(rejects["_file"]) == {"claims.csv"}
+    assert rejects.loc["4", "_extra"] == "x,y" and rejects.loc["3", "claim_id"] == "A1"  # nothing lost
+
+
+def test_row_numbers_count_blank_lines_and_line_breaks_inside_quoted_cells(tmp_path: Path) -> None:
+    (tmp_path / "claims.csv").write_text(CLAIMS + GOOD + "\n\n"       # rows 3, 4 blank
+                                         + 'A1,P1,C1,Y1,2026-01-05T10:00:00,10,outpatient,"a\nb",\n'  # row 5
+                                         + "A2,P2,C2,Y1,yesterday,10,outpatient,,\n", encoding="utf-8")  # row 6
+    assert _rejects(tmp_path) == {"5": "admit_date: not a date/time (expected ISO 8601, e.g. 2026-01-31T09:30:00)",
+                                  "6": "ts: not a date/time (expected ISO 8601, e.g. 2026-01-31T09:30:00)"}
