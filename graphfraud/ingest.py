@@ -47,7 +47,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from graphfraud.atomic import atomic_path
+from graphfraud.atomic import atomic_path, remove
 from graphfraud.csvfile import ROW, read_csv
 from graphfraud.display import visible
 from graphfraud.errors import EncodingError, InputError, MappingError, MissingFileError, OutputError
@@ -541,11 +541,12 @@ def read_input(directory: Path, mapping: Path | None = None) -> InputSet:
     return result
 
 
-def write_rejects(input_set: InputSet, out_dir: Path) -> list[Path]:
+def write_rejects(input_set: InputSet, out_dir: Path) -> tuple[list[Path], list[Path]]:
     """Write each table's rejected rows to ``out_dir/<table>.csv`` (UTF-8 with BOM, so Excel shows Chinese).
 
-    A table read without rejects this time has its old rejects file removed: the file always describes the
-    rows as they are now, so rows fixed since the last load do not linger there as if still rejected.
+    Returns (files written, files removed). A table read without rejects this time has its old rejects file
+    removed: the file always describes the rows as they are now, so rows fixed since the last load do not
+    linger there as if still rejected. Tables not read this time keep theirs.
     """
     if out_dir.exists() and not out_dir.is_dir():
         raise InputError(f"{out_dir}: is a file; rejected rows go into a folder (give a folder for the rejects)")
@@ -555,15 +556,15 @@ def write_rejects(input_set: InputSet, out_dir: Path) -> list[Path]:
         raise OutputError(f"{out_dir}: cannot write the rejected rows there ({exc.strerror or type(exc).__name__})") from exc
 
 
-def _write_rejects(input_set: InputSet, out_dir: Path) -> list[Path]:
-    written = []
+def _write_rejects(input_set: InputSet, out_dir: Path) -> tuple[list[Path], list[Path]]:
+    written, removed = [], []
     for name, table in input_set.tables.items():
-        if table.rejects.empty:
-            (out_dir / f"{name}.csv").unlink(missing_ok=True)
-            continue
-        out_dir.mkdir(parents=True, exist_ok=True)
         path = out_dir / f"{name}.csv"
+        if table.rejects.empty:
+            if remove(path):
+                removed.append(path)
+            continue
         with atomic_path(path) as tmp:
             table.rejects.to_csv(tmp, index=False, encoding="utf-8-sig")
         written.append(path)
-    return written
+    return written, removed

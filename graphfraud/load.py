@@ -38,6 +38,7 @@ class LoadSummary:
     seconds: float
     stats: WriteStats
     rejects_files: list[Path] = field(default_factory=list)
+    removed_rejects: list[Path] = field(default_factory=list)  # rejects files of an earlier load, now without rows
     encodings: dict[str, str | None] = field(default_factory=dict)
     path: str = "incremental"  # incremental (driver / embedded COPY) or bulk (neo4j-admin)
     notes: list[str] = field(default_factory=list)
@@ -57,15 +58,16 @@ class ReadFolder:
     frames: GraphFrames
     rejects_files: list[Path]
     seconds: float
+    removed_rejects: list[Path] = field(default_factory=list)
 
 
 def read_folder(directory: Path, mapping: Path | None = None, rejects_dir: Path | None = None) -> ReadFolder:
     """Read and validate ``directory`` and write its rejects; nothing touches a database yet."""
     started = time.perf_counter()
     inputs = read_input(directory, mapping)
-    rejects_files = write_rejects(inputs, rejects_dir or (directory / "rejects")) if inputs.total_rejected else []
+    rejects_files, removed = write_rejects(inputs, rejects_dir or (directory / "rejects"))
     frames = graph.build({name: t.frame for name, t in inputs.tables.items()})
-    return ReadFolder(inputs, frames, rejects_files, time.perf_counter() - started)
+    return ReadFolder(inputs, frames, rejects_files, time.perf_counter() - started, removed)
 
 
 def _summary(read: ReadFolder, started: float, stats: WriteStats, **extra) -> LoadSummary:
@@ -77,6 +79,7 @@ def _summary(read: ReadFolder, started: float, stats: WriteStats, **extra) -> Lo
         seconds=time.perf_counter() - started,
         stats=stats,
         rejects_files=read.rejects_files,
+        removed_rejects=read.removed_rejects,
         encodings={name: t.encoding for name, t in inputs.tables.items()},
         **extra,
     )

@@ -315,3 +315,37 @@ def test_row_numbers_count_blank_lines_and_line_breaks_inside_quoted_cells(tmp_p
                                          + "A2,P2,C2,Y1,yesterday,10,outpatient,,\n", encoding="utf-8")  # row 6
     assert _rejects(tmp_path) == {"5": "admit_date: not a date/time (expected ISO 8601, e.g. 2026-01-31T09:30:00)",
                                   "6": "ts: not a date/time (expected ISO 8601, e.g. 2026-01-31T09:30:00)"}
+
+
+# --------------------------------------------------------------------------- stale rejects (Low 12)
+
+def test_a_reload_that_rejects_nothing_removes_the_old_rejects_file_and_says_so(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from graphfraud.cli import app
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "claims.csv").write_text(CLAIMS + GOOD + "A2,P2,C2,Y1,yesterday,1,outpatient,,\n", encoding="utf-8")
+    env = {"GRAPHFRAUD_DB": str(tmp_path / "db")}
+    first = CliRunner().invoke(app, ["load", str(folder), "--engine", "embedded"], env=env)
+    assert first.exit_code == 0, first.output
+    assert (folder / "rejects" / "claims.csv").is_file()
+
+    (folder / "claims.csv").write_text(CLAIMS + GOOD + "A2,P2,C2,Y1,2026-01-06T10:00:00,1,outpatient,,\n", encoding="utf-8")
+    again = CliRunner().invoke(app, ["load", str(folder), "--engine", "embedded"], env=env)
+    assert again.exit_code == 0, again.output
+    assert not (folder / "rejects" / "claims.csv").exists()  # the fixed row no longer stands there as rejected
+    assert "(0 rejected)" in again.output
+    assert "removed the rejects file of an earlier load" in again.output and "claims.csv" in again.output
+
+
+def test_only_the_tables_with_nothing_rejected_lose_their_old_rejects(embedded, tmp_path: Path) -> None:
+    (tmp_path / "claims.csv").write_text(CLAIMS + GOOD + "A2,P2,C2,Y1,yesterday,1,outpatient,,\n", encoding="utf-8")
+    (tmp_path / "patients.csv").write_text("patient_id,birth_date\nP9,1980-02-03\nP2,sometime\n", encoding="utf-8")
+    load_directory(embedded, tmp_path)
+    (tmp_path / "patients.csv").write_text("patient_id,birth_date\nP9,1980-02-03\nP2,1990-01-01\n", encoding="utf-8")
+    summary = load_directory(embedded, tmp_path)
+    assert summary.removed_rejects == [tmp_path / "rejects" / "patients.csv"]
+    assert summary.rejects_files == [tmp_path / "rejects" / "claims.csv"]
+    assert not (tmp_path / "rejects" / "patients.csv").exists() and (tmp_path / "rejects" / "claims.csv").exists()

@@ -77,10 +77,18 @@ def load(
         f"{summary.stats.total_rels:,} relationships created"
     )
     out.print("phases: " + ", ".join(f"{name} {seconds:.1f} s" for name, seconds in summary.phases.items()))
-    for path in summary.rejects_files:
-        err.print(f"rejected rows with reasons: {escape(str(path))}")
+    print_rejects(summary)
     if summary.counts is not None:
         _print_counts(summary.counts)
+
+
+def print_rejects(summary) -> None:
+    """Where the rejected rows are, and which rejects files of an earlier load were removed (nothing rejected now)."""
+    for path in summary.rejects_files:
+        err.print(f"rejected rows with reasons: {escape(str(path))}", soft_wrap=True)
+    for path in summary.removed_rejects:
+        err.print(f"removed the rejects file of an earlier load (no row of that table is rejected now): "
+                  f"{escape(str(path))}", soft_wrap=True)
 
 
 def schema(engine: EngineOpt = None, config: ConfigOpt = None, db: DbOpt = None) -> None:
