@@ -179,9 +179,21 @@ def _check_types(name: str, table: str, spec: dict[str, Any]) -> None:
                 raise MappingError(f"{name}: [{table}.values.{column}] must be a table of source value = canonical value")
 
 
+def _inside(directory: Path, path: Path) -> None:
+    """Refuse ``path`` when it resolves outside ``directory``: a link (to a file, or a linked folder on its way)
+    pointing elsewhere. A folder's files, its own mapping file included, stay inside it; where a link points is not
+    shown."""
+    if not path.resolve().is_relative_to(directory.resolve()):
+        shown = path.relative_to(directory).as_posix() if path.is_relative_to(directory) else path.name
+        raise InputError(f"{shown}: a link to a file outside the input folder {directory.name!r}; "
+                         "a folder's files must be inside it (copy the file in instead)")
+
+
 def _find_mapping(directory: Path) -> Path | None:
+    """The folder's own mapping file, which must be inside it (never a link out of it)."""
     for name in ("mapping.toml", "mapping.yaml", "mapping.yml"):
         if (directory / name).is_file():
+            _inside(directory, directory / name)
             return directory / name
     return None
 
@@ -194,6 +206,7 @@ def _table_files(directory: Path, table: str, spec: dict[str, Any]) -> list[Path
     for pattern in patterns:
         for path in sorted(directory.glob(pattern)):
             if path.is_file() and path not in found:
+                _inside(directory, path)  # a glob never leaves the folder (no "..", no absolute path), nor may a link
                 found.append(path)
     return found
 

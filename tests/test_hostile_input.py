@@ -349,3 +349,86 @@ def test_only_the_tables_with_nothing_rejected_lose_their_old_rejects(embedded, 
     assert summary.removed_rejects == [tmp_path / "rejects" / "patients.csv"]
     assert summary.rejects_files == [tmp_path / "rejects" / "claims.csv"]
     assert not (tmp_path / "rejects" / "patients.csv").exists() and (tmp_path / "rejects" / "claims.csv").exists()
+
+
+# --------------------------------------------------------------------------- files outside the input folder (Low 16)
+
+def _outside(tmp_path: Path) -> Path:
+    """A readable claims file outside the input folder (what a link may try to bring in)."""
+    secret = tmp_path / "elsewhere" / "other-bureau.csv"
+    secret.parent.mkdir()
+    secret.write_text(CLAIMS + GOOD, encoding="utf-8")
+    return secret
+
+
+LINKS = {
+    "claims.csv linked outside": (lambda d, s: (d / "claims.csv").symlink_to(s), "", "claims.csv: a link to a file outside"),
+    "a mapping glob matching a link outside": (lambda d, s: (d / "export.csv").symlink_to(s), '[claims]\nfiles = ["export*.csv"]\n',
+                                                "export.csv: a link to a file outside"),
+    "a mapping glob into a linked folder": (lambda d, s: (d / "sub").symlink_to(s.parent, target_is_directory=True),
+                                            '[claims]\nfiles = ["sub/*.csv"]\n', "sub/other-bureau.csv: a link to a file outside"),
+    "mapping.toml linked outside": (lambda d, s: ((d / "claims.csv").write_text(CLAIMS + GOOD, encoding="utf-8"),
+                                                  (s.parent / "m.toml").write_text("[claims]\n"),
+                                                  (d / "mapping.toml").symlink_to(s.parent / "m.toml")),
+                                    None, "mapping.toml: a link to a file outside"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(LINKS))
+def test_a_link_out_of_the_input_folder_is_refused_in_one_line(tmp_path: Path, name: str) -> None:
+    link, mapping, expected = LINKS[name]
+    folder = tmp_path / "in"
+    folder.mkdir()
+    secret = _outside(tmp_path)
+    link(folder, secret)
+    if mapping:
+        (folder / "mapping.toml").write_text(mapping, encoding="utf-8")
+    message = _message(folder)
+    assert message.startswith(expected) and "\n" not in message, message
+    assert str(secret.parent) not in message  # where it points is not shown either
+
+
+def test_a_link_to_a_file_inside_the_folder_is_read(tmp_path: Path) -> None:
+    (tmp_path / "export").mkdir()
+    (tmp_path / "export" / "claims-2026.csv").write_text(CLAIMS + GOOD, encoding="utf-8")
+    (tmp_path / "claims.csv").symlink_to(tmp_path / "export" / "claims-2026.csv")
+    assert read_input(tmp_path).tables["claims"].frame["claim_id"].tolist() == ["A9"]
+
+
+def _job_run(root: Path, engine):
+    from graphfraud.job.config import load_job_config
+    from graphfraud.job.lock import job_lock
+    from graphfraud.job.run import JobContext, run_job
+
+    (root / "job.toml").write_text('[job]\nmin_age = 0\n[bundles]\nmin_score = 2.0\n[engine]\nname = "embedded"\n'
+                                   '[embedded]\npath = "db/graph"\n', encoding="utf-8")
+    config = load_job_config(root / "job.toml")
+    with job_lock(config.lock_file):
+        return run_job(JobContext(config, engine))
+
+
+def test_a_delivery_linking_a_file_outside_the_inbox_is_quarantined_and_nothing_of_it_loads(embedded, tmp_path: Path) -> None:
+    root = tmp_path / "job"
+    (root / "inbox" / "d1").mkdir(parents=True)
+    secret = _outside(tmp_path)
+    (root / "inbox" / "d1" / "claims.csv").symlink_to(secret)
+    [run] = _job_run(root, embedded)
+    [delivery] = run.deliveries
+    assert delivery["status"] == "quarantined", delivery
+    assert delivery["reason"].startswith("claims.csv: a link to a file outside") and str(secret) not in delivery["reason"]
+    assert embedded.counts()["Claim"] == 0
+
+
+def test_a_delivery_whose_own_mapping_cannot_work_is_quarantined_and_the_next_one_loads(embedded, tmp_path: Path) -> None:
+    root = tmp_path / "job"
+    for name in ("d1", "d2"):
+        (root / "inbox" / name).mkdir(parents=True)
+    (root / "inbox" / "d1" / "claims.csv").write_text(CLAIMS + GOOD, encoding="utf-8")
+    (root / "inbox" / "d1" / "mapping.toml").write_text('[claims]\nfiles = ["../../etc/passwd"]\n', encoding="utf-8")
+    (root / "inbox" / "d2" / "claims.csv").write_text(CLAIMS + GOOD.replace("A9", "B9"), encoding="utf-8")
+    [run] = _job_run(root, embedded)
+    assert run.outcome == "completed_with_errors", run.error
+    by_name = {d["name"]: d for d in run.deliveries}
+    assert by_name["d1"]["status"] == "quarantined" and "globs inside the input folder" in by_name["d1"]["reason"]
+    assert by_name["d2"]["status"] == "loaded"
+    assert embedded.run("MATCH (c:Claim) RETURN c.claim_id AS id")["id"].tolist() == ["B9"]
