@@ -74,6 +74,7 @@ class TableResult:
     files: list[Path]
     encoding: str | None
     rows_read: int
+    origin: pd.DataFrame | None = None  # per accepted row, where it came from: _file (category), _row
 
 
 @dataclass
@@ -386,8 +387,10 @@ def _epoch(parsed: pd.Series) -> pd.Series:
     return pd.Series(seconds, index=parsed.index).where(parsed.notna()).astype("Int64")
 
 
-def _validate(table: str, raw: pd.DataFrame, spec: dict[str, Any], source: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Return (accepted canonical frame with derived columns, rejects with source values and reasons)."""
+def _validate(table: str, raw: pd.DataFrame, spec: dict[str, Any],
+              source: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Return (accepted canonical frame with derived columns, rejects with source values and reasons,
+    the file and row of each accepted row)."""
     problems = _Problems(raw.index)
     whole_row = source["_problem"].astype(str)
     for reason in whole_row[whole_row != ""].unique():  # the row's encoding, its number of fields
@@ -460,7 +463,9 @@ def _validate(table: str, raw: pd.DataFrame, spec: dict[str, Any], source: pd.Da
     rejects = source.loc[bad].drop(columns="_problem")
     rejects["_column"] = problems.column[bad]
     rejects["_reason"] = problems.reason[bad]
-    return out.loc[~bad].reset_index(drop=True), rejects.reset_index(drop=True)
+    origin = pd.DataFrame({"_file": source.loc[~bad, "_file"].astype("category"),
+                           "_row": source.loc[~bad, "_row"].astype("int64")}).reset_index(drop=True)
+    return out.loc[~bad].reset_index(drop=True), rejects.reset_index(drop=True), origin
 
 
 def _apply_mapping(table: str, frame: pd.DataFrame, spec: dict[str, Any], path: Path) -> pd.DataFrame:
@@ -529,9 +534,9 @@ def _read_table(directory: Path, table: str, spec: dict[str, Any]) -> TableResul
     source = pd.concat(sources, ignore_index=True)
     if "_extra" in source:
         source["_extra"] = source["_extra"].fillna("")
-    frame, rejects = _validate(table, raw, spec, source)
+    frame, rejects, origin = _validate(table, raw, spec, source)
     encoding = next(iter(encodings)) if len(encodings) == 1 else ",".join(sorted(str(e) for e in encodings))
-    return TableResult(table, frame, rejects, files, encoding, rows_read=len(raw))
+    return TableResult(table, frame, rejects, files, encoding, rows_read=len(raw), origin=origin)
 
 
 def read_input(directory: Path, mapping: Path | None = None) -> InputSet:

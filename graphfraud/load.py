@@ -18,14 +18,21 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
+import pandas as pd
+
 from graphfraud import graph
+from graphfraud.atomic import atomic_path, remove
 from graphfraud.config import LOAD_MODES as MODES
 from graphfraud.config import Settings
 from graphfraud.engines.base import Engine, WriteStats
-from graphfraud.errors import ConfigError
+from graphfraud.errors import ConfigError, OutputError
 from graphfraud.graph import GraphFrames
 from graphfraud.ingest import InputSet, read_input, write_rejects
 from graphfraud.progress import bar
+from graphfraud.schema import NUMBER, TABLES
+
+CHANGED_FILE = "claims.changed.csv"  # re-delivered claims whose values differ from the stored ones, beside the rejects
 
 
 @dataclass
@@ -44,6 +51,8 @@ class LoadSummary:
     notes: list[str] = field(default_factory=list)
     phases: dict[str, float] = field(default_factory=dict)  # seconds per phase
     counts: dict[str, int] | None = None  # graph counts after the load, when known
+    changed: int = 0  # claims already stored with other values: kept as stored, the delivered rows in changed_file
+    changed_file: Path | None = None
 
     @property
     def rows_per_second(self) -> float:
@@ -59,19 +68,94 @@ class ReadFolder:
     rejects_files: list[Path]
     seconds: float
     removed_rejects: list[Path] = field(default_factory=list)
+    rejects_dir: Path | None = None
 
 
 def read_folder(directory: Path, mapping: Path | None = None, rejects_dir: Path | None = None) -> ReadFolder:
     """Read and validate ``directory`` and write its rejects; nothing touches a database yet."""
     started = time.perf_counter()
     inputs = read_input(directory, mapping)
-    rejects_files, removed = write_rejects(inputs, rejects_dir or (directory / "rejects"))
+    rejects_dir = rejects_dir or (directory / "rejects")
+    rejects_files, removed = write_rejects(inputs, rejects_dir)
     frames = graph.build({name: t.frame for name, t in inputs.tables.items()})
-    return ReadFolder(inputs, frames, rejects_files, time.perf_counter() - started, removed)
+    return ReadFolder(inputs, frames, rejects_files, time.perf_counter() - started, removed, rejects_dir)
 
 
-def _summary(read: ReadFolder, started: float, stats: WriteStats, **extra) -> LoadSummary:
+@dataclass
+class ChangedClaims:
+    """Re-delivered claims whose values differ from the stored ones (the stored claim is kept)."""
+
+    count: int = 0
+    file: Path | None = None
+    removed: Path | None = None  # the file of an earlier load, removed because nothing differs now
+
+
+def _same(new: pd.Series, old: pd.Series, number: bool) -> np.ndarray:
+    """Row by row, whether a delivered value equals the stored one (both missing is equal)."""
+    if number:
+        a = pd.to_numeric(new, errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
+        b = pd.to_numeric(old, errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
+        return (a == b) | (np.isnan(a) & np.isnan(b))
+    missing = "\x00"
+    a = new.astype(object).where(new.notna(), missing).astype(str).to_numpy()
+    b = old.astype(object).where(old.notna(), missing).astype(str).to_numpy()
+    return a == b
+
+
+def changed_claims(engine: Engine, read: ReadFolder) -> ChangedClaims:
+    """Compare the delivered claims with the stored ones of the same id, before anything is written.
+
+    A settlement never changes, so a stored claim is kept as it is (the load skips it). A delivered row whose
+    values differ is not dropped in silence: it is counted, and written whole with its file, row, first
+    differing column and reason to ``REJECTS/claims.changed.csv``; a load where nothing differs removes that
+    file of an earlier load.
+    """
+    table = read.inputs.tables.get("claims")
+    target = (read.rejects_dir or Path("rejects")) / CHANGED_FILE
+    found = ChangedClaims()
+    if table is None or table.frame.empty:
+        return found
+    columns = list(TABLES["claims"])
+    old = engine.stored_claims(table.frame["claim_id"].tolist())
+    differ = pd.DataFrame()
+    if len(old):
+        old = old.drop_duplicates("claim_id")
+        positions = pd.Index(table.frame["claim_id"]).get_indexer(old["claim_id"])
+        new = table.frame.iloc[positions].reset_index(drop=True)
+        names = pd.Series("", index=new.index, dtype=object)
+        for column in columns[1:]:
+            incoming = new[column.name] if column.name in new else pd.Series([None] * len(new))
+            outgoing = old[column.name].reset_index(drop=True)
+            other = ~_same(incoming.reset_index(drop=True), outgoing, column.kind == NUMBER)
+            names[other] = names[other] + ", " + column.name
+        hit = (names != "").to_numpy()
+        if hit.any():
+            differ = new.loc[hit, [c.name for c in columns if c.name in new]].copy()
+            where = table.origin.iloc[positions[hit]] if table.origin is not None else None
+            differ["_file"] = where["_file"].astype(str).to_numpy() if where is not None else ""
+            differ["_row"] = where["_row"].to_numpy() if where is not None else 0
+            listed = names[hit].str.removeprefix(", ")
+            differ["_column"] = listed.str.split(", ").str[0].to_numpy()
+            differ["_reason"] = ("already loaded with other values in " + listed
+                                 + "; the stored claim is kept (a settlement does not change)").to_numpy()
+            differ = differ.sort_values(["_file", "_row"], kind="stable")
+    try:
+        if differ.empty:
+            found.removed = target if remove(target) else None
+            return found
+        with atomic_path(target) as tmp:
+            differ.to_csv(tmp, index=False, encoding="utf-8-sig")
+    except OSError as exc:
+        raise OutputError(f"{target}: cannot write the re-delivered claims there "
+                          f"({exc.strerror or type(exc).__name__})") from exc
+    found.count, found.file = len(differ), target
+    return found
+
+
+def _summary(read: ReadFolder, started: float, stats: WriteStats, changed: ChangedClaims | None = None,
+             **extra) -> LoadSummary:
     inputs = read.inputs
+    changed = changed or ChangedClaims()
     return LoadSummary(
         rows_read=sum(t.rows_read for t in inputs.tables.values()),
         accepted=inputs.total_accepted,
@@ -79,8 +163,10 @@ def _summary(read: ReadFolder, started: float, stats: WriteStats, **extra) -> Lo
         seconds=time.perf_counter() - started,
         stats=stats,
         rejects_files=read.rejects_files,
-        removed_rejects=read.removed_rejects,
+        removed_rejects=read.removed_rejects + ([changed.removed] if changed.removed else []),
         encodings={name: t.encoding for name, t in inputs.tables.items()},
+        changed=changed.count,
+        changed_file=changed.file,
         **extra,
     )
 
@@ -100,9 +186,11 @@ def load_read(engine: Engine, read: ReadFolder) -> LoadSummary:
     """Write a folder :func:`read_folder` read into an open engine (the incremental path)."""
     started = time.perf_counter() - read.seconds
     write_started = time.perf_counter()
+    engine.ensure_schema()
+    changed = changed_claims(engine, read)
     stats = _write_incremental(engine, read.frames)
     phases = {"read and validate": read.seconds, "write": time.perf_counter() - write_started}
-    return _summary(read, started, stats, phases=phases)
+    return _summary(read, started, stats, changed, phases=phases)
 
 
 def choose_path(
@@ -189,9 +277,11 @@ def load_folder(
     engine = open_engine(settings)
     try:
         write_started = time.perf_counter()
+        engine.ensure_schema()
+        changed = changed_claims(engine, read)
         stats = _write_incremental(engine, read.frames)
         phases = {"read and validate": read.seconds, "write": time.perf_counter() - write_started}
         counts = engine.counts()
     finally:
         engine.close()
-    return _summary(read, started, stats, path="incremental", notes=notes, phases=phases, counts=counts)
+    return _summary(read, started, stats, changed, path="incremental", notes=notes, phases=phases, counts=counts)

@@ -432,3 +432,80 @@ def test_a_delivery_whose_own_mapping_cannot_work_is_quarantined_and_the_next_on
     assert by_name["d1"]["status"] == "quarantined" and "globs inside the input folder" in by_name["d1"]["reason"]
     assert by_name["d2"]["status"] == "loaded"
     assert embedded.run("MATCH (c:Claim) RETURN c.claim_id AS id")["id"].tolist() == ["B9"]
+
+
+# --------------------------------------------------------------------------- re-delivered claims with other values (Low 15)
+
+def test_a_redelivered_claim_with_other_values_is_counted_and_kept_aside_not_dropped_in_silence(engine, tmp_path: Path) -> None:
+    first, second = tmp_path / "first", tmp_path / "second"
+    first.mkdir()
+    second.mkdir()
+    (first / "claims.csv").write_text(CLAIMS + GOOD + "A1,P1,C1,Y1,2026-01-05T11:00:00,20,outpatient,,\n"
+                                      "A2,P2,C2,Y1,2026-01-05T12:00:00,30,outpatient,,\n", encoding="utf-8")
+    load_directory(engine, first)
+    (second / "claims.csv").write_text(CLAIMS + GOOD                                    # row 2: the same
+                                       + "A1,P1,C1,Y1,2026-01-05T11:00:00,25,outpatient,,\n"   # row 3: amount
+                                       + "A2,P2,C2,Y2,2026-01-06T12:00:00,30,outpatient,,\n"   # row 4: provider, ts
+                                       + "A3,P3,C3,Y1,2026-01-07T12:00:00,40,outpatient,,\n",  # row 5: new
+                                       encoding="utf-8")
+    summary = load_directory(engine, second)
+    assert (summary.accepted, summary.rejected, summary.changed) == (4, 0, 2)
+    assert summary.changed_file == second / "rejects" / "claims.changed.csv"
+    stored = engine.run("MATCH (c:Claim) RETURN c.claim_id AS id, c.amount AS amount, c.provider_id AS provider "
+                        "ORDER BY id").values.tolist()
+    assert stored == [["A1", 20.0, "Y1"], ["A2", 30.0, "Y1"], ["A3", 40.0, "Y1"], ["A9", 10.0, "Y1"]]  # stored ones kept
+    kept = pd.read_csv(summary.changed_file, dtype=str, encoding="utf-8-sig", keep_default_na=False).set_index("_row")
+    assert kept.loc["3", "amount"] == "25.0" and kept.loc["4", "provider_id"] == "Y2"  # the delivered values, not lost
+    assert kept.loc["3", "_reason"] == ("already loaded with other values in amount; the stored claim is kept "
+                                        "(a settlement does not change)")
+    assert kept.loc["4", "_reason"].startswith("already loaded with other values in provider_id, ts;")
+    assert kept["_column"].to_dict() == {"3": "amount", "4": "provider_id"} and set(kept["_file"]) == {"claims.csv"}
+
+    # the same delivery fixed: nothing differs any more, and the old file goes
+    (second / "claims.csv").write_text(CLAIMS + GOOD, encoding="utf-8")
+    again = load_directory(engine, second)
+    assert again.changed == 0 and not (second / "rejects" / "claims.changed.csv").exists()
+    assert second / "rejects" / "claims.changed.csv" in again.removed_rejects
+
+
+def test_the_load_summary_says_how_many_claims_were_kept_with_their_stored_values(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from graphfraud.cli import app
+
+    for name, amount in (("a", "10"), ("b", "11")):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "claims.csv").write_text(CLAIMS + GOOD.replace(",10,", f",{amount},"), encoding="utf-8")
+    env = {"GRAPHFRAUD_DB": str(tmp_path / "db")}
+    assert CliRunner().invoke(app, ["load", str(tmp_path / "a"), "--engine", "embedded"], env=env).exit_code == 0
+    result = CliRunner().invoke(app, ["load", str(tmp_path / "b"), "--engine", "embedded"], env=env)
+    assert result.exit_code == 0, result.output
+    assert "loaded 1 rows (0 rejected; 1 already loaded with other values, kept the stored ones)" in result.output
+    assert "claims.changed.csv" in result.output
+
+
+def test_the_job_records_redelivered_claims_with_other_values_in_its_history(embedded, tmp_path: Path) -> None:
+    root = tmp_path / "job"
+    (root / "inbox" / "d1").mkdir(parents=True)
+    (root / "inbox" / "d1" / "claims.csv").write_text(CLAIMS + GOOD, encoding="utf-8")
+    _job_run(root, embedded)
+    (root / "inbox" / "d2").mkdir()
+    (root / "inbox" / "d2" / "claims.csv").write_text(CLAIMS + GOOD.replace(",10,", ",12,"), encoding="utf-8")
+    [run] = _job_run(root, embedded)
+    [delivery] = run.deliveries
+    assert (delivery["status"], delivery["accepted"], delivery["changed_claims"]) == ("loaded", 1, 1)
+    assert Path(delivery["changed_file"]).name == "claims.changed.csv" and Path(delivery["changed_file"]).is_file()
+    assert embedded.run("MATCH (c:Claim) RETURN c.amount AS a")["a"].tolist() == [10.0]
+
+
+def test_a_few_changed_claims_among_many_stored_are_found_by_lookup(engine, small_data: Path, tmp_path: Path) -> None:
+    load_directory(engine, small_data)
+    claims = pd.read_csv(small_data / "claims.csv", dtype=str, keep_default_na=False)
+    few = claims.iloc[[5, 50, 500]].copy()
+    few.loc[few.index[1], "amount"] = "99999.5"
+    (tmp_path / "late").mkdir()
+    few.to_csv(tmp_path / "late" / "claims.csv", index=False)
+    summary = load_directory(engine, tmp_path / "late")
+    assert summary.changed == 1 and summary.stats.nodes_created["Claim"] == 0
+    kept = pd.read_csv(summary.changed_file, dtype=str, encoding="utf-8-sig")
+    assert kept["claim_id"].tolist() == [claims.loc[50, "claim_id"]] and kept["_row"].tolist() == ["3"]

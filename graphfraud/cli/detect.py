@@ -24,7 +24,7 @@ def detect(
     db: DbOpt = None,
 ) -> None:
     """Detect fraud rings and write OUT/rings.json (contract) and OUT/rings.csv."""
-    from graphfraud.cli.data import print_rejects
+    from graphfraud.cli.data import print_rejects, rejected_and_changed
     from graphfraud.detect.report import write_report
     from graphfraud.detect.run import check_settings
     from graphfraud.detect.run import detect as run_detection
@@ -38,7 +38,7 @@ def detect(
     with opened_engine(settings) as eng:
         if input_dir is not None:
             summary = load_directory(eng, input_dir, mapping=mapping)
-            err.print(f"loaded {summary.accepted:,} rows ({summary.rejected:,} rejected) in {summary.seconds:.1f} s")
+            err.print(f"loaded {summary.accepted:,} rows ({rejected_and_changed(summary)}) in {summary.seconds:.1f} s")
             print_rejects(summary)
         result = run_detection(faults.watched(eng), config, write_back=write_back)  # hold points for kill tests only
         paths = write_report(result, out_dir)
