@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 
 import numpy as np
@@ -26,7 +27,7 @@ from graphfraud.atomic import atomic_path, remove
 from graphfraud.config import LOAD_MODES as MODES
 from graphfraud.config import Settings
 from graphfraud.engines.base import Engine, WriteStats
-from graphfraud.errors import ConfigError, OutputError
+from graphfraud.errors import ConfigError, OutputError, UnfinishedLoad
 from graphfraud.graph import GraphFrames
 from graphfraud.ingest import InputSet, read_input, write_rejects
 from graphfraud.progress import bar
@@ -69,6 +70,7 @@ class ReadFolder:
     seconds: float
     removed_rejects: list[Path] = field(default_factory=list)
     rejects_dir: Path | None = None
+    directory: Path | None = None
 
 
 def read_folder(directory: Path, mapping: Path | None = None, rejects_dir: Path | None = None) -> ReadFolder:
@@ -78,7 +80,8 @@ def read_folder(directory: Path, mapping: Path | None = None, rejects_dir: Path 
     rejects_dir = rejects_dir or (directory / "rejects")
     rejects_files, removed = write_rejects(inputs, rejects_dir)
     frames = graph.build({name: t.frame for name, t in inputs.tables.items()})
-    return ReadFolder(inputs, frames, rejects_files, time.perf_counter() - started, removed, rejects_dir)
+    return ReadFolder(inputs, frames, rejects_files, time.perf_counter() - started, removed, rejects_dir,
+                      Path(directory))
 
 
 @dataclass
@@ -171,10 +174,61 @@ def _summary(read: ReadFolder, started: float, stats: WriteStats, changed: Chang
     )
 
 
-def _write_incremental(engine: Engine, frames: GraphFrames) -> WriteStats:
+# -- started and finished marks ---------------------------------------------
+
+def _now() -> str:
+    return datetime.now().astimezone().isoformat(timespec="seconds")
+
+
+def source_of(read: ReadFolder) -> str:
+    """The name a load's marks go by: the folder's absolute path (a reload of the same folder clears its mark)."""
+    return str(read.directory.resolve()) if read.directory is not None else "(unnamed folder)"
+
+
+def _write_incremental(engine: Engine, read: ReadFolder) -> WriteStats:
+    """Write the frames between a started and a finished mark (``:LoadRun``), so a load cut off midway is known."""
+    frames, source = read.frames, source_of(read)
     engine.ensure_schema()
-    with bar(f"loading into {engine.name}", frames.rows()) as advance:
-        return engine.write(frames, progress=advance)
+    engine.query("load/run_started", {"source": source, "at": _now()})
+    try:
+        with bar(f"loading into {engine.name}", frames.rows()) as advance:
+            stats = engine.write(frames, progress=advance)
+    except Exception as exc:
+        try:  # the database may be what failed: the mark stays 'running', which detection refuses just the same
+            engine.query("load/run_failed", {"source": source, "error": type(exc).__name__})
+        except Exception:  # noqa: BLE001 — the write's own error is the one to report
+            pass
+        raise
+    engine.query("load/run_finished", {"source": source, "at": _now(), "claims": len(frames.nodes.get("Claim", ()))})
+    return stats
+
+
+def mark_finished(engine: Engine, read: ReadFolder) -> None:
+    """Record a load written by another path (the bulk import) as finished."""
+    engine.query("load/run_finished", {"source": source_of(read), "at": _now(),
+                                       "claims": len(read.frames.nodes.get("Claim", ()))})
+
+
+def unfinished_loads(engine: Engine) -> list[dict[str, object]]:
+    """Loads that started and did not finish (killed: ``running``; a write failed: ``failed``), oldest first."""
+    return engine.query("load/unfinished").to_dict("records")
+
+
+def unfinished_message(loads: list[dict[str, object]]) -> str:
+    """One line naming the (latest) unfinished load and what to do."""
+    last = loads[-1]
+    how = "failed while writing" if last.get("status") == "failed" else "was cut off (killed, or the machine stopped)"
+    more = f" ({len(loads)} loads did not finish; this is the latest)" if len(loads) > 1 else ""
+    return (f"the load of {last['source']} started {last.get('started') or '?'} did not finish: it {how}, so the "
+            f"graph holds part of it and rings found in it would be wrong{more}; run `graphfraud load "
+            f"{last['source']}` again (loads are idempotent), then detect")
+
+
+def check_loads_finished(engine: Engine) -> None:
+    """Refuse (``UnfinishedLoad``, one line) a graph that holds part of a load that did not finish."""
+    loads = unfinished_loads(engine)
+    if loads:
+        raise UnfinishedLoad(unfinished_message(loads))
 
 
 def load_directory(engine: Engine, directory: Path, mapping: Path | None = None, rejects_dir: Path | None = None) -> LoadSummary:
@@ -188,7 +242,7 @@ def load_read(engine: Engine, read: ReadFolder) -> LoadSummary:
     write_started = time.perf_counter()
     engine.ensure_schema()
     changed = changed_claims(engine, read)
-    stats = _write_incremental(engine, read.frames)
+    stats = _write_incremental(engine, read)
     phases = {"read and validate": read.seconds, "write": time.perf_counter() - write_started}
     return _summary(read, started, stats, changed, phases=phases)
 
@@ -270,18 +324,22 @@ def load_folder(
     if path == "bulk":
         from graphfraud.engines.neo4j_bulk import bulk_load
 
-        result = bulk_load(settings, read.frames, overwrite=overwrite, restart_local=restart_local, admin=admin)
+        result = bulk_load(settings, read.frames, overwrite=overwrite, restart_local=restart_local, admin=admin,
+                           finished=lambda engine: mark_finished(engine, read))
         phases = {"read and validate": read.seconds, **result.phases}
         return _summary(read, started, result.stats, path="bulk", notes=notes + result.notes, phases=phases,
                         counts=result.counts)
-    engine = open_engine(settings)
+    from graphfraud.job import faults
+
+    opened = open_engine(settings)
+    engine = faults.watched(opened)  # hold points, for tests that kill a load midway; the engine itself otherwise
     try:
         write_started = time.perf_counter()
         engine.ensure_schema()
         changed = changed_claims(engine, read)
-        stats = _write_incremental(engine, read.frames)
+        stats = _write_incremental(engine, read)
         phases = {"read and validate": read.seconds, "write": time.perf_counter() - write_started}
         counts = engine.counts()
     finally:
-        engine.close()
+        opened.close()
     return _summary(read, started, stats, changed, path="incremental", notes=notes, phases=phases, counts=counts)

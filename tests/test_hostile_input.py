@@ -498,6 +498,90 @@ def test_the_job_records_redelivered_claims_with_other_values_in_its_history(emb
     assert embedded.run("MATCH (c:Claim) RETURN c.amount AS a")["a"].tolist() == [10.0]
 
 
+# --------------------------------------------------------------------------- detect on a half-loaded graph (Low 14)
+
+def test_a_load_that_fails_midway_is_marked_and_detect_refuses_until_it_is_loaded_again(engine, small_data: Path,
+                                                                                        monkeypatch) -> None:
+    from graphfraud.detect.run import detect
+    from graphfraud.errors import UnfinishedLoad
+    from graphfraud.load import check_loads_finished, unfinished_loads
+
+    real_write = type(engine).write
+
+    def cut_off(self, frames, progress=None):  # the nodes go in, then the load stops before the relationships
+        from graphfraud.graph import GraphFrames
+
+        real_write(self, GraphFrames(nodes=frames.nodes), progress)
+        raise OSError("the machine went away")
+
+    monkeypatch.setattr(type(engine), "write", cut_off)
+    with pytest.raises(OSError):
+        load_directory(engine, small_data)
+    monkeypatch.setattr(type(engine), "write", real_write)
+    assert engine.counts()["Claim"] > 0 and engine.counts()["HOLDS"] == 0  # half a graph: no card has its holder
+    [unfinished] = unfinished_loads(engine)
+    assert unfinished["source"] == str(small_data.resolve()) and unfinished["status"] == "failed"
+    with pytest.raises(UnfinishedLoad) as caught:
+        check_loads_finished(engine)
+    message = str(caught.value)
+    assert "did not finish" in message and str(small_data.resolve()) in message and "\n" not in message
+
+    load_directory(engine, small_data)  # the same folder again: the load completes and clears the mark
+    assert unfinished_loads(engine) == []
+    check_loads_finished(engine)
+    assert detect(engine).rings
+
+
+def _graphfraud(*args: str, env: dict | None = None, wait: bool = True):
+    import os
+    import subprocess
+    import sys
+
+    env = {**{k: v for k, v in os.environ.items() if not k.startswith(("GRAPHFRAUD_JOB_", "NEO4J_"))}, **(env or {})}
+    command = [sys.executable, "-m", "graphfraud", *args]
+    if not wait:
+        return subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    return subprocess.run(command, env=env, capture_output=True, text=True, timeout=600)
+
+
+@pytest.mark.timeout(600)
+def test_detect_after_a_killed_load_refuses_in_one_line_and_a_completed_reload_clears_it(small_data: Path,
+                                                                                         tmp_path: Path) -> None:
+    import signal
+    import time
+
+    from graphfraud.errors import EXIT_CODES, UnfinishedLoad
+
+    db = ["--engine", "embedded", "--db", str(tmp_path / "db")]
+    marker = tmp_path / "held"
+    proc = _graphfraud("load", str(small_data), *db, wait=False,
+                       env={"GRAPHFRAUD_JOB_HOLD_AT": "load:Claim", "GRAPHFRAUD_JOB_HOLD_FILE": str(marker)})
+    deadline = time.monotonic() + 300
+    while not marker.exists():
+        assert proc.poll() is None, proc.communicate()[1][-2000:]
+        assert time.monotonic() < deadline, "the load never reached its claims"
+        time.sleep(0.05)
+    proc.send_signal(signal.SIGKILL)
+    assert proc.wait(timeout=30) == -signal.SIGKILL
+
+    refused = _graphfraud("detect", "--out", str(tmp_path / "out"), *db)
+    assert refused.returncode == EXIT_CODES.get(UnfinishedLoad, 1) == 1, refused.stderr
+    line = refused.stderr.strip()
+    assert "\n" not in line and "Traceback" not in line
+    assert f"the load of {small_data.resolve()}" in line and "did not finish" in line and "graphfraud load" in line
+    assert not (tmp_path / "out" / "rings.json").exists()
+
+    loud = _graphfraud("detect", "--out", str(tmp_path / "out"), "--allow-unfinished-load", *db)
+    assert loud.returncode == 0 and "warning:" in loud.stderr and "did not finish" in loud.stderr
+
+    again = _graphfraud("load", str(small_data), *db)
+    assert again.returncode == 0, again.stderr
+    done = _graphfraud("detect", "--out", str(tmp_path / "out"), *db)
+    assert done.returncode == 0 and "did not finish" not in done.stderr, done.stderr
+    rings = __import__("json").loads((tmp_path / "out" / "rings.json").read_text(encoding="utf-8"))["rings"]
+    assert rings  # the whole graph, with its rings
+
+
 def test_a_few_changed_claims_among_many_stored_are_found_by_lookup(engine, small_data: Path, tmp_path: Path) -> None:
     load_directory(engine, small_data)
     claims = pd.read_csv(small_data / "claims.csv", dtype=str, keep_default_na=False)
