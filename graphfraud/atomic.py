@@ -23,6 +23,9 @@ one and :func:`leftovers` finds those of a write cut short.
     with atomic_path(out / "rejects" / "claims.csv") as tmp:
         frame.to_csv(tmp, index=False)   # anything that writes a file by name
 
+``remove`` takes a file away the same way (unlinked, folder synced): a rejects
+file a load no longer has rows for.
+
 Only files: no site writes a folder as one unit.
 """
 
@@ -75,6 +78,17 @@ def replace(tmp: Path, path: Path) -> None:
     """Rename the complete ``tmp`` over ``path`` and sync the folder, so the rename is on disk."""
     os.replace(tmp, path)
     _sync_folder(Path(path).parent)
+
+
+def remove(path: Path | str) -> bool:
+    """Remove ``path`` if it is there and sync its folder, so the removal survives a power cut; whether it was there."""
+    path = Path(path)
+    try:
+        path.unlink()
+    except FileNotFoundError:
+        return False
+    _sync_folder(path.parent)
+    return True
 
 
 @contextmanager

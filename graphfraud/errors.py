@@ -11,6 +11,7 @@
     │   └── BulkImportError    the bulk path cannot run here (database not empty or online, no neo4j-admin) or failed
     ├── OutputError            a file or folder graphfraud writes cannot be written (full disk, no permission)
     ├── DetectionError         detection could not produce rings
+    │   └── UnfinishedLoad     the graph holds part of a load that did not finish (killed or failed): load it again
     ├── BundleError            a case bundle could not be written or verified
     └── JobError               a scheduled job run could not run or finish
         ├── JobBusy            another job run holds the lock
@@ -75,6 +76,10 @@ class OutputError(GraphfraudError):
 
 class DetectionError(GraphfraudError):
     """Detection could not produce rings."""
+
+
+class UnfinishedLoad(DetectionError):
+    """The graph holds part of a load that did not finish; rings found in it would be wrong."""
 
 
 class BundleError(GraphfraudError):

@@ -1,8 +1,11 @@
 """Read a folder of bureau files into validated canonical tables, keeping every rejected row.
 
 Files: ``claims`` (required), ``patients``, ``cards``, ``providers``,
-``doctors`` as CSV (UTF-8, UTF-8 with BOM, GB18030/GBK — detected), Parquet or
-XLSX; several files per table (``claims_2026-01.csv``…) are concatenated.
+``doctors`` as CSV (UTF-8, UTF-8 with BOM, GB18030/GBK — detected line by line,
+``graphfraud.csvfile``), Parquet or XLSX; several files per table
+(``claims_2026-01.csv``…) are concatenated. A CSV row in the other encoding,
+or with more or fewer fields than the header, is rejected as a whole row
+(``_column`` ``(row)``); fields beyond the header's are kept in ``_extra``.
 Everything is read as text first, so nothing is coerced silently, then
 validated column by column (vectorised). A row that fails keeps all its source
 values in the rejects with ``_file``, ``_row`` (as a spreadsheet shows it:
@@ -44,7 +47,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from graphfraud.atomic import atomic_path
+from graphfraud.atomic import atomic_path, remove
+from graphfraud.csvfile import ROW, read_csv
 from graphfraud.display import visible
 from graphfraud.errors import EncodingError, InputError, MappingError, MissingFileError, OutputError
 from graphfraud.schema import (
@@ -70,6 +74,7 @@ class TableResult:
     files: list[Path]
     encoding: str | None
     rows_read: int
+    origin: pd.DataFrame | None = None  # per accepted row, where it came from: _file (category), _row
 
 
 @dataclass
@@ -175,9 +180,21 @@ def _check_types(name: str, table: str, spec: dict[str, Any]) -> None:
                 raise MappingError(f"{name}: [{table}.values.{column}] must be a table of source value = canonical value")
 
 
+def _inside(directory: Path, path: Path) -> None:
+    """Refuse ``path`` when it resolves outside ``directory``: a link (to a file, or a linked folder on its way)
+    pointing elsewhere. A folder's files, its own mapping file included, stay inside it; where a link points is not
+    shown."""
+    if not path.resolve().is_relative_to(directory.resolve()):
+        shown = path.relative_to(directory).as_posix() if path.is_relative_to(directory) else path.name
+        raise InputError(f"{shown}: a link to a file outside the input folder {directory.name!r}; "
+                         "a folder's files must be inside it (copy the file in instead)")
+
+
 def _find_mapping(directory: Path) -> Path | None:
+    """The folder's own mapping file, which must be inside it (never a link out of it)."""
     for name in ("mapping.toml", "mapping.yaml", "mapping.yml"):
         if (directory / name).is_file():
+            _inside(directory, directory / name)
             return directory / name
     return None
 
@@ -190,6 +207,7 @@ def _table_files(directory: Path, table: str, spec: dict[str, Any]) -> list[Path
     for pattern in patterns:
         for path in sorted(directory.glob(pattern)):
             if path.is_file() and path not in found:
+                _inside(directory, path)  # a glob never leaves the folder (no "..", no absolute path), nor may a link
                 found.append(path)
     return found
 
@@ -202,22 +220,9 @@ def table_files(directory: Path, table: str, mapping: Path | None = None) -> lis
 
 
 def _read_csv(path: Path, sep: str = ",") -> tuple[pd.DataFrame, str]:
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            frame = pd.read_csv(path, dtype=str, keep_default_na=False, na_filter=False, encoding=encoding, sep=sep)
-        except UnicodeDecodeError:
-            continue
-        except pd.errors.EmptyDataError as exc:
-            raise InputError(f"{path.name}: empty file (no header row and no data)") from exc
-        except pd.errors.ParserError as exc:
-            # pandas' last line says what is wrong and where: "… Expected 7 fields in line 3, saw 9"
-            detail = (str(exc).strip().splitlines() or [type(exc).__name__])[-1]
-            raise InputError(f"{path.name}: not a readable CSV file: {detail[:200]}") from exc
-        if encoding == "utf-8-sig":
-            with path.open("rb") as fh:
-                encoding = "utf-8-sig" if fh.read(3) == b"\xef\xbb\xbf" else "utf-8"
-        return frame, encoding
-    raise EncodingError(f"{path.name}: neither UTF-8 nor GB18030/GBK text; save it as UTF-8 or GBK")
+    """A CSV file as text, each row numbered; rows in the wrong encoding or with the wrong number of fields
+    carry their reason in ``_problem`` (``graphfraud.csvfile``)."""
+    return read_csv(path, sep)
 
 
 def _read_parquet(path: Path) -> pd.DataFrame:
@@ -270,15 +275,26 @@ def _read_xlsx(path: Path, sheet: str | int) -> pd.DataFrame:
     return frame.fillna("")
 
 
-def _read_file(path: Path, spec: dict[str, Any]) -> tuple[pd.DataFrame, str | None]:
+_ROW_COLUMNS = ("_row", "_problem", "_extra")  # what the CSV reader adds beside a file's own columns
+
+
+def _read_file(path: Path, spec: dict[str, Any]) -> tuple[pd.DataFrame, str | None, pd.DataFrame]:
+    """A file's columns as text, its encoding, and per row: ``_row`` (header = row 1), ``_problem`` (a reason the
+    whole row is rejected: its encoding, its number of fields; else empty) and, for CSV rows with more fields than
+    the header, ``_extra`` (those fields)."""
     suffix = path.suffix.lower()
     if suffix in (".csv", ".txt"):
-        return _read_csv(path, sep=spec.get("separator", ","))
+        frame, encoding = _read_csv(path, sep=spec.get("separator", ","))
+        rows = frame[[c for c in _ROW_COLUMNS if c in frame]]
+        return frame.drop(columns=list(rows.columns)), encoding, rows
     if suffix == ".parquet":
-        return _read_parquet(path), None
-    if suffix == ".xlsx":
-        return _read_xlsx(path, spec.get("sheet", 0)), None
-    raise InputError(f"{path.name}: unsupported file type {suffix} (use CSV, Parquet or XLSX)")
+        frame, encoding = _read_parquet(path), None
+    elif suffix == ".xlsx":
+        frame, encoding = _read_xlsx(path, spec.get("sheet", 0)), None
+    else:
+        raise InputError(f"{path.name}: unsupported file type {suffix} (use CSV, Parquet or XLSX)")
+    rows = pd.DataFrame({"_row": np.arange(2, len(frame) + 2), "_problem": ""}, index=frame.index)
+    return frame, encoding, rows
 
 
 # -- validation -----------------------------------------------------------
@@ -290,14 +306,15 @@ class _Problems:
         self.reason = pd.Series("", index=index, dtype=object)
         self.column = pd.Series("", index=index, dtype=object)
 
-    def add(self, mask: pd.Series, column: str, reason: str) -> None:
+    def add(self, mask: pd.Series, column: str, reason: str, named: bool = True) -> None:
+        """Add ``reason`` to the rows of ``mask``, as ``column: reason`` (``named``) or as it is (a whole-row reason)."""
         mask = mask.fillna(False).astype(bool)
         if not mask.any():
             return
         first = mask & (self.reason == "")
         self.column[first] = column
         self.reason[mask & ~first] = self.reason[mask & ~first] + "; "
-        self.reason[mask] = self.reason[mask] + f"{column}: {reason}"
+        self.reason[mask] = self.reason[mask] + (f"{column}: {reason}" if named else reason)
 
     @property
     def bad(self) -> pd.Series:
@@ -370,9 +387,14 @@ def _epoch(parsed: pd.Series) -> pd.Series:
     return pd.Series(seconds, index=parsed.index).where(parsed.notna()).astype("Int64")
 
 
-def _validate(table: str, raw: pd.DataFrame, spec: dict[str, Any], source: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Return (accepted canonical frame with derived columns, rejects with source values and reasons)."""
+def _validate(table: str, raw: pd.DataFrame, spec: dict[str, Any],
+              source: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Return (accepted canonical frame with derived columns, rejects with source values and reasons,
+    the file and row of each accepted row)."""
     problems = _Problems(raw.index)
+    whole_row = source["_problem"].astype(str)
+    for reason in whole_row[whole_row != ""].unique():  # the row's encoding, its number of fields
+        problems.add(whole_row == reason, ROW, reason, named=False)
     out = pd.DataFrame(index=raw.index)
     na = set(NA_TOKENS) | set(spec.get("na", []))
     value_maps = spec.get("values", {})
@@ -438,10 +460,12 @@ def _validate(table: str, raw: pd.DataFrame, spec: dict[str, Any], source: pd.Da
     out = out.drop(columns=[c for c in out.columns if c.startswith("_")])
 
     bad = problems.bad
-    rejects = source.loc[bad].copy()
+    rejects = source.loc[bad].drop(columns="_problem")
     rejects["_column"] = problems.column[bad]
     rejects["_reason"] = problems.reason[bad]
-    return out.loc[~bad].reset_index(drop=True), rejects.reset_index(drop=True)
+    origin = pd.DataFrame({"_file": source.loc[~bad, "_file"].astype("category"),
+                           "_row": source.loc[~bad, "_row"].astype("int64")}).reset_index(drop=True)
+    return out.loc[~bad].reset_index(drop=True), rejects.reset_index(drop=True), origin
 
 
 def _apply_mapping(table: str, frame: pd.DataFrame, spec: dict[str, Any], path: Path) -> pd.DataFrame:
@@ -491,7 +515,7 @@ def _read_table(directory: Path, table: str, spec: dict[str, Any]) -> TableResul
         return None
     raws, sources, encodings = [], [], set()
     for path in files:
-        source, encoding = _read_file(path, spec)
+        source, encoding, rows = _read_file(path, spec)
         encodings.add(encoding)
         raw = _apply_mapping(table, source, spec, path)
         missing = [c.name for c in TABLES[table] if c.required and c.name not in raw]
@@ -499,15 +523,20 @@ def _read_table(directory: Path, table: str, spec: dict[str, Any]) -> TableResul
             raise InputError(f"{path.name}: missing required column {', '.join(map(repr, missing))} "
                              f"({headers_found(table, source.columns, spec)}; name it in a mapping file, see examples/mappings)")
         source = source.copy()
+        if "_extra" in rows:
+            source["_extra"] = rows["_extra"]
         source["_file"] = path.name
-        source["_row"] = np.arange(2, len(source) + 2)
+        source["_row"] = rows["_row"]
+        source["_problem"] = rows["_problem"]
         raws.append(raw)
         sources.append(source)
     raw = pd.concat(raws, ignore_index=True)
     source = pd.concat(sources, ignore_index=True)
-    frame, rejects = _validate(table, raw, spec, source)
+    if "_extra" in source:
+        source["_extra"] = source["_extra"].fillna("")
+    frame, rejects, origin = _validate(table, raw, spec, source)
     encoding = next(iter(encodings)) if len(encodings) == 1 else ",".join(sorted(str(e) for e in encodings))
-    return TableResult(table, frame, rejects, files, encoding, rows_read=len(raw))
+    return TableResult(table, frame, rejects, files, encoding, rows_read=len(raw), origin=origin)
 
 
 def read_input(directory: Path, mapping: Path | None = None) -> InputSet:
@@ -530,11 +559,12 @@ def read_input(directory: Path, mapping: Path | None = None) -> InputSet:
     return result
 
 
-def write_rejects(input_set: InputSet, out_dir: Path) -> list[Path]:
+def write_rejects(input_set: InputSet, out_dir: Path) -> tuple[list[Path], list[Path]]:
     """Write each table's rejected rows to ``out_dir/<table>.csv`` (UTF-8 with BOM, so Excel shows Chinese).
 
-    A table read without rejects this time has its old rejects file removed: the file always describes the
-    rows as they are now, so rows fixed since the last load do not linger there as if still rejected.
+    Returns (files written, files removed). A table read without rejects this time has its old rejects file
+    removed: the file always describes the rows as they are now, so rows fixed since the last load do not
+    linger there as if still rejected. Tables not read this time keep theirs.
     """
     if out_dir.exists() and not out_dir.is_dir():
         raise InputError(f"{out_dir}: is a file; rejected rows go into a folder (give a folder for the rejects)")
@@ -544,15 +574,15 @@ def write_rejects(input_set: InputSet, out_dir: Path) -> list[Path]:
         raise OutputError(f"{out_dir}: cannot write the rejected rows there ({exc.strerror or type(exc).__name__})") from exc
 
 
-def _write_rejects(input_set: InputSet, out_dir: Path) -> list[Path]:
-    written = []
+def _write_rejects(input_set: InputSet, out_dir: Path) -> tuple[list[Path], list[Path]]:
+    written, removed = [], []
     for name, table in input_set.tables.items():
-        if table.rejects.empty:
-            (out_dir / f"{name}.csv").unlink(missing_ok=True)
-            continue
-        out_dir.mkdir(parents=True, exist_ok=True)
         path = out_dir / f"{name}.csv"
+        if table.rejects.empty:
+            if remove(path):
+                removed.append(path)
+            continue
         with atomic_path(path) as tmp:
             table.rejects.to_csv(tmp, index=False, encoding="utf-8-sig")
         written.append(path)
-    return written
+    return written, removed

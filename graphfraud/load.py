@@ -16,16 +16,24 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 
+import numpy as np
+import pandas as pd
+
 from graphfraud import graph
+from graphfraud.atomic import atomic_path, remove
 from graphfraud.config import LOAD_MODES as MODES
 from graphfraud.config import Settings
 from graphfraud.engines.base import Engine, WriteStats
-from graphfraud.errors import ConfigError
+from graphfraud.errors import ConfigError, OutputError, UnfinishedLoad
 from graphfraud.graph import GraphFrames
 from graphfraud.ingest import InputSet, read_input, write_rejects
 from graphfraud.progress import bar
+from graphfraud.schema import NUMBER, TABLES
+
+CHANGED_FILE = "claims.changed.csv"  # re-delivered claims whose values differ from the stored ones, beside the rejects
 
 
 @dataclass
@@ -38,11 +46,14 @@ class LoadSummary:
     seconds: float
     stats: WriteStats
     rejects_files: list[Path] = field(default_factory=list)
+    removed_rejects: list[Path] = field(default_factory=list)  # rejects files of an earlier load, now without rows
     encodings: dict[str, str | None] = field(default_factory=dict)
     path: str = "incremental"  # incremental (driver / embedded COPY) or bulk (neo4j-admin)
     notes: list[str] = field(default_factory=list)
     phases: dict[str, float] = field(default_factory=dict)  # seconds per phase
     counts: dict[str, int] | None = None  # graph counts after the load, when known
+    changed: int = 0  # claims already stored with other values: kept as stored, the delivered rows in changed_file
+    changed_file: Path | None = None
 
     @property
     def rows_per_second(self) -> float:
@@ -57,19 +68,97 @@ class ReadFolder:
     frames: GraphFrames
     rejects_files: list[Path]
     seconds: float
+    removed_rejects: list[Path] = field(default_factory=list)
+    rejects_dir: Path | None = None
+    directory: Path | None = None
 
 
 def read_folder(directory: Path, mapping: Path | None = None, rejects_dir: Path | None = None) -> ReadFolder:
     """Read and validate ``directory`` and write its rejects; nothing touches a database yet."""
     started = time.perf_counter()
     inputs = read_input(directory, mapping)
-    rejects_files = write_rejects(inputs, rejects_dir or (directory / "rejects")) if inputs.total_rejected else []
+    rejects_dir = rejects_dir or (directory / "rejects")
+    rejects_files, removed = write_rejects(inputs, rejects_dir)
     frames = graph.build({name: t.frame for name, t in inputs.tables.items()})
-    return ReadFolder(inputs, frames, rejects_files, time.perf_counter() - started)
+    return ReadFolder(inputs, frames, rejects_files, time.perf_counter() - started, removed, rejects_dir,
+                      Path(directory))
 
 
-def _summary(read: ReadFolder, started: float, stats: WriteStats, **extra) -> LoadSummary:
+@dataclass
+class ChangedClaims:
+    """Re-delivered claims whose values differ from the stored ones (the stored claim is kept)."""
+
+    count: int = 0
+    file: Path | None = None
+    removed: Path | None = None  # the file of an earlier load, removed because nothing differs now
+
+
+def _same(new: pd.Series, old: pd.Series, number: bool) -> np.ndarray:
+    """Row by row, whether a delivered value equals the stored one (both missing is equal)."""
+    if number:
+        a = pd.to_numeric(new, errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
+        b = pd.to_numeric(old, errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
+        return (a == b) | (np.isnan(a) & np.isnan(b))
+    missing = "\x00"
+    a = new.astype(object).where(new.notna(), missing).astype(str).to_numpy()
+    b = old.astype(object).where(old.notna(), missing).astype(str).to_numpy()
+    return a == b
+
+
+def changed_claims(engine: Engine, read: ReadFolder) -> ChangedClaims:
+    """Compare the delivered claims with the stored ones of the same id, before anything is written.
+
+    A settlement never changes, so a stored claim is kept as it is (the load skips it). A delivered row whose
+    values differ is not dropped in silence: it is counted, and written whole with its file, row, first
+    differing column and reason to ``REJECTS/claims.changed.csv``; a load where nothing differs removes that
+    file of an earlier load.
+    """
+    table = read.inputs.tables.get("claims")
+    target = (read.rejects_dir or Path("rejects")) / CHANGED_FILE
+    found = ChangedClaims()
+    if table is None or table.frame.empty:
+        return found
+    columns = list(TABLES["claims"])
+    old = engine.stored_claims(table.frame["claim_id"].tolist())
+    differ = pd.DataFrame()
+    if len(old):
+        old = old.drop_duplicates("claim_id")
+        positions = pd.Index(table.frame["claim_id"]).get_indexer(old["claim_id"])
+        new = table.frame.iloc[positions].reset_index(drop=True)
+        names = pd.Series("", index=new.index, dtype=object)
+        for column in columns[1:]:
+            incoming = new[column.name] if column.name in new else pd.Series([None] * len(new))
+            outgoing = old[column.name].reset_index(drop=True)
+            other = ~_same(incoming.reset_index(drop=True), outgoing, column.kind == NUMBER)
+            names[other] = names[other] + ", " + column.name
+        hit = (names != "").to_numpy()
+        if hit.any():
+            differ = new.loc[hit, [c.name for c in columns if c.name in new]].copy()
+            where = table.origin.iloc[positions[hit]] if table.origin is not None else None
+            differ["_file"] = where["_file"].astype(str).to_numpy() if where is not None else ""
+            differ["_row"] = where["_row"].to_numpy() if where is not None else 0
+            listed = names[hit].str.removeprefix(", ")
+            differ["_column"] = listed.str.split(", ").str[0].to_numpy()
+            differ["_reason"] = ("already loaded with other values in " + listed
+                                 + "; the stored claim is kept (a settlement does not change)").to_numpy()
+            differ = differ.sort_values(["_file", "_row"], kind="stable")
+    try:
+        if differ.empty:
+            found.removed = target if remove(target) else None
+            return found
+        with atomic_path(target) as tmp:
+            differ.to_csv(tmp, index=False, encoding="utf-8-sig")
+    except OSError as exc:
+        raise OutputError(f"{target}: cannot write the re-delivered claims there "
+                          f"({exc.strerror or type(exc).__name__})") from exc
+    found.count, found.file = len(differ), target
+    return found
+
+
+def _summary(read: ReadFolder, started: float, stats: WriteStats, changed: ChangedClaims | None = None,
+             **extra) -> LoadSummary:
     inputs = read.inputs
+    changed = changed or ChangedClaims()
     return LoadSummary(
         rows_read=sum(t.rows_read for t in inputs.tables.values()),
         accepted=inputs.total_accepted,
@@ -77,15 +166,69 @@ def _summary(read: ReadFolder, started: float, stats: WriteStats, **extra) -> Lo
         seconds=time.perf_counter() - started,
         stats=stats,
         rejects_files=read.rejects_files,
+        removed_rejects=read.removed_rejects + ([changed.removed] if changed.removed else []),
         encodings={name: t.encoding for name, t in inputs.tables.items()},
+        changed=changed.count,
+        changed_file=changed.file,
         **extra,
     )
 
 
-def _write_incremental(engine: Engine, frames: GraphFrames) -> WriteStats:
+# -- started and finished marks ---------------------------------------------
+
+def _now() -> str:
+    return datetime.now().astimezone().isoformat(timespec="seconds")
+
+
+def source_of(read: ReadFolder) -> str:
+    """The name a load's marks go by: the folder's absolute path (a reload of the same folder clears its mark)."""
+    return str(read.directory.resolve()) if read.directory is not None else "(unnamed folder)"
+
+
+def _write_incremental(engine: Engine, read: ReadFolder) -> WriteStats:
+    """Write the frames between a started and a finished mark (``:LoadRun``), so a load cut off midway is known."""
+    frames, source = read.frames, source_of(read)
     engine.ensure_schema()
-    with bar(f"loading into {engine.name}", frames.rows()) as advance:
-        return engine.write(frames, progress=advance)
+    engine.query("load/run_started", {"source": source, "at": _now()})
+    try:
+        with bar(f"loading into {engine.name}", frames.rows()) as advance:
+            stats = engine.write(frames, progress=advance)
+    except Exception as exc:
+        try:  # the database may be what failed: the mark stays 'running', which detection refuses just the same
+            engine.query("load/run_failed", {"source": source, "error": type(exc).__name__})
+        except Exception:  # noqa: BLE001 — the write's own error is the one to report
+            pass
+        raise
+    engine.query("load/run_finished", {"source": source, "at": _now(), "claims": len(frames.nodes.get("Claim", ()))})
+    return stats
+
+
+def mark_finished(engine: Engine, read: ReadFolder) -> None:
+    """Record a load written by another path (the bulk import) as finished."""
+    engine.query("load/run_finished", {"source": source_of(read), "at": _now(),
+                                       "claims": len(read.frames.nodes.get("Claim", ()))})
+
+
+def unfinished_loads(engine: Engine) -> list[dict[str, object]]:
+    """Loads that started and did not finish (killed: ``running``; a write failed: ``failed``), oldest first."""
+    return engine.query("load/unfinished").to_dict("records")
+
+
+def unfinished_message(loads: list[dict[str, object]]) -> str:
+    """One line naming the (latest) unfinished load and what to do."""
+    last = loads[-1]
+    how = "failed while writing" if last.get("status") == "failed" else "was cut off (killed, or the machine stopped)"
+    more = f" ({len(loads)} loads did not finish; this is the latest)" if len(loads) > 1 else ""
+    return (f"the load of {last['source']} started {last.get('started') or '?'} did not finish: it {how}, so the "
+            f"graph holds part of it and rings found in it would be wrong{more}; run `graphfraud load "
+            f"{last['source']}` again (loads are idempotent), then detect")
+
+
+def check_loads_finished(engine: Engine) -> None:
+    """Refuse (``UnfinishedLoad``, one line) a graph that holds part of a load that did not finish."""
+    loads = unfinished_loads(engine)
+    if loads:
+        raise UnfinishedLoad(unfinished_message(loads))
 
 
 def load_directory(engine: Engine, directory: Path, mapping: Path | None = None, rejects_dir: Path | None = None) -> LoadSummary:
@@ -97,9 +240,11 @@ def load_read(engine: Engine, read: ReadFolder) -> LoadSummary:
     """Write a folder :func:`read_folder` read into an open engine (the incremental path)."""
     started = time.perf_counter() - read.seconds
     write_started = time.perf_counter()
-    stats = _write_incremental(engine, read.frames)
+    engine.ensure_schema()
+    changed = changed_claims(engine, read)
+    stats = _write_incremental(engine, read)
     phases = {"read and validate": read.seconds, "write": time.perf_counter() - write_started}
-    return _summary(read, started, stats, phases=phases)
+    return _summary(read, started, stats, changed, phases=phases)
 
 
 def choose_path(
@@ -179,16 +324,22 @@ def load_folder(
     if path == "bulk":
         from graphfraud.engines.neo4j_bulk import bulk_load
 
-        result = bulk_load(settings, read.frames, overwrite=overwrite, restart_local=restart_local, admin=admin)
+        result = bulk_load(settings, read.frames, overwrite=overwrite, restart_local=restart_local, admin=admin,
+                           finished=lambda engine: mark_finished(engine, read))
         phases = {"read and validate": read.seconds, **result.phases}
         return _summary(read, started, result.stats, path="bulk", notes=notes + result.notes, phases=phases,
                         counts=result.counts)
-    engine = open_engine(settings)
+    from graphfraud.job import faults
+
+    opened = open_engine(settings)
+    engine = faults.watched(opened)  # hold points, for tests that kill a load midway; the engine itself otherwise
     try:
         write_started = time.perf_counter()
-        stats = _write_incremental(engine, read.frames)
+        engine.ensure_schema()
+        changed = changed_claims(engine, read)
+        stats = _write_incremental(engine, read)
         phases = {"read and validate": read.seconds, "write": time.perf_counter() - write_started}
         counts = engine.counts()
     finally:
-        engine.close()
-    return _summary(read, started, stats, path="incremental", notes=notes, phases=phases, counts=counts)
+        opened.close()
+    return _summary(read, started, stats, changed, path="incremental", notes=notes, phases=phases, counts=counts)

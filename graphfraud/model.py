@@ -76,6 +76,12 @@ NODES: dict[str, NodeType] = {
             ("sha256", STRING), ("name", STRING), ("delivery", STRING), ("size", INT), ("status", STRING),
             ("run_id", STRING), ("first_seen", STRING), ("at", STRING), ("reason", STRING),
         )),
+        # One load of a folder (graphfraud load, detect --input, a job's delivery), by the folder's path: started,
+        # finished or failed. Detection refuses a graph a load did not finish writing (graphfraud.load).
+        NodeType("LoadRun", "source", (
+            ("source", STRING), ("status", STRING), ("started", STRING), ("finished", STRING), ("error", STRING),
+            ("claims", INT),
+        )),
         # One step of a ring's case trail (new → 初审 → 复审 → … → 移送); created, never edited.
         NodeType("CaseEvent", "event_id", (
             ("event_id", STRING), ("ring_id", STRING), ("seq", INT), ("action", STRING),

@@ -211,3 +211,385 @@ def test_a_rejects_option_naming_a_file_is_one_line_and_loads_nothing(tmp_path: 
                                       "--engine", "embedded"], env={"GRAPHFRAUD_DB": str(tmp_path / "db")})
     assert result.exit_code == 2 and "is a file; rejected rows go into a folder" in result.output, result.output
     assert "Traceback" not in result.output and not (tmp_path / "db").exists()
+
+
+# --------------------------------------------------------------------------- mixed encodings (Medium 10)
+
+PATIENTS = "patient_id,name,address\n"
+
+
+def _patients_rejects(folder: Path) -> pd.DataFrame:
+    return read_input(folder).tables["patients"].rejects.set_index("_row")
+
+
+def test_a_utf8_row_in_a_gbk_file_is_rejected_with_its_line_not_garbled(tmp_path: Path) -> None:
+    (tmp_path / "claims.csv").write_text(CLAIMS + GOOD, encoding="utf-8")
+    (tmp_path / "patients.csv").write_bytes(
+        (PATIENTS + "P1,张三,上海市浦东新区\n").encode("gbk")
+        + "P2,李四,北京市朝阳区\n".encode("utf-8")          # row 3: pasted in from a UTF-8 export
+        + "P3,王五,北京市海淀区\n".encode("gbk"))
+    patients = read_input(tmp_path).tables["patients"]
+    assert patients.encoding == "gb18030"
+    assert patients.frame[["patient_id", "address"]].values.tolist() == [["P1", "上海市浦东新区"], ["P3", "北京市海淀区"]]
+    rejects = patients.rejects.set_index("_row")
+    assert list(rejects.index) == [3] and rejects.loc[3, "_column"] == "(row)"
+    assert "UTF-8 text in a GB18030/GBK file" in rejects.loc[3, "_reason"]
+    assert rejects.loc[3, "address"] == "北京市朝阳区"  # kept as it was written: nothing lost, nothing garbled
+    assert "鍖" not in "".join(patients.frame["address"])
+
+
+def test_a_gbk_row_in_a_utf8_file_is_rejected_and_the_utf8_rows_stay_readable(tmp_path: Path) -> None:
+    (tmp_path / "claims.csv").write_text(CLAIMS + GOOD, encoding="utf-8")
+    (tmp_path / "patients.csv").write_bytes(
+        (PATIENTS + "P1,张三,上海市浦东新区\nP2,李四,北京市朝阳区\n").encode("utf-8")
+        + "P3,王五,杭州市西湖区\n".encode("gbk")              # row 4
+        + "P4,赵六,广州市天河区\n".encode("utf-8"))
+    patients = read_input(tmp_path).tables["patients"]
+    assert patients.encoding == "utf-8"
+    assert patients.frame["name"].tolist() == ["张三", "李四", "赵六"]
+    rejects = patients.rejects.set_index("_row")
+    assert list(rejects.index) == [4] and "GB18030/GBK text in a UTF-8 file" in rejects.loc[4, "_reason"]
+    assert rejects.loc[4, "address"] == "杭州市西湖区"
+
+
+def test_an_undecodable_byte_rejects_its_row_naming_the_line_never_the_value(tmp_path: Path) -> None:
+    (tmp_path / "claims.csv").write_bytes((CLAIMS + GOOD).encode("gbk")
+                                          + b"A8,P8,C8,Y1,2026-01-05T10:00:00,10,outpatient,\xff\xfe,\n"  # row 3
+                                          + "A7,P7,C7,Y1,2026-01-05T10:00:00,10,门诊,,\n".encode("gbk"))
+    claims = read_input(tmp_path).tables["claims"]
+    assert claims.frame["claim_id"].tolist() == ["A9", "A7"]
+    row = claims.rejects.set_index("_row").loc[3]
+    assert row["_reason"].startswith("the line holds bytes that are neither UTF-8 nor GB18030/GBK text (byte 47 of the line)")
+    assert row["admit_date"] == "\\xff\\xfe"  # the bytes kept visible in the rejects, not dropped
+
+
+UNREADABLE = {
+    "an undecodable header": (b"claim\xff_id,patient_id\nA1,P1\n",
+                              "claims.csv: line 1 (the header row) is neither UTF-8 nor GB18030/GBK text"),
+    "a binary file": (b"claim_id\n" + (bytes(range(128, 256)) + b"\n") * 5,
+                      "claims.csv: neither UTF-8 nor GB18030/GBK text (5 line(s) neither encoding reads, the first is line 2)"),
+    "UTF-16": ("claim_id,patient_id\nA1,P1\n".encode("utf-16"), "claims.csv: UTF-16 text"),
+    "a GBK header over UTF-8 rows": ("结算流水号,参保人编号\n".encode("gbk") + "甲1,乙1\n甲2,乙2\n".encode("utf-8"),
+                                     "claims.csv: line 1 (the header row) is GB18030/GBK text but most lines are UTF-8; "
+                                     "save the whole file in one encoding"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(UNREADABLE))
+def test_a_file_in_no_one_readable_encoding_is_refused_in_one_line_naming_the_line(tmp_path: Path, name: str) -> None:
+    from graphfraud.errors import EncodingError
+
+    content, expected = UNREADABLE[name]
+    (tmp_path / "claims.csv").write_bytes(content)
+    with pytest.raises(EncodingError) as caught:
+        read_input(tmp_path)
+    message = str(caught.value)
+    assert message.startswith(expected) and "\n" not in message, message
+    assert "甲" not in message and "P1" not in message
+
+
+# --------------------------------------------------------------------------- rows with too few or too many fields (Low 13)
+
+def test_rows_with_too_few_or_too_many_fields_are_rejected_and_the_rest_is_loaded(engine, tmp_path: Path) -> None:
+    (tmp_path / "claims.csv").write_text(
+        CLAIMS + GOOD                                                 # row 2
+        + "A1,P1,C1,Y1,2026-01-05T10:00:00,10,outpatient\n"           # row 3: 7 of 9 fields
+        + "A2,P2,C2,Y1,2026-01-05T10:00:00,10,outpatient,,,x,y\n"     # row 4: 11 fields
+        + "\n"                                                        # row 5: blank, skipped
+        + 'A3,P3,C3,Y1,2026-01-05T10:00:00,"1,000",outpatient,,\n'   # row 6: a quoted separator
+        + "A4,P4,C4,Y1,2026-01-05T10:00:00,10\n", encoding="utf-8")  # row 7: 6 fields
+    summary = load_directory(engine, tmp_path, rejects_dir=tmp_path / "rejects")
+    assert (summary.accepted, summary.rejected) == (2, 3)
+    assert sorted(engine.run("MATCH (c:Claim) RETURN c.claim_id AS id")["id"]) == ["A3", "A9"]
+    rejects = pd.read_csv(tmp_path / "rejects" / "claims.csv", dtype=str, encoding="utf-8-sig",
+                          keep_default_na=False).set_index("_row")
+    assert rejects["_reason"].str.split(";").str[0].to_dict() == {
+        "3": "expected 9 fields, found 7", "4": "expected 9 fields, found 11", "7": "expected 9 fields, found 6"}
+    assert set(rejects["_column"]) == {"(row)"} and set(rejects["_file"]) == {"claims.csv"}
+    assert rejects.loc["4", "_extra"] == "x,y" and rejects.loc["3", "claim_id"] == "A1"  # nothing lost
+
+
+def test_row_numbers_count_blank_lines_and_line_breaks_inside_quoted_cells(tmp_path: Path) -> None:
+    (tmp_path / "claims.csv").write_text(CLAIMS + GOOD + "\n\n"       # rows 3, 4 blank
+                                         + 'A1,P1,C1,Y1,2026-01-05T10:00:00,10,outpatient,"a\nb",\n'  # row 5
+                                         + "A2,P2,C2,Y1,yesterday,10,outpatient,,\n", encoding="utf-8")  # row 6
+    assert _rejects(tmp_path) == {"5": "admit_date: not a date/time (expected ISO 8601, e.g. 2026-01-31T09:30:00)",
+                                  "6": "ts: not a date/time (expected ISO 8601, e.g. 2026-01-31T09:30:00)"}
+
+
+# --------------------------------------------------------------------------- stale rejects (Low 12)
+
+def test_a_reload_that_rejects_nothing_removes_the_old_rejects_file_and_says_so(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from graphfraud.cli import app
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "claims.csv").write_text(CLAIMS + GOOD + "A2,P2,C2,Y1,yesterday,1,outpatient,,\n", encoding="utf-8")
+    env = {"GRAPHFRAUD_DB": str(tmp_path / "db")}
+    first = CliRunner().invoke(app, ["load", str(folder), "--engine", "embedded"], env=env)
+    assert first.exit_code == 0, first.output
+    assert (folder / "rejects" / "claims.csv").is_file()
+
+    (folder / "claims.csv").write_text(CLAIMS + GOOD + "A2,P2,C2,Y1,2026-01-06T10:00:00,1,outpatient,,\n", encoding="utf-8")
+    again = CliRunner().invoke(app, ["load", str(folder), "--engine", "embedded"], env=env)
+    assert again.exit_code == 0, again.output
+    assert not (folder / "rejects" / "claims.csv").exists()  # the fixed row no longer stands there as rejected
+    assert "(0 rejected)" in again.output
+    assert "removed the rejects file of an earlier load" in again.output and "claims.csv" in again.output
+
+
+def test_only_the_tables_with_nothing_rejected_lose_their_old_rejects(embedded, tmp_path: Path) -> None:
+    (tmp_path / "claims.csv").write_text(CLAIMS + GOOD + "A2,P2,C2,Y1,yesterday,1,outpatient,,\n", encoding="utf-8")
+    (tmp_path / "patients.csv").write_text("patient_id,birth_date\nP9,1980-02-03\nP2,sometime\n", encoding="utf-8")
+    load_directory(embedded, tmp_path)
+    (tmp_path / "patients.csv").write_text("patient_id,birth_date\nP9,1980-02-03\nP2,1990-01-01\n", encoding="utf-8")
+    summary = load_directory(embedded, tmp_path)
+    assert summary.removed_rejects == [tmp_path / "rejects" / "patients.csv"]
+    assert summary.rejects_files == [tmp_path / "rejects" / "claims.csv"]
+    assert not (tmp_path / "rejects" / "patients.csv").exists() and (tmp_path / "rejects" / "claims.csv").exists()
+
+
+# --------------------------------------------------------------------------- files outside the input folder (Low 16)
+
+def _outside(tmp_path: Path) -> Path:
+    """A readable claims file outside the input folder (what a link may try to bring in)."""
+    secret = tmp_path / "elsewhere" / "other-bureau.csv"
+    secret.parent.mkdir()
+    secret.write_text(CLAIMS + GOOD, encoding="utf-8")
+    return secret
+
+
+LINKS = {
+    "claims.csv linked outside": (lambda d, s: (d / "claims.csv").symlink_to(s), "", "claims.csv: a link to a file outside"),
+    "a mapping glob matching a link outside": (lambda d, s: (d / "export.csv").symlink_to(s), '[claims]\nfiles = ["export*.csv"]\n',
+                                                "export.csv: a link to a file outside"),
+    "a mapping glob into a linked folder": (lambda d, s: (d / "sub").symlink_to(s.parent, target_is_directory=True),
+                                            '[claims]\nfiles = ["sub/*.csv"]\n', "sub/other-bureau.csv: a link to a file outside"),
+    "mapping.toml linked outside": (lambda d, s: ((d / "claims.csv").write_text(CLAIMS + GOOD, encoding="utf-8"),
+                                                  (s.parent / "m.toml").write_text("[claims]\n"),
+                                                  (d / "mapping.toml").symlink_to(s.parent / "m.toml")),
+                                    None, "mapping.toml: a link to a file outside"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(LINKS))
+def test_a_link_out_of_the_input_folder_is_refused_in_one_line(tmp_path: Path, name: str) -> None:
+    link, mapping, expected = LINKS[name]
+    folder = tmp_path / "in"
+    folder.mkdir()
+    secret = _outside(tmp_path)
+    link(folder, secret)
+    if mapping:
+        (folder / "mapping.toml").write_text(mapping, encoding="utf-8")
+    message = _message(folder)
+    assert message.startswith(expected) and "\n" not in message, message
+    assert str(secret.parent) not in message  # where it points is not shown either
+
+
+def test_a_link_to_a_file_inside_the_folder_is_read(tmp_path: Path) -> None:
+    (tmp_path / "export").mkdir()
+    (tmp_path / "export" / "claims-2026.csv").write_text(CLAIMS + GOOD, encoding="utf-8")
+    (tmp_path / "claims.csv").symlink_to(tmp_path / "export" / "claims-2026.csv")
+    assert read_input(tmp_path).tables["claims"].frame["claim_id"].tolist() == ["A9"]
+
+
+def _job_run(root: Path, engine):
+    from graphfraud.job.config import load_job_config
+    from graphfraud.job.lock import job_lock
+    from graphfraud.job.run import JobContext, run_job
+
+    (root / "job.toml").write_text('[job]\nmin_age = 0\n[bundles]\nmin_score = 2.0\n[engine]\nname = "embedded"\n'
+                                   '[embedded]\npath = "db/graph"\n', encoding="utf-8")
+    config = load_job_config(root / "job.toml")
+    with job_lock(config.lock_file):
+        return run_job(JobContext(config, engine))
+
+
+def test_a_delivery_linking_a_file_outside_the_inbox_is_quarantined_and_nothing_of_it_loads(embedded, tmp_path: Path) -> None:
+    root = tmp_path / "job"
+    (root / "inbox" / "d1").mkdir(parents=True)
+    secret = _outside(tmp_path)
+    (root / "inbox" / "d1" / "claims.csv").symlink_to(secret)
+    [run] = _job_run(root, embedded)
+    [delivery] = run.deliveries
+    assert delivery["status"] == "quarantined", delivery
+    assert delivery["reason"].startswith("claims.csv: a link to a file outside") and str(secret) not in delivery["reason"]
+    assert embedded.counts()["Claim"] == 0
+
+
+def test_a_delivery_whose_own_mapping_cannot_work_is_quarantined_and_the_next_one_loads(embedded, tmp_path: Path) -> None:
+    root = tmp_path / "job"
+    for name in ("d1", "d2"):
+        (root / "inbox" / name).mkdir(parents=True)
+    (root / "inbox" / "d1" / "claims.csv").write_text(CLAIMS + GOOD, encoding="utf-8")
+    (root / "inbox" / "d1" / "mapping.toml").write_text('[claims]\nfiles = ["../../etc/passwd"]\n', encoding="utf-8")
+    (root / "inbox" / "d2" / "claims.csv").write_text(CLAIMS + GOOD.replace("A9", "B9"), encoding="utf-8")
+    [run] = _job_run(root, embedded)
+    assert run.outcome == "completed_with_errors", run.error
+    by_name = {d["name"]: d for d in run.deliveries}
+    assert by_name["d1"]["status"] == "quarantined" and "globs inside the input folder" in by_name["d1"]["reason"]
+    assert by_name["d2"]["status"] == "loaded"
+    assert embedded.run("MATCH (c:Claim) RETURN c.claim_id AS id")["id"].tolist() == ["B9"]
+
+
+# --------------------------------------------------------------------------- re-delivered claims with other values (Low 15)
+
+def test_a_redelivered_claim_with_other_values_is_counted_and_kept_aside_not_dropped_in_silence(engine, tmp_path: Path) -> None:
+    first, second = tmp_path / "first", tmp_path / "second"
+    first.mkdir()
+    second.mkdir()
+    (first / "claims.csv").write_text(CLAIMS + GOOD + "A1,P1,C1,Y1,2026-01-05T11:00:00,20,outpatient,,\n"
+                                      "A2,P2,C2,Y1,2026-01-05T12:00:00,30,outpatient,,\n", encoding="utf-8")
+    load_directory(engine, first)
+    (second / "claims.csv").write_text(CLAIMS + GOOD                                    # row 2: the same
+                                       + "A1,P1,C1,Y1,2026-01-05T11:00:00,25,outpatient,,\n"   # row 3: amount
+                                       + "A2,P2,C2,Y2,2026-01-06T12:00:00,30,outpatient,,\n"   # row 4: provider, ts
+                                       + "A3,P3,C3,Y1,2026-01-07T12:00:00,40,outpatient,,\n",  # row 5: new
+                                       encoding="utf-8")
+    summary = load_directory(engine, second)
+    assert (summary.accepted, summary.rejected, summary.changed) == (4, 0, 2)
+    assert summary.changed_file == second / "rejects" / "claims.changed.csv"
+    stored = engine.run("MATCH (c:Claim) RETURN c.claim_id AS id, c.amount AS amount, c.provider_id AS provider "
+                        "ORDER BY id").values.tolist()
+    assert stored == [["A1", 20.0, "Y1"], ["A2", 30.0, "Y1"], ["A3", 40.0, "Y1"], ["A9", 10.0, "Y1"]]  # stored ones kept
+    kept = pd.read_csv(summary.changed_file, dtype=str, encoding="utf-8-sig", keep_default_na=False).set_index("_row")
+    assert kept.loc["3", "amount"] == "25.0" and kept.loc["4", "provider_id"] == "Y2"  # the delivered values, not lost
+    assert kept.loc["3", "_reason"] == ("already loaded with other values in amount; the stored claim is kept "
+                                        "(a settlement does not change)")
+    assert kept.loc["4", "_reason"].startswith("already loaded with other values in provider_id, ts;")
+    assert kept["_column"].to_dict() == {"3": "amount", "4": "provider_id"} and set(kept["_file"]) == {"claims.csv"}
+
+    # the same delivery fixed: nothing differs any more, and the old file goes
+    (second / "claims.csv").write_text(CLAIMS + GOOD, encoding="utf-8")
+    again = load_directory(engine, second)
+    assert again.changed == 0 and not (second / "rejects" / "claims.changed.csv").exists()
+    assert second / "rejects" / "claims.changed.csv" in again.removed_rejects
+
+
+def test_the_load_summary_says_how_many_claims_were_kept_with_their_stored_values(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from graphfraud.cli import app
+
+    for name, amount in (("a", "10"), ("b", "11")):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "claims.csv").write_text(CLAIMS + GOOD.replace(",10,", f",{amount},"), encoding="utf-8")
+    env = {"GRAPHFRAUD_DB": str(tmp_path / "db")}
+    assert CliRunner().invoke(app, ["load", str(tmp_path / "a"), "--engine", "embedded"], env=env).exit_code == 0
+    result = CliRunner().invoke(app, ["load", str(tmp_path / "b"), "--engine", "embedded"], env=env)
+    assert result.exit_code == 0, result.output
+    assert "loaded 1 rows (0 rejected; 1 already loaded with other values, kept the stored ones)" in result.output
+    assert "claims.changed.csv" in result.output
+
+
+def test_the_job_records_redelivered_claims_with_other_values_in_its_history(embedded, tmp_path: Path) -> None:
+    root = tmp_path / "job"
+    (root / "inbox" / "d1").mkdir(parents=True)
+    (root / "inbox" / "d1" / "claims.csv").write_text(CLAIMS + GOOD, encoding="utf-8")
+    _job_run(root, embedded)
+    (root / "inbox" / "d2").mkdir()
+    (root / "inbox" / "d2" / "claims.csv").write_text(CLAIMS + GOOD.replace(",10,", ",12,"), encoding="utf-8")
+    [run] = _job_run(root, embedded)
+    [delivery] = run.deliveries
+    assert (delivery["status"], delivery["accepted"], delivery["changed_claims"]) == ("loaded", 1, 1)
+    assert Path(delivery["changed_file"]).name == "claims.changed.csv" and Path(delivery["changed_file"]).is_file()
+    assert embedded.run("MATCH (c:Claim) RETURN c.amount AS a")["a"].tolist() == [10.0]
+
+
+# --------------------------------------------------------------------------- detect on a half-loaded graph (Low 14)
+
+def test_a_load_that_fails_midway_is_marked_and_detect_refuses_until_it_is_loaded_again(engine, small_data: Path,
+                                                                                        monkeypatch) -> None:
+    from graphfraud.detect.run import detect
+    from graphfraud.errors import UnfinishedLoad
+    from graphfraud.load import check_loads_finished, unfinished_loads
+
+    real_write = type(engine).write
+
+    def cut_off(self, frames, progress=None):  # the nodes go in, then the load stops before the relationships
+        from graphfraud.graph import GraphFrames
+
+        real_write(self, GraphFrames(nodes=frames.nodes), progress)
+        raise OSError("the machine went away")
+
+    monkeypatch.setattr(type(engine), "write", cut_off)
+    with pytest.raises(OSError):
+        load_directory(engine, small_data)
+    monkeypatch.setattr(type(engine), "write", real_write)
+    assert engine.counts()["Claim"] > 0 and engine.counts()["HOLDS"] == 0  # half a graph: no card has its holder
+    [unfinished] = unfinished_loads(engine)
+    assert unfinished["source"] == str(small_data.resolve()) and unfinished["status"] == "failed"
+    with pytest.raises(UnfinishedLoad) as caught:
+        check_loads_finished(engine)
+    message = str(caught.value)
+    assert "did not finish" in message and str(small_data.resolve()) in message and "\n" not in message
+
+    load_directory(engine, small_data)  # the same folder again: the load completes and clears the mark
+    assert unfinished_loads(engine) == []
+    check_loads_finished(engine)
+    assert detect(engine).rings
+
+
+def _graphfraud(*args: str, env: dict | None = None, wait: bool = True):
+    import os
+    import subprocess
+    import sys
+
+    env = {**{k: v for k, v in os.environ.items() if not k.startswith(("GRAPHFRAUD_JOB_", "NEO4J_"))}, **(env or {})}
+    command = [sys.executable, "-m", "graphfraud", *args]
+    if not wait:
+        return subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    return subprocess.run(command, env=env, capture_output=True, text=True, timeout=600)
+
+
+@pytest.mark.timeout(600)
+def test_detect_after_a_killed_load_refuses_in_one_line_and_a_completed_reload_clears_it(small_data: Path,
+                                                                                         tmp_path: Path) -> None:
+    import signal
+    import time
+
+    from graphfraud.errors import EXIT_CODES, UnfinishedLoad
+
+    db = ["--engine", "embedded", "--db", str(tmp_path / "db")]
+    marker = tmp_path / "held"
+    proc = _graphfraud("load", str(small_data), *db, wait=False,
+                       env={"GRAPHFRAUD_JOB_HOLD_AT": "load:Claim", "GRAPHFRAUD_JOB_HOLD_FILE": str(marker)})
+    deadline = time.monotonic() + 300
+    while not marker.exists():
+        assert proc.poll() is None, proc.communicate()[1][-2000:]
+        assert time.monotonic() < deadline, "the load never reached its claims"
+        time.sleep(0.05)
+    proc.send_signal(signal.SIGKILL)
+    assert proc.wait(timeout=30) == -signal.SIGKILL
+
+    refused = _graphfraud("detect", "--out", str(tmp_path / "out"), *db)
+    assert refused.returncode == EXIT_CODES.get(UnfinishedLoad, 1) == 1, refused.stderr
+    line = refused.stderr.strip()
+    assert "\n" not in line and "Traceback" not in line
+    assert f"the load of {small_data.resolve()}" in line and "did not finish" in line and "graphfraud load" in line
+    assert not (tmp_path / "out" / "rings.json").exists()
+
+    loud = _graphfraud("detect", "--out", str(tmp_path / "out"), "--allow-unfinished-load", *db)
+    assert loud.returncode == 0 and "warning:" in loud.stderr and "did not finish" in loud.stderr
+
+    again = _graphfraud("load", str(small_data), *db)
+    assert again.returncode == 0, again.stderr
+    done = _graphfraud("detect", "--out", str(tmp_path / "out"), *db)
+    assert done.returncode == 0 and "did not finish" not in done.stderr, done.stderr
+    rings = __import__("json").loads((tmp_path / "out" / "rings.json").read_text(encoding="utf-8"))["rings"]
+    assert rings  # the whole graph, with its rings
+
+
+def test_a_few_changed_claims_among_many_stored_are_found_by_lookup(engine, small_data: Path, tmp_path: Path) -> None:
+    load_directory(engine, small_data)
+    claims = pd.read_csv(small_data / "claims.csv", dtype=str, keep_default_na=False)
+    few = claims.iloc[[5, 50, 500]].copy()
+    few.loc[few.index[1], "amount"] = "99999.5"
+    (tmp_path / "late").mkdir()
+    few.to_csv(tmp_path / "late" / "claims.csv", index=False)
+    summary = load_directory(engine, tmp_path / "late")
+    assert summary.changed == 1 and summary.stats.nodes_created["Claim"] == 0
+    kept = pd.read_csv(summary.changed_file, dtype=str, encoding="utf-8-sig")
+    assert kept["claim_id"].tolist() == [claims.loc[50, "claim_id"]] and kept["_row"].tolist() == ["3"]

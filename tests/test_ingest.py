@@ -145,10 +145,10 @@ def test_bad_rows_are_kept_with_file_row_column_and_reason(tmp_path: Path) -> No
     by_row = {str(k): v for k, v in rejects["_column"].items()}
     assert by_row == {"4": "ts", "5": "amount", "6": "visit_type", "7": "claim_id"}
     assert all(rejects["_file"] == "claims.csv") and rejects["_reason"].str.len().min() > 5
-    written = write_rejects(inputs, tmp_path / "rejects")
+    written, _ = write_rejects(inputs, tmp_path / "rejects")
     back = pd.read_csv(written[0], dtype=str, encoding="utf-8-sig")
     assert sorted(back["_row"]) == ["4", "5", "6", "7"]
     # once the file is fixed, the next load leaves no stale rejects behind
     (tmp_path / "claims.csv").write_text(HEADER + ROWS, encoding="utf-8")
-    assert write_rejects(read_input(tmp_path), tmp_path / "rejects") == []
+    assert write_rejects(read_input(tmp_path), tmp_path / "rejects") == ([], [tmp_path / "rejects" / "claims.csv"])
     assert not (tmp_path / "rejects" / "claims.csv").exists()

@@ -72,15 +72,35 @@ def load(
         err.print(f"note: {escape(note)}")
     how = "neo4j-admin bulk import" if summary.path == "bulk" else "incremental load"
     out.print(
-        f"loaded {summary.accepted:,} rows ({summary.rejected:,} rejected) into {settings.engine} in {summary.seconds:.1f} s "
+        f"loaded {summary.accepted:,} rows ({rejected_and_changed(summary)}) into {settings.engine} in {summary.seconds:.1f} s "
         f"({summary.rows_per_second:,.0f} rows/s, {how}): {summary.stats.total_nodes:,} nodes and "
-        f"{summary.stats.total_rels:,} relationships created"
+        f"{summary.stats.total_rels:,} relationships created",
+        soft_wrap=True,
     )
     out.print("phases: " + ", ".join(f"{name} {seconds:.1f} s" for name, seconds in summary.phases.items()))
-    for path in summary.rejects_files:
-        err.print(f"rejected rows with reasons: {escape(str(path))}")
+    print_rejects(summary)
     if summary.counts is not None:
         _print_counts(summary.counts)
+
+
+def rejected_and_changed(summary) -> str:
+    """``3 rejected`` and, when some re-delivered claim differs from the stored one, how many were kept as stored."""
+    text = f"{summary.rejected:,} rejected"
+    if summary.changed:
+        text += f"; {summary.changed:,} already loaded with other values, kept the stored ones"
+    return text
+
+
+def print_rejects(summary) -> None:
+    """Where the rejected rows are, and which rejects files of an earlier load were removed (nothing rejected now)."""
+    for path in summary.rejects_files:
+        err.print(f"rejected rows with reasons: {escape(str(path))}", soft_wrap=True)
+    if summary.changed_file is not None:
+        err.print(f"re-delivered claims with other values than the stored ones (kept as stored): "
+                  f"{escape(str(summary.changed_file))}", soft_wrap=True)
+    for path in summary.removed_rejects:
+        err.print(f"removed the rejects file of an earlier load (no row of that table is rejected now): "
+                  f"{escape(str(path))}", soft_wrap=True)
 
 
 def schema(engine: EngineOpt = None, config: ConfigOpt = None, db: DbOpt = None) -> None:

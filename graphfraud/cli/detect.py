@@ -19,16 +19,19 @@ def detect(
     write_back: Annotated[bool, typer.Option("--write-back/--no-write-back", help="Store rings in the graph (:Ring, MEMBER_OF).")] = True,
     top: Annotated[int, typer.Option("--top", help="Rings to list on screen.")] = 10,
     communities: Annotated[Optional[str], typer.Option("--communities", help='Where Leiden runs: "igraph" (in-process) or "gds" (Neo4j with Graph Data Science); default: [detect] communities, else igraph.')] = None,
+    allow_unfinished_load: Annotated[bool, typer.Option("--allow-unfinished-load", help="Detect even though a load did not finish (killed or failed midway), with a warning; by default detect refuses a half-loaded graph (exit 1) until that folder is loaded again.")] = False,
     engine: EngineOpt = None,
     config: ConfigOpt = None,
     db: DbOpt = None,
 ) -> None:
     """Detect fraud rings and write OUT/rings.json (contract) and OUT/rings.csv."""
+    from graphfraud.cli.data import print_rejects, rejected_and_changed
     from graphfraud.detect.report import write_report
     from graphfraud.detect.run import check_settings
     from graphfraud.detect.run import detect as run_detection
     from graphfraud.job import faults
-    from graphfraud.load import load_directory
+    from graphfraud.load import load_directory, unfinished_loads, unfinished_message
+    from graphfraud.errors import UnfinishedLoad
 
     settings = settings_from(engine, config, db)
     config = {**settings.detect, **({"communities": communities} if communities else {})}
@@ -37,9 +40,16 @@ def detect(
     with opened_engine(settings) as eng:
         if input_dir is not None:
             summary = load_directory(eng, input_dir, mapping=mapping)
-            err.print(f"loaded {summary.accepted:,} rows ({summary.rejected:,} rejected) in {summary.seconds:.1f} s")
-            for path in summary.rejects_files:
-                err.print(f"rejected rows with reasons: {escape(str(path))}")
+            err.print(f"loaded {summary.accepted:,} rows ({rejected_and_changed(summary)}) in {summary.seconds:.1f} s")
+            print_rejects(summary)
+        with errors_as_exit():
+            eng.ensure_schema()  # a database from before load marks gains their table
+            unfinished = unfinished_loads(eng)
+            if unfinished and not allow_unfinished_load:
+                raise UnfinishedLoad(unfinished_message(unfinished))
+        if unfinished:
+            err.print(f"[bold yellow]warning:[/] {escape(unfinished_message(unfinished))}; detecting anyway "
+                      "(--allow-unfinished-load): rings may be missing or wrong", soft_wrap=True)
         result = run_detection(faults.watched(eng), config, write_back=write_back)  # hold points for kill tests only
         paths = write_report(result, out_dir)
     table = Table(title=f"{len(result.rings)} rings in {result.total_seconds:.1f} s")

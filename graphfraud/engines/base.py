@@ -44,6 +44,9 @@ class Engine(Protocol):
     def write(self, frames: GraphFrames, progress: Progress | None = None) -> WriteStats:
         """Upsert nodes then relationships; loading the same frames twice changes nothing."""
 
+    def stored_claims(self, ids: list[str]) -> pd.DataFrame:
+        """The stored claims among ``ids``, one column per delivered claim column (``load/stored_claim_values``)."""
+
     def query(self, name: str, params: dict[str, Any] | None = None) -> pd.DataFrame:
         """Run the named query from ``cypher/`` (engine override preferred) and return its rows."""
 

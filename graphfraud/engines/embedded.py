@@ -123,6 +123,37 @@ class EmbeddedEngine:
         self._in_transaction = False
         self.run("COMMIT")
 
+    def _arrow(self, cypher: str, params: dict[str, Any] | None = None):
+        """A query's rows as an Arrow table (several times faster than a DataFrame for many text columns)."""
+        try:
+            result = self._conn.execute(cypher, params or {})
+        except RuntimeError as exc:
+            raise EngineError(f"embedded engine rejected a query: {exc}") from exc
+        return (result[-1] if isinstance(result, list) else result).get_as_arrow()
+
+    def stored_claims(self, ids: list[str]) -> pd.DataFrame:
+        """The stored claims among ``ids`` with their delivered columns.
+
+        Which ids are stored comes from one scan of the claim keys; their values from key lookups, or, when
+        most stored claims are asked for (a folder loaded again), from one scan of them all (4 s per 10^6
+        claims here, where lookups take 17 s).
+        """
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        wanted = pa.array(ids, type=pa.string())
+        keys = self._arrow("MATCH (c:Claim) RETURN c.claim_id AS claim_id").column("claim_id")
+        hits = keys.filter(pc.is_in(keys, value_set=wanted))
+        if len(hits) == 0:
+            return pd.DataFrame()
+        if len(hits) > len(keys) // 5:
+            table = self._arrow(queries.load("load/all_claim_values", self.name).text)
+            return table.filter(pc.is_in(table.column("claim_id"), value_set=wanted)).to_pandas()
+        found = hits.to_pylist()
+        text = queries.load("load/stored_claim_values", self.name).text
+        parts = [self._arrow(text, {"ids": found[i : i + _UPDATE_BATCH]}) for i in range(0, len(found), _UPDATE_BATCH)]
+        return pa.concat_tables(parts).to_pandas()
+
     # -- schema and load -------------------------------------------------
     def ensure_schema(self) -> None:
         for statement in _ddl():

@@ -26,6 +26,7 @@ from __future__ import annotations
 import shutil
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -127,8 +128,12 @@ def bulk_load(
     overwrite: bool = False,
     restart_local: bool = False,
     admin: AdminTool | None = None,
+    finished: Callable[[object], None] | None = None,
 ) -> BulkResult:
-    """Import ``frames`` into the configured (empty, or ``overwrite``) Neo4j database with neo4j-admin."""
+    """Import ``frames`` into the configured (empty, or ``overwrite``) Neo4j database with neo4j-admin.
+
+    ``finished`` is called with the open engine once the import is in and indexed (the load's finished mark).
+    """
     admin = admin or find_admin(settings.neo4j)
     if admin is None:
         raise BulkImportError(
@@ -190,6 +195,8 @@ def bulk_load(
         engine.ensure_schema()
         engine.query("schema/await_indexes", {"seconds": INDEX_WAIT_SECONDS})
         result.phases["constraints and indexes"] = time.perf_counter() - clock
+        if finished is not None:
+            finished(engine)
         result.counts = engine.counts()
     finally:
         engine.close()

@@ -1,12 +1,12 @@
-"""Named points where a job run or a ``graphfraud detect`` can be held, so tests can kill it there (SIGKILL).
+"""Named points where a job run, a ``graphfraud detect`` or a ``graphfraud load`` can be held, so tests can kill it there (SIGKILL).
 
 With ``GRAPHFRAUD_JOB_HOLD_AT=<point>`` and ``GRAPHFRAUD_JOB_HOLD_FILE=<path>``
 in the environment, a run reaching that point writes the point's name to the
 file and waits until the file is removed (then goes on) or the process is
 killed. Without them, every point is a no-op and the engine is used as is.
 
-Points: ``planned``, ``load:<label or type>`` (inside a load, after that part
-was written), ``loaded`` (a delivery loaded, its files not yet marked),
+Points: ``planned``, ``load:<label or type>`` (inside a load — a job's, or
+``graphfraud load``'s incremental path — after that part was written), ``loaded`` (a delivery loaded, its files not yet marked),
 ``query:<name>`` / ``done:<name>`` (before / after any named query, e.g.
 ``query:rings/member_patient`` in the middle of detection's write-back, or
 ``done:case/record_event`` inside a bundle export: recorded on the trail,

@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from graphfraud.atomic import write_text_atomic
+from graphfraud.errors import InputError
 from graphfraud.ingest import SUFFIXES, table_files
 
 LOOSE = "."  # the name of the delivery made of the inbox's loose files
@@ -148,27 +149,52 @@ def stage(inbox: Path, delivery: str, entries: list[InboxEntry], staging: Path, 
         if not source.is_file():
             changed.append(entry.name)
             continue
-        try:
-            os.link(source, target)
-        except OSError:
-            shutil.copy2(source, target)
+        _take(source, target)
         if sha256_of(target) != entry.sha256:
             target.unlink()
             changed.append(entry.name)
     folder = delivery_folder(inbox, delivery)
     for name in MAPPING_FILES:
         if (folder / name).is_file() and not (staging / name).exists():
-            shutil.copy2(folder / name, staging / name)
-    if not table_files(staging, "claims", mapping):
+            _take(folder / name, staging / name, copy=True)
+    if not has_claims(staging, mapping):
         # no new claims file: take the delivery's own (already loaded) claims files along
-        for path in table_files(folder, "claims", mapping):
+        for path in _claims_files(folder, mapping):
             if path.parent == folder and _is_data(path) and not (staging / path.name).exists():
-                try:
-                    os.link(path, staging / path.name)
-                except OSError:
-                    shutil.copy2(path, staging / path.name)
+                _take(path, staging / path.name)
     return staging, changed
 
 
+def _take(source: Path, target: Path, copy: bool = False) -> None:
+    """Put an inbox file into the staging folder: hard-linked (or copied), a link as a link to the same place.
+
+    A symbolic link stays one, so the reader sees where it points and refuses a delivery whose file (or mapping
+    file) lies outside it, instead of loading the other file's bytes as if they had been delivered.
+    """
+    if source.is_symlink():
+        os.symlink(os.path.realpath(source), target)
+        return
+    if not copy:
+        try:
+            os.link(source, target)
+            return
+        except OSError:
+            pass
+    shutil.copy2(source, target)
+
+
+def _claims_files(folder: Path, mapping: Path | None) -> list[Path]:
+    try:
+        return table_files(folder, "claims", mapping)
+    except InputError:
+        return []  # the delivery's own files cannot be listed: its staged files are read (and refused) as they are
+
+
 def has_claims(staged: Path, mapping: Path | None) -> bool:
-    return bool(table_files(staged, "claims", mapping))
+    """Whether the staged delivery has a claims file; a delivery the reader would refuse (a mapping file that
+    cannot be read, a link out of the delivery) counts as having one, so reading it quarantines it with the
+    reason instead of failing the run."""
+    try:
+        return bool(table_files(staged, "claims", mapping))
+    except InputError:
+        return True

@@ -11,7 +11,9 @@ Steps of a run, each saved on its ``:DetectionRun`` before the next begins:
    together with the run's record of that load, in one transaction, only after
    the load committed. A delivery that cannot be read is quarantined
    (``graphfraud.job.quarantine``) and the others go on.
-3. **detect** — with the stored rings read at planning, so a resumed run
+3. **detect** — refused while a load did not finish (``graphfraud.load``:
+   one killed outside the job; the job's own are completed by step 2 when
+   the run resumes); with the stored rings read at planning, so a resumed run
    matches exactly like an uninterrupted one; compare with the previous
    run's memberships; write ``rings.json``/``rings.csv``; choose alerts.
 4. **reopen** — a dismissed ring that changed materially goes back to
@@ -52,7 +54,7 @@ from graphfraud.job.config import JobConfig
 from graphfraud.job.diff import RingState, compare, counts
 from graphfraud.job.history import JobRun
 from graphfraud.job.webhook import host_of, post
-from graphfraud.load import load_read, read_folder
+from graphfraud.load import check_loads_finished, load_read, read_folder
 from graphfraud.progress import bar
 
 log = logging.getLogger("graphfraud.job")
@@ -247,13 +249,18 @@ def _load(ctx: JobContext, run: JobRun) -> None:
             summary = load_read(watched, read)
             delivery.update(status="loaded", accepted=summary.accepted, rejected=summary.rejected,
                             rejects=[str(p) for p in summary.rejects_files], seconds=round(time.perf_counter() - t, 2),
-                            nodes_created=summary.stats.total_nodes, rels_created=summary.stats.total_rels)
+                            nodes_created=summary.stats.total_nodes, rels_created=summary.stats.total_rels,
+                            changed_claims=summary.changed,
+                            changed_file=str(summary.changed_file) if summary.changed_file else None)
             marks = [{**e.as_dict(), "status": "loaded", "reason": ""} for e in taken]
             log.info("%s: loaded delivery %s: %d file(s), %d rows accepted, %d rejected, %d nodes created (%.1f s)",
                      run.run_id, name, len(taken), summary.accepted, summary.rejected, summary.stats.total_nodes,
                      time.perf_counter() - t)
             if summary.rejected:
                 log.warning("%s: %d rejected rows with reasons in %s", run.run_id, summary.rejected, rejects_dir)
+            if summary.changed:
+                log.warning("%s: %d claim(s) of delivery %s already loaded with other values; the stored ones are "
+                            "kept, the delivered rows are in %s", run.run_id, summary.changed, name, summary.changed_file)
         faults.point("loaded")
         history.mark_files(engine, run, marks, ctx.now())
         shutil.rmtree(staging, ignore_errors=True)
@@ -271,6 +278,7 @@ def _previous_states(engine, run: JobRun) -> dict[str, RingState]:
 
 def _detect(ctx: JobContext, run: JobRun) -> None:
     config, engine = ctx.config, ctx.engine
+    check_loads_finished(engine)  # a load cut off outside this job (graphfraud load): refuse, the next run retries
     carry = run.carry if run.carry is not None else previous_rings(engine)
     t = time.perf_counter()
     result = detect(faults.watched(engine), ctx.detect, now=datetime.fromisoformat(run.started), previous=carry)
