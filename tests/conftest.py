@@ -8,6 +8,7 @@ can never pass by silently skipping them.
 
 from __future__ import annotations
 
+import inspect
 import os
 from pathlib import Path
 from typing import Iterator
@@ -28,6 +29,67 @@ def embedded(tmp_path: Path) -> Iterator[EmbeddedEngine]:
     engine.close()
 
 
+_OPENS_NEO4J = ("open_test_neo4j(", "neo4j_settings(", '"--engine", "neo4j"', 'engine="neo4j"', ', "neo4j")')
+
+
+def _openers(module: object) -> tuple[str, ...]:
+    """The calls that open Neo4j in a test module: ours, and the module's own helpers that make them."""
+    helpers = []
+    for name, function in inspect.getmembers(module, inspect.isfunction):
+        try:
+            if function.__module__ == getattr(module, "__name__", None) and any(
+                    call in inspect.getsource(function) for call in _OPENS_NEO4J):
+                helpers.append(f"{name}(")
+        except (OSError, TypeError):
+            continue
+    return _OPENS_NEO4J + tuple(helpers)
+
+
+def _uses_neo4j(item: pytest.Item, openers: tuple[str, ...]) -> bool:
+    """Whether a test talks to Neo4j: run with the ``neo4j`` engine, or it or one of its fixtures opens one."""
+    callspec = getattr(item, "callspec", None)
+    if callspec is not None and "neo4j" in [str(v) for v in callspec.params.values()]:
+        return True
+    if "neo4j" in getattr(item, "fixturenames", ()):
+        return True
+    functions = [getattr(item, "function", None)]
+    info = getattr(item, "_fixtureinfo", None)
+    if info is not None:
+        functions += [d.func for defs in info.name2fixturedefs.values() for d in defs]
+    for function in functions:
+        try:
+            source = inspect.getsource(function) if function is not None else ""
+        except (OSError, TypeError):
+            continue
+        if any(call in source for call in openers):
+            return True
+    return False
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Mark every Neo4j test ``neo4j`` and put them all in one xdist group: they share one server's database.
+
+    ``pytest -m "not neo4j"`` is then the tier without a server, and ``-n 2 --dist loadgroup`` runs the
+    Neo4j tests one after another on one worker while the other worker takes the rest.
+    """
+    openers: dict[object, tuple[str, ...]] = {}
+    for item in items:
+        module = getattr(item, "module", None)
+        if module not in openers:
+            openers[module] = _openers(module)
+        if _uses_neo4j(item, openers[module]):
+            item.add_marker(pytest.mark.neo4j)
+            item.add_marker(pytest.mark.xdist_group("neo4j"))
+
+
+_NEO4J_ALLOWED = False
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    global _NEO4J_ALLOWED
+    _NEO4J_ALLOWED = item.get_closest_marker("neo4j") is not None
+
+
 def neo4j_settings() -> Settings | None:
     settings = load_settings(engine="neo4j", cwd=REPO)
     return settings if settings.neo4j.uri else None
@@ -38,6 +100,8 @@ def open_test_neo4j(required_by: tuple[str, ...] = ("GRAPHFRAUD_REQUIRE_NEO4J",)
     from graphfraud.engines.neo4j import Neo4jEngine
     from graphfraud.errors import EngineUnavailable
 
+    if not _NEO4J_ALLOWED:   # a test the collection hook did not see as a Neo4j test would race the others
+        pytest.fail("this test opens Neo4j but is not marked neo4j (see _uses_neo4j in tests/conftest.py)")
     settings = neo4j_settings()
     required = any(os.environ.get(name) == "1" for name in required_by)
     if settings is None:

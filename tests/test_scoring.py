@@ -7,9 +7,11 @@ from __future__ import annotations
 
 import random
 
+import pandas as pd
+
 from graphfraud.detect.evidence import motif
 from graphfraud.detect.rings import RingRules, _accomplices, candidates, split_at_bridges
-from graphfraud.detect.significance import Null, StandIns, judge, null_evidence, strata
+from graphfraud.detect.significance import Customers, Null, StandIns, judge, null_evidence, strata
 from graphfraud.detect.suspicion import WEAK_CAP, suspicion, with_context
 
 RULES = RingRules()
@@ -77,6 +79,24 @@ def test_the_null_hands_evidence_to_peers_one_patient_each_at_providers_like_the
     assert len(waves) == 3 and all(len(r.patients) == 1 for r in waves)        # split: no longer flagged together
     assert {r.providers[0] for r in waves} <= {"H1", "H2"}                        # another hospital of the same city
     assert [r for r in rows if r.motif == "co_visit"] == [link]                   # togetherness keeps its people
+
+
+def test_the_null_hands_a_places_rows_to_customers_of_a_place_like_it_and_to_its_own_doctors() -> None:
+    """A busy ward's re-admitted patients are its customers: chance puts flagged rows on a ward's customers."""
+    seen = {"H1": ["P1", "P2", "P3"], "H2": [f"Q{i}" for i in range(30)], "Y1": ["P1", "Z1"]}
+    customers = Customers(pd.DataFrame([(v, p) for v, ps in seen.items() for p in ps], columns=["provider", "patient"]))
+    places = StandIns({"H1": ("长春市/hospital", 3), "H2": ("长春市/hospital", 30), "Y1": ("长春市/pharmacy", 2)},
+                      ["D1"], {"H1": {"D1": 5}, "H2": {"D7": 100, "D8": 1}}, customers)
+    rows = [row("split_admission", [p], ["H1"], ["D1"]) for p in ("P1", "P2", "P3")]
+    peers = strata({p: ("长春市", 1950) for ps in seen.values() for p in ps})
+    for seed in range(20):
+        moved = null_evidence(rows, peers, places, random.Random(seed))
+        for r in moved:
+            (provider,) = r.providers
+            assert r.patients[0] in seen[provider]                                # a customer of the stand-in
+            assert set(r.doctors) <= ({"D1"} if provider == "H1" else {"D7", "D8"})  # one of its own doctors
+    landed = [r.providers[0] for seed in range(50) for r in null_evidence(rows, peers, places, random.Random(seed))]
+    assert landed.count("H2") > 3 * landed.count("H1")                            # by size: H2 is ten times H1
 
 
 def test_the_null_expects_fewer_rings_the_stronger_they_are() -> None:

@@ -26,7 +26,7 @@ from graphfraud.detect.partition import claims_per_part
 from graphfraud.detect.projection import Projection, build
 from graphfraud.detect.rings import Candidate, Ring, RingRules, assemble, candidates
 from graphfraud.detect.settings import known
-from graphfraud.detect.store import cards_of, claim_facts, patient_strata, provider_volumes, previous_rings, write_rings
+from graphfraud.detect.store import cards_of, claim_facts, customers, doctors_at, patient_strata, provider_volumes, previous_rings, write_rings
 from graphfraud.detect.suspicion import suspicion, with_context
 from graphfraud.progress import bar
 
@@ -73,7 +73,8 @@ def null_for(engine, evidence: list[Evidence], found: list[Candidate], rules: Ri
     objective = str(config.get("objective", comm.DEFAULT_OBJECTIVE))
     if providers is None:
         providers = engine.query("refine/provider_cards").set_index("provider")
-    stand_ins = significance.StandIns(provider_volumes(providers), sorted({d for ev in evidence for d in ev.doctors}))
+    stand_ins = significance.StandIns(provider_volumes(providers), sorted({d for ev in evidence for d in ev.doctors}),
+                                      doctors_at(engine), customers(engine))
     return significance.null_model(significance.background(evidence, found), significance.strata(patient_strata(engine)),
                                    rules, lambda p, seed: comm.leiden(p, seed=seed, resolution=resolution, objective=objective),
                                    stand_ins)

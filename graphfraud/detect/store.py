@@ -16,6 +16,7 @@ from typing import Any, Iterable
 import pandas as pd
 
 from graphfraud.detect.rings import Ring, ring_json
+from graphfraud.detect.significance import Customers
 
 _MEMBER_QUERY = {"patient": "rings/member_patient", "card": "rings/member_card",
                  "provider": "rings/member_provider", "doctor": "rings/member_doctor"}
@@ -54,6 +55,20 @@ def patient_strata(engine) -> dict[str, tuple[str, int | None]]:
         born = None if born is None or (isinstance(born, float) and math.isnan(born)) else int(born)
         out[row["patient"]] = (city, born)
     return out
+
+
+def doctors_at(engine) -> dict[str, dict[str, int]]:
+    """Each provider's doctors and their numbers of claims there (the null model's stand-in doctors)."""
+    out: dict[str, dict[str, int]] = defaultdict(dict)
+    frame = engine.query("refine/provider_doctors")
+    for provider, doctor, n in zip(frame["provider"], frame["doctor"], frame["n_claims"]):
+        out[provider][doctor] = int(n)
+    return out
+
+
+def customers(engine) -> Customers:
+    """The patients seen at each provider (the null model's stand-in patients)."""
+    return Customers(engine.query("refine/provider_patients"))
 
 
 def provider_volumes(providers: pd.DataFrame) -> dict[str, tuple[str, int]]:
