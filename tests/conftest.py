@@ -70,7 +70,8 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     """Mark every Neo4j test ``neo4j`` and put them all in one xdist group: they share one server's database.
 
     ``pytest -m "not neo4j"`` is then the tier without a server, and ``-n 2 --dist loadgroup`` runs the
-    Neo4j tests one after another on one worker while the other worker takes the rest.
+    Neo4j tests one after another on one worker while the other worker takes the rest, a file at a
+    time (so a module's shared fixture, a loaded graph, is built once).
     """
     openers: dict[object, tuple[str, ...]] = {}
     for item in items:
@@ -80,6 +81,8 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         if _uses_neo4j(item, openers[module]):
             item.add_marker(pytest.mark.neo4j)
             item.add_marker(pytest.mark.xdist_group("neo4j"))
+        else:
+            item.add_marker(pytest.mark.xdist_group(f"file:{item.path.name}"))
 
 
 _NEO4J_ALLOWED = False

@@ -11,7 +11,7 @@ import pandas as pd
 
 from graphfraud.detect.evidence import motif
 from graphfraud.detect.rings import RingRules, _accomplices, candidates, split_at_bridges
-from graphfraud.detect.significance import Customers, Null, StandIns, judge, null_evidence, strata
+from graphfraud.detect.significance import Customers, Null, StandIns, judge, null_evidence, null_model, strata
 from graphfraud.detect.suspicion import WEAK_CAP, suspicion, with_context
 
 RULES = RingRules()
@@ -97,6 +97,16 @@ def test_the_null_hands_a_places_rows_to_customers_of_a_place_like_it_and_to_its
             assert set(r.doctors) <= ({"D1"} if provider == "H1" else {"D7", "D8"})  # one of its own doctors
     landed = [r.providers[0] for seed in range(50) for r in null_evidence(rows, peers, places, random.Random(seed))]
     assert landed.count("H2") > 3 * landed.count("H1")                            # by size: H2 is ten times H1
+
+
+def test_the_null_makes_fewer_copies_once_they_hold_enough_rings_between_them() -> None:
+    """Where chance makes rings in every copy, five copies estimate E as well as twenty (at 10^7: minutes each)."""
+    rows = [row("round_amounts", [p], ["Y1"]) for p in ("P1", "P2", "P3") for _ in range(2)]
+    peers = strata({p: ("长春市", 1950) for p in ("P1", "P2", "P3")})   # the rows can only land on the same three
+    one_community = lambda projection, seed: [0] * len(projection.names)  # noqa: E731
+    busy = null_model(rows, peers, RingRules(null_enough=3), one_community)
+    assert busy.runs == 5 and all(len(run) == 1 for run in busy.strengths)
+    assert null_model(rows, peers, RingRules(null_enough=1000), one_community).runs == RULES.null_runs
 
 
 def test_the_null_expects_fewer_rings_the_stronger_they_are() -> None:

@@ -89,6 +89,7 @@ class RingRules:
     min_entity_patients: int = 2    # ring patients a provider/doctor must be tied to by the ring's evidence claims
     max_fdr: float = 0.1            # rings whose estimated false discovery rate (against the null) is above are cut
     null_runs: int = 20             # copies of the evidence with suspicion shuffled among peers (detect.significance)
+    null_enough: int = 200          # … or fewer, from the fifth on, once they hold this many null rings between them
     null_seed: int = 20240601       # seed of those shuffles
 
 
