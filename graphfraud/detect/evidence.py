@@ -32,9 +32,13 @@ FAMILIES = ("card_lending", "pharmacy_cashout", "gang")
 WEAK_LINES = frozenset({"displacement", "phone"})
 
 
-@dataclass
+@dataclass(slots=True)
 class Evidence:
-    """One row of one motif: the entities it involves, the claims behind it, and why it matters."""
+    """One row of one motif: the entities it involves, the claims behind it, and why it matters.
+
+    Slotted, and its reasons worded from its facts when asked: 10^7 claims make millions of rows,
+    and most are never shown to anyone.
+    """
 
     motif: str
     family: str
@@ -50,13 +54,21 @@ class Evidence:
     doctors: list[str]
     claims: list[str]
     facts: dict[str, Any] = field(default_factory=dict)
-    reason: str = ""
-    reason_zh: str = ""             # the same sentence in Chinese, for the workbench and reports
     line: str = ""                  # the motif's line of evidence
     strength: float = 1.0           # how far this row departs from its own null, in (0, 1]; scales the weight
 
     def entities(self, kind: str) -> list[str]:
         return getattr(self, kind)
+
+    @property
+    def reason(self) -> str:
+        """Why this row matters, in English, from its facts."""
+        return reasons(motif(self.motif), self.facts)[0]
+
+    @property
+    def reason_zh(self) -> str:
+        """The same sentence in Chinese, for the workbench and reports."""
+        return reasons(motif(self.motif), self.facts)[1]
 
     @property
     def value(self) -> float:
@@ -94,15 +106,13 @@ class Motif:
                  claims: Any = (), facts: Mapping[str, Any] | None = None, strength: float = 1.0) -> Evidence:
         """One evidence row of this motif, worded from its facts (entity lists deduplicated and sorted)."""
         facts = dict(facts or {})
-        ev = Evidence(
+        return Evidence(
             motif=self.name, family=self.family, kind=self.kind, weight=self.weight, implicates=self.implicates,
             links=self.links, peer_group=self.peer_group, peer_place=self.peer_place,
             patients=sorted(ids(patients)), cards=sorted(ids(cards)), providers=sorted(ids(providers)),
             doctors=sorted(ids(doctors)), claims=sorted(ids(claims)), facts=facts, line=self.line,
             strength=max(0.0, min(1.0, float(strength))),
         )
-        ev.reason, ev.reason_zh = reasons(self, facts)
-        return ev
 
 
 def motif_names() -> list[str]:

@@ -38,12 +38,15 @@ class Places:
         return bool(city) and city != self.home and city != self.centre
 
 
+PLACES_SOURCE = "impossible_travel"   # the query every card's own places are worked out from
+
+
 @dataclass
 class Context:
     """What the refinements of one run share; the engine is read lazily, once per kind of fact."""
 
     engine: Any
-    frames: Mapping[str, pd.DataFrame]
+    frames: dict[str, pd.DataFrame]
     params: Callable[[str], dict[str, Any]]
     relevant: Relevant = lambda patients: True
     _places: dict[str, Places] | None = field(default=None, repr=False)
@@ -64,12 +67,23 @@ class Context:
         """Own places of every card used in two or more cities (any other card is used in one city only)."""
         if self._places is None:
             self._places = {}
-            frame = self.frames.get("impossible_travel")
+            frame = self.frames.get(PLACES_SOURCE)
             for row in ([] if frame is None else self.records(frame)):
                 home = row["home_city"] or ""
                 self._places[row["card"]] = Places(home, centre_of(row["city_list"], home, row["provider_list"]),
                                                    row["address"] or "")
         return self._places
+
+    def release(self, name: str) -> None:
+        """Let the frame of query ``name`` go, with what was converted from it (the cards' places stay)."""
+        frame = self.frames.get(name)
+        if frame is None:
+            return
+        if name == PLACES_SOURCE:
+            _ = self.places
+        self._records.pop(id(frame), None)
+        self._far_at.pop(id(frame), None)
+        del self.frames[name]
 
     def far(self, card: str, city: str) -> bool:
         places = self.places.get(card)
