@@ -115,7 +115,8 @@ def renaming(evidence: list[Evidence], peers: Mapping[tuple[str, int], list[str]
     """For each patient with indicator evidence, another patient to carry it, and its place's stand-in.
 
     With ``places`` knowing each provider's customers, a patient whose rows are about a place
-    (its *anchor*) hands them to a customer of a stand-in for that place: being flagged and being
+    (its *anchor*) hands them to a customer of a stand-in for that place (two patients may land on
+    one regular, as chance can put two flagged rows on one person): being flagged and being
     together (in a hospital pharmacy's queue, a ward's re-admissions) both come from the place, and
     a null that hands the rows to anyone of the city breaks that and calls the place's ordinary
     customers a ring. Patients without a place, or whose stand-in has no customers, hand them to a
@@ -132,15 +133,10 @@ def renaming(evidence: list[Evidence], peers: Mapping[tuple[str, int], list[str]
     out: dict[str, str] = {}
     moved: dict[str, tuple[str, str]] = {}
     if places is not None and places.customers is not None:
-        used: set[str] = set()
-        for p, anchor in sorted(_anchors(evidence).items()):
-            instead = places.provider_like(anchor, rng)
-            for _ in range(3):        # distinct where the place has customers to spare
-                who = places.customers.draw(instead, rng)
-                if who is None or who not in used:
-                    break
+        anchored = sorted(_anchors(evidence).items())
+        stand_ins = [places.provider_like(anchor, rng) for _, anchor in anchored]
+        for (p, anchor), instead, who in zip(anchored, stand_ins, places.customers.draw(stand_ins, rng)):
             if who is not None:
-                used.add(who)
                 out[p] = who
                 moved[p] = (anchor, instead)
     for key, patients in sorted(flagged.items()):
@@ -182,21 +178,30 @@ class Customers:
         patients = frame["patient"].astype("category")
         order = np.argsort(providers.cat.codes.to_numpy(), kind="stable")
         self.codes = patients.cat.codes.to_numpy()[order]
-        self.names = patients.cat.categories
+        self.names = [str(name) for name in patients.cat.categories]
         weights = frame["n_claims"].to_numpy(dtype=np.int64)[order] if "n_claims" in frame else np.ones(len(order), np.int64)
         self.cumulative = np.cumsum(np.maximum(weights, 1))
         bounds = np.searchsorted(providers.cat.codes.to_numpy()[order], np.arange(len(providers.cat.categories) + 1))
         self.span = {name: (int(bounds[i]), int(bounds[i + 1])) for i, name in enumerate(providers.cat.categories)}
 
-    def draw(self, provider: str, rng: random.Random) -> str | None:
-        """One patient seen at ``provider``, by its claims there; None for a provider nobody was seen at."""
-        lo, hi = self.span.get(provider, (0, 0))
-        if hi <= lo:
-            return None
-        start = int(self.cumulative[lo - 1]) if lo else 0
-        at = start + rng.random() * (int(self.cumulative[hi - 1]) - start)
-        i = min(hi - 1, int(np.searchsorted(self.cumulative, at, side="right")))
-        return str(self.names[self.codes[max(lo, i)]])
+    def draw(self, providers: list[str], rng: random.Random) -> list[str | None]:
+        """One patient seen at each of ``providers``, by its claims there (None where nobody was seen).
+
+        One vectorised lookup for all: at 10^6 claims a null copy draws tens of thousands.
+        """
+        spans = [self.span.get(p, (0, 0)) for p in providers]
+        if not spans:
+            return []
+        u = np.array([rng.random() for _ in spans])
+        lo = np.array([a for a, _ in spans], dtype=np.int64)
+        hi = np.array([b for _, b in spans], dtype=np.int64)
+        empty = hi <= lo
+        start = np.where(lo > 0, self.cumulative[np.maximum(lo - 1, 0)], 0)
+        end = self.cumulative[np.maximum(hi - 1, 0)]
+        at = np.searchsorted(self.cumulative, start + u * (end - start), side="right")
+        at = np.minimum(np.maximum(at, lo), np.maximum(hi - 1, 0))
+        codes = self.codes[at] if len(self.codes) else np.zeros(len(spans), dtype=np.int64)
+        return [None if e else self.names[c] for e, c in zip(empty.tolist(), codes.tolist())]
 
 
 class StandIns:
