@@ -66,31 +66,26 @@ def _uses_neo4j(item: pytest.Item, openers: tuple[str, ...]) -> bool:
     return False
 
 
-def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Mark every Neo4j test ``neo4j`` and put them all in one xdist group: they share one server's database.
+_OPENERS: dict[object, tuple[str, ...]] = {}
 
-    ``pytest -m "not neo4j"`` is then the tier without a server, and ``-n 2 --dist loadgroup`` runs the
-    Neo4j tests one after another on one worker while the other worker takes the rest, a file at a
-    time (so a module's shared fixture, a loaded graph, is built once).
+
+def pytest_itemcollected(item: pytest.Item) -> None:
+    """Mark every Neo4j test ``neo4j``: they share one server's database, so they run one at a time.
+
+    ``pytest -m "not neo4j"`` is then the tier without a server, and ``scripts/test`` runs it beside
+    ``pytest -m neo4j`` (two processes on two cores). Marked as each test is collected, before
+    ``-m`` reads the marks.
     """
-    openers: dict[object, tuple[str, ...]] = {}
-    for item in items:
-        module = getattr(item, "module", None)
-        if module not in openers:
-            openers[module] = _openers(module)
-        if _uses_neo4j(item, openers[module]):
-            item.add_marker(pytest.mark.neo4j)
-            item.add_marker(pytest.mark.xdist_group("neo4j"))
-        else:
-            item.add_marker(pytest.mark.xdist_group(f"file:{item.path.name}"))
-
-
-_NEO4J_ALLOWED = False
+    module = getattr(item, "module", None)
+    if module not in _OPENERS:
+        _OPENERS[module] = _openers(module)
+    if _uses_neo4j(item, _OPENERS[module]):
+        item.add_marker(pytest.mark.neo4j)
 
 
 def pytest_runtest_setup(item: pytest.Item) -> None:
-    global _NEO4J_ALLOWED
-    _NEO4J_ALLOWED = item.get_closest_marker("neo4j") is not None
+    # in the environment, not a global: test modules import this file again as tests.conftest
+    os.environ["GRAPHFRAUD_TEST_MAY_OPEN_NEO4J"] = "1" if item.get_closest_marker("neo4j") else "0"
 
 
 def neo4j_settings() -> Settings | None:
@@ -103,7 +98,7 @@ def open_test_neo4j(required_by: tuple[str, ...] = ("GRAPHFRAUD_REQUIRE_NEO4J",)
     from graphfraud.engines.neo4j import Neo4jEngine
     from graphfraud.errors import EngineUnavailable
 
-    if not _NEO4J_ALLOWED:   # a test the collection hook did not see as a Neo4j test would race the others
+    if os.environ.get("GRAPHFRAUD_TEST_MAY_OPEN_NEO4J") == "0":   # unseen by the marking, it would race the others
         pytest.fail("this test opens Neo4j but is not marked neo4j (see _uses_neo4j in tests/conftest.py)")
     settings = neo4j_settings()
     required = any(os.environ.get(name) == "1" for name in required_by)
