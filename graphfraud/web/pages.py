@@ -17,9 +17,12 @@ from urllib.parse import quote, urlencode
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 
+from graphfraud.accounts.roles import may, role_label
 from graphfraud.resources import data_dir
 from graphfraud.web.i18n import LANGS, texts
+from graphfraud.config import Settings
 from graphfraud.web.security import Csrf, Hosts
+from graphfraud.web.sessions import Sessions
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 
@@ -35,6 +38,8 @@ class Workbench:
     csrf: Csrf = field(default_factory=Csrf)
     hosts: Hosts = field(default_factory=lambda: Hosts("127.0.0.1"))  # the Host names it answers to
     write_lock: threading.Lock = field(default_factory=threading.Lock)
+    sessions: Sessions = field(default_factory=Sessions)   # who is signed in (signed cookies), failed sign-ins
+    settings: Settings = field(default_factory=Settings)   # the case workflow's time limits, detection thresholds
 
     @property
     def shared_trail(self) -> bool:
@@ -133,10 +138,12 @@ def render(request: Request, template: str, status: int = 200, **context: Any) -
     lang = lang_of(request)
     t = texts(lang)
     note = (t["neo4j_note"].format(uri=wb.store) if wb.shared_trail else t["embedded_note"].format(path=wb.store))
+    user = getattr(request.state, "user", None)
     base = {
         "t": t, "lang": lang, "lang_url": with_params(request, lang=t["lang_other"]),
         "csrf": wb.csrf.token(request.state.session), "trail_note": note, "shared_trail": wb.shared_trail,
-        "q": context.pop("q", ""), "request_path": here(request),
+        "q": context.pop("q", ""), "request_path": here(request), "user": user,
+        "role_word": role_label(user.role, lang) if user else "", "can": (lambda ability: bool(user) and may(user.role, ability)),
     }
     html = environment().get_template(template).render(**base, **context)
     return HTMLResponse(html, status_code=status)
