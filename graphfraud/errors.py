@@ -111,7 +111,15 @@ class SignInError(AccessError):
 
 
 class NotPermitted(AccessError):
-    """The user's role, or the four-eyes rule, does not allow this step."""
+    """The user's role, or the four-eyes rule, does not allow this step.
+
+    ``code`` and ``params`` say why in a form pages translate (``role``, ``four_eyes``, ``ability``, ``disabled``).
+    """
+
+    def __init__(self, message: str, code: str = "", **params: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.params = params
 
 
 EXIT_CODES: dict[type[GraphfraudError], int] = {

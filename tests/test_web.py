@@ -35,9 +35,29 @@ PORT = 8765
 HERE = f"http://127.0.0.1:{PORT}"
 
 
-def _client(engine, base_url: str = HERE, **kwargs) -> TestClient:
-    """The app as a browser at ``base_url`` reaches it (the Host header a browser sends comes from there)."""
-    return TestClient(create_app(engine, store="test", **kwargs), base_url=base_url, follow_redirects=False)
+PASSWORD = "web-test-password"
+ROLES = {"zhang": "investigator", "li": "supervisor", "wang": "analyst", "admin": "admin"}
+
+
+def _client(engine, base_url: str = HERE, user: str | None = "zhang", **kwargs) -> TestClient:
+    """The app as a browser at ``base_url`` reaches it (the Host header a browser sends comes from there),
+    signed in as ``user`` (made with its role from ``ROLES`` if it does not exist yet; None: not signed in)."""
+    client = TestClient(create_app(engine, store="test", **kwargs), base_url=base_url, follow_redirects=False)
+    if user is not None:
+        sign_in(client, engine, user)
+    return client
+
+
+def sign_in(client: TestClient, engine, user: str, password: str = PASSWORD) -> None:
+    """Sign ``client`` in as ``user`` through the sign-in form (the user is added first when missing)."""
+    from graphfraud.accounts import store
+
+    if store.get(engine, user) is None:
+        store.add(engine, user, ROLES[user], PASSWORD, display_name={"zhang": "张稽核", "li": "李科长"}.get(user, ""))
+    page = client.get("/login")
+    done = client.post("/login", data={"csrf": _form_token(page.text), "username": user, "password": password,
+                                       "next": "/"})
+    assert done.status_code == 303 and done.headers["location"] == "/", done.text
 
 
 def test_serving_beyond_this_computer_needs_a_token() -> None:
@@ -53,18 +73,21 @@ def test_serving_beyond_this_computer_needs_a_token() -> None:
 
 def test_with_a_token_every_request_must_carry_it(embedded, small_data: Path) -> None:
     load_directory(embedded, small_data)
-    client = _client(embedded, token=TOKEN)
+    client = _client(embedded, token=TOKEN, user=None)
+    passed = (200, 303)   # the token passed: the page, or the sign-in page the page sends to
     assert client.get("/").status_code == 401
     assert client.get("/static/app.css").status_code == 401
     assert client.get("/healthz").text == "ok"
-    assert client.get("/", headers={"Authorization": f"Bearer {TOKEN}"}).status_code == 200
-    assert client.get("/", headers={"X-Graphfraud-Token": TOKEN}).status_code == 200
+    assert client.get("/", headers={"Authorization": f"Bearer {TOKEN}"}).status_code in passed
+    assert client.get("/", headers={"X-Graphfraud-Token": TOKEN}).status_code in passed
     assert client.get("/", headers={"Authorization": "Bearer wrong-token-0123456789"}).status_code == 401
     assert client.get("/?token=wrong").status_code == 401
     opened = client.get(f"/?lang=en&token={TOKEN}")
     assert opened.status_code == 303 and opened.headers["location"] == "/?lang=en"  # the token leaves the address bar
     assert TOKEN not in opened.headers["set-cookie"]  # the cookie holds a digest, not the token
-    assert client.get("/").status_code == 200  # the cookie now carries it
+    assert client.get("/login").status_code == 200  # the cookie now carries it
+    sign_in(client, embedded, "zhang")
+    assert client.get("/").status_code == 200
     client.cookies.clear()
     assert client.get("/").status_code == 401
 
@@ -87,7 +110,7 @@ def test_a_step_without_the_form_token_is_refused_and_leaves_no_trace(site) -> N
     client = _client(engine)
     ring = rings[0].ring_id
     client.get(f"/rings/{ring}")  # a session cookie, but no form token sent
-    refused = client.post(f"/rings/{ring}/steps", data={"next_status": "first_review", "actor": "张稽核"})
+    refused = client.post(f"/rings/{ring}/steps", data={"next_status": "first_review"})
     assert refused.status_code == 403
     assert trail.history(engine, ring) == []
 
@@ -104,27 +127,29 @@ def test_the_form_offers_only_the_allowed_steps_and_records_through_the_trail(si
     offered = re.findall(r'name="next_status" value="(\w+)"', page)
     assert offered == ["first_review", "dismissed", "note"]
     csrf = _form_token(page)
-    skipped = client.post(f"/rings/{ring}/steps", data={"csrf": csrf, "next_status": "referred", "actor": "张稽核"})
+    skipped = client.post(f"/rings/{ring}/steps", data={"csrf": csrf, "next_status": "referred"})
     assert skipped.status_code == 400 and "cannot move to" in skipped.text
-    nameless = client.post(f"/rings/{ring}/steps", data={"csrf": csrf, "next_status": "first_review", "actor": "  "})
-    assert nameless.status_code == 400
     assert trail.history(engine, ring) == []
-    done = client.post(f"/rings/{ring}/steps", data={"csrf": csrf, "next_status": "first_review", "actor": "张稽核",
-                                                      "note": "调取病历", "expected": "new"})
+    done = client.post(f"/rings/{ring}/steps", data={"csrf": csrf, "next_status": "first_review",
+                                                      "actor": "李科长", "note": "调取病历", "expected": "new"})
     assert done.status_code == 303 and done.headers["location"].startswith(f"/rings/{ring}?done=1")
-    note = client.post(f"/rings/{ring}/steps", data={"csrf": csrf, "next_status": "note", "actor": "张稽核",
+    note = client.post(f"/rings/{ring}/steps", data={"csrf": csrf, "next_status": "note",
                                                       "note": "约谈机构负责人", "expected": "first_review"})
     assert note.status_code == 303
-    stale = client.post(f"/rings/{ring}/steps", data={"csrf": csrf, "next_status": "dismissed", "actor": "李科长",
-                                                       "expected": "new"})
+    stale = client.post(f"/rings/{ring}/steps", data={"csrf": csrf, "next_status": "dismissed", "expected": "new"})
     assert stale.status_code == 409  # someone moved the case since this form was shown
     steps = trail.history(engine, ring)
-    assert [(e.action, e.from_status, e.to_status, e.actor, e.note) for e in steps] == [
-        ("status", "new", "first_review", "张稽核", "调取病历"), ("note", "first_review", "first_review", "张稽核", "约谈机构负责人")]
+    assert [(e.action, e.from_status, e.to_status, e.actor, e.note) for e in steps] == [  # the signed-in user, not a
+        ("status", "new", "first_review", "zhang", "调取病历"),                           # typed name, is the actor
+        ("note", "first_review", "first_review", "zhang", "约谈机构负责人")]
     page = client.get(done.headers["location"]).text
-    assert "已记录：初审" in page and "约谈机构负责人" in page
-    assert re.findall(r'name="next_status" value="(\w+)"', page) == ["second_review", "dismissed", "note"]
-    assert client.post("/rings/R-NOSUCH/steps", data={"csrf": csrf, "next_status": "note", "actor": "x"}).status_code == 404
+    assert "已记录：初审" in page and "约谈机构负责人" in page and "张稽核 (zhang)" in page
+    # four eyes: the first reviewer is not offered the second review, and posting it is refused
+    assert re.findall(r'name="next_status" value="(\w+)"', page) == ["dismissed", "note"]
+    refused = client.post(f"/rings/{ring}/steps", data={"csrf": csrf, "next_status": "second_review",
+                                                         "expected": "first_review"})
+    assert refused.status_code == 403 and "四眼原则" in refused.text and len(trail.history(engine, ring)) == 2
+    assert client.post("/rings/R-NOSUCH/steps", data={"csrf": csrf, "next_status": "note"}).status_code == 404
 
 
 def test_the_ring_list_is_sorted_by_score_and_filters(site) -> None:
@@ -140,7 +165,7 @@ def test_the_ring_list_is_sorted_by_score_and_filters(site) -> None:
     assert filtered == [r.ring_id for r in rings if family in r.patterns]
     high = re.findall(r'data-ring="([^"]+)"', client.get("/?min_score=0.95").text)
     assert high == [r.ring_id for r in rings if r.score >= 0.95]
-    trail.record(engine, rings[-1].ring_id, "status", "张稽核", to_status="dismissed")
+    trail.record(engine, rings[-1].ring_id, "status", "zhang", to_status="dismissed")
     assert re.findall(r'data-ring="([^"]+)"', client.get("/?status=dismissed").text) == [rings[-1].ring_id]
     city_options = re.findall(r'<option value="([^"]+)"', page.split('name="city"')[1].split("</select>")[0])
     city = city_options[0]
@@ -187,7 +212,7 @@ def test_a_ring_stored_without_details_still_shows_its_headline_and_trail(engine
     engine.query("rings/upsert_ring", {"rows": [{
         "ring_id": "R-OLD", "patterns": '["gang"]', "score": 0.8, "amount_at_risk": 10.0, "summary": "",
         "seen": "2026-01-01T00:00:00+08:00", "run_id": "old", "size": 3, "details": None}]})
-    trail.record(engine, "R-OLD", "status", "张稽核", "旧线索", to_status="first_review")
+    trail.record(engine, "R-OLD", "status", "zhang", "旧线索", to_status="first_review")
     page = _client(engine).get("/rings/R-OLD")
     assert page.status_code == 200
     assert "团伙欺诈" in page.text and "0.800" in page.text and "旧线索" in page.text
@@ -208,21 +233,21 @@ def test_a_request_for_another_host_name_is_refused_with_no_data(embedded, small
     for host in (f"127.0.0.1:{PORT}", f"localhost:{PORT}", "127.0.0.1", f"LOCALHOST:{PORT}", f"[::1]:{PORT}"):
         served = client.get(f"/rings/{ring}", headers={"Host": host})
         assert served.status_code == 200 and ring in served.text, host
-    named = _client(embedded, allowed_hosts=("workbench.bureau.example",))
-    assert named.get("/", headers={"Host": "workbench.bureau.example:8765"}).status_code == 200
+    named = _client(embedded, allowed_hosts=("workbench.bureau.example",), user=None)
+    assert named.get("/login", headers={"Host": "workbench.bureau.example:8765"}).status_code == 200
     assert named.get("/", headers={"Host": "evil.example"}).status_code == 400
 
 
 def test_beyond_this_computer_the_machines_addresses_and_listed_names_are_served(embedded, small_data: Path) -> None:
     load_directory(embedded, small_data)
     auth = {"Authorization": f"Bearer {TOKEN}"}
-    anywhere = _client(embedded, host="0.0.0.0", token=TOKEN, allowed_hosts=("audit.bureau.example",))
+    anywhere = _client(embedded, host="0.0.0.0", token=TOKEN, allowed_hosts=("audit.bureau.example",), user=None)
     for host in ("192.0.2.10:8765", "[2001:db8::1]:8765", "localhost:8765", "audit.bureau.example"):
-        assert anywhere.get("/", headers={**auth, "Host": host}).status_code == 200, host
-    assert anywhere.get("/", headers={**auth, "Host": "evil.example"}).status_code == 400
-    one = _client(embedded, host="192.0.2.10", token=TOKEN)
-    assert one.get("/", headers={**auth, "Host": "192.0.2.10:8765"}).status_code == 200
-    assert one.get("/", headers={**auth, "Host": "192.0.2.11:8765"}).status_code == 400
+        assert anywhere.get("/login", headers={**auth, "Host": host}).status_code == 200, host
+    assert anywhere.get("/login", headers={**auth, "Host": "evil.example"}).status_code == 400
+    one = _client(embedded, host="192.0.2.10", token=TOKEN, user=None)
+    assert one.get("/login", headers={**auth, "Host": "192.0.2.10:8765"}).status_code == 200
+    assert one.get("/login", headers={**auth, "Host": "192.0.2.11:8765"}).status_code == 400
     for wrong in ("http://audit.bureau.example/", "*.bureau.example", "a b"):
         with pytest.raises(InputError, match="--allow-host"):
             create_app(embedded, allowed_hosts=(wrong,))
@@ -232,8 +257,7 @@ def test_a_step_posted_from_another_origin_is_refused_and_leaves_no_trace(embedd
     load_directory(embedded, small_data)
     ring = detect(embedded).rings[0].ring_id
     client = _client(embedded)
-    form = {"csrf": _form_token(client.get(f"/rings/{ring}").text), "next_status": "note", "actor": "张稽核",
-            "note": "约谈"}
+    form = {"csrf": _form_token(client.get(f"/rings/{ring}").text), "next_status": "note", "note": "约谈"}
     for headers in ({"Origin": "http://evil.example"}, {"Origin": f"http://evil.example:{PORT}"},
                     {"Origin": "null"}, {"Origin": f"http://127.0.0.1:{PORT + 1}"},
                     {"Referer": f"http://evil.example/rings/{ring}"}):
@@ -246,6 +270,7 @@ def test_a_step_posted_from_another_origin_is_refused_and_leaves_no_trace(embedd
     again = client.post(f"/rings/{ring}/steps", data=form, headers={"Referer": f"{HERE}/rings/{ring}"})
     assert again.status_code == 303
     by_name = TestClient(client.app, base_url=f"http://localhost:{PORT}", follow_redirects=False)
+    sign_in(by_name, embedded, "zhang")
     form["csrf"] = _form_token(by_name.get(f"/rings/{ring}").text)
     assert by_name.post(f"/rings/{ring}/steps", data=form, headers={"Origin": f"http://localhost:{PORT}"}).status_code == 303
     assert len(trail.history(embedded, ring)) == 3

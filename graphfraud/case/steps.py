@@ -15,7 +15,7 @@ from typing import Any
 from graphfraud.accounts.roles import may
 from graphfraud.accounts.store import User
 from graphfraud.case import trail
-from graphfraud.case.workflow import refusal
+from graphfraud.case.workflow import check_transition, refusal
 from graphfraud.config import CaseSettings
 from graphfraud.errors import InputError, NotPermitted
 
@@ -33,9 +33,10 @@ class MovedMeanwhile(InputError):
 def check_allowed(user: User, ability: str) -> None:
     """Refuse a user whose role may not ``ability`` (note, export, assign, bulk, users)."""
     if user.disabled:
-        raise NotPermitted(f"the account {user.username} is disabled")
+        raise NotPermitted(f"the account {user.username} is disabled", "disabled")
     if not may(user.role, ability):
-        raise NotPermitted(f"a {user.role} may not {ability}" + (" cases" if ability in ("assign",) else ""))
+        raise NotPermitted(f"the role {user.role} may not {ability}" + (" cases" if ability in ("assign",) else ""),
+                           "ability", role=user.role, ability=ability)
 
 
 def take_step(engine, ring_id: str, user: User, action: str, note: str = "", to_status: str | None = None,
@@ -58,11 +59,12 @@ def take_step(engine, ring_id: str, user: User, action: str, note: str = "", to_
             if not to_status:
                 raise InputError("choose the next status")
             if user.disabled:
-                raise NotPermitted(f"the account {user.username} is disabled")
+                raise NotPermitted(f"the account {user.username} is disabled", "disabled")
+            check_transition(current, to_status)   # a step the chain does not allow is refused as such first
             trail_check = trail.history(engine, ring_id)
             why = refusal(user.role, user.username, current, to_status, trail_check)
-            if why:
-                raise NotPermitted(why)
+            if why is not None:
+                raise why
         elif action == NOTE_ONLY:
             check_allowed(user, "note")
             to_status = None

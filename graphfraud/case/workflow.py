@@ -14,7 +14,7 @@ the case's first review (``FOUR_EYES``).
 
 from __future__ import annotations
 
-from graphfraud.errors import InputError
+from graphfraud.errors import InputError, NotPermitted
 
 STATUSES: dict[str, dict[str, str]] = {
     "new": {"zh": "新发现", "en": "New"},
@@ -76,18 +76,19 @@ def first_reviewer(steps) -> str | None:
     return None
 
 
-def refusal(role: str, actor: str, current: str, target: str, steps) -> str | None:
+def refusal(role: str, actor: str, current: str, target: str, steps) -> NotPermitted | None:
     """Why ``actor`` (with ``role``) may not move the case from ``current`` to ``target``; None when they may.
 
-    The reasons are sentences for the person refused (``steps``: the case's trail, oldest first).
+    The refusal's message is a sentence for the CLI; its ``code`` and ``params`` let pages say it in their
+    language (``steps``: the case's trail, oldest first).
     """
     allowed = roles_for(current, target)
     if role not in allowed:
-        return (f"a {role} may not move a case to {target!r} "
-                f"(allowed for: {', '.join(allowed) or 'nobody'})")
+        return NotPermitted(f"the role {role} may not move a case to {target!r} (allowed for: {', '.join(allowed) or 'nobody'})",
+                            "role", role=role, target=target, allowed=", ".join(allowed))
     if target in FOUR_EYES and first_reviewer(steps) == actor:
-        return (f"four eyes: {actor} took this case's first review, so another person must take the "
-                f"{target.replace('_', ' ')}")
+        return NotPermitted(f"four eyes: {actor} took this case's first review, so another person must take the "
+                            f"{target.replace('_', ' ')}", "four_eyes", actor=actor, target=target)
     return None
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from graphfraud.cli import case, data, detect, explore, job, serve
+from graphfraud.cli import case, data, detect, explore, job, serve, users
 
 app = typer.Typer(
     name="graphfraud",
@@ -19,6 +19,7 @@ explore.register(app)
 case.register(app)
 job.register(app)
 serve.register(app)
+users.register(app)
 
 
 def main() -> None:

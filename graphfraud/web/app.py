@@ -24,7 +24,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from graphfraud.config import Settings
 from graphfraud.errors import AccessError, GraphfraudError, InputError
 from graphfraud.web import security
-from graphfraud.web.i18n import LANGS, texts
+from graphfraud.web.i18n import LANGS, refused, texts
 from graphfraud.web.pages import Workbench, lang_of, render
 from graphfraud.web.sessions import USER_COOKIE
 from graphfraud.web.workbench import Serialised
@@ -96,7 +96,7 @@ def create_app(engine, lang: str = "zh", token: str | None = None, store: str = 
     async def library_error(request: Request, exc: GraphfraudError) -> Response:
         t = texts(lang_of(request))
         if isinstance(exc, AccessError):
-            return _error_page(request, 403, t["not_permitted"].format(reason=str(exc)))
+            return _error_page(request, 403, t["not_permitted"].format(reason=refused(exc, lang_of(request))))
         if isinstance(exc, InputError):
             return _error_page(request, 400, t["bad_input"].format(reason=str(exc)))
         return _error_page(request, 503, t["engine_down"].format(reason=str(exc)))

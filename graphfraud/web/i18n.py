@@ -93,6 +93,11 @@ PAGE_TEXTS: dict[str, dict[str, str]] = {
         "bundle_export": "导出案件材料包（移送用）", "bundle_redact": "脱敏", "bundle_lang": "报告语言",
         "outcomes": "各疑点的确认率", "under_review": "办理中", "confirmation_rate": "确认率",
         "outcomes_note": "确认＝确认违规或移送公安；确认率＝确认 ÷（确认＋排除），每个团伙按其证据中的每种疑点各计一次。",
+        "refused_role": "{role}不能把案件改为“{target}”（可由：{allowed}）。",
+        "refused_four_eyes": "四眼原则：{actor} 做了本案的初审，“{target}”须由另一人办理。",
+        "refused_ability": "{role}不能{ability}。", "refused_disabled": "账号已停用。",
+        "ability_note": "添加备注", "ability_export": "导出案件材料包", "ability_assign": "分派案件",
+        "ability_bulk": "批量操作", "ability_users": "管理用户",
         "motif_rate": "以往确认率 {rate}%（确认 {confirmed}，排除 {dismissed}）",
     },
     "en": {
@@ -176,9 +181,35 @@ PAGE_TEXTS: dict[str, dict[str, str]] = {
         "bundle_export": "Export the case bundle (for referral)", "bundle_redact": "redacted", "bundle_lang": "Report language",
         "outcomes": "Confirmation rate by behaviour", "under_review": "Under review", "confirmation_rate": "Confirmed",
         "outcomes_note": "Confirmed = confirmed or referred to the police; rate = confirmed ÷ (confirmed + dismissed); a ring counts once for each behaviour in its evidence.",
+        "refused_role": "a {role} may not move a case to “{target}” (allowed for: {allowed}).",
+        "refused_four_eyes": "four eyes: {actor} took this case's first review, so someone else must take “{target}”.",
+        "refused_ability": "a {role} may not {ability}.", "refused_disabled": "the account is disabled.",
+        "ability_note": "add notes", "ability_export": "export case bundles", "ability_assign": "assign cases",
+        "ability_bulk": "take bulk actions", "ability_users": "manage users",
         "motif_rate": "confirmed {rate}% so far ({confirmed} confirmed, {dismissed} dismissed)",
     },
 }
+
+
+def refused(exc: Exception, lang: str) -> str:
+    """Why a step was not allowed, in the page's language (a NotPermitted's code and params; else its message)."""
+    from graphfraud.accounts.roles import role_label
+
+    t = texts(lang)
+    code = getattr(exc, "code", "")
+    params = dict(getattr(exc, "params", {}) or {})
+    if not code or f"refused_{code}" not in t:
+        return str(exc)
+    if "role" in params:
+        params["role"] = role_label(params["role"], lang)
+    if "target" in params:
+        params["target"] = t.get("status_" + params["target"], params["target"])
+    if "allowed" in params:
+        params["allowed"] = ("、" if lang == "zh" else ", ").join(role_label(r.strip(), lang)
+                                                                 for r in params["allowed"].split(",") if r.strip())
+    if "ability" in params:
+        params["ability"] = t.get("ability_" + params["ability"], params["ability"])
+    return t[f"refused_{code}"].format(**params)
 
 
 @cache

@@ -22,7 +22,7 @@ from graphfraud.detect.evidence import FAMILIES
 from graphfraud.errors import AccessError, InputError
 from graphfraud.viz import fragment, ring_graph_data
 from graphfraud.web import ring_export, workbench
-from graphfraud.web.i18n import texts
+from graphfraud.web.i18n import refused, texts
 from graphfraud.web.pages import entity_url, lang_of, render, ring_url, state, with_params
 from graphfraud.web.security import SESSION_COOKIE
 
@@ -124,7 +124,9 @@ def bulk(request: Request, csrf: str = Form(""), action: str = Form(""), assigne
                 steps.take_step(wb.engine, ring_id, user, "status", note, to_status="dismissed", lock=wb.write_lock,
                                 case_settings=wb.settings.case)
             done += 1
-        except (InputError, AccessError) as exc:
+        except AccessError as exc:
+            skipped.append(f"{ring_id}: {refused(exc, lang)}")
+        except InputError as exc:
             skipped.append(f"{ring_id}: {exc}")
     message = t["bulk_done"].format(n=done) + ("" if not skipped else " " + t["bulk_skipped"].format(
         n=len(skipped), which="; ".join(skipped[:10])))
@@ -202,7 +204,7 @@ def take_step(request: Request, ring_id: str, csrf: str = Form(""), next_status:
         return _ring_page(request, ring_id, status=409, form=form,
                           error=t["moved_meanwhile"].format(status=status_label(moved.status, lang)))
     except AccessError as exc:
-        return _ring_page(request, ring_id, status=403, form=form, error=t["not_permitted"].format(reason=str(exc)))
+        return _ring_page(request, ring_id, status=403, form=form, error=t["not_permitted"].format(reason=refused(exc, lang)))
     except InputError as exc:
         return _ring_page(request, ring_id, status=400, error=t["bad_input"].format(reason=str(exc)), form=form)
     return RedirectResponse(f"{ring_url(ring_id)}?done={event.seq}#trail", status_code=303)
@@ -225,7 +227,7 @@ def export(request: Request, ring_id: str, csrf: str = Form(""), redact: str = F
     try:
         steps.check_allowed(user, "export")
     except AccessError as exc:
-        return _ring_page(request, ring_id, status=403, error=t["not_permitted"].format(reason=str(exc)))
+        return _ring_page(request, ring_id, status=403, error=t["not_permitted"].format(reason=refused(exc, lang)))
     name = f"{ring_id}{'-redacted' if redact else ''}.zip"
     with tempfile.TemporaryDirectory(prefix="graphfraud-export-") as folder:
         try:
