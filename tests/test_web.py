@@ -274,3 +274,170 @@ def test_a_step_posted_from_another_origin_is_refused_and_leaves_no_trace(embedd
     form["csrf"] = _form_token(by_name.get(f"/rings/{ring}").text)
     assert by_name.post(f"/rings/{ring}/steps", data=form, headers={"Origin": f"http://localhost:{PORT}"}).status_code == 303
     assert len(trail.history(embedded, ring)) == 3
+
+
+# -- signed-in users, four eyes, assignment, the list (issue 18) -----------------
+def test_a_post_without_a_signed_in_user_changes_nothing_and_pages_ask_to_sign_in(site) -> None:
+    engine, rings = site
+    ring = rings[0].ring_id
+    anonymous = _client(engine, user=None)
+    page = anonymous.get(f"/rings/{ring}")
+    assert page.status_code == 303 and page.headers["location"] == f"/login?next=%2Frings%2F{ring}"
+    form = {"csrf": _form_token(anonymous.get("/login").text), "next_status": "first_review", "expected": "new"}
+    for path in (f"/rings/{ring}/steps", f"/rings/{ring}/bundle", "/rings/bulk", "/users", "/account"):
+        assert anonymous.post(path, data={**form, "action": "dismiss", "ring": ring}).status_code == 401, path
+    assert trail.history(engine, ring) == []
+    wrong = anonymous.post("/login", data={"csrf": form["csrf"], "username": "zhang", "password": "wrong-password"})
+    assert wrong.status_code == 401 and "wrong-password" not in wrong.text
+    evil = anonymous.post("/login", data={"csrf": form["csrf"], "username": "x", "password": "y", "next": "//evil.example/"})
+    assert evil.status_code == 401
+    sign_in(anonymous, engine, "zhang")
+    assert anonymous.get(f"/rings/{ring}").status_code == 200
+
+
+def test_roles_and_four_eyes_decide_who_takes_which_step(site) -> None:
+    engine, rings = site
+    ring = rings[1].ring_id
+    analyst, investigator, supervisor = (_client(engine, user=u) for u in ("wang", "zhang", "li"))
+    offered = lambda c: re.findall(r'name="next_status" value="(\w+)"', c.get(f"/rings/{ring}").text)
+    assert offered(analyst) == ["note"] and offered(investigator) == ["first_review", "dismissed", "note"]
+
+    def step(client, to: str, expected: str):
+        return client.post(f"/rings/{ring}/steps", data={"csrf": _form_token(client.get(f"/rings/{ring}").text),
+                                                          "next_status": to, "expected": expected})
+
+    assert step(analyst, "first_review", "new").status_code == 403
+    assert step(investigator, "first_review", "new").status_code == 303
+    assert step(investigator, "second_review", "first_review").status_code == 403        # four eyes
+    assert step(supervisor, "second_review", "first_review").status_code == 303
+    assert step(investigator, "confirmed", "second_review").status_code == 403             # a supervisor confirms
+    assert step(supervisor, "confirmed", "second_review").status_code == 303
+    assert [e.actor for e in trail.history(engine, ring)] == ["zhang", "li", "li"]
+    ring_page = supervisor.get(f"/rings/{ring}").text
+    assert "四眼" not in ring_page and "张稽核 (zhang)" in ring_page
+    assert offered(investigator) == ["appeal", "note"]                          # referring is a supervisor's
+
+
+def test_a_supervisor_assigns_my_cases_lists_them_and_an_overdue_appeal_is_flagged(site) -> None:
+    from datetime import date, timedelta
+
+    from graphfraud.case.deadlines import add_working_days
+
+    engine, rings = site
+    ring, other = rings[2].ring_id, rings[3].ring_id
+    supervisor, investigator = _client(engine, user="li"), _client(engine, user="zhang")
+    csrf = _form_token(supervisor.get("/").text)
+    done = supervisor.post("/rings/bulk", data={"csrf": csrf, "action": "assign", "assignee": "zhang",
+                                                "ring": [ring, other], "note": "请核查"})
+    assert done.status_code == 303
+    assert "已处理 2 个团伙" in supervisor.get(done.headers["location"]).text
+    mine = re.findall(r'data-ring="([^"]+)"', investigator.get("/?assignee=me").text)
+    assert mine == [r.ring_id for r in rings if r.ring_id in (ring, other)]
+    refused = investigator.post("/rings/bulk", data={"csrf": _form_token(investigator.get("/").text),
+                                                     "action": "dismiss", "ring": [ring]})
+    assert refused.status_code == 403 and trail.current_status(engine, ring) == "new"
+    # through the chain to the appeal, entered 30 days ago: its deadline has passed
+    entered = (date.today() - timedelta(days=30)).isoformat() + "T10:00:00+08:00"
+    trail.record(engine, ring, "status", "zhang", to_status="first_review")
+    trail.record(engine, ring, "status", "li", to_status="second_review")
+    trail.record(engine, ring, "status", "li", to_status="appeal", at=entered)
+    due = add_working_days(date.today() - timedelta(days=30), 10).isoformat()
+    page = investigator.get(f"/rings/{ring}").text
+    assert f'id="ring-due">{due}' in page and 'id="ring-overdue"' in page
+    assert re.findall(r'data-ring="([^"]+)"', investigator.get("/?overdue=1").text) == [ring]
+    csrf = _form_token(supervisor.get("/").text)
+    dismissed = supervisor.post("/rings/bulk", data={"csrf": csrf, "action": "dismiss", "ring": [ring, other]})
+    assert trail.current_status(engine, other) == "dismissed" and trail.current_status(engine, ring) == "dismissed"
+    assert dismissed.status_code == 303
+
+
+def test_the_list_sorts_by_any_column_exports_what_it_shows_and_search_finds_names(site, small_data: Path) -> None:
+    import csv
+    import io
+
+    import pandas as pd
+    from openpyxl import load_workbook
+
+    engine, rings = site
+    client = _client(engine)
+    by_amount = re.findall(r'data-ring="([^"]+)"', client.get("/?sort=amount_at_risk&desc=0").text)
+    assert by_amount == [r.ring_id for r in sorted(rings, key=lambda r: (r.amount_at_risk, -r.score, r.ring_id))]
+    exported = client.get("/rings.csv?sort=amount_at_risk&desc=0")
+    assert exported.status_code == 200 and "attachment" in exported.headers["content-disposition"]
+    rows = list(csv.reader(io.StringIO(exported.content.decode("utf-8-sig"))))
+    assert rows[0][0] == "团伙" and [r[0] for r in rows[1:]] == by_amount
+    book = load_workbook(io.BytesIO(client.get("/rings.xlsx").content))
+    assert [c.value for c in book.active["A"]][1:] == [r.ring_id for r in rings]
+    patient = pd.read_csv(small_data / "patients.csv", dtype=str).iloc[5]
+    found = client.get("/search", params={"q": patient["name"]})
+    assert found.status_code in (200, 303)
+    if found.status_code == 303:
+        assert found.headers["location"] == f"/entity/patient/{patient['patient_id']}"
+    else:
+        assert f'/entity/patient/{patient["patient_id"]}' in found.text
+    partial = client.get("/search", params={"q": patient["patient_id"][:-1].lower()})
+    assert partial.status_code == 200 and patient["patient_id"] in partial.text
+    shown = float(f"{rings[0].score:.3f}")
+    assert rings[0].ring_id in client.get(f"/?min_score={shown}").text     # the score shown is the score filtered
+
+
+def test_an_admin_manages_users_in_the_workbench_and_a_disabled_user_is_signed_out(site) -> None:
+    engine, _ = site
+    admin, investigator = _client(engine, user="admin"), _client(engine, user="zhang")
+    assert investigator.get("/users").status_code == 403
+    page = admin.get("/users")
+    added = admin.post("/users", data={"csrf": _form_token(page.text), "username": "zhao", "display_name": "赵稽核",
+                                       "role": "investigator"})
+    one_time = re.search(r'id="issued-password">([^<]+)<', added.text).group(1)
+    newcomer = _client(engine, user=None)
+    sign_in_page = newcomer.get("/login")
+    first = newcomer.post("/login", data={"csrf": _form_token(sign_in_page.text), "username": "zhao",
+                                          "password": one_time, "next": "/"})
+    assert first.headers["location"] == "/account"                      # a one-time password is changed first
+    assert newcomer.get("/").headers["location"] == "/account"
+    account = newcomer.get("/account").text
+    changed = newcomer.post("/account", data={"csrf": _form_token(account), "current": one_time,
+                                              "new": "zhao-own-password", "again": "zhao-own-password"})
+    assert changed.status_code == 303 and newcomer.get("/").status_code == 200
+    admin.post("/users/zhang", data={"csrf": _form_token(admin.get("/users").text), "change": "disable"})
+    assert investigator.get("/").status_code == 303                      # disabled: the session ended
+    last = admin.post("/users/admin", data={"csrf": _form_token(admin.get("/users").text), "change": "disable"})
+    assert last.status_code == 400 and "last active admin" in last.text
+
+
+def _graph_claims(html: str) -> int:
+    """The "m" of the page's first graph's "n of m claims": its tallied edges' claims, read from the page's data."""
+    import html as html_lib
+    import json
+
+    data = re.search(r'<script type="application/json" id="[^"]+-data">(.*?)</script>', html, re.S).group(1)
+    edges = json.loads(html_lib.unescape(data))["edges"]
+    return sum(len(e["days"]) for e in edges if e.get("tally"))
+
+
+def test_the_ring_page_summary_graph_and_timeline_give_one_claim_count(site) -> None:
+    from graphfraud.detect.store import claim_facts, stored_ring
+    from graphfraud.detect.tally import ring_claims
+
+    engine, rings = site
+    client = _client(engine)
+    for r in rings[:4]:
+        ring = stored_ring(engine, r.ring_id)
+        facts = claim_facts(engine, (c for ev in ring["evidence"] for c in ev["claims"]))
+        own = len(ring_claims(ring, facts))
+        page = client.get(f"/rings/{r.ring_id}").text
+        assert f'data-claims="{own}"' in page and f"团伙成员的证据结算 {own:,} 笔" in page, r.ring_id
+        assert _graph_claims(page) == own, r.ring_id
+        timeline = page.split('id="timeline"')[1].split('id="evidence"')[0]
+        assert timeline.count("/entity/claim/") == min(own, 500), r.ring_id
+
+
+def test_a_doctors_graph_counts_the_doctors_claims(site, small_data: Path) -> None:
+    import pandas as pd
+
+    engine, _ = site
+    client = _client(engine)
+    claims = pd.read_csv(small_data / "claims.csv", dtype=str).dropna(subset=["doctor_id"])
+    doctor, count = claims["doctor_id"].value_counts().index[0], int(claims["doctor_id"].value_counts().iloc[0])
+    page = client.get(f"/entity/doctor/{doctor}?hops=1").text
+    assert _graph_claims(page) == count                           # not "0 / 0": the doctor → provider edges
