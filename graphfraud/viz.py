@@ -76,8 +76,11 @@ def kind_name(kind: str, lang: str = "zh") -> str:
 
 
 def count_of(kind: str, n: int, lang: str = "zh") -> str:
-    """"12 cards" / "12 张医保卡"."""
-    return word(f"count_{kind}", lang).format(n=f"{n:,}")
+    """"12 cards" / "1 card" / "12 张医保卡" (English words take a plural only for more than one)."""
+    key = f"count_{kind}"
+    if lang == "en" and n == 1 and f"{key}_one" in labels()["en"]:
+        key += "_one"
+    return word(key, lang).format(n=f"{n:,}")
 
 
 def role_name(role: str | None, lang: str = "zh") -> str:

@@ -96,42 +96,50 @@ def test_review_steps_notes_and_exports_show_in_the_history(db: Path, tmp_path: 
         assert text in history.stdout, text
 
 
+def _gf_here(db: Path, *args: str, password: str | None = PASSWORD, stdin: str | None = None):
+    """The same command in this process (typer's runner: no interpreter start-up per call)."""
+    from typer.testing import CliRunner
+
+    from graphfraud.cli import app
+
+    env = {"GRAPHFRAUD_ENGINE": "embedded", "GRAPHFRAUD_DB": str(db), "GRAPHFRAUD_PASSWORD": password or "",
+           "GRAPHFRAUD_USER": "", "COLUMNS": "200"}
+    return CliRunner().invoke(app, list(args), env=env, input=stdin)
+
+
 def test_the_cli_acts_as_a_signed_in_user_and_four_eyes_apply(db: Path) -> None:
     ring = _top(db, 4)[3]
-    nobody = _gf(db, "case", "step", ring, "--to", "first_review")
-    assert nobody.returncode == 77 and "--user" in nobody.stderr
-    wrong = _gf(db, "case", "step", ring, "--to", "first_review", "--user", "zhang", password="not-the-password")
-    assert wrong.returncode == 77 and "not-the-password" not in wrong.stderr + wrong.stdout
+    nobody = _gf_here(db, "case", "step", ring, "--to", "first_review")
+    assert nobody.exit_code == 77 and "--user" in nobody.stderr
+    wrong = _gf_here(db, "case", "step", ring, "--to", "first_review", "--user", "zhang", password="not-the-password")
+    assert wrong.exit_code == 77 and "not-the-password" not in wrong.output
     assert len(wrong.stderr.strip().splitlines()) == 1
-    analyst_add = _gf(db, "users", "add", "wang", "--role", "analyst", "--name", "王分析", "--generate-password",
-                      "--user", "zhang")
-    assert analyst_add.returncode == 77                                   # only an admin adds users
-    added = _gf(db, "users", "add", "wang", "--role", "analyst", "--name", "王分析", "--generate-password",
-                "--user", "admin")
-    assert added.returncode == 0, added.stderr
+    assert _gf_here(db, "users", "add", "wang", "--role", "analyst", "--generate-password",
+                    "--user", "zhang").exit_code == 77                     # only an admin adds users
+    added = _gf_here(db, "users", "add", "wang", "--role", "analyst", "--name", "王分析", "--generate-password",
+                     "--user", "admin")
+    assert added.exit_code == 0, added.output
     one_time = added.stdout.strip()
     assert len(one_time) >= 10 and one_time not in added.stderr
-    note = _gf(db, "case", "note", ring, "看过", "--user", "wang", "--password-stdin", password=None,
-               stdin=one_time + "\n")
-    assert note.returncode == 0, note.stderr                                # an analyst may add notes …
-    step = _gf(db, "case", "step", ring, "--to", "first_review", "--user", "wang", password=one_time)
-    assert step.returncode == 77 and "analyst" in step.stderr               # … but takes no review step
-    assert _gf(db, "case", "step", ring, "--to", "first_review", "--user", "zhang").returncode == 0
-    again = _gf(db, "case", "step", ring, "--to", "second_review", "--user", "zhang")
-    assert again.returncode == 77 and "four eyes" in again.stderr            # the first reviewer may not review again
-    assert _gf(db, "case", "step", ring, "--to", "second_review", "--user", "li").returncode == 0
-    assert _gf(db, "case", "assign", ring, "--to", "zhang", "--user", "zhang").returncode == 77
-    assert _gf(db, "case", "assign", ring, "--to", "zhang", "--user", "li").returncode == 0
-    appeal = _gf(db, "case", "step", ring, "--to", "appeal", "--user", "zhang")
-    assert appeal.returncode == 0 and "appeal due" in appeal.stdout
-    assert _gf(db, "users", "disable", "wang", "--user", "admin").returncode == 0
-    assert _gf(db, "case", "note", ring, "x", "--user", "wang", password=one_time).returncode == 77
-    listed = _gf(db, "users", "list")
-    assert listed.returncode == 0 and "wang" in listed.stdout and "disabled" in listed.stdout
-    assert "$argon2" not in listed.stdout
-    changed = _gf(db, "users", "passwd", "zhang", "--new-password-stdin", "--user", "zhang", stdin="short\n")
-    assert changed.returncode == 2 and "too short" in changed.stderr
-    history = _gf(db, "case", "history", ring).stdout
+    note = _gf_here(db, "case", "note", ring, "看过", "--user", "wang", "--password-stdin", password=None,
+                    stdin=one_time + "\n")
+    assert note.exit_code == 0, note.output                               # an analyst may add notes …
+    step = _gf_here(db, "case", "step", ring, "--to", "first_review", "--user", "wang", password=one_time)
+    assert step.exit_code == 77 and "analyst" in step.stderr             # … but takes no review step
+    assert _gf_here(db, "case", "step", ring, "--to", "first_review", "--user", "zhang").exit_code == 0
+    again = _gf_here(db, "case", "step", ring, "--to", "second_review", "--user", "zhang")
+    assert again.exit_code == 77 and "four eyes" in again.stderr          # the first reviewer may not review again
+    assert _gf_here(db, "case", "step", ring, "--to", "second_review", "--user", "li").exit_code == 0
+    assert _gf_here(db, "case", "assign", ring, "--to", "zhang", "--user", "li").exit_code == 0
+    appeal = _gf_here(db, "case", "step", ring, "--to", "appeal", "--user", "zhang")
+    assert appeal.exit_code == 0 and "appeal due" in appeal.stdout
+    assert _gf_here(db, "users", "disable", "wang", "--user", "admin").exit_code == 0
+    assert _gf_here(db, "case", "note", ring, "x", "--user", "wang", password=one_time).exit_code == 77
+    listed = _gf_here(db, "users", "list")
+    assert "wang" in listed.stdout and "disabled" in listed.stdout and "$argon2" not in listed.stdout
+    short = _gf_here(db, "users", "passwd", "zhang", "--new-password-stdin", "--user", "zhang", stdin="short\n")
+    assert short.exit_code == 2 and "too short" in short.stderr
+    history = _gf(db, "case", "history", ring).stdout                    # the real command, as a person runs it
     for text in ("王分析", "张稽核", "李科长", "assign", "appeal"):
         assert text in history, text
 

@@ -430,6 +430,8 @@ def test_the_ring_page_summary_graph_and_timeline_give_one_claim_count(site) -> 
         assert _graph_claims(page) == own, r.ring_id
         timeline = page.split('id="timeline"')[1].split('id="evidence"')[0]
         assert timeline.count("/entity/claim/") == min(own, 500), r.ring_id
+        why = page.split('id="why"')[1].split('id="members"')[0]
+        assert '<a href="/entity/' in why, r.ring_id                     # the ids in the reasons link
 
 
 def test_a_doctors_graph_counts_the_doctors_claims(site, small_data: Path) -> None:

@@ -59,7 +59,7 @@ def export(
     from graphfraud.case.steps import check_allowed
 
     settings = settings_from(engine, config, db)
-    with opened_engine(settings) as eng:
+    with opened_engine(settings, migrate=True) as eng:
         with errors_as_exit():
             exporter = sign_in(eng, user, password_stdin)
             check_allowed(exporter, "export")
@@ -130,7 +130,7 @@ def verify(
     elif result.signed_by and result.intact:
         signed = f"; signed by {escape(result.signed_by[:80])} (give --public-key to check the signature)"
     if result.intact and trail:
-        with opened_engine(settings_from(engine, config, db), read_only=True) as eng:
+        with opened_engine(settings_from(engine, config, db), read_only=True, migrate=True) as eng:
             step = recorded_export(eng, result)
         if step is None:
             err.print(f"[bold red]altered:[/] files match the manifest, but no export with manifest sha256 "
@@ -157,7 +157,7 @@ def history(ring_id: Annotated[str, typer.Argument(help="The ring.")], engine: E
 
     from graphfraud.accounts.store import display_names
 
-    with opened_engine(settings_from(engine, config, db), read_only=True) as eng:
+    with opened_engine(settings_from(engine, config, db), read_only=True, migrate=True) as eng:
         with errors_as_exit():
             status = trail.current_status(eng, ring_id)
             steps = trail.history(eng, ring_id)
@@ -190,7 +190,7 @@ def step(
     from graphfraud.case.workflow import label
 
     settings = settings_from(engine, config, db)
-    with opened_engine(settings) as eng:
+    with opened_engine(settings, migrate=True) as eng:
         with errors_as_exit():
             who = sign_in(eng, user, password_stdin)
             event = steps.take_step(eng, ring_id, who, "status", note, to_status=to, case_settings=settings.case)
@@ -211,7 +211,7 @@ def note(
     """Add a note to the ring's trail without changing its status, as --user."""
     from graphfraud.case import steps
 
-    with opened_engine(settings_from(engine, config, db)) as eng:
+    with opened_engine(settings_from(engine, config, db), migrate=True) as eng:
         with errors_as_exit():
             who = sign_in(eng, user, password_stdin)
             event = steps.take_step(eng, ring_id, who, "note", text)
@@ -232,7 +232,7 @@ def assign(
     """Give the case to an investigator (a supervisor assigns); it shows in their 我的案件 / My cases."""
     from graphfraud.case import steps
 
-    with opened_engine(settings_from(engine, config, db)) as eng:
+    with opened_engine(settings_from(engine, config, db), migrate=True) as eng:
         with errors_as_exit():
             who = sign_in(eng, user, password_stdin)
             event = steps.take_step(eng, ring_id, who, "assign", note, assignee=to.strip() or None)

@@ -41,7 +41,7 @@ def serve(
             raise InputError(f"no embedded database at {settings.embedded_path}: load and detect first "
                              "(graphfraud detect --input FOLDER --out OUT), or point --db / GRAPHFRAUD_DB at one")
     store = settings.neo4j.uri if settings.engine == "neo4j" else str(settings.embedded_path.resolve())
-    with opened_engine(settings) as eng:
+    with opened_engine(settings, migrate=True) as eng:
         shown = f"[{host}]" if ":" in host else host
         err.print(f"graphfraud workbench on http://{escape(shown)}:{port}/ ({eng.name}: {escape(store or '')})"
                   + (" — open it with ?token=<your token> once" if token else "") + "; Ctrl+C stops it")

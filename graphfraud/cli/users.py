@@ -73,7 +73,7 @@ def add(
     """Add a user (an admin adds them; the first admin needs nobody)."""
     from graphfraud.accounts import store
 
-    with opened_engine(settings_from(engine, config, db)) as eng:
+    with opened_engine(settings_from(engine, config, db), migrate=True) as eng:
         with errors_as_exit():
             _as_admin(eng, user, password_stdin)
             password, one_time = _new_password(generate, new_stdin)
@@ -89,7 +89,7 @@ def list_users(engine: EngineOpt = None, config: ConfigOpt = None, db: DbOpt = N
     """Every user with role and state (never a password or a hash)."""
     from graphfraud.accounts import store
 
-    with opened_engine(settings_from(engine, config, db), read_only=True) as eng:
+    with opened_engine(settings_from(engine, config, db), read_only=True, migrate=True) as eng:
         with errors_as_exit():
             users = store.all_users(eng)
     table = Table("user", "name", "role", "state", "changed")
@@ -102,7 +102,7 @@ def list_users(engine: EngineOpt = None, config: ConfigOpt = None, db: DbOpt = N
 def _set_disabled(username: str, disabled: bool, user: str | None, password_stdin: bool, engine, config, db) -> None:
     from graphfraud.accounts import store
 
-    with opened_engine(settings_from(engine, config, db)) as eng:
+    with opened_engine(settings_from(engine, config, db), migrate=True) as eng:
         with errors_as_exit():
             _as_admin(eng, user, password_stdin)
             changed = store.set_disabled(eng, username, disabled)
@@ -140,7 +140,7 @@ def passwd(
     from graphfraud.accounts import store
     from graphfraud.case.steps import check_allowed
 
-    with opened_engine(settings_from(engine, config, db)) as eng:
+    with opened_engine(settings_from(engine, config, db), migrate=True) as eng:
         with errors_as_exit():
             actor = sign_in(eng, user or username, password_stdin)
             if actor.username != store.check_username(username):

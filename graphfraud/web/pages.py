@@ -15,6 +15,7 @@ from typing import Any
 from urllib.parse import quote, urlencode
 
 from fastapi import Request
+from markupsafe import Markup
 from fastapi.responses import HTMLResponse
 
 from graphfraud.accounts.roles import may, role_label
@@ -105,6 +106,26 @@ def number(value: Any) -> str:
         return "—"
 
 
+def linked(text: str, ids: dict[str, str]) -> Markup:
+    """``text`` with every id of ``ids`` (id → kind) a link to its page; everything else escaped."""
+    import re
+
+    from markupsafe import escape
+
+    text = str(text or "")
+    present = sorted((i for i in ids if i and i in text), key=len, reverse=True)
+    if not present:
+        return escape(text)
+    pattern = re.compile("|".join(re.escape(i) for i in present))
+    out, last = [], 0
+    for m in pattern.finditer(text):
+        out.append(escape(text[last:m.start()]))
+        out.append(Markup('<a href="{}">{}</a>').format(entity_url(ids[m.group(0)], m.group(0)), m.group(0)))
+        last = m.end()
+    out.append(escape(text[last:]))
+    return Markup("").join(out)
+
+
 def _environment():
     import jinja2
 
@@ -114,6 +135,7 @@ def _environment():
         autoescape=True, undefined=jinja2.StrictUndefined)
     env.globals.update(ring_url=ring_url, entity_url=entity_url, graph_url=graph_url)
     env.filters.update(money=money, score=score, number=number)
+    env.globals.update(linked=linked)
     return env
 
 

@@ -252,6 +252,36 @@ def summary(ring: Mapping[str, Any], claims: int, amount: float, lang: str) -> s
         first_seen=(ring.get("first_seen") or "—")[:10], last_seen=(ring.get("last_seen") or "—")[:10])
 
 
+def _link_ids(ring: Mapping[str, Any]) -> dict[str, str]:
+    """Every id the ring's evidence sentences may name → its kind (for linking them in the text)."""
+    out: dict[str, str] = {}
+    for ev in ring["evidence"]:
+        for kind in ("patients", "cards", "providers", "doctors"):
+            for x in ev.get(kind, []) or []:
+                out.setdefault(str(x), kind[:-1])
+    for m in ring["members"]:
+        out.setdefault(str(m["id"]), m["type"])
+    return out
+
+
+def ordered_members(members: list[Mapping[str, Any]], facts: Mapping[str, Mapping[str, Any]]) -> list[Mapping[str, Any]]:
+    """Members as an investigator reads them: the places first (the key pharmacy or institution), then doctors,
+    then each patient followed by the cards they hold; cards whose holder is no member last."""
+    holder = {str(f.get("card_id")): str(f.get("patient_id")) for f in facts.values() if f.get("card_id")}
+    cards_of: dict[str, list[Mapping[str, Any]]] = defaultdict(list)
+    patients = {m["id"] for m in members if m["type"] == "patient"}
+    loose = []
+    for m in members:
+        if m["type"] == "card":
+            (cards_of[holder[m["id"]]] if holder.get(m["id"]) in patients else loose).append(m)
+    out = sorted((m for m in members if m["type"] == "provider"), key=lambda m: m["id"])
+    out += sorted((m for m in members if m["type"] == "doctor"), key=lambda m: m["id"])
+    for p in sorted((m for m in members if m["type"] == "patient"), key=lambda m: (str(m.get("role") or ""), m["id"])):
+        out.append(p)
+        out.extend(sorted(cards_of.get(p["id"], []), key=lambda m: m["id"]))
+    return out + sorted(loose, key=lambda m: m["id"])
+
+
 def ring_case(engine, ring_id: str, lang: str) -> dict[str, Any] | None:
     """Everything the ring page shows; None when there is no such ring."""
     ring = stored_ring(engine, ring_id)
@@ -287,8 +317,11 @@ def ring_case(engine, ring_id: str, lang: str) -> dict[str, Any] | None:
     outside = len([c for c in claim_ids if c in facts]) - len(own)
     amount = sums.fund_paid
     names = names_of(engine, ring["members"])
+    places = sorted({str(x) for ev in ring["evidence"] for x in ev.get("providers", [])})
+    place_names = {str(r["id"]): r.get("name") for r in _records(engine, "explore/nodes_providers", {"ids": places})} \
+        if places else {}
     members = [{**m, "role_name": role_name(m.get("role"), lang), "name": (names.get((m["type"], m["id"])) or {}).get("name"),
-                "city": (names.get((m["type"], m["id"])) or {}).get("city")} for m in ring["members"]]
+                "city": (names.get((m["type"], m["id"])) or {}).get("city")} for m in ordered_members(ring["members"], facts)]
     status = ring.get("status") or "new"
     return {
         "ring": ring, "status": status, "status_label": status_label(status, lang), "members": members,
@@ -297,6 +330,7 @@ def ring_case(engine, ring_id: str, lang: str) -> dict[str, Any] | None:
         "claims_outside": outside, "totals": sums,
         "weeks": _weeks([d for d in (_day(f.get("ts")) for f in timeline) if d]),
         "trail": trail.history(engine, ring_id), "next": list(next_statuses(status)), "facts": facts,
+        "place_names": place_names, "link_ids": _link_ids(ring),
     }
 
 
