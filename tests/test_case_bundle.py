@@ -26,7 +26,7 @@ from graphfraud.load import load_directory
 CHINA = timezone(timedelta(hours=8))
 FILES = {"report.pdf", "claims.csv", "members.csv", "timeline.csv", "evidence.csv", "tables.xlsx", "graph.html",
          "graph.png", "queries.cypher", "manifest.json"}
-HEADINGS = ("案件摘要", "成员及角色", "疑点说明", "涉案金额", "时间线", "关系图", "证据清单", "数据期间", "数据快照")
+HEADINGS = ("案件摘要", "成员及角色", "疑点说明", "涉案金额", "时间线", "关系图", "证据清单", "数据期间", "数据快照", "经办及签章")
 NOW = datetime(2026, 12, 1, 9, 30, tzinfo=CHINA)
 
 

@@ -319,4 +319,8 @@ def pdf_bytes(case: CaseData, tables: dict[str, Table], picture: bytes, lang: st
         ("字体" if lang == "zh" else "Font", f"{font_name(cjk_font())} (embedded subset)" if lang != "zh" else f"{font_name(cjk_font())}（嵌入子集）"),
     ], (45, 135), size=8.5)
     r.para(w.HEADINGS["verify"][lang], size=8.5)
+
+    # 十、经办及签章: the bureau's block for signatures and its seal on the printed referral
+    r.heading("signatures")
+    r.table(None, [(label, "") for label in w.HEADINGS["signature_rows"][lang].split("|")], (60, 120), size=10)
     return bytes(pdf.output())
