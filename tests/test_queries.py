@@ -35,7 +35,7 @@ SAMPLE = {
     "users/update": {"username": "u1", "display_name": "用户", "role": "analyst", "password_hash": "$argon2id$x",
                      "disabled": 1, "must_change": 0, "stamp": "s2", "at": "2026-01-01T00:00:00+08:00"},
     "users/one": {"username": "u1"},
-    "entity/search": {"q": "P0000", "limit": 5},
+    "entity/search": {"q": "p0000", "q_upper": "P0000", "limit": 5},
     "rings/member_patient": {"rows": [{"ring_id": "R-TEST", "id": "P000001", "role": "r"}]},
     "rings/member_card": {"rows": [{"ring_id": "R-TEST", "id": "C000001", "role": "r"}]},
     "rings/member_provider": {"rows": [{"ring_id": "R-TEST", "id": "H0001", "role": "r"}]},

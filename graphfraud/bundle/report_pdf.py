@@ -322,5 +322,5 @@ def pdf_bytes(case: CaseData, tables: dict[str, Table], picture: bytes, lang: st
 
     # 十、经办及签章: the bureau's block for signatures and its seal on the printed referral
     r.heading("signatures")
-    r.table(None, [(label, "") for label in w.HEADINGS["signature_rows"][lang].split("|")], (60, 120), size=10)
+    r.table(None, [(label, "\n\n") for label in w.HEADINGS["signature_rows"][lang].split("|")], (60, 120), size=10)  # room to sign
     return bytes(pdf.output())

@@ -340,7 +340,7 @@ SEARCH_LIMIT = 20
 
 def search(engine, q: str) -> list[dict[str, Any]]:
     """Patients, providers and doctors whose name holds ``q``, and entities whose id starts with it (20 a kind)."""
-    rows = _records(engine, "entity/search", {"q": q, "limit": SEARCH_LIMIT})
+    rows = _records(engine, "entity/search", {"q": q, "q_upper": q.upper(), "limit": SEARCH_LIMIT})
     return sorted(rows, key=lambda r: (ENTITY_ORDER.index(r["kind"]) if r["kind"] in ENTITY_ORDER else 9, str(r["id"])))
 
 
