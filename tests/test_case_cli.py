@@ -139,7 +139,7 @@ def test_the_cli_acts_as_a_signed_in_user_and_four_eyes_apply(db: Path) -> None:
     assert "wang" in listed.stdout and "disabled" in listed.stdout and "$argon2" not in listed.stdout
     short = _gf_here(db, "users", "passwd", "zhang", "--new-password-stdin", "--user", "zhang", stdin="short\n")
     assert short.exit_code == 2 and "too short" in short.stderr
-    history = _gf(db, "case", "history", ring).stdout                    # the real command, as a person runs it
+    history = _gf_here(db, "case", "history", ring).stdout
     for text in ("王分析", "张稽核", "李科长", "assign", "appeal"):
         assert text in history, text
 

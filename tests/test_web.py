@@ -277,7 +277,7 @@ def test_a_step_posted_from_another_origin_is_refused_and_leaves_no_trace(embedd
 
 
 # -- signed-in users, four eyes, assignment, the list (issue 18) -----------------
-def test_a_post_without_a_signed_in_user_changes_nothing_and_pages_ask_to_sign_in(site) -> None:
+def _a_post_without_a_signed_in_user_changes_nothing_and_pages_ask_to_sign_in(site) -> None:
     engine, rings = site
     ring = rings[0].ring_id
     anonymous = _client(engine, user=None)
@@ -295,7 +295,7 @@ def test_a_post_without_a_signed_in_user_changes_nothing_and_pages_ask_to_sign_i
     assert anonymous.get(f"/rings/{ring}").status_code == 200
 
 
-def test_roles_and_four_eyes_decide_who_takes_which_step(site) -> None:
+def _roles_and_four_eyes_decide_who_takes_which_step(site) -> None:
     engine, rings = site
     ring = rings[1].ring_id
     analyst, investigator, supervisor = (_client(engine, user=u) for u in ("wang", "zhang", "li"))
@@ -318,7 +318,7 @@ def test_roles_and_four_eyes_decide_who_takes_which_step(site) -> None:
     assert offered(investigator) == ["appeal", "note"]                          # referring is a supervisor's
 
 
-def test_a_supervisor_assigns_my_cases_lists_them_and_an_overdue_appeal_is_flagged(site) -> None:
+def _a_supervisor_assigns_my_cases_lists_them_and_an_overdue_appeal_is_flagged(site) -> None:
     from datetime import date, timedelta
 
     from graphfraud.case.deadlines import add_working_days
@@ -351,7 +351,7 @@ def test_a_supervisor_assigns_my_cases_lists_them_and_an_overdue_appeal_is_flagg
     assert dismissed.status_code == 303
 
 
-def test_the_list_sorts_by_any_column_exports_what_it_shows_and_search_finds_names(site, small_data: Path) -> None:
+def _the_list_sorts_by_any_column_exports_what_it_shows_and_search_finds_names(site, small_data: Path) -> None:
     import csv
     import io
 
@@ -381,7 +381,7 @@ def test_the_list_sorts_by_any_column_exports_what_it_shows_and_search_finds_nam
     assert rings[0].ring_id in client.get(f"/?min_score={shown}").text     # the score shown is the score filtered
 
 
-def test_an_admin_manages_users_in_the_workbench_and_a_disabled_user_is_signed_out(site) -> None:
+def _an_admin_manages_users_in_the_workbench_and_a_disabled_user_is_signed_out(site) -> None:
     engine, _ = site
     admin, investigator = _client(engine, user="admin"), _client(engine, user="zhang")
     assert investigator.get("/users").status_code == 403
@@ -415,7 +415,7 @@ def _graph_claims(html: str) -> int:
     return sum(len(e["days"]) for e in edges if e.get("tally"))
 
 
-def test_the_ring_page_summary_graph_and_timeline_give_one_claim_count(site) -> None:
+def _the_ring_page_summary_graph_and_timeline_give_one_claim_count(site) -> None:
     from graphfraud.detect.store import claim_facts, stored_ring
     from graphfraud.detect.tally import ring_claims
 
@@ -434,7 +434,7 @@ def test_the_ring_page_summary_graph_and_timeline_give_one_claim_count(site) -> 
         assert '<a href="/entity/' in why, r.ring_id                     # the ids in the reasons link
 
 
-def test_a_doctors_graph_counts_the_doctors_claims(site, small_data: Path) -> None:
+def _a_doctors_graph_counts_the_doctors_claims(site, small_data: Path) -> None:
     import pandas as pd
 
     engine, _ = site
@@ -443,3 +443,24 @@ def test_a_doctors_graph_counts_the_doctors_claims(site, small_data: Path) -> No
     doctor, count = claims["doctor_id"].value_counts().index[0], int(claims["doctor_id"].value_counts().iloc[0])
     page = client.get(f"/entity/doctor/{doctor}?hops=1").text
     assert _graph_claims(page) == count                           # not "0 / 0": the doctor → provider edges
+
+
+# One graph per group (loading and detecting is most of a test's time): each check reads as its name says.
+def test_sign_in_roles_four_eyes_and_user_management(site) -> None:
+    """A POST without a signed-in user changes nothing; roles and four eyes decide each step; admins manage users."""
+    _a_post_without_a_signed_in_user_changes_nothing_and_pages_ask_to_sign_in(site)
+    _roles_and_four_eyes_decide_who_takes_which_step(site)
+    _an_admin_manages_users_in_the_workbench_and_a_disabled_user_is_signed_out(site)   # last: disables zhang
+
+
+def test_assignment_overdue_appeals_bulk_actions_sorting_export_and_search(site, small_data: Path) -> None:
+    """A supervisor assigns (my cases), an appeal past its deadline is flagged, bulk dismissal; the list sorts,
+    exports what it shows, and search finds names and partial ids."""
+    _a_supervisor_assigns_my_cases_lists_them_and_an_overdue_appeal_is_flagged(site)
+    _the_list_sorts_by_any_column_exports_what_it_shows_and_search_finds_names(site, small_data)
+
+
+def test_one_claim_count_on_the_ring_page_its_graph_and_timeline_and_a_doctors_graph(site, small_data: Path) -> None:
+    """One rule, one number: the ring page's summary, graph and timeline; a doctor's graph counts his claims."""
+    _the_ring_page_summary_graph_and_timeline_give_one_claim_count(site)
+    _a_doctors_graph_counts_the_doctors_claims(site, small_data)

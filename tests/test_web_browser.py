@@ -458,7 +458,6 @@ def test_two_investigators_four_eyes_assignment_overdue_search_sort_export_and_a
     appeal entered a month ago shows overdue."""
     import csv
     import io
-    import zipfile
     from datetime import date, timedelta
 
     from graphfraud.bundle import verify_bundle

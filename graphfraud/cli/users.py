@@ -10,7 +10,7 @@ changed at the first sign-in).
 from __future__ import annotations
 
 import sys
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 from rich.markup import escape

@@ -9,6 +9,7 @@ from __future__ import annotations
 import tempfile
 from datetime import date, datetime
 from pathlib import Path
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
@@ -130,13 +131,7 @@ def bulk(request: Request, csrf: str = Form(""), action: str = Form(""), assigne
             skipped.append(f"{ring_id}: {exc}")
     message = t["bulk_done"].format(n=done) + ("" if not skipped else " " + t["bulk_skipped"].format(
         n=len(skipped), which="; ".join(skipped[:10])))
-    return RedirectResponse("/?" + _keep_query(request, bulk=message), status_code=303)
-
-
-def _keep_query(request: Request, **extra: str) -> str:
-    from urllib.parse import urlencode
-
-    return urlencode(extra)
+    return RedirectResponse("/?" + urlencode({"bulk": message}), status_code=303)
 
 
 def _ring_page(request: Request, ring_id: str, status: int = 200, error: str | None = None,
