@@ -37,7 +37,10 @@ TABLES: dict[str, tuple[str, ...]] = {
     "neo4j": ("uri", "user", "password", "database", "home"),
     "embedded": ("path", "buffer_pool"),
     "load": ("batch_size", "workers", "bulk_threshold", "import_memory"),
+    "case": ("appeal_working_days", "holidays", "workdays"),
 }
+# The institution's appeal (申诉) must come within this many working days of the case entering the appeal step.
+DEFAULT_APPEAL_WORKING_DAYS = 10
 
 Keys = Mapping[str, "Keys | None"] | Iterable[str]  # a table's keys: names, or names → their own tables' keys (None: a value)
 
@@ -54,6 +57,41 @@ class Neo4jSettings:
 
 
 @dataclass(frozen=True)
+class CaseSettings:
+    """The case workflow's time limits: working days for an appeal, and the calendar that counts them.
+
+    ``holidays`` are public holidays falling on weekdays (not working days);
+    ``workdays`` are weekend days made working days (调休). Both ISO dates.
+    """
+
+    appeal_working_days: int = DEFAULT_APPEAL_WORKING_DAYS
+    holidays: tuple[str, ...] = ()
+    workdays: tuple[str, ...] = ()
+
+
+def _case_settings(table: Mapping[str, Any]) -> CaseSettings:
+    from datetime import date
+
+    days = table.get("appeal_working_days", DEFAULT_APPEAL_WORKING_DAYS)
+    if not isinstance(days, int) or isinstance(days, bool) or not 1 <= days <= 365:
+        raise ConfigError(f"graphfraud.toml: [case] appeal_working_days must be a whole number of days from 1 to 365, "
+                          f"not {days!r}")
+    lists = {}
+    for key in ("holidays", "workdays"):
+        values = table.get(key, [])
+        if not isinstance(values, list):
+            raise ConfigError(f"graphfraud.toml: [case] {key} must be a list of dates such as [\"2026-10-01\"]")
+        out = []
+        for v in values:
+            try:
+                out.append(date.fromisoformat(str(v)).isoformat())
+            except ValueError:
+                raise ConfigError(f"graphfraud.toml: [case] {key}: {str(v)[:20]!r} is not a date (YYYY-MM-DD)") from None
+        lists[key] = tuple(sorted(out))
+    return CaseSettings(appeal_working_days=days, holidays=lists["holidays"], workdays=lists["workdays"])
+
+
+@dataclass(frozen=True)
 class Settings:
     """Everything a command needs to pick and open an engine, plus detection thresholds."""
 
@@ -66,6 +104,7 @@ class Settings:
     import_memory: str | None = None  # neo4j-admin --max-off-heap-memory (e.g. "2G"); None = its default
     buffer_pool: int | None = None  # embedded engine's buffer pool in bytes; None = LadybugDB's default (80 % of RAM)
     detect: dict[str, Any] = field(default_factory=dict)
+    case: CaseSettings = field(default_factory=CaseSettings)
     source: str = "defaults"
 
 
@@ -188,5 +227,6 @@ def load_settings(
         import_memory=env.get("GRAPHFRAUD_IMPORT_MEMORY") or toml.get("load", {}).get("import_memory"),
         buffer_pool=byte_size(env.get("GRAPHFRAUD_BUFFER_POOL") or toml.get("embedded", {}).get("buffer_pool")),
         detect=dict(toml.get("detect", {})),
+        case=_case_settings(toml.get("case", {})),
         source=str(config_path) if config_path else "environment/defaults",
     )

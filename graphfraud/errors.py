@@ -13,6 +13,9 @@
     ├── DetectionError         detection could not produce rings
     │   └── UnfinishedLoad     the graph holds part of a load that did not finish (killed or failed): load it again
     ├── BundleError            a case bundle could not be written or verified
+    ├── AccessError            who may act: signing in and permissions
+    │   ├── SignInError        an unknown or disabled user, or a wrong password
+    │   └── NotPermitted       the user's role, or the four-eyes rule, does not allow the step
     └── JobError               a scheduled job run could not run or finish
         ├── JobBusy            another job run holds the lock
         └── DeliveryError      a webhook did not take an alert after every retry
@@ -23,6 +26,7 @@ error exits the same way from ``detect``, ``load`` or ``job run``:
 
     2   ConfigError, InputError   the user must fix a setting or the input (like a usage error)
     75  JobBusy                   another run holds the lock: try again later (EX_TEMPFAIL, sysexits.h)
+    77  AccessError               not signed in as someone who may do this (EX_NOPERM, sysexits.h)
     1   any other GraphfraudError  the machine, the database or the tool (a scheduled job resumes it)
 
 Statuses that report an outcome rather than an error belong to their command:
@@ -98,11 +102,32 @@ class DeliveryError(JobError):
     """A webhook did not take an alert after every retry."""
 
 
+class AccessError(GraphfraudError):
+    """Who may act: signing in, roles, the four-eyes rule."""
+
+
+class SignInError(AccessError):
+    """An unknown or disabled user, or a wrong password (the message never says which, nor shows the password)."""
+
+
+class NotPermitted(AccessError):
+    """The user's role, or the four-eyes rule, does not allow this step.
+
+    ``code`` and ``params`` say why in a form pages translate (``role``, ``four_eyes``, ``ability``, ``disabled``).
+    """
+
+    def __init__(self, message: str, code: str = "", **params: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.params = params
+
+
 EXIT_CODES: dict[type[GraphfraudError], int] = {
     GraphfraudError: 1,
     ConfigError: 2,
     InputError: 2,
     JobBusy: 75,
+    AccessError: 77,
 }
 
 

@@ -84,6 +84,16 @@ def read_folder(directory: Path, mapping: Path | None = None, rejects_dir: Path 
                       Path(directory))
 
 
+def _coding_note(read: ReadFolder) -> str | None:
+    """What the load should say about the diagnosis coding (ICD-9 leaves the misfit-care motif blind)."""
+    from graphfraud.coding import icd9_note
+
+    claims = read.frames.nodes.get("Claim")
+    if claims is None or "diagnosis" not in claims:
+        return None
+    return icd9_note(claims["diagnosis"])
+
+
 @dataclass
 class ChangedClaims:
     """Re-delivered claims whose values differ from the stored ones (the stored claim is kept)."""
@@ -320,7 +330,7 @@ def load_folder(
             mode, claims, settings.bulk_threshold, admin is not None, nodes,
             can_go_offline=admin is not None and admin.local is not None and restart_local,
         )
-    notes = [note] if note else []
+    notes = [n for n in (note, _coding_note(read)) if n]
     if path == "bulk":
         from graphfraud.engines.neo4j_bulk import bulk_load
 

@@ -61,6 +61,7 @@ NODES: dict[str, NodeType] = {
             ("ring_id", STRING), ("patterns", STRING), ("score", FLOAT), ("amount_at_risk", FLOAT),
             ("status", STRING), ("summary", STRING), ("first_seen", STRING), ("last_seen", STRING),
             ("run_id", STRING), ("size", INT), ("details", STRING),
+            ("assignee", STRING), ("due", STRING),  # who works the case; the appeal's deadline (ISO date)
         )),
         # One scheduled job run (graphfraud job run): what it loaded, found and told; also its resumable state.
         NodeType("DetectionRun", "run_id", (
@@ -81,6 +82,12 @@ NODES: dict[str, NodeType] = {
         NodeType("LoadRun", "source", (
             ("source", STRING), ("status", STRING), ("started", STRING), ("finished", STRING), ("error", STRING),
             ("claims", INT),
+        )),
+        # Someone who signs in to the workbench or acts through the CLI: a role, an Argon2 password hash, and
+        # a stamp that changes with the password (ending every session signed in with the old one).
+        NodeType("User", "username", (
+            ("username", STRING), ("display_name", STRING), ("role", STRING), ("password_hash", STRING),
+            ("disabled", INT), ("must_change", INT), ("stamp", STRING), ("created", STRING), ("changed", STRING),
         )),
         # One step of a ring's case trail (new → 初审 → 复审 → … → 移送); created, never edited.
         NodeType("CaseEvent", "event_id", (

@@ -34,6 +34,7 @@ from typing import Any, Iterable
 from markupsafe import Markup
 
 from graphfraud.atomic import write_text_atomic
+from graphfraud.detect.tally import ring_claims
 from graphfraud.resources import data_dir
 
 DEFAULT_MAX_NODES = 300
@@ -75,8 +76,11 @@ def kind_name(kind: str, lang: str = "zh") -> str:
 
 
 def count_of(kind: str, n: int, lang: str = "zh") -> str:
-    """"12 cards" / "12 张医保卡"."""
-    return word(f"count_{kind}", lang).format(n=f"{n:,}")
+    """"12 cards" / "1 card" / "12 张医保卡" (English words take a plural only for more than one)."""
+    key = f"count_{kind}"
+    if lang == "en" and n == 1 and f"{key}_one" in labels()["en"]:
+        key += "_one"
+    return word(key, lang).format(n=f"{n:,}")
 
 
 def role_name(role: str | None, lang: str = "zh") -> str:
@@ -269,7 +273,6 @@ def ring_graph_data(ring: dict[str, Any], claims: dict[str, dict[str, Any]], max
     ``href(kind, id)``, when given, links nodes to workbench pages.
     """
     members = {(m["type"], m["id"]): m.get("role", "") for m in ring["members"]}
-    evidence_claims = {c for ev in ring["evidence"] for c in ev["claims"]}
     reasons: dict[str, list[str]] = defaultdict(list)
     for ev in ring["evidence"]:
         for c in ev["claims"]:
@@ -298,10 +301,8 @@ def ring_graph_data(ring: dict[str, Any], claims: dict[str, dict[str, Any]], max
         e["why"].extend(why)
 
     holder_of: dict[str, str] = {}
-    for cid in sorted(evidence_claims):
-        c = claims.get(cid)
-        if not c or (("card", c.get("card_id")) not in members and ("patient", c.get("patient_id")) not in members):
-            continue
+    for cid in ring_claims(ring, claims):   # the ring's claims only (graphfraud.detect.tally): the summary's number
+        c = claims[cid]
         holder_of[c["card_id"]] = c["patient_id"]
         payer = ("card", c["card_id"]) if ("card", c["card_id"]) in members else ("patient", c["patient_id"])
         tally(payer, ("provider", c["provider_id"]), "claims", cid, c, reasons.get(cid, []))
@@ -428,6 +429,11 @@ def neighbourhood_graph(nb, lang: str = "zh", rings: dict[str, dict[str, Any]] |
         else:
             edges.append(Edge(src, dst, link.kind,
                               tip=tip_rows([("type", word(f"edge_{link.kind}", lang)), ("role", role_name(link.role, lang))], lang)))
+    if not any(e.tally for e in edges):
+        # no card on the graph (a doctor's first hop): its claims are the doctor → provider edges, so the
+        # "n of m claims" line counts those rather than saying 0 / 0 (each claim is still counted once)
+        for e in edges:
+            e.tally = e.kind == "wrote"
     notes = []
     for lo in nb.left_out:
         parts = ("、" if lang == "zh" else ", ").join(count_of(k, n, lang) for k, n in sorted(lo.kinds.items()))

@@ -26,7 +26,7 @@ from graphfraud.load import load_directory
 CHINA = timezone(timedelta(hours=8))
 FILES = {"report.pdf", "claims.csv", "members.csv", "timeline.csv", "evidence.csv", "tables.xlsx", "graph.html",
          "graph.png", "queries.cypher", "manifest.json"}
-HEADINGS = ("案件摘要", "成员及角色", "疑点说明", "涉案金额", "时间线", "关系图", "证据清单", "数据期间", "数据快照")
+HEADINGS = ("案件摘要", "成员及角色", "疑点说明", "涉案金额", "时间线", "关系图", "证据清单", "数据期间", "数据快照", "经办及签章")
 NOW = datetime(2026, 12, 1, 9, 30, tzinfo=CHINA)
 
 
@@ -360,11 +360,13 @@ def test_exporting_again_gives_the_same_bytes_apart_from_the_export_record(graph
     again = export_bundle(graph, ring_id, tmp_path / "2.zip", actor="李科长", now=NOW + timedelta(days=3))
     second = _files(again)
     changed = {n for n in first if first[n] != second[n]}
-    assert changed == {"manifest.json", "report.pdf"}             # … only the report's review history shows it
+    assert changed == {"manifest.json", "report.pdf"}             # … the report shows it (and its export line)
     third = _files(export_bundle(graph, ring_id, tmp_path / "3.zip", actor="王科员", now=NOW + timedelta(days=9)))
-    assert {n for n in second if second[n] != third[n]} == {"manifest.json"}
+    assert {n for n in second if second[n] != third[n]} == {"manifest.json", "report.pdf"}   # the export line
+    same = _files(export_bundle(graph, ring_id, tmp_path / "4.zip", actor="王科员", now=NOW + timedelta(days=9)))
+    assert {n for n in third if third[n] != same[n]} == set()       # the same export record: the same bytes
     m2, m3 = json.loads(second["manifest.json"]), json.loads(third["manifest.json"])
-    assert {k for k in m2 if m2[k] != m3[k]} == {"export", "digest"}
+    assert {k for k in m2 if m2[k] != m3[k]} == {"export", "digest", "files"}   # files: report.pdf's sum
     with zipfile.ZipFile(again) as archive:
         assert [i.filename for i in archive.infolist()] == sorted(FILES)
         assert {i.date_time for i in archive.infolist()} == {(1980, 1, 1, 0, 0, 0)}
@@ -636,3 +638,40 @@ def test_case_verify_refuses_a_zip_bomb_in_one_line_with_exit_2(bundle: Path, tm
     assert done.returncode == 2, done.stdout + done.stderr
     assert "Traceback" not in done.stderr and len(done.stderr.strip().splitlines()) == 1
     assert "claims.csv" in done.stderr and "compression ratio" in done.stderr
+
+
+def test_every_figure_in_the_report_is_the_rings_own_and_no_internal_key_shows(graph, tmp_path: Path, poppler) -> None:
+    """One rule, one number (issue 18): summary, section 三 and section 四 of the PDF, the timeline table and the
+    workbench agree on the ring's claims; no figure exceeds the ring's totals; motifs and roles read as words."""
+    import csv
+
+    from graphfraud.bundle import wording as w
+    from graphfraud.detect.store import claim_facts, stored_ring
+    from graphfraud.detect.tally import member_patients, ring_claims, totals
+    from graphfraud.web.workbench import ring_case
+
+    keys = {p.stem for p in (Path(__file__).resolve().parent.parent / "cypher" / "motifs").glob("*.cypher")}
+    keys |= {k for k in w.ROLES if "_" in k}
+    for rank in range(3):
+        ring_id = _ring(graph, rank)
+        ring = stored_ring(graph, ring_id)
+        facts = claim_facts(graph, (c for ev in ring["evidence"] for c in ev["claims"]))
+        own = totals(ring_claims(ring, facts), facts)
+        assert abs(own.fund_paid - ring["amount_at_risk"]) < 0.01          # detection's amount, by the same rule
+        files = _files(export_bundle(graph, ring_id, tmp_path / f"{rank}.zip", actor="张稽核", now=NOW))
+        flat = re.sub(r"\s+", "", _pdf_text(files["report.pdf"], tmp_path))
+        assert f"涉及团伙成员结算{own.claims}笔" in flat                       # 一、summary
+        assert f"共{own.claims}笔，总金额{w.money(own.amount)}元，其中基金支付{w.money(own.fund_paid)}元" in flat  # 四
+        parts = re.findall(r"涉及团伙成员(\d+)人、结算(\d+)笔、基金支付([\d,.]+)元", flat)   # 三, one per pattern
+        assert parts
+        for people, claims, amount in parts:
+            assert int(people) <= len(member_patients(ring)) and int(claims) <= own.claims
+            assert float(amount.replace(",", "")) <= own.fund_paid + 0.005
+        assert "张稽核，2026-12-0109:30:00+08:00" in flat                    # the export record, printed
+        for key in keys:
+            assert key not in flat, (ring_id, key)
+        timeline = list(csv.DictReader(files["timeline.csv"].decode("utf-8-sig").splitlines()))
+        assert sum(int(row["结算笔数"]) for row in timeline) == own.claims
+        header = files["evidence.csv"].decode("utf-8-sig").splitlines()[0].split(",")
+        assert len(header) == len(set(header))                              # no two columns named alike
+        assert ring_case(graph, ring_id, "zh")["claims_total"] == own.claims

@@ -18,16 +18,33 @@ def db(small_data: Path, tmp_path_factory) -> Path:
     folder = tmp_path_factory.mktemp("cli")
     result = _gf(folder / "db", "detect", "--input", str(small_data), "--out", str(folder / "out"))
     assert result.returncode == 0, result.stderr
+    from graphfraud.accounts import store
+    from graphfraud.engines.embedded import EmbeddedEngine
+
+    engine = EmbeddedEngine(folder / "db")
+    try:
+        for name, role, shown in USERS:
+            store.add(engine, name, role, PASSWORD, display_name=shown)
+    finally:
+        engine.close()
     return folder / "db"
 
 
-def _gf(db: Path, *args: str, actor: str | None = None) -> subprocess.CompletedProcess:
+PASSWORD = "cli-test-password"
+USERS = (("zhang", "investigator", "张稽核"), ("li", "supervisor", "李科长"), ("admin", "admin", "管理员"))
+
+
+def _gf(db: Path, *args: str, actor: str | None = None, password: str | None = PASSWORD,
+        stdin: str | None = None) -> subprocess.CompletedProcess:
+    """The real command on the test database, signed in as ``actor`` (or ``--actor``/``--user`` in ``args``)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("NEO4J_", "GRAPHFRAUD_"))}
     env.update({"GRAPHFRAUD_ENGINE": "embedded", "GRAPHFRAUD_DB": str(db), "COLUMNS": "200"})
     if actor:
-        env["GRAPHFRAUD_ACTOR"] = actor
+        env["GRAPHFRAUD_USER"] = actor
+    if password:
+        env["GRAPHFRAUD_PASSWORD"] = password
     return subprocess.run([sys.executable, "-m", "graphfraud", *args], capture_output=True, text=True, timeout=300,
-                          env=env)
+                          env=env, input=stdin)
 
 
 def _top(db: Path, n: int) -> list[str]:
@@ -36,7 +53,7 @@ def _top(db: Path, n: int) -> list[str]:
 
 
 def test_export_top_rings_then_verify_them(db: Path, tmp_path: Path) -> None:
-    result = _gf(db, "case", "export", "--top", "2", "--out-dir", str(tmp_path / "bundles"), actor="张稽核")
+    result = _gf(db, "case", "export", "--top", "2", "--out-dir", str(tmp_path / "bundles"), actor="zhang")
     assert result.returncode == 0, result.stderr
     written = sorted(p.name for p in (tmp_path / "bundles").iterdir())
     assert written == sorted(f"{r}.zip" for r in _top(db, 2))
@@ -44,13 +61,13 @@ def test_export_top_rings_then_verify_them(db: Path, tmp_path: Path) -> None:
         check = _gf(db, "case", "verify", str(tmp_path / "bundles" / name))
         assert check.returncode == 0 and check.stdout.startswith("intact"), check.stdout + check.stderr
         manifest = json.loads(zipfile.ZipFile(tmp_path / "bundles" / name).read("manifest.json"))
-        assert manifest["export"]["by"] == "张稽核"           # actor from GRAPHFRAUD_ACTOR
+        assert manifest["export"]["by"] == "zhang"           # the user from GRAPHFRAUD_USER
 
 
 def test_verify_exit_status_says_intact_altered_or_unreadable(db: Path, tmp_path: Path) -> None:
     ring = _top(db, 1)[0]
     bundle = tmp_path / "b.zip"
-    assert _gf(db, "case", "export", ring, "--out", str(bundle), "--actor", "张稽核").returncode == 0
+    assert _gf(db, "case", "export", ring, "--out", str(bundle), "--actor", "zhang").returncode == 0
     ok = _gf(db, "case", "verify", str(bundle), "--trail")
     assert ok.returncode == 0 and "on the trail" in ok.stdout, ok.stdout + ok.stderr
     with zipfile.ZipFile(bundle) as src, zipfile.ZipFile(tmp_path / "altered.zip", "w") as dst:
@@ -67,24 +84,72 @@ def test_verify_exit_status_says_intact_altered_or_unreadable(db: Path, tmp_path
 
 def test_review_steps_notes_and_exports_show_in_the_history(db: Path, tmp_path: Path) -> None:
     ring = _top(db, 3)[2]
-    assert _gf(db, "case", "step", ring, "--to", "first_review", "--actor", "张稽核", "--note", "疑似冒用").returncode == 0
-    assert _gf(db, "case", "note", ring, "调取病历", "--actor", "张稽核").returncode == 0
-    refused = _gf(db, "case", "step", ring, "--to", "referred", "--actor", "张稽核")
+    assert _gf(db, "case", "step", ring, "--to", "first_review", "--actor", "zhang", "--note", "疑似冒用").returncode == 0
+    assert _gf(db, "case", "note", ring, "调取病历", "--actor", "zhang").returncode == 0
+    refused = _gf(db, "case", "step", ring, "--to", "referred", "--actor", "zhang")
     assert refused.returncode == 2 and "cannot move to 'referred'" in refused.stderr
     assert _gf(db, "case", "export", ring, "--out", str(tmp_path / "r.zip"), "--redact", "--lang", "en",
-               "--actor", "李科长").returncode == 0
+               "--actor", "li").returncode == 0
     history = _gf(db, "case", "history", ring)
     assert history.returncode == 0, history.stderr
     for text in ("first_review", "疑似冒用", "调取病历", "export", "李科长", "r.zip (redacted)"):
         assert text in history.stdout, text
 
 
+def _gf_here(db: Path, *args: str, password: str | None = PASSWORD, stdin: str | None = None):
+    """The same command in this process (typer's runner: no interpreter start-up per call)."""
+    from typer.testing import CliRunner
+
+    from graphfraud.cli import app
+
+    env = {"GRAPHFRAUD_ENGINE": "embedded", "GRAPHFRAUD_DB": str(db), "GRAPHFRAUD_PASSWORD": password or "",
+           "GRAPHFRAUD_USER": "", "COLUMNS": "200"}
+    return CliRunner().invoke(app, list(args), env=env, input=stdin)
+
+
+def test_the_cli_acts_as_a_signed_in_user_and_four_eyes_apply(db: Path) -> None:
+    ring = _top(db, 4)[3]
+    nobody = _gf_here(db, "case", "step", ring, "--to", "first_review")
+    assert nobody.exit_code == 77 and "--user" in nobody.stderr
+    wrong = _gf_here(db, "case", "step", ring, "--to", "first_review", "--user", "zhang", password="not-the-password")
+    assert wrong.exit_code == 77 and "not-the-password" not in wrong.output
+    assert len(wrong.stderr.strip().splitlines()) == 1
+    assert _gf_here(db, "users", "add", "wang", "--role", "analyst", "--generate-password",
+                    "--user", "zhang").exit_code == 77                     # only an admin adds users
+    added = _gf_here(db, "users", "add", "wang", "--role", "analyst", "--name", "王分析", "--generate-password",
+                     "--user", "admin")
+    assert added.exit_code == 0, added.output
+    one_time = added.stdout.strip()
+    assert len(one_time) >= 10 and one_time not in added.stderr
+    note = _gf_here(db, "case", "note", ring, "看过", "--user", "wang", "--password-stdin", password=None,
+                    stdin=one_time + "\n")
+    assert note.exit_code == 0, note.output                               # an analyst may add notes …
+    step = _gf_here(db, "case", "step", ring, "--to", "first_review", "--user", "wang", password=one_time)
+    assert step.exit_code == 77 and "analyst" in step.stderr             # … but takes no review step
+    assert _gf_here(db, "case", "step", ring, "--to", "first_review", "--user", "zhang").exit_code == 0
+    again = _gf_here(db, "case", "step", ring, "--to", "second_review", "--user", "zhang")
+    assert again.exit_code == 77 and "four eyes" in again.stderr          # the first reviewer may not review again
+    assert _gf_here(db, "case", "step", ring, "--to", "second_review", "--user", "li").exit_code == 0
+    assert _gf_here(db, "case", "assign", ring, "--to", "zhang", "--user", "li").exit_code == 0
+    appeal = _gf_here(db, "case", "step", ring, "--to", "appeal", "--user", "zhang")
+    assert appeal.exit_code == 0 and "appeal due" in appeal.stdout
+    assert _gf_here(db, "users", "disable", "wang", "--user", "admin").exit_code == 0
+    assert _gf_here(db, "case", "note", ring, "x", "--user", "wang", password=one_time).exit_code == 77
+    listed = _gf_here(db, "users", "list")
+    assert "wang" in listed.stdout and "disabled" in listed.stdout and "$argon2" not in listed.stdout
+    short = _gf_here(db, "users", "passwd", "zhang", "--new-password-stdin", "--user", "zhang", stdin="short\n")
+    assert short.exit_code == 2 and "too short" in short.stderr
+    history = _gf_here(db, "case", "history", ring).stdout
+    for text in ("王分析", "张稽核", "李科长", "assign", "appeal"):
+        assert text in history, text
+
+
 def test_bad_export_requests_fail_with_one_line_and_write_nothing(db: Path, tmp_path: Path) -> None:
-    missing = _gf(db, "case", "export", "R-NOSUCH", "--out", str(tmp_path / "x.zip"), "--actor", "a")
+    missing = _gf(db, "case", "export", "R-NOSUCH", "--out", str(tmp_path / "x.zip"), "--actor", "zhang")
     assert missing.returncode == 2 and "no ring 'R-NOSUCH'" in missing.stderr
-    no_out = _gf(db, "case", "export", _top(db, 1)[0], "--actor", "a")
+    no_out = _gf(db, "case", "export", _top(db, 1)[0], "--actor", "zhang")
     assert no_out.returncode == 2 and "--out" in no_out.stderr
-    both = _gf(db, "case", "export", _top(db, 1)[0], "--top", "2", "--out", str(tmp_path / "y.zip"), "--actor", "a")
+    both = _gf(db, "case", "export", _top(db, 1)[0], "--top", "2", "--out", str(tmp_path / "y.zip"), "--actor", "zhang")
     assert both.returncode == 2
     assert list(tmp_path.iterdir()) == []
 
@@ -112,7 +177,7 @@ def _flip(bundle: Path, out: Path, entry: str, at: int = 5) -> Path:
 def test_a_damaged_or_odd_bundle_is_one_line_and_its_exit_status_never_a_traceback(db: Path, tmp_path: Path) -> None:
     """Issue 16, item 11: a manifest that is a list, odd manifest fields, a flipped compressed byte, no file."""
     bundle = tmp_path / "b.zip"
-    assert _gf(db, "case", "export", _top(db, 1)[0], "--out", str(bundle), "--actor", "张稽核").returncode == 0
+    assert _gf(db, "case", "export", _top(db, 1)[0], "--out", str(bundle), "--actor", "zhang").returncode == 0
     manifest = json.loads(zipfile.ZipFile(bundle).read("manifest.json"))
     cases = {
         "list": (_copy(bundle, tmp_path / "list.zip", lambda f: f.update({"manifest.json": b"[1, 2]"})), 2,
@@ -174,7 +239,7 @@ def test_a_signed_bundle_verifies_on_its_own_away_from_the_database(db: Path, tm
 
     ring = _top(db, 1)[0]
     signed = tmp_path / "signed.zip"
-    done = _gf(db, "case", "export", ring, "--out", str(signed), "--actor", "张稽核", "--sign-key", str(keys / "bureau.key"))
+    done = _gf(db, "case", "export", ring, "--out", str(signed), "--actor", "zhang", "--sign-key", str(keys / "bureau.key"))
     assert done.returncode == 0, done.stderr
     with zipfile.ZipFile(signed) as archive:
         assert "signature.ed25519" in archive.namelist() and len(archive.read("signature.ed25519")) == 64
@@ -196,7 +261,7 @@ def test_a_signed_bundle_verifies_on_its_own_away_from_the_database(db: Path, tm
     assert changed.stdout.strip().splitlines() == ["changed: claims.csv"]
     _one_line(_gf(away, "case", "verify", str(signed), "--public-key", str(other / "bureau.pub")), 1, "another key")
     unsigned = tmp_path / "unsigned.zip"
-    assert _gf(db, "case", "export", ring, "--out", str(unsigned), "--actor", "张稽核").returncode == 0
+    assert _gf(db, "case", "export", ring, "--out", str(unsigned), "--actor", "zhang").returncode == 0
     assert _gf(away, "case", "verify", str(unsigned)).returncode == 0       # unsigned bundles verify as before
     _one_line(_gf(away, "case", "verify", str(unsigned), "--public-key", str(keys / "bureau.pub")), 1, "not signed")
     stripped = _gf(away, "case", "verify", str(_copy(signed, tmp_path / "stripped.zip", lambda f: f.pop("signature.ed25519"))))
@@ -213,7 +278,7 @@ def test_a_signature_checks_without_graphfraud_too(db: Path, tmp_path: Path) -> 
     keys = tmp_path / "keys"
     assert _gf(db, "case", "keygen", "--out", str(keys)).returncode == 0
     signed = tmp_path / "signed.zip"
-    assert _gf(db, "case", "export", _top(db, 1)[0], "--out", str(signed), "--actor", "a",
+    assert _gf(db, "case", "export", _top(db, 1)[0], "--out", str(signed), "--actor", "zhang",
                "--sign-key", str(keys / "bureau.key")).returncode == 0
     with zipfile.ZipFile(signed) as archive:
         archive.extract("manifest.json", tmp_path)
@@ -231,7 +296,7 @@ def test_a_bad_signing_key_is_one_line_and_writes_nothing(db: Path, tmp_path: Pa
     assert _gf(db, "case", "keygen", "--out", str(keys)).returncode == 0
     ring, out = _top(db, 1)[0], tmp_path / "b.zip"
     for key in (keys / "bureau.pub", tmp_path / "missing.key"):
-        _one_line(_gf(db, "case", "export", ring, "--out", str(out), "--actor", "a", "--sign-key", str(key)), 2,
+        _one_line(_gf(db, "case", "export", ring, "--out", str(out), "--actor", "zhang", "--sign-key", str(key)), 2,
                   str(key.name))
     (tmp_path / "junk.pub").write_text("not a key")
     _one_line(_gf(db, "case", "verify", str(out), "--public-key", str(tmp_path / "junk.pub")), 2, "junk.pub")

@@ -28,7 +28,14 @@ SAMPLE = {
     "case/ring": {"ring_id": "R-TEST"},
     "case/history": {"ring_id": "R-TEST"},
     "case/record_event": {"ring_id": "R-TEST", "event_id": "R-TEST#1", "seq": 1, "action": "note", "from_status": "new",
-                          "to_status": "new", "actor": "t", "at": "2026-01-01T00:00:00+08:00", "note": "", "details": "{}"},
+                          "to_status": "new", "actor": "t", "at": "2026-01-01T00:00:00+08:00", "note": "", "details": "{}",
+                          "assignee": None, "due": None},
+    "users/add": {"username": "u1", "display_name": "用户", "role": "analyst", "password_hash": "$argon2id$x",
+                  "must_change": 0, "stamp": "s", "at": "2026-01-01T00:00:00+08:00"},
+    "users/update": {"username": "u1", "display_name": "用户", "role": "analyst", "password_hash": "$argon2id$x",
+                     "disabled": 1, "must_change": 0, "stamp": "s2", "at": "2026-01-01T00:00:00+08:00"},
+    "users/one": {"username": "u1"},
+    "entity/search": {"q": "p0000", "q_upper": "P0000", "limit": 5},
     "rings/member_patient": {"rows": [{"ring_id": "R-TEST", "id": "P000001", "role": "r"}]},
     "rings/member_card": {"rows": [{"ring_id": "R-TEST", "id": "C000001", "role": "r"}]},
     "rings/member_provider": {"rows": [{"ring_id": "R-TEST", "id": "H0001", "role": "r"}]},
@@ -73,7 +80,7 @@ def test_every_query_has_a_title_and_no_pasted_values() -> None:
 
 
 @pytest.mark.parametrize("folder", ["motifs", "baseline", "rings", "case", "bundle", "explore", "entity", "partition",
-                                    "refine"])
+                                    "refine", "users"])
 def test_every_query_runs_on_the_engine(engine, small_data: Path, folder: str) -> None:
     load_directory(engine, small_data)
     for name in [n for n in ALL if n.startswith(folder + "/")]:

@@ -35,9 +35,29 @@ PORT = 8765
 HERE = f"http://127.0.0.1:{PORT}"
 
 
-def _client(engine, base_url: str = HERE, **kwargs) -> TestClient:
-    """The app as a browser at ``base_url`` reaches it (the Host header a browser sends comes from there)."""
-    return TestClient(create_app(engine, store="test", **kwargs), base_url=base_url, follow_redirects=False)
+PASSWORD = "web-test-password"
+ROLES = {"zhang": "investigator", "li": "supervisor", "wang": "analyst", "admin": "admin"}
+
+
+def _client(engine, base_url: str = HERE, user: str | None = "zhang", **kwargs) -> TestClient:
+    """The app as a browser at ``base_url`` reaches it (the Host header a browser sends comes from there),
+    signed in as ``user`` (made with its role from ``ROLES`` if it does not exist yet; None: not signed in)."""
+    client = TestClient(create_app(engine, store="test", **kwargs), base_url=base_url, follow_redirects=False)
+    if user is not None:
+        sign_in(client, engine, user)
+    return client
+
+
+def sign_in(client: TestClient, engine, user: str, password: str = PASSWORD) -> None:
+    """Sign ``client`` in as ``user`` through the sign-in form (the user is added first when missing)."""
+    from graphfraud.accounts import store
+
+    if store.get(engine, user) is None:
+        store.add(engine, user, ROLES[user], PASSWORD, display_name={"zhang": "张稽核", "li": "李科长"}.get(user, ""))
+    page = client.get("/login")
+    done = client.post("/login", data={"csrf": _form_token(page.text), "username": user, "password": password,
+                                       "next": "/"})
+    assert done.status_code == 303 and done.headers["location"] == "/", done.text
 
 
 def test_serving_beyond_this_computer_needs_a_token() -> None:
@@ -53,18 +73,21 @@ def test_serving_beyond_this_computer_needs_a_token() -> None:
 
 def test_with_a_token_every_request_must_carry_it(embedded, small_data: Path) -> None:
     load_directory(embedded, small_data)
-    client = _client(embedded, token=TOKEN)
+    client = _client(embedded, token=TOKEN, user=None)
+    passed = (200, 303)   # the token passed: the page, or the sign-in page the page sends to
     assert client.get("/").status_code == 401
     assert client.get("/static/app.css").status_code == 401
     assert client.get("/healthz").text == "ok"
-    assert client.get("/", headers={"Authorization": f"Bearer {TOKEN}"}).status_code == 200
-    assert client.get("/", headers={"X-Graphfraud-Token": TOKEN}).status_code == 200
+    assert client.get("/", headers={"Authorization": f"Bearer {TOKEN}"}).status_code in passed
+    assert client.get("/", headers={"X-Graphfraud-Token": TOKEN}).status_code in passed
     assert client.get("/", headers={"Authorization": "Bearer wrong-token-0123456789"}).status_code == 401
     assert client.get("/?token=wrong").status_code == 401
     opened = client.get(f"/?lang=en&token={TOKEN}")
     assert opened.status_code == 303 and opened.headers["location"] == "/?lang=en"  # the token leaves the address bar
     assert TOKEN not in opened.headers["set-cookie"]  # the cookie holds a digest, not the token
-    assert client.get("/").status_code == 200  # the cookie now carries it
+    assert client.get("/login").status_code == 200  # the cookie now carries it
+    sign_in(client, embedded, "zhang")
+    assert client.get("/").status_code == 200
     client.cookies.clear()
     assert client.get("/").status_code == 401
 
@@ -87,7 +110,7 @@ def test_a_step_without_the_form_token_is_refused_and_leaves_no_trace(site) -> N
     client = _client(engine)
     ring = rings[0].ring_id
     client.get(f"/rings/{ring}")  # a session cookie, but no form token sent
-    refused = client.post(f"/rings/{ring}/steps", data={"next_status": "first_review", "actor": "张稽核"})
+    refused = client.post(f"/rings/{ring}/steps", data={"next_status": "first_review"})
     assert refused.status_code == 403
     assert trail.history(engine, ring) == []
 
@@ -104,27 +127,29 @@ def test_the_form_offers_only_the_allowed_steps_and_records_through_the_trail(si
     offered = re.findall(r'name="next_status" value="(\w+)"', page)
     assert offered == ["first_review", "dismissed", "note"]
     csrf = _form_token(page)
-    skipped = client.post(f"/rings/{ring}/steps", data={"csrf": csrf, "next_status": "referred", "actor": "张稽核"})
+    skipped = client.post(f"/rings/{ring}/steps", data={"csrf": csrf, "next_status": "referred"})
     assert skipped.status_code == 400 and "cannot move to" in skipped.text
-    nameless = client.post(f"/rings/{ring}/steps", data={"csrf": csrf, "next_status": "first_review", "actor": "  "})
-    assert nameless.status_code == 400
     assert trail.history(engine, ring) == []
-    done = client.post(f"/rings/{ring}/steps", data={"csrf": csrf, "next_status": "first_review", "actor": "张稽核",
-                                                      "note": "调取病历", "expected": "new"})
+    done = client.post(f"/rings/{ring}/steps", data={"csrf": csrf, "next_status": "first_review",
+                                                      "actor": "李科长", "note": "调取病历", "expected": "new"})
     assert done.status_code == 303 and done.headers["location"].startswith(f"/rings/{ring}?done=1")
-    note = client.post(f"/rings/{ring}/steps", data={"csrf": csrf, "next_status": "note", "actor": "张稽核",
+    note = client.post(f"/rings/{ring}/steps", data={"csrf": csrf, "next_status": "note",
                                                       "note": "约谈机构负责人", "expected": "first_review"})
     assert note.status_code == 303
-    stale = client.post(f"/rings/{ring}/steps", data={"csrf": csrf, "next_status": "dismissed", "actor": "李科长",
-                                                       "expected": "new"})
+    stale = client.post(f"/rings/{ring}/steps", data={"csrf": csrf, "next_status": "dismissed", "expected": "new"})
     assert stale.status_code == 409  # someone moved the case since this form was shown
     steps = trail.history(engine, ring)
-    assert [(e.action, e.from_status, e.to_status, e.actor, e.note) for e in steps] == [
-        ("status", "new", "first_review", "张稽核", "调取病历"), ("note", "first_review", "first_review", "张稽核", "约谈机构负责人")]
+    assert [(e.action, e.from_status, e.to_status, e.actor, e.note) for e in steps] == [  # the signed-in user, not a
+        ("status", "new", "first_review", "zhang", "调取病历"),                           # typed name, is the actor
+        ("note", "first_review", "first_review", "zhang", "约谈机构负责人")]
     page = client.get(done.headers["location"]).text
-    assert "已记录：初审" in page and "约谈机构负责人" in page
-    assert re.findall(r'name="next_status" value="(\w+)"', page) == ["second_review", "dismissed", "note"]
-    assert client.post("/rings/R-NOSUCH/steps", data={"csrf": csrf, "next_status": "note", "actor": "x"}).status_code == 404
+    assert "已记录：初审" in page and "约谈机构负责人" in page and "张稽核 (zhang)" in page
+    # four eyes: the first reviewer is not offered the second review, and posting it is refused
+    assert re.findall(r'name="next_status" value="(\w+)"', page) == ["dismissed", "note"]
+    refused = client.post(f"/rings/{ring}/steps", data={"csrf": csrf, "next_status": "second_review",
+                                                         "expected": "first_review"})
+    assert refused.status_code == 403 and "四眼原则" in refused.text and len(trail.history(engine, ring)) == 2
+    assert client.post("/rings/R-NOSUCH/steps", data={"csrf": csrf, "next_status": "note"}).status_code == 404
 
 
 def test_the_ring_list_is_sorted_by_score_and_filters(site) -> None:
@@ -140,7 +165,7 @@ def test_the_ring_list_is_sorted_by_score_and_filters(site) -> None:
     assert filtered == [r.ring_id for r in rings if family in r.patterns]
     high = re.findall(r'data-ring="([^"]+)"', client.get("/?min_score=0.95").text)
     assert high == [r.ring_id for r in rings if r.score >= 0.95]
-    trail.record(engine, rings[-1].ring_id, "status", "张稽核", to_status="dismissed")
+    trail.record(engine, rings[-1].ring_id, "status", "zhang", to_status="dismissed")
     assert re.findall(r'data-ring="([^"]+)"', client.get("/?status=dismissed").text) == [rings[-1].ring_id]
     city_options = re.findall(r'<option value="([^"]+)"', page.split('name="city"')[1].split("</select>")[0])
     city = city_options[0]
@@ -187,7 +212,7 @@ def test_a_ring_stored_without_details_still_shows_its_headline_and_trail(engine
     engine.query("rings/upsert_ring", {"rows": [{
         "ring_id": "R-OLD", "patterns": '["gang"]', "score": 0.8, "amount_at_risk": 10.0, "summary": "",
         "seen": "2026-01-01T00:00:00+08:00", "run_id": "old", "size": 3, "details": None}]})
-    trail.record(engine, "R-OLD", "status", "张稽核", "旧线索", to_status="first_review")
+    trail.record(engine, "R-OLD", "status", "zhang", "旧线索", to_status="first_review")
     page = _client(engine).get("/rings/R-OLD")
     assert page.status_code == 200
     assert "团伙欺诈" in page.text and "0.800" in page.text and "旧线索" in page.text
@@ -208,21 +233,21 @@ def test_a_request_for_another_host_name_is_refused_with_no_data(embedded, small
     for host in (f"127.0.0.1:{PORT}", f"localhost:{PORT}", "127.0.0.1", f"LOCALHOST:{PORT}", f"[::1]:{PORT}"):
         served = client.get(f"/rings/{ring}", headers={"Host": host})
         assert served.status_code == 200 and ring in served.text, host
-    named = _client(embedded, allowed_hosts=("workbench.bureau.example",))
-    assert named.get("/", headers={"Host": "workbench.bureau.example:8765"}).status_code == 200
+    named = _client(embedded, allowed_hosts=("workbench.bureau.example",), user=None)
+    assert named.get("/login", headers={"Host": "workbench.bureau.example:8765"}).status_code == 200
     assert named.get("/", headers={"Host": "evil.example"}).status_code == 400
 
 
 def test_beyond_this_computer_the_machines_addresses_and_listed_names_are_served(embedded, small_data: Path) -> None:
     load_directory(embedded, small_data)
     auth = {"Authorization": f"Bearer {TOKEN}"}
-    anywhere = _client(embedded, host="0.0.0.0", token=TOKEN, allowed_hosts=("audit.bureau.example",))
+    anywhere = _client(embedded, host="0.0.0.0", token=TOKEN, allowed_hosts=("audit.bureau.example",), user=None)
     for host in ("192.0.2.10:8765", "[2001:db8::1]:8765", "localhost:8765", "audit.bureau.example"):
-        assert anywhere.get("/", headers={**auth, "Host": host}).status_code == 200, host
-    assert anywhere.get("/", headers={**auth, "Host": "evil.example"}).status_code == 400
-    one = _client(embedded, host="192.0.2.10", token=TOKEN)
-    assert one.get("/", headers={**auth, "Host": "192.0.2.10:8765"}).status_code == 200
-    assert one.get("/", headers={**auth, "Host": "192.0.2.11:8765"}).status_code == 400
+        assert anywhere.get("/login", headers={**auth, "Host": host}).status_code == 200, host
+    assert anywhere.get("/login", headers={**auth, "Host": "evil.example"}).status_code == 400
+    one = _client(embedded, host="192.0.2.10", token=TOKEN, user=None)
+    assert one.get("/login", headers={**auth, "Host": "192.0.2.10:8765"}).status_code == 200
+    assert one.get("/login", headers={**auth, "Host": "192.0.2.11:8765"}).status_code == 400
     for wrong in ("http://audit.bureau.example/", "*.bureau.example", "a b"):
         with pytest.raises(InputError, match="--allow-host"):
             create_app(embedded, allowed_hosts=(wrong,))
@@ -232,8 +257,7 @@ def test_a_step_posted_from_another_origin_is_refused_and_leaves_no_trace(embedd
     load_directory(embedded, small_data)
     ring = detect(embedded).rings[0].ring_id
     client = _client(embedded)
-    form = {"csrf": _form_token(client.get(f"/rings/{ring}").text), "next_status": "note", "actor": "张稽核",
-            "note": "约谈"}
+    form = {"csrf": _form_token(client.get(f"/rings/{ring}").text), "next_status": "note", "note": "约谈"}
     for headers in ({"Origin": "http://evil.example"}, {"Origin": f"http://evil.example:{PORT}"},
                     {"Origin": "null"}, {"Origin": f"http://127.0.0.1:{PORT + 1}"},
                     {"Referer": f"http://evil.example/rings/{ring}"}):
@@ -246,6 +270,197 @@ def test_a_step_posted_from_another_origin_is_refused_and_leaves_no_trace(embedd
     again = client.post(f"/rings/{ring}/steps", data=form, headers={"Referer": f"{HERE}/rings/{ring}"})
     assert again.status_code == 303
     by_name = TestClient(client.app, base_url=f"http://localhost:{PORT}", follow_redirects=False)
+    sign_in(by_name, embedded, "zhang")
     form["csrf"] = _form_token(by_name.get(f"/rings/{ring}").text)
     assert by_name.post(f"/rings/{ring}/steps", data=form, headers={"Origin": f"http://localhost:{PORT}"}).status_code == 303
     assert len(trail.history(embedded, ring)) == 3
+
+
+# -- signed-in users, four eyes, assignment, the list (issue 18) -----------------
+def _a_post_without_a_signed_in_user_changes_nothing_and_pages_ask_to_sign_in(site) -> None:
+    engine, rings = site
+    ring = rings[0].ring_id
+    anonymous = _client(engine, user=None)
+    page = anonymous.get(f"/rings/{ring}")
+    assert page.status_code == 303 and page.headers["location"] == f"/login?next=%2Frings%2F{ring}"
+    form = {"csrf": _form_token(anonymous.get("/login").text), "next_status": "first_review", "expected": "new"}
+    for path in (f"/rings/{ring}/steps", f"/rings/{ring}/bundle", "/rings/bulk", "/users", "/account"):
+        assert anonymous.post(path, data={**form, "action": "dismiss", "ring": ring}).status_code == 401, path
+    assert trail.history(engine, ring) == []
+    wrong = anonymous.post("/login", data={"csrf": form["csrf"], "username": "zhang", "password": "wrong-password"})
+    assert wrong.status_code == 401 and "wrong-password" not in wrong.text
+    evil = anonymous.post("/login", data={"csrf": form["csrf"], "username": "x", "password": "y", "next": "//evil.example/"})
+    assert evil.status_code == 401
+    sign_in(anonymous, engine, "zhang")
+    assert anonymous.get(f"/rings/{ring}").status_code == 200
+
+
+def _roles_and_four_eyes_decide_who_takes_which_step(site) -> None:
+    engine, rings = site
+    ring = rings[1].ring_id
+    analyst, investigator, supervisor = (_client(engine, user=u) for u in ("wang", "zhang", "li"))
+    offered = lambda c: re.findall(r'name="next_status" value="(\w+)"', c.get(f"/rings/{ring}").text)
+    assert offered(analyst) == ["note"] and offered(investigator) == ["first_review", "dismissed", "note"]
+
+    def step(client, to: str, expected: str):
+        return client.post(f"/rings/{ring}/steps", data={"csrf": _form_token(client.get(f"/rings/{ring}").text),
+                                                          "next_status": to, "expected": expected})
+
+    assert step(analyst, "first_review", "new").status_code == 403
+    assert step(investigator, "first_review", "new").status_code == 303
+    assert step(investigator, "second_review", "first_review").status_code == 403        # four eyes
+    assert step(supervisor, "second_review", "first_review").status_code == 303
+    assert step(investigator, "confirmed", "second_review").status_code == 403             # a supervisor confirms
+    assert step(supervisor, "confirmed", "second_review").status_code == 303
+    assert [e.actor for e in trail.history(engine, ring)] == ["zhang", "li", "li"]
+    ring_page = supervisor.get(f"/rings/{ring}").text
+    assert "四眼" not in ring_page and "张稽核 (zhang)" in ring_page
+    assert offered(investigator) == ["appeal", "note"]                          # referring is a supervisor's
+
+
+def _a_supervisor_assigns_my_cases_lists_them_and_an_overdue_appeal_is_flagged(site) -> None:
+    from datetime import date, timedelta
+
+    from graphfraud.case.deadlines import add_working_days
+
+    engine, rings = site
+    ring, other = rings[2].ring_id, rings[3].ring_id
+    supervisor, investigator = _client(engine, user="li"), _client(engine, user="zhang")
+    csrf = _form_token(supervisor.get("/").text)
+    done = supervisor.post("/rings/bulk", data={"csrf": csrf, "action": "assign", "assignee": "zhang",
+                                                "ring": [ring, other], "note": "请核查"})
+    assert done.status_code == 303
+    assert "已处理 2 个团伙" in supervisor.get(done.headers["location"]).text
+    mine = re.findall(r'data-ring="([^"]+)"', investigator.get("/?assignee=me").text)
+    assert mine == [r.ring_id for r in rings if r.ring_id in (ring, other)]
+    refused = investigator.post("/rings/bulk", data={"csrf": _form_token(investigator.get("/").text),
+                                                     "action": "dismiss", "ring": [ring]})
+    assert refused.status_code == 403 and trail.current_status(engine, ring) == "new"
+    # through the chain to the appeal, entered 30 days ago: its deadline has passed
+    entered = (date.today() - timedelta(days=30)).isoformat() + "T10:00:00+08:00"
+    trail.record(engine, ring, "status", "zhang", to_status="first_review")
+    trail.record(engine, ring, "status", "li", to_status="second_review")
+    trail.record(engine, ring, "status", "li", to_status="appeal", at=entered)
+    due = add_working_days(date.today() - timedelta(days=30), 10).isoformat()
+    page = investigator.get(f"/rings/{ring}").text
+    assert f'id="ring-due">{due}' in page and 'id="ring-overdue"' in page
+    assert re.findall(r'data-ring="([^"]+)"', investigator.get("/?overdue=1").text) == [ring]
+    csrf = _form_token(supervisor.get("/").text)
+    dismissed = supervisor.post("/rings/bulk", data={"csrf": csrf, "action": "dismiss", "ring": [ring, other]})
+    assert trail.current_status(engine, other) == "dismissed" and trail.current_status(engine, ring) == "dismissed"
+    assert dismissed.status_code == 303
+
+
+def _the_list_sorts_by_any_column_exports_what_it_shows_and_search_finds_names(site, small_data: Path) -> None:
+    import csv
+    import io
+
+    import pandas as pd
+    from openpyxl import load_workbook
+
+    engine, rings = site
+    client = _client(engine)
+    by_amount = re.findall(r'data-ring="([^"]+)"', client.get("/?sort=amount_at_risk&desc=0").text)
+    assert by_amount == [r.ring_id for r in sorted(rings, key=lambda r: (r.amount_at_risk, -r.score, r.ring_id))]
+    exported = client.get("/rings.csv?sort=amount_at_risk&desc=0")
+    assert exported.status_code == 200 and "attachment" in exported.headers["content-disposition"]
+    rows = list(csv.reader(io.StringIO(exported.content.decode("utf-8-sig"))))
+    assert rows[0][0] == "团伙" and [r[0] for r in rows[1:]] == by_amount
+    book = load_workbook(io.BytesIO(client.get("/rings.xlsx").content))
+    assert [c.value for c in book.active["A"]][1:] == [r.ring_id for r in rings]
+    patient = pd.read_csv(small_data / "patients.csv", dtype=str).iloc[5]
+    found = client.get("/search", params={"q": patient["name"]})
+    assert found.status_code in (200, 303)
+    if found.status_code == 303:
+        assert found.headers["location"] == f"/entity/patient/{patient['patient_id']}"
+    else:
+        assert f'/entity/patient/{patient["patient_id"]}' in found.text
+    partial = client.get("/search", params={"q": patient["patient_id"][:-1].lower()})
+    assert partial.status_code == 200 and patient["patient_id"] in partial.text
+    shown = float(f"{rings[0].score:.3f}")
+    assert rings[0].ring_id in client.get(f"/?min_score={shown}").text     # the score shown is the score filtered
+
+
+def _an_admin_manages_users_in_the_workbench_and_a_disabled_user_is_signed_out(site) -> None:
+    engine, _ = site
+    admin, investigator = _client(engine, user="admin"), _client(engine, user="zhang")
+    assert investigator.get("/users").status_code == 403
+    page = admin.get("/users")
+    added = admin.post("/users", data={"csrf": _form_token(page.text), "username": "zhao", "display_name": "赵稽核",
+                                       "role": "investigator"})
+    one_time = re.search(r'id="issued-password">([^<]+)<', added.text).group(1)
+    newcomer = _client(engine, user=None)
+    sign_in_page = newcomer.get("/login")
+    first = newcomer.post("/login", data={"csrf": _form_token(sign_in_page.text), "username": "zhao",
+                                          "password": one_time, "next": "/"})
+    assert first.headers["location"] == "/account"                      # a one-time password is changed first
+    assert newcomer.get("/").headers["location"] == "/account"
+    account = newcomer.get("/account").text
+    changed = newcomer.post("/account", data={"csrf": _form_token(account), "current": one_time,
+                                              "new": "zhao-own-password", "again": "zhao-own-password"})
+    assert changed.status_code == 303 and newcomer.get("/").status_code == 200
+    admin.post("/users/zhang", data={"csrf": _form_token(admin.get("/users").text), "change": "disable"})
+    assert investigator.get("/").status_code == 303                      # disabled: the session ended
+    last = admin.post("/users/admin", data={"csrf": _form_token(admin.get("/users").text), "change": "disable"})
+    assert last.status_code == 400 and "last active admin" in last.text
+
+
+def _graph_claims(html: str) -> int:
+    """The "m" of the page's first graph's "n of m claims": its tallied edges' claims, read from the page's data."""
+    import html as html_lib
+    import json
+
+    data = re.search(r'<script type="application/json" id="[^"]+-data">(.*?)</script>', html, re.S).group(1)
+    edges = json.loads(html_lib.unescape(data))["edges"]
+    return sum(len(e["days"]) for e in edges if e.get("tally"))
+
+
+def _the_ring_page_summary_graph_and_timeline_give_one_claim_count(site) -> None:
+    from graphfraud.detect.store import claim_facts, stored_ring
+    from graphfraud.detect.tally import ring_claims
+
+    engine, rings = site
+    client = _client(engine)
+    for r in rings[:4]:
+        ring = stored_ring(engine, r.ring_id)
+        facts = claim_facts(engine, (c for ev in ring["evidence"] for c in ev["claims"]))
+        own = len(ring_claims(ring, facts))
+        page = client.get(f"/rings/{r.ring_id}").text
+        assert f'data-claims="{own}"' in page and f"团伙成员的证据结算 {own:,} 笔" in page, r.ring_id
+        assert _graph_claims(page) == own, r.ring_id
+        timeline = page.split('id="timeline"')[1].split('id="evidence"')[0]
+        assert timeline.count("/entity/claim/") == min(own, 500), r.ring_id
+        why = page.split('id="why"')[1].split('id="members"')[0]
+        assert '<a href="/entity/' in why, r.ring_id                     # the ids in the reasons link
+
+
+def _a_doctors_graph_counts_the_doctors_claims(site, small_data: Path) -> None:
+    import pandas as pd
+
+    engine, _ = site
+    client = _client(engine)
+    claims = pd.read_csv(small_data / "claims.csv", dtype=str).dropna(subset=["doctor_id"])
+    doctor, count = claims["doctor_id"].value_counts().index[0], int(claims["doctor_id"].value_counts().iloc[0])
+    page = client.get(f"/entity/doctor/{doctor}?hops=1").text
+    assert _graph_claims(page) == count                           # not "0 / 0": the doctor → provider edges
+
+
+# One graph per group (loading and detecting is most of a test's time): each check reads as its name says.
+def test_sign_in_roles_four_eyes_and_user_management(site) -> None:
+    """A POST without a signed-in user changes nothing; roles and four eyes decide each step; admins manage users."""
+    _a_post_without_a_signed_in_user_changes_nothing_and_pages_ask_to_sign_in(site)
+    _roles_and_four_eyes_decide_who_takes_which_step(site)
+    _an_admin_manages_users_in_the_workbench_and_a_disabled_user_is_signed_out(site)   # last: disables zhang
+
+
+def test_assignment_overdue_appeals_bulk_actions_sorting_export_and_search(site, small_data: Path) -> None:
+    """A supervisor assigns (my cases), an appeal past its deadline is flagged, bulk dismissal; the list sorts,
+    exports what it shows, and search finds names and partial ids."""
+    _a_supervisor_assigns_my_cases_lists_them_and_an_overdue_appeal_is_flagged(site)
+    _the_list_sorts_by_any_column_exports_what_it_shows_and_search_finds_names(site, small_data)
+
+
+def test_one_claim_count_on_the_ring_page_its_graph_and_timeline_and_a_doctors_graph(site, small_data: Path) -> None:
+    """One rule, one number: the ring page's summary, graph and timeline; a doctor's graph counts his claims."""
+    _the_ring_page_summary_graph_and_timeline_give_one_claim_count(site)
+    _a_doctors_graph_counts_the_doctors_claims(site, small_data)

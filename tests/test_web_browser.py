@@ -124,10 +124,20 @@ class Site:
     engine_args: list[str]
 
 
+PASSWORD = "browser-test-password"
+USERS = (("zhang", "investigator", "张稽核"), ("li", "supervisor", "李科长"))
+
+
 def _prepare(engine, data: Path) -> tuple[list, str]:
-    """Load and detect, then rename one ring member to a script-like name through a reload of patients.csv."""
+    """Load and detect, add the investigators, then rename one ring member to a script-like name through a
+    reload of patients.csv."""
+    from graphfraud.accounts import store
+
     load_directory(engine, data)
     rings = detect(engine).rings
+    for name, role, shown in USERS:
+        if store.get(engine, name) is None:
+            store.add(engine, name, role, PASSWORD, display_name=shown)
     hostile = rings[0].patients[0]
     patients = pd.read_csv(data / "patients.csv", dtype=str)
     patients.loc[patients["patient_id"] == hostile, "name"] = HOSTILE
@@ -200,9 +210,20 @@ def graph_edges(pg) -> int:
     return pg.evaluate("() => window.graphfraud.networks[0].body.data.edges.length")
 
 
+def sign_in(pg, server: Server, user: str, then: str = "/") -> None:
+    """Sign in through the form, as an investigator would (the page asked for first sends back to ``then``)."""
+    pg.goto(server.url + then)
+    pg.wait_for_url("**/login**")
+    pg.fill("input[name=username]", user)
+    pg.fill("input[name=password]", PASSWORD)
+    pg.locator("#sign-in-form button[type=submit]").click()
+    pg.wait_for_url(server.url + then)
+    assert user in pg.locator("#signed-in-as").inner_text()
+
+
 def _work_a_ring(pg, server: Server, ring_id: str, tag: str) -> None:
-    """List → ring → graph → 初审 → restart → still 初审 with the trail (the issue's browser flow)."""
-    pg.goto(server.url + "/")
+    """Sign in → list → ring → graph → 初审 → restart → still 初审 with the trail (the issue's browser flow)."""
+    sign_in(pg, server, "zhang")
     scores = [float(s) for s in pg.locator("td.score").evaluate_all("cells => cells.map(c => c.dataset.score)")]
     assert scores and scores == sorted(scores, reverse=True)
     shot(pg, f"{tag}-01-ring-list")
@@ -214,7 +235,6 @@ def _work_a_ring(pg, server: Server, ring_id: str, tag: str) -> None:
     shot(pg, f"{tag}-02-ring-page")
     assert pg.locator("#ring-status").inner_text() == "新发现"
     pg.locator("input[name=next_status][value=first_review]").check()
-    pg.fill("input[name=actor]", "张稽核")
     pg.fill("textarea[name=note]", "疑似出借医保卡，调取病历")
     pg.locator("#step-form button[type=submit]").click()
     pg.wait_for_url("**done=1**")
@@ -226,16 +246,16 @@ def _work_a_ring(pg, server: Server, ring_id: str, tag: str) -> None:
 def _still_there_after_restart(pg, server: Server, ring_id: str, tag: str) -> None:
     server.stop()
     server.start()
-    pg.goto(f"{server.url}/rings/{ring_id}")
+    sign_in(pg, server, "zhang", f"/rings/{ring_id}")   # a restart signs everyone out (the key lived in the process)
     assert pg.locator("#ring-status").inner_text() == "初审"
     row = pg.locator("#trail-table tbody tr")
     assert row.count() == 1
-    assert row.locator(".actor").inner_text() == "张稽核"
+    assert row.locator(".actor").inner_text() == "张稽核 (zhang)"
     assert "疑似出借医保卡" in row.locator(".note").inner_text()
     assert "新发现 → 初审" in row.inner_text()
-    # the form now offers the next steps of the chain only
+    # the form now offers the next steps of the chain only, less the second review (four eyes: zhang did the first)
     offered = pg.locator("input[name=next_status]").evaluate_all("els => els.map(e => e.value)")
-    assert offered == ["second_review", "dismissed", "note"]
+    assert offered == ["dismissed", "note"]
     shot(pg, f"{tag}-04-after-restart")
 
 
@@ -250,6 +270,7 @@ def test_an_investigator_works_a_ring_end_to_end_and_the_trail_survives_a_restar
 
 def test_search_by_any_id_lands_on_its_page(neo4j_site, serve, page) -> None:
     server = serve(neo4j_site)
+    sign_in(page, server, "zhang")
     claim = pd.read_csv(neo4j_site.data / "claims.csv", dtype=str).dropna(subset=["doctor_id"]).iloc[0]
     for kind in ("patient", "card", "provider", "doctor", "claim"):
         page.goto(server.url + "/")
@@ -271,7 +292,7 @@ def test_search_by_any_id_lands_on_its_page(neo4j_site, serve, page) -> None:
 
 def test_a_script_like_name_shows_as_text(neo4j_site, serve, page) -> None:
     server = serve(neo4j_site)
-    page.goto(f"{server.url}/entity/patient/{neo4j_site.hostile}")
+    sign_in(page, server, "zhang", f"/entity/patient/{neo4j_site.hostile}")
     assert page.locator("#entity-name").inner_text() == HOSTILE
     assert graph_nodes(page) > 0
     page.goto(f"{server.url}/rings/{neo4j_site.rings[0].ring_id}")
@@ -286,9 +307,8 @@ def test_a_script_like_name_shows_as_text(neo4j_site, serve, page) -> None:
 def test_a_dismissed_ring_stays_dismissed_when_detection_runs_again(neo4j_site, serve, page, tmp_path: Path) -> None:
     server = serve(neo4j_site)
     ring = neo4j_site.rings[1].ring_id
-    page.goto(f"{server.url}/rings/{ring}")
+    sign_in(page, server, "li", f"/rings/{ring}")
     page.locator("input[name=next_status][value=dismissed]").check()
-    page.fill("input[name=actor]", "李科长")
     page.fill("textarea[name=note]", "家庭成员共用，非欺诈")
     page.locator("#step-form button[type=submit]").click()
     page.wait_for_url("**done=1**")
@@ -308,7 +328,7 @@ def test_a_dismissed_ring_stays_dismissed_when_detection_runs_again(neo4j_site, 
 def test_the_time_filter_hides_claim_edges_outside_the_chosen_dates(neo4j_site, serve, page) -> None:
     server = serve(neo4j_site)
     busiest = pd.read_csv(neo4j_site.data / "claims.csv", dtype=str)["provider_id"].value_counts().index[0]
-    page.goto(f"{server.url}/entity/provider/{busiest}?hops=1&max_nodes=60")
+    sign_in(page, server, "zhang", f"/entity/provider/{busiest}?hops=1&max_nodes=60")
     before_nodes, before_edges = graph_nodes(page), graph_edges(page)
     first = page.locator(".gf-from").input_value()
     total = page.locator(".gf-count").inner_text()
@@ -330,8 +350,9 @@ def test_with_a_token_requests_without_it_are_refused(neo4j_site, serve, page) -
     request = urllib.request.Request(server.url + "/", headers={"Authorization": f"Bearer {TOKEN}"})
     with urllib.request.urlopen(request, timeout=10) as ok:
         assert ok.status == 200
-    page.goto(f"{server.url}/?token={TOKEN}")
-    assert page.url == server.url + "/"  # the token left the address bar, a cookie carries it
+    page.goto(f"{server.url}/login?token={TOKEN}")
+    assert page.url == server.url + "/login"  # the token left the address bar, a cookie carries it
+    sign_in(page, server, "zhang")
     page.locator("a.ring-link").first.click()
     assert graph_nodes(page) > 0
     shot(page, "neo4j-09-with-token")
@@ -408,9 +429,9 @@ def test_a_rebound_name_reads_nothing_and_a_post_from_another_site_is_refused(sm
         status, text = _ask(server, "GET", f"/rings/{ring}", {"Host": host})
         assert status == 400 and ring not in text and "--allow-host" in text
     for host in (f"127.0.0.1:{server.port}", f"localhost:{server.port}"):
-        status, text = _ask(server, "GET", f"/rings/{ring}", {"Host": host})
-        assert status == 200 and ring in text
-    step = "next_status=note&actor=x&note=y"
+        status, text = _ask(server, "GET", "/login", {"Host": host})
+        assert status == 200 and "sign-in-form" in text
+    step = "next_status=note&note=y"
     status, text = _ask(server, "POST", f"/rings/{ring}/steps",
                         {"Host": f"127.0.0.1:{server.port}", "Origin": "http://evil.example"}, step)
     assert status == 403 and ring not in text
@@ -422,8 +443,118 @@ def test_a_rebound_name_reads_nothing_and_a_post_from_another_site_is_refused(sm
         answer = pg.goto(f"http://evil.example:{server.port}/rings/{ring}")
         assert answer.status == 400 and ring not in pg.content()
         shot(pg, "embedded-10-rebound-name-refused")
-        pg.goto(f"{server.url}/rings/{ring}")   # the investigator's own page, by its address: served
+        sign_in(pg, server, "zhang", f"/rings/{ring}")   # the investigator's own page, by its address: served
         assert pg.locator("#ring-status").inner_text() == "新发现"
         assert pg.locator("#trail-table tbody tr").count() == 0   # the refused post left no step
     finally:
         rebinding.close()
+
+
+def test_two_investigators_four_eyes_assignment_overdue_search_sort_export_and_a_bundle(small_data: Path, tmp_path: Path,
+                                                                                       serve, page) -> None:
+    """Issue 18's walk in a real browser, embedded engine: zhang takes the first review and is refused the second
+    (not offered, and refused when posted anyway); he finds a person by name, sorts the list, exports it and a case
+    bundle while the workbench runs; li takes the second review and assigns the case; zhang finds it in 我的案件; an
+    appeal entered a month ago shows overdue."""
+    import csv
+    import io
+    from datetime import date, timedelta
+
+    from graphfraud.bundle import verify_bundle
+    from graphfraud.case import trail
+    from graphfraud.engines.embedded import EmbeddedEngine
+
+    site = _embedded_site(small_data, tmp_path)
+    ring, late = site.rings[0].ring_id, site.rings[1].ring_id
+    engine = EmbeddedEngine(tmp_path / "db")
+    try:   # a case whose appeal began a month ago: past its deadline of 10 working days
+        month_ago = (date.today() - timedelta(days=30)).isoformat() + "T09:00:00+08:00"
+        trail.record(engine, late, "status", "zhang", to_status="first_review", at=month_ago)
+        trail.record(engine, late, "status", "li", to_status="second_review", at=month_ago)
+        trail.record(engine, late, "status", "li", to_status="appeal", at=month_ago)
+        member = pd.read_csv(site.data / "patients.csv", dtype=str).set_index("patient_id").loc[site.rings[0].patients[1]]
+    finally:
+        engine.close()
+    server = serve(site)
+    pg = page
+    sign_in(pg, server, "zhang")
+    shot(pg, "issue18-01-signed-in-list")
+    # sort by amount at risk: the header sorts, a second click reverses
+    pg.locator("a.sort[data-sort=amount_at_risk]").click()
+    pg.wait_for_url("**sort=amount_at_risk**")
+    by_amount = [r.ring_id for r in sorted(site.rings, key=lambda r: (-r.amount_at_risk, -r.score, r.ring_id))]
+    assert pg.locator("tr[data-ring]").evaluate_all("rows => rows.map(r => r.dataset.ring)") == by_amount
+    pg.locator("a.sort[data-sort=amount_at_risk]").click()
+    pg.wait_for_url("**desc=0**")
+    assert pg.locator("tr[data-ring]").evaluate_all("rows => rows.map(r => r.dataset.ring)") == by_amount[::-1]
+    shot(pg, "issue18-02-sorted-by-amount")
+    with pg.expect_download() as listed:
+        pg.locator("#export-csv").click()
+    rows = list(csv.reader(io.StringIO(Path(listed.value.path()).read_text(encoding="utf-8-sig"))))
+    assert [r[0] for r in rows[1:]] == by_amount[::-1] and rows[0][:2] == ["团伙", "评分"]
+    # the overdue appeal
+    pg.goto(server.url + "/")
+    pg.locator("input[name=overdue]").check()
+    pg.locator("form.filters button[type=submit]").click()
+    pg.wait_for_url("**overdue=1**")
+    assert pg.locator("tr[data-ring]").evaluate_all("rows => rows.map(r => r.dataset.ring)") == [late]
+    assert pg.locator(f"tr[data-ring='{late}'] .overdue").count() == 1
+    shot(pg, "issue18-03-overdue-appeal")
+    # search by a member's name
+    pg.fill("input[name=q]", member["name"])
+    pg.press("input[name=q]", "Enter")
+    pg.wait_for_load_state()
+    if "/entity/patient/" not in pg.url:
+        pg.locator(f"#search-matches a[href='/entity/patient/{site.rings[0].patients[1]}']").click()
+    pg.wait_for_url(f"**/entity/patient/{site.rings[0].patients[1]}")
+    shot(pg, "issue18-04-found-by-name")
+    # first review by zhang; the second review is not his to take
+    pg.goto(f"{server.url}/rings/{ring}")
+    pg.locator("input[name=next_status][value=first_review]").check()
+    pg.fill("textarea[name=note]", "初审：疑似团伙")
+    pg.locator("#step-form button[type=submit]").click()
+    pg.wait_for_url("**done=1**")
+    offered = pg.locator("input[name=next_status]").evaluate_all("els => els.map(e => e.value)")
+    assert "second_review" not in offered
+    csrf = pg.locator("#step-form input[name=csrf]").input_value()
+    forced = pg.request.post(f"{server.url}/rings/{ring}/steps", form={
+        "csrf": csrf, "next_status": "second_review", "expected": "first_review"})
+    assert forced.status == 403 and "四眼原则" in forced.text()
+    # a bundle from the ring page while the workbench holds the embedded database
+    with pg.expect_download() as exported:
+        pg.locator("#bundle-form button[type=submit]").click()
+    bundle = tmp_path / "from-the-page.zip"
+    exported.value.save_as(bundle)
+    assert verify_bundle(bundle).intact
+    assert json_of(bundle)["export"]["by"] == "zhang"
+    pg.goto(f"{server.url}/rings/{ring}")
+    assert pg.locator("#trail-table tbody tr").count() == 2          # the first review and the export
+    shot(pg, "issue18-05-first-review-and-export")
+    pg.locator("#sign-out button").click()
+    pg.wait_for_url("**/login")
+    # li, a supervisor, takes the second review and gives the case to zhang
+    sign_in(pg, server, "li", f"/rings/{ring}")
+    pg.locator("input[name=next_status][value=second_review]").check()
+    pg.locator("#step-form button[type=submit]").click()
+    pg.wait_for_url("**done=3**")
+    assert pg.locator("#ring-status").inner_text() == "复审"
+    pg.select_option("#assign-form select[name=assignee]", "zhang")
+    pg.locator("#assign-form button[type=submit]").click()
+    pg.wait_for_url("**done=4**")
+    assert "张稽核" in pg.locator("#ring-assignee").inner_text()
+    shot(pg, "issue18-06-second-review-by-another-and-assigned")
+    pg.locator("#sign-out button").click()
+    sign_in(pg, server, "zhang")
+    pg.locator("#my-cases").click()
+    pg.wait_for_url("**assignee=me**")
+    assert pg.locator("tr[data-ring]").evaluate_all("rows => rows.map(r => r.dataset.ring)") == [ring]
+    shot(pg, "issue18-07-my-cases")
+    assert not pg.problems and not pg.dialogs
+
+
+def json_of(bundle: Path) -> dict:
+    import json
+    import zipfile
+
+    with zipfile.ZipFile(bundle) as archive:
+        return json.loads(archive.read("manifest.json"))

@@ -2,5 +2,5 @@
 MATCH (r:Ring)
 RETURN r.ring_id AS ring_id, r.patterns AS patterns, r.score AS score, r.amount_at_risk AS amount_at_risk,
        r.size AS size, r.status AS status, r.summary AS motifs, r.first_seen AS first_seen,
-       r.last_seen AS last_seen, r.run_id AS run_id
+       r.last_seen AS last_seen, r.run_id AS run_id, r.assignee AS assignee, r.due AS due
 ORDER BY r.score DESC, r.ring_id

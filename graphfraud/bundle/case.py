@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any, Iterable
 
 from graphfraud import __version__
+from graphfraud.detect.tally import fund_share, ring_claims
 from graphfraud.display import visible_all
 from graphfraud.errors import InputError
 
@@ -45,6 +46,8 @@ class CaseData:
     tool: str = f"graphfraud {__version__}"
     redacted: bool = False
     tokens: dict[str, str] = field(default_factory=dict)   # raw value → mask (only when redacted; never written)
+    exported_by: str = ""   # the export record the report prints (also in manifest.json and on the trail)
+    exported_at: str = ""
 
     @property
     def ring_id(self) -> str:
@@ -65,8 +68,12 @@ class CaseData:
         return sorted(self.claims, key=lambda c: (str(self.claims[c].get("ts") or ""), c))
 
     def counted(self, claim_id: str) -> bool:
-        """Whether a claim counts toward the amount at risk (it is a member patient's claim)."""
+        """Whether a claim is one of the ring's claims (a member patient's: :mod:`graphfraud.detect.tally`)."""
         return self.claims[claim_id].get("patient_id") in self.member_ids("patient")
+
+    def ring_claims(self, among: Iterable[str] | None = None) -> list[str]:
+        """The ring's claims in time order (``among``: only these evidence claims), by the one rule."""
+        return ring_claims(self.ring, self.claims, among)
 
 
 def displayed(case: CaseData) -> CaseData:
@@ -97,10 +104,7 @@ def plain(value: Any) -> Any:
 
 def paid(facts: dict[str, Any]) -> float:
     """The fund's share of a claim (the whole amount when the fund share is unknown), as detection counts it."""
-    value = facts.get("fund_paid")
-    if value is None:
-        value = facts.get("amount") or 0.0
-    return float(value)
+    return fund_share(facts)
 
 
 def _rows(engine, name: str, key: str, ids: Iterable[str], chunk: int = 5_000) -> dict[str, dict[str, Any]]:

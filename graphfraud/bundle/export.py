@@ -14,9 +14,9 @@ The bundle (one zip) holds::
     manifest.json     SHA-256 of every file, snapshot id, export time and exporter
     signature.ed25519 with a signing key: the bureau's Ed25519 signature over manifest.json
 
-Everything but manifest.json is a function of the ring and the data only, so
-exporting twice gives byte-identical files apart from the manifest's export
-record.
+Everything but manifest.json and the report's export line (who exported,
+when) is a function of the ring and the data only, so exporting twice gives
+byte-identical files apart from that export record.
 """
 
 from __future__ import annotations
@@ -107,16 +107,17 @@ def export_bundle(engine, ring_id: str, out: Path, *, actor: str, redact: bool =
     case = gather(engine, ring_id, dict(thresholds or {}))
     if redact:
         case = redacted(case)
+    moment = (now or datetime.now(CHINA))
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=CHINA)
+    stamp = moment.isoformat(timespec="seconds")
+    case.exported_by, case.exported_at = actor.strip(), stamp
     drawn: list[str] = []
     files = render(case, lang, drawn)
     if redact:
         leaking = leaks(case.tokens, files, {"report.pdf": "\n".join(drawn)})
         if leaking:
             raise BundleError(f"redaction incomplete in {', '.join(leaking)}; no bundle written")
-    moment = (now or datetime.now(CHINA))
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=CHINA)
-    stamp = moment.isoformat(timespec="seconds")
     files[MANIFEST] = manifest_bytes(case, files, lang, stamp, actor.strip(),
                                      signature=signer.declaration() if signer else None)
     if signer is not None:

@@ -5,9 +5,9 @@ outlines (Noto Sans SC, see :mod:`graphfraud.bundle.fonts`): only the glyphs
 the report uses travel with it, so a report stays in the tens of kilobytes
 and reads the same on any computer. Every page carries the ring id, the data
 snapshot id and its page number, so a printed page can be matched to its
-bundle. Metadata is fixed (creation date = the detection run's time; the
-export time and exporter are in manifest.json only), so the same data gives
-the same bytes.
+bundle. Metadata is fixed (creation date = the detection run's time), so the
+same data gives the same bytes apart from the export record the summary
+prints (who exported, when: the same record as manifest.json and the trail).
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from graphfraud.bundle.case import CaseData, paid
 from graphfraud.bundle.fonts import cjk_font, font_name
 from graphfraud.bundle.tables import Table, cell_text, when
 from graphfraud.case.workflow import label as status_label
+from graphfraud.detect.tally import totals
 
 FONT = "cjk"
 INK, GREY, ACCENT = (33, 33, 33), (110, 110, 110), (176, 30, 36)
@@ -132,6 +133,14 @@ class _Report:
         pdf.ln(2)
 
 
+def _export_record(case: CaseData, lang: str) -> str:
+    """Who exported this bundle and when (the same record as manifest.json and the case trail)."""
+    if not case.exported_by:
+        return "—"
+    return (f"{case.exported_by}，{case.exported_at.replace('T', ' ')}" if lang == "zh"
+            else f"{case.exported_by}, {case.exported_at.replace('T', ' ')}")
+
+
 def _h(table: dict[str, dict[str, str]], keys: Sequence[str], lang: str) -> list[str]:
     """Column headings for people: the tables' English keys (``evidence_amount_cny``) read as words."""
     words = [w.word(table, k, lang) for k in keys]
@@ -166,9 +175,15 @@ def pdf_bytes(case: CaseData, tables: dict[str, Table], picture: bytes, lang: st
     size_text = (f"参保人 {sizes['patient']} 人，医保卡 {sizes['card']} 张，医药机构 {sizes['provider']} 家，医师 {sizes['doctor']} 人"
                  if lang == "zh" else
                  f"{sizes['patient']} patients, {sizes['card']} cards, {sizes['provider']} providers, {sizes['doctor']} doctors")
-    n_claims = len(case.claims)
-    evidence_text = (f"{len(ring.get('evidence', []))} 条疑点证据，涉及 {n_claims} 笔结算" if lang == "zh"
-                     else f"{len(ring.get('evidence', []))} evidence rows over {n_claims} claims")
+    own = totals(case.ring_claims(), case.claims)   # the ring's claims: the number every section and view gives
+    outside = len(case.claims) - own.claims
+    rows_n = len(ring.get("evidence", []))
+    evidence_text = (f"{rows_n} 条疑点证据，涉及团伙成员结算 {own.claims} 笔"
+                     + (f"（证据另涉及团伙外人员结算 {outside} 笔，见证据清单，不计入）" if outside else "")
+                     if lang == "zh" else
+                     f"{rows_n} evidence {w.plural(rows_n, 'row', 'rows')} over {own.claims} of the ring's claims"
+                     + (f" (the evidence also names {outside} {w.plural(outside, 'claim', 'claims')} of people "
+                        "outside the ring, listed with the evidence claims, not counted)" if outside else ""))
     period = f"{when(case.period[0], seconds=True)} — {when(case.period[1], seconds=True)}"
     summary = [
         (w.SUMMARY_FIELDS["ring_id"][lang], case.ring_id),
@@ -176,14 +191,14 @@ def pdf_bytes(case: CaseData, tables: dict[str, Table], picture: bytes, lang: st
         (w.SUMMARY_FIELDS["patterns"][lang], sep.join(w.word(w.FAMILIES, p, lang) for p in ring.get("patterns", []))),
         (w.SUMMARY_FIELDS["score"][lang], f"{float(ring.get('score') or 0):.3f}"),
         (w.SUMMARY_FIELDS["size"][lang], size_text),
-        (w.SUMMARY_FIELDS["amount_at_risk"][lang], f"{w.money(float(ring.get('amount_at_risk') or 0))} " + ("元" if lang == "zh" else "CNY")),
+        (w.SUMMARY_FIELDS["amount_at_risk"][lang], f"{w.money(float(ring.get('amount_at_risk') or 0))} {w.currency(lang)}"),
         (w.SUMMARY_FIELDS["evidence"][lang], evidence_text),
         (w.HEADINGS["period"][lang], period),
         (w.HEADINGS["snapshot"][lang], case.snapshot),
         (w.SUMMARY_FIELDS["run_id"][lang], case.run_id or "—"),
         (w.SUMMARY_FIELDS["first_seen"][lang], str(ring.get("first_seen") or "—")),
         (w.SUMMARY_FIELDS["tool"][lang], case.tool),
-        (w.SUMMARY_FIELDS["export_record"][lang], "见同包 manifest.json" if lang == "zh" else "see manifest.json"),
+        (w.SUMMARY_FIELDS["export_record"][lang], _export_record(case, lang)),
     ]
     r.table(None, summary, (45, 135), size=9)
 
@@ -212,14 +227,16 @@ def pdf_bytes(case: CaseData, tables: dict[str, Table], picture: bytes, lang: st
         by_motif[ev["motif"]].append(ev)
     for motif in sorted(by_motif, key=lambda m: (-len(by_motif[m]), m)):
         rows = by_motif[motif]
-        claims = {c for ev in rows for c in ev["claims"] if c in case.claims}
-        patients = {p for ev in rows for p in ev.get("patients", [])}
-        amount = sum(float(case.claims[c].get("amount") or 0) for c in claims)
-        r.subheading(f"{w.motif_title(motif, lang)}（{motif}）" if lang == "zh" else f"{w.motif_title(motif, lang)} ({motif})")
-        r.para(w.word(w.MOTIFS, motif, lang), size=9)
-        r.para((f"本团伙中共 {len(rows)} 条，涉及参保人 {len(patients)} 人、结算 {len(claims)} 笔、金额 {w.money(amount)} 元。"
+        # the ring's own claims among this pattern's rows (each claim once): never more than the ring's totals
+        part = totals(case.ring_claims(c for ev in rows for c in ev["claims"]), case.claims)
+        r.subheading(w.motif_title(motif, lang))
+        r.para(w.explanation(motif, lang), size=9)
+        r.para((f"本团伙中共 {len(rows)} 条，涉及团伙成员 {part.patients} 人、结算 {part.claims} 笔、"
+                f"基金支付 {w.money(part.fund_paid)} {w.currency(lang)}。"
                 if lang == "zh" else
-                f"{len(rows)} rows in this ring, {len(patients)} patients, {len(claims)} claims, {w.money(amount)} CNY."),
+                f"{len(rows)} {w.plural(len(rows), 'row', 'rows')} in this ring: {part.patients} member "
+                f"{w.plural(part.patients, 'patient', 'patients')}, {part.claims} {w.plural(part.claims, 'claim', 'claims')}, "
+                f"fund paid {w.money(part.fund_paid)} {w.currency(lang)}."),
                size=8.5, colour=GREY)
     keys, evidence = tables["evidence"]
     r.subheading("证据明细" if lang == "zh" else "Evidence rows")
@@ -228,9 +245,8 @@ def pdf_bytes(case: CaseData, tables: dict[str, Table], picture: bytes, lang: st
 
     # 四、涉案金额
     r.heading("amount")
-    counted = [c for c in case.claim_ids() if case.counted(c)]
-    at_risk = sum(paid(case.claims[c]) for c in counted)
-    total = sum(float(case.claims[c].get("amount") or 0) for c in counted)
+    counted = case.ring_claims()
+    at_risk, total = own.fund_paid, own.amount
     r.para((f"涉案金额按团伙成员（参保人）证据结算的基金支付部分计算：共 {len(counted)} 笔，总金额 {w.money(total)} 元，"
             f"其中基金支付 {w.money(at_risk)} 元（检测时记录为 {w.money(float(ring.get('amount_at_risk') or 0))} 元）。"
             if lang == "zh" else
@@ -303,4 +319,8 @@ def pdf_bytes(case: CaseData, tables: dict[str, Table], picture: bytes, lang: st
         ("字体" if lang == "zh" else "Font", f"{font_name(cjk_font())} (embedded subset)" if lang != "zh" else f"{font_name(cjk_font())}（嵌入子集）"),
     ], (45, 135), size=8.5)
     r.para(w.HEADINGS["verify"][lang], size=8.5)
+
+    # 十、经办及签章: the bureau's block for signatures and its seal on the printed referral
+    r.heading("signatures")
+    r.table(None, [(label, "\n\n") for label in w.HEADINGS["signature_rows"][lang].split("|")], (60, 120), size=10)  # room to sign
     return bytes(pdf.output())

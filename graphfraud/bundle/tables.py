@@ -64,9 +64,7 @@ def claim_rows(case: CaseData, lang: str) -> Table:
 def member_totals(case: CaseData) -> dict[tuple[str, str], tuple[int, float]]:
     """Per member: evidence claims and their fund share, counting member patients' claims only (as detection does)."""
     totals: dict[tuple[str, str], list] = defaultdict(lambda: [0, 0.0])
-    for cid in case.claim_ids():
-        if not case.counted(cid):
-            continue
+    for cid in case.ring_claims():
         c = case.claims[cid]
         for kind, key in (("patient", "patient_id"), ("card", "card_id"), ("provider", "provider_id"), ("doctor", "doctor_id")):
             if c.get(key):
@@ -99,10 +97,10 @@ def member_rows(case: CaseData, lang: str) -> Table:
 
 
 def timeline_rows(case: CaseData, lang: str) -> Table:
-    """The evidence claims day by day: how many, how much, who and where."""
+    """The ring's claims day by day (the one rule: :mod:`graphfraud.detect.tally`): how many, how much, who, where."""
     motifs = _motifs_of(case)
     days: dict[str, dict[str, Any]] = {}
-    for cid in case.claim_ids():
+    for cid in case.ring_claims():
         c = case.claims[cid]
         day = str(c.get("ts") or "")[:10] or "—"
         d = days.setdefault(day, {"claims": 0, "amount": 0.0, "fund_paid": 0.0, "patients": set(), "providers": set(), "motifs": set()})

@@ -27,6 +27,9 @@ HEADINGS: dict[str, dict[str, str]] = {
     "claims": {"zh": "七、证据清单", "en": "7. Evidence claims"},
     "history": {"zh": "八、审核记录", "en": "8. Review history"},
     "provenance": {"zh": "九、数据来源与核验", "en": "9. Data and verification"},
+    "signatures": {"zh": "十、经办及签章", "en": "10. Signatures"},
+    "signature_rows": {"zh": "经办人（签字）|审核人（签字）|移送单位（盖章）|日期",
+                       "en": "Prepared by (signature)|Reviewed by (signature)|Referring bureau (seal)|Date"},
     "period": {"zh": "数据期间", "en": "Data period"},
     "snapshot": {"zh": "数据快照", "en": "Data snapshot"},
     "patients": {"zh": "参保人", "en": "Patients"},
@@ -75,6 +78,7 @@ ROLES: dict[str, dict[str, str]] = {
     "cashed_out_card": {"zh": "被套现医保卡持卡人", "en": "holder of a cashed-out card"},
     "refill_patient": {"zh": "超量配药参保人", "en": "patient with too-frequent refills"},
     "admitted_patient": {"zh": "被集中收治住院人员", "en": "patient admitted in a wave"},
+    "recruit": {"zh": "被招募住院人员", "en": "recruit admitted with others"},
     "funnelled_patient": {"zh": "处方被引流的参保人", "en": "patient whose scripts were funnelled"},
     "phone_sharer": {"zh": "共用联系电话的参保人", "en": "patient sharing a phone"},
     "companion": {"zh": "同步就诊人员", "en": "companion in synchronised visits"},
@@ -149,6 +153,21 @@ MOTIFS: dict[str, dict[str, str]] = {
     "doctor_funnel": {
         "zh": "某医师的高额处方大部分流向同一家药店，远超该药店在该医师普通处方中的占比，说明医师与药店串通。",
         "en": "Most of a doctor's high-value prescriptions were filled at one pharmacy, far above that pharmacy's share of the doctor's ordinary scripts: doctor and pharmacy act together."},
+    "co_admission": {
+        "zh": "同一医师在一两天内反复把同一批参保人一同收治住院，远超正常病房的偶然同期，常见于组织病人集中住院。",
+        "en": "One doctor admitted the same patients together within a day or two, again and again, beyond what an ordinary ward makes by chance: organised admissions."},
+    "beside_recruits": {
+        "zh": "参保人与登记同一中介电话的一批人同期入住同一机构，说明他们可能是被同一中介招募住院。",
+        "en": "The patient was admitted at the same time and place as people who gave one broker's phone: likely recruited by the same broker."},
+    "two_place_card": {
+        "zh": "同一张医保卡在同几周内分别在两个城市反复就医结算，持卡人不可能同时在两地生活，说明卡可能被他人使用。",
+        "en": "One card paid for care in two cities during the same weeks; its holder cannot live in both: the card is likely used by someone else."},
+    "far_cards_together": {
+        "zh": "多张持卡人住在外地的医保卡反复在同一终端上接连刷卡，说明有人集中持有这些外地医保卡统一结算。",
+        "en": "Several cards whose holders live elsewhere were swiped one after another on one terminal, again and again: someone holds those cards."},
+    "phone_admitted_together": {
+        "zh": "登记同一个非本户联系电话的多名参保人在同期入住同一机构，常见于中介招募病人住院（诱导住院）。",
+        "en": "Several patients who give one phone number not of their household were admitted together: a broker recruiting patients."},
     "co_visit": {
         "zh": "几名参保人在多个不同日期同时（半小时内）到同一机构就诊，说明他们被人组织一同就诊。",
         "en": "The same patients visited the same place together (within half an hour) on several different days: someone brings them."},
@@ -202,7 +221,7 @@ EVIDENCE_COLUMNS = {
     "motif": {"zh": "疑点类型", "en": "motif"},
     "family": {"zh": "欺诈类型", "en": "family"},
     "statement": {"zh": "说明", "en": "statement"},
-    "detail": {"zh": "说明", "en": "detail"},
+    "detail": {"zh": "检测依据", "en": "detail"},
     "patients": {"zh": "参保人", "en": "patients"},
     "providers": {"zh": "机构", "en": "providers"},
     "doctors": {"zh": "医师", "en": "doctors"},
@@ -218,6 +237,21 @@ HISTORY_COLUMNS = {
 }
 ACTIONS = {"status": {"zh": "状态变更", "en": "status"}, "note": {"zh": "备注", "en": "note"},
            "reopened": {"zh": "重新打开", "en": "reopened"}, "export": {"zh": "导出", "en": "export"}}
+
+
+def explanation(motif: str, lang: str) -> str:
+    """What a motif means in plain words; never the internal key (a motif without words gets its title)."""
+    return MOTIFS.get(motif, {}).get(lang) or motif_title(motif, lang)
+
+
+def plural(n: int, one: str, many: str) -> str:
+    """The English word for ``n`` things (Chinese has no plural)."""
+    return one if n == 1 else many
+
+
+def currency(lang: str) -> str:
+    """The unit amounts are printed in (the input contract's amounts are CNY)."""
+    return "元" if lang == "zh" else "CNY"
 
 
 def word(table: dict[str, dict[str, str]], key: str, lang: str) -> str:

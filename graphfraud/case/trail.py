@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 from typing import Any
 
-from graphfraud.case.workflow import ACTIONS, check_transition
+from graphfraud.case.deadlines import appeal_due
+from graphfraud.case.workflow import ACTIONS, APPEAL, check_transition
+from graphfraud.config import CaseSettings
 from graphfraud.errors import InputError
 
 CHINA = timezone(timedelta(hours=8))
@@ -48,13 +50,24 @@ def current_status(engine, ring_id: str) -> str:
     return str(_stored(engine, ring_id)["status"] or "new")
 
 
+def _text(value: Any) -> str | None:
+    if value is None or (isinstance(value, float) and value != value) or value == "":
+        return None
+    return str(value)
+
+
 def record(engine, ring_id: str, action: str, actor: str, note: str = "", to_status: str | None = None,
-           details: dict[str, Any] | None = None, at: str | None = None) -> CaseEvent:
+           details: dict[str, Any] | None = None, at: str | None = None,
+           case_settings: CaseSettings | None = None) -> CaseEvent:
     """Append one entry to the ring's trail; a status change must be a step the review chain allows.
 
-    ``action`` is ``status`` (with ``to_status``), ``note``, ``export`` or
-    ``reopened`` (detection found a dismissed ring changed). The actor is who
-    did it (an investigator's name or account, or ``graphfraud`` for the tool).
+    ``action`` is ``status`` (with ``to_status``), ``note``, ``export``,
+    ``reopened`` (detection found a dismissed ring changed) or ``assign``
+    (``details["assignee"]``: the username, or None to unassign). The actor is
+    who did it (a user's name, or the tool's for the scheduled job). Entering
+    the appeal step sets the ring's deadline (``case_settings``: working days
+    and calendar); leaving it clears it. Who *may* take a step is checked
+    before, by :func:`graphfraud.case.steps.take_step`.
     """
     if action not in ACTIONS:
         raise InputError(f"unknown case action {action!r}; known: {', '.join(ACTIONS)}")
@@ -70,11 +83,22 @@ def record(engine, ring_id: str, action: str, actor: str, note: str = "", to_sta
         to_status = to_status or "new"
     else:
         to_status = current
-    params = {"ring_id": ring_id, "event_id": f"{ring_id}#{seq}", "seq": seq, "from_status": current, "action": action, "to_status": to_status, "actor": actor.strip(),
-              "at": at or _now(), "note": note, "details": json.dumps(details or {}, ensure_ascii=False, sort_keys=True)}
+    at = at or _now()
+    assignee, due = _text(stored.get("assignee")), _text(stored.get("due"))
+    details = dict(details or {})
+    if action == "assign":
+        assignee = _text(details.get("assignee"))
+    if to_status != current:
+        due = None
+        if to_status == APPEAL:
+            due = appeal_due(date.fromisoformat(at[:10]), case_settings or CaseSettings()).isoformat()
+            details["due"] = due
+    params = {"ring_id": ring_id, "event_id": f"{ring_id}#{seq}", "seq": seq, "from_status": current, "action": action,
+              "to_status": to_status, "actor": actor.strip(), "at": at, "note": note, "assignee": assignee, "due": due,
+              "details": json.dumps(details, ensure_ascii=False, sort_keys=True)}
     row = engine.query("case/record_event", params).to_dict("records")[0]
     return CaseEvent(event_id=row["event_id"], seq=int(row["seq"]), action=action, from_status=current,
-                     to_status=to_status, actor=params["actor"], at=params["at"], note=note, details=details or {})
+                     to_status=to_status, actor=params["actor"], at=params["at"], note=note, details=details)
 
 
 def history(engine, ring_id: str) -> list[CaseEvent]:

@@ -5,11 +5,16 @@ appeals) → 调查核实 (investigation) → confirmed / dismissed → 移送 (
 the police). Each step is a transition between statuses; only the
 transitions listed here are allowed, so the trail always reads as a valid
 case history.
+
+Who may take a step follows the role (``STEP_ROLES``), and the bureaus' rule
+for high-risk decisions (高风险业务双审核, four eyes): the second review, the
+confirmation and the referral to the police are never taken by whoever took
+the case's first review (``FOUR_EYES``).
 """
 
 from __future__ import annotations
 
-from graphfraud.errors import InputError
+from graphfraud.errors import InputError, NotPermitted
 
 STATUSES: dict[str, dict[str, str]] = {
     "new": {"zh": "新发现", "en": "New"},
@@ -35,8 +40,61 @@ TRANSITIONS: dict[str, tuple[str, ...]] = {
     "referred": (),
 }
 
-# Trail entries that are not status changes.
-ACTIONS = ("status", "note", "export", "reopened")
+# Trail entries that are not status changes ("assign": the case given to an investigator).
+ACTIONS = ("status", "note", "export", "reopened", "assign")
+
+# Which roles may move a case *to* each status (graphfraud.accounts.roles describes the roles).
+STEP_ROLES: dict[str, tuple[str, ...]] = {
+    "first_review": ("investigator", "supervisor"),
+    "second_review": ("investigator", "supervisor"),
+    "appeal": ("investigator", "supervisor"),
+    "investigation": ("investigator", "supervisor"),
+    "confirmed": ("supervisor",),
+    "dismissed": ("investigator", "supervisor"),
+    "referred": ("supervisor",),
+}
+# Reopening a dismissed case (dismissed → first review) is a supervisor's decision.
+REOPEN_ROLES = ("supervisor",)
+# Steps the first reviewer may not take on the same case.
+FOUR_EYES = ("second_review", "confirmed", "referred")
+# The status whose entry starts the appeal's deadline (graphfraud.case.deadlines).
+APPEAL = "appeal"
+
+
+def roles_for(current: str, target: str) -> tuple[str, ...]:
+    """The roles that may move a case from ``current`` to ``target``."""
+    if current == "dismissed" and target == "first_review":
+        return REOPEN_ROLES
+    return STEP_ROLES.get(target, ())
+
+
+def first_reviewer(steps) -> str | None:
+    """Who took the case's latest first review (its trail, oldest first); None before any."""
+    for e in reversed(list(steps)):
+        if e.action == "status" and e.to_status == "first_review":
+            return e.actor
+    return None
+
+
+def refusal(role: str, actor: str, current: str, target: str, steps) -> NotPermitted | None:
+    """Why ``actor`` (with ``role``) may not move the case from ``current`` to ``target``; None when they may.
+
+    The refusal's message is a sentence for the CLI; its ``code`` and ``params`` let pages say it in their
+    language (``steps``: the case's trail, oldest first).
+    """
+    allowed = roles_for(current, target)
+    if role not in allowed:
+        return NotPermitted(f"the role {role} may not move a case to {target!r} (allowed for: {', '.join(allowed) or 'nobody'})",
+                            "role", role=role, target=target, allowed=", ".join(allowed))
+    if target in FOUR_EYES and first_reviewer(steps) == actor:
+        return NotPermitted(f"four eyes: {actor} took this case's first review, so another person must take the "
+                            f"{target.replace('_', ' ')}", "four_eyes", actor=actor, target=target)
+    return None
+
+
+def offered(role: str, actor: str, status: str, steps) -> tuple[str, ...]:
+    """The next statuses this user may choose (the form offers only these)."""
+    return tuple(s for s in next_statuses(status) if refusal(role, actor, status, s, steps) is None)
 
 
 def label(status: str, lang: str = "zh") -> str:

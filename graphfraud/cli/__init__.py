@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import typer
 
-from graphfraud.cli import case, data, detect, explore, job, serve
+from graphfraud.cli import case, data, detect, explore, job, serve, users
 
 app = typer.Typer(
     name="graphfraud",
@@ -13,12 +15,29 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
+
+
+def _version(value: bool) -> None:
+    if value:
+        from graphfraud import __version__
+
+        print(f"graphfraud {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
+                                                help="Show the version and exit.")] = False) -> None:
+    """Find organised medical-insurance fraud rings (card lending, pharmacy cash-out, gangs) in claims graphs."""
+
+
 data.register(app)
 detect.register(app)
 explore.register(app)
 case.register(app)
 job.register(app)
 serve.register(app)
+users.register(app)
 
 
 def main() -> None:

@@ -11,6 +11,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from graphfraud.cli.common import ConfigOpt, DbOpt, EngineOpt, err, errors_as_exit, opened_engine, out, settings_from
+from graphfraud.cli.identity import PasswordStdinOpt, UserOpt, sign_in
 
 case_app = typer.Typer(help="A ring as a case: bundles for police referral (移送公安), review steps, the audit trail.",
                        no_args_is_help=True)
@@ -21,14 +22,6 @@ class Lang(str, Enum):
     en = "en"
 
 
-def _actor(actor: str | None) -> str:
-    from graphfraud.bundle import default_actor
-
-    return (actor or "").strip() or default_actor()
-
-
-ActorOpt = Annotated[Optional[str], typer.Option("--actor", help="Who does this (default: GRAPHFRAUD_ACTOR, else the OS user).",
-                                                 envvar="GRAPHFRAUD_ACTOR", show_envvar=True)]
 
 
 @case_app.command("export")
@@ -42,7 +35,8 @@ def export(
     sign_key: Annotated[Optional[Path], typer.Option(
         "--sign-key", help="The bureau's private key (graphfraud case keygen): sign the manifest (signature.ed25519).",
         envvar="GRAPHFRAUD_SIGN_KEY", show_envvar=True)] = None,
-    actor: ActorOpt = None,
+    user: UserOpt = None,
+    password_stdin: PasswordStdinOpt = False,
     engine: EngineOpt = None,
     config: ConfigOpt = None,
     db: DbOpt = None,
@@ -62,9 +56,14 @@ def export(
         if top and out_dir is None:
             raise InputError("give a folder for the bundles with --out-dir")
         signer = load_signer(sign_key) if sign_key is not None else None   # before the database is opened
-    who = _actor(actor)
+    from graphfraud.case.steps import check_allowed
+
     settings = settings_from(engine, config, db)
-    with opened_engine(settings) as eng:
+    with opened_engine(settings, migrate=True) as eng:
+        with errors_as_exit():
+            exporter = sign_in(eng, user, password_stdin)
+            check_allowed(exporter, "export")
+        who = exporter.username
         if top:
             targets = [(r["ring_id"], out_dir / f"{r['ring_id']}{'-redacted' if redact else ''}.zip")
                        for r in stored_rings(eng)[:top]]
@@ -131,7 +130,7 @@ def verify(
     elif result.signed_by and result.intact:
         signed = f"; signed by {escape(result.signed_by[:80])} (give --public-key to check the signature)"
     if result.intact and trail:
-        with opened_engine(settings_from(engine, config, db), read_only=True) as eng:
+        with opened_engine(settings_from(engine, config, db), read_only=True, migrate=True) as eng:
             step = recorded_export(eng, result)
         if step is None:
             err.print(f"[bold red]altered:[/] files match the manifest, but no export with manifest sha256 "
@@ -156,15 +155,22 @@ def history(ring_id: Annotated[str, typer.Argument(help="The ring.")], engine: E
     from graphfraud.case import trail
     from graphfraud.case.workflow import label
 
-    with opened_engine(settings_from(engine, config, db), read_only=True) as eng:
+    from graphfraud.accounts.store import display_names
+
+    with opened_engine(settings_from(engine, config, db), read_only=True, migrate=True) as eng:
         with errors_as_exit():
             status = trail.current_status(eng, ring_id)
             steps = trail.history(eng, ring_id)
+            names = display_names(eng)
     table = Table("#", "when", "who", "action", "status", "note", title=f"{ring_id}: {label(status)} ({status})")
     for e in steps:
         moved = f"{e.from_status} → {e.to_status}" if e.from_status != e.to_status else e.to_status
         note = e.note + (f" [{e.details.get('manifest_sha256', '')[:12]}…]" if e.action == "export" else "")
-        table.add_row(str(e.seq), e.at, escape(e.actor), e.action, moved, escape(note))
+        if e.action == "assign":
+            note = f"→ {names.get(e.details.get('assignee') or '', e.details.get('assignee') or 'nobody')}  {note}"
+        if e.details.get("due"):
+            note = f"appeal due {e.details['due']}  {note}"
+        table.add_row(str(e.seq), e.at, escape(names.get(e.actor, e.actor)), e.action, moved, escape(note.strip()))
     out.print(table)
 
 
@@ -173,37 +179,64 @@ def step(
     ring_id: Annotated[str, typer.Argument(help="The ring.")],
     to: Annotated[str, typer.Option("--to", help="Status to move to (first_review, second_review, appeal, investigation, confirmed, dismissed, referred).")],
     note: Annotated[str, typer.Option("--note", help="Why (kept on the trail).")] = "",
-    actor: ActorOpt = None,
+    user: UserOpt = None,
+    password_stdin: PasswordStdinOpt = False,
     engine: EngineOpt = None,
     config: ConfigOpt = None,
     db: DbOpt = None,
 ) -> None:
-    """Move the case one step along the review chain (new → 初审 → 复审 → … → 移送)."""
-    from graphfraud.case import trail
+    """Move the case one step along the review chain (new → 初审 → 复审 → … → 移送), as --user (role and four eyes apply)."""
+    from graphfraud.case import steps
     from graphfraud.case.workflow import label
 
-    with opened_engine(settings_from(engine, config, db)) as eng:
+    settings = settings_from(engine, config, db)
+    with opened_engine(settings, migrate=True) as eng:
         with errors_as_exit():
-            event = trail.record(eng, ring_id, "status", _actor(actor), note, to_status=to)
-    out.print(f"{ring_id}: {label(event.from_status)} → {label(event.to_status)} (step {event.seq})")
+            who = sign_in(eng, user, password_stdin)
+            event = steps.take_step(eng, ring_id, who, "status", note, to_status=to, case_settings=settings.case)
+    due = f"; appeal due {event.details['due']}" if event.details.get("due") else ""
+    out.print(f"{ring_id}: {label(event.from_status)} → {label(event.to_status)} (step {event.seq}){due}")
 
 
 @case_app.command("note")
 def note(
     ring_id: Annotated[str, typer.Argument(help="The ring.")],
     text: Annotated[str, typer.Argument(help="The note.")],
-    actor: ActorOpt = None,
+    user: UserOpt = None,
+    password_stdin: PasswordStdinOpt = False,
     engine: EngineOpt = None,
     config: ConfigOpt = None,
     db: DbOpt = None,
 ) -> None:
-    """Add a note to the ring's trail without changing its status."""
-    from graphfraud.case import trail
+    """Add a note to the ring's trail without changing its status, as --user."""
+    from graphfraud.case import steps
 
-    with opened_engine(settings_from(engine, config, db)) as eng:
+    with opened_engine(settings_from(engine, config, db), migrate=True) as eng:
         with errors_as_exit():
-            event = trail.record(eng, ring_id, "note", _actor(actor), text)
+            who = sign_in(eng, user, password_stdin)
+            event = steps.take_step(eng, ring_id, who, "note", text)
     out.print(f"{ring_id}: note recorded (step {event.seq})")
+
+
+@case_app.command("assign")
+def assign(
+    ring_id: Annotated[str, typer.Argument(help="The ring.")],
+    to: Annotated[str, typer.Option("--to", help="The investigator or supervisor to give the case to ('' to unassign).")],
+    note: Annotated[str, typer.Option("--note", help="Why (kept on the trail).")] = "",
+    user: UserOpt = None,
+    password_stdin: PasswordStdinOpt = False,
+    engine: EngineOpt = None,
+    config: ConfigOpt = None,
+    db: DbOpt = None,
+) -> None:
+    """Give the case to an investigator (a supervisor assigns); it shows in their 我的案件 / My cases."""
+    from graphfraud.case import steps
+
+    with opened_engine(settings_from(engine, config, db), migrate=True) as eng:
+        with errors_as_exit():
+            who = sign_in(eng, user, password_stdin)
+            event = steps.take_step(eng, ring_id, who, "assign", note, assignee=to.strip() or None)
+    out.print(f"{ring_id}: assigned to {escape(to.strip() or 'nobody')} (step {event.seq})")
 
 
 def register(app: typer.Typer) -> None:

@@ -53,13 +53,31 @@ def errors_as_exit() -> Iterator[None]:
 
 
 @contextmanager
-def opened_engine(settings: Settings, read_only: bool = False) -> Iterator[Engine]:
-    """The configured engine, open for the block and closed after it; library errors become exits."""
+def opened_engine(settings: Settings, read_only: bool = False, migrate: bool = False) -> Iterator[Engine]:
+    """The configured engine, open for the block and closed after it; library errors become exits.
+
+    ``migrate`` first gives a database made by an earlier version the tables and properties added since
+    (users, assignment): a read-only open of an embedded folder that another process holds skips it (that
+    process, a running workbench, migrated it when it opened).
+    """
     from graphfraud.engines import open_engine
+    from graphfraud.errors import EngineUnavailable
 
     with errors_as_exit():
+        if migrate and read_only and settings.engine == "embedded" and settings.embedded_path.exists():
+            try:
+                writable = open_engine(settings)
+            except EngineUnavailable:
+                writable = None
+            if writable is not None:
+                try:
+                    writable.ensure_schema()
+                finally:
+                    writable.close()
         engine = open_engine(settings, read_only=read_only)
         try:
+            if migrate and not read_only:
+                engine.ensure_schema()
             yield engine
         finally:
             engine.close()

@@ -18,7 +18,7 @@ def detect(
     mapping: Annotated[Optional[Path], typer.Option("--mapping", "-m", help="Column mapping file for --input.", exists=True, dir_okay=False)] = None,
     write_back: Annotated[bool, typer.Option("--write-back/--no-write-back", help="Store rings in the graph (:Ring, MEMBER_OF).")] = True,
     top: Annotated[int, typer.Option("--top", help="Rings to list on screen.")] = 10,
-    communities: Annotated[Optional[str], typer.Option("--communities", help='Where Leiden runs: "igraph" (in-process) or "gds" (Neo4j with Graph Data Science); default: [detect] communities, else igraph.')] = None,
+    communities: Annotated[Optional[str], typer.Option("--communities", help='Where Leiden runs: "igraph" (in-process) or "gds" (Neo4j with Graph Data Science); default: \\[detect] communities, else igraph.')] = None,
     allow_unfinished_load: Annotated[bool, typer.Option("--allow-unfinished-load", help="Detect even though a load did not finish (killed or failed midway), with a warning; by default detect refuses a half-loaded graph (exit 1) until that folder is loaded again.")] = False,
     engine: EngineOpt = None,
     config: ConfigOpt = None,

@@ -26,6 +26,7 @@ def serve(
     db: DbOpt = None,
 ) -> None:
     """Serve the workbench: rings by score, ring and entity pages with graphs, and the case trail."""
+    from graphfraud.accounts.store import FIRST_ADMIN, ensure_first_admin
     from graphfraud.web.app import serve as run
     from graphfraud.web.security import Hosts, check_bind
 
@@ -40,14 +41,21 @@ def serve(
             raise InputError(f"no embedded database at {settings.embedded_path}: load and detect first "
                              "(graphfraud detect --input FOLDER --out OUT), or point --db / GRAPHFRAUD_DB at one")
     store = settings.neo4j.uri if settings.engine == "neo4j" else str(settings.embedded_path.resolve())
-    with opened_engine(settings) as eng:
+    with opened_engine(settings, migrate=True) as eng:
         shown = f"[{host}]" if ":" in host else host
         err.print(f"graphfraud workbench on http://{escape(shown)}:{port}/ ({eng.name}: {escape(store or '')})"
                   + (" — open it with ?token=<your token> once" if token else "") + "; Ctrl+C stops it")
         if eng.name == "embedded":
             err.print("the embedded database stays locked while the workbench runs: stop it before `graphfraud load`/`detect`")
         with errors_as_exit():
-            run(eng, host=host, port=port, token=token, lang=lang.value, store=store or "", allowed_hosts=allow_host or ())
+            first = ensure_first_admin(eng)
+        if first is not None:
+            err.print(f"no users yet: sign in as [bold]{FIRST_ADMIN}[/] with the one-time password [bold]{first}[/] "
+                      "(shown only now; the workbench asks for a new one at the first sign-in), then add your "
+                      "investigators under 用户管理 / Users or with graphfraud users add", soft_wrap=True)
+        with errors_as_exit():
+            run(eng, host=host, port=port, token=token, lang=lang.value, store=store or "", allowed_hosts=allow_host or (),
+                settings=settings)
 
 
 def register(app: typer.Typer) -> None:

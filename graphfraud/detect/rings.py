@@ -21,6 +21,7 @@ import networkx as nx
 
 from graphfraud.detect.evidence import FAMILIES, WEAK_LINES, Evidence, motif
 from graphfraud.detect.suspicion import RELEVANT, lines
+from graphfraud.detect.tally import fund_share
 
 @dataclass
 class Member:
@@ -325,7 +326,7 @@ def assemble(
             member_type = "provider" if kind == "providers" else "doctor"
             members.append(Member(member_type, x, _role(counter, member_type, member_type)))
         claims = sorted({c for ev in rows for c in ev.claims if claim_facts.get(c, {}).get("patient_id") in core_set})
-        amount = sum(_paid(claim_facts[c]) for c in claims)
+        amount = sum(fund_share(claim_facts[c]) for c in claims)  # the rule of graphfraud.detect.tally
         times = sorted(claim_facts[c]["ts"] for c in claims if claim_facts[c].get("ts"))
         families = _family_scores(rows, core_set)
         top = max(families.values())
@@ -342,13 +343,6 @@ def assemble(
     _carry_over(rings, previous or [])
     rings.sort(key=lambda r: (-r.score, r.ring_id))
     return rings
-
-
-def _paid(facts: dict[str, Any]) -> float:
-    value = facts.get("fund_paid")
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        value = facts.get("amount") or 0.0
-    return float(value)
 
 
 def _carry_over(rings: list[Ring], previous: list[dict[str, Any]]) -> None:

@@ -115,7 +115,15 @@ def stored_rings(engine) -> list[dict[str, Any]]:
     rows = engine.query("rings/stored_list").to_dict("records")
     for row in rows:
         row["patterns"] = json.loads(row["patterns"] or "[]")
+        row["assignee"], row["due"] = _text(row.get("assignee")), _text(row.get("due"))
     return rows
+
+
+def _text(value: Any) -> str | None:
+    """A stored text property, or None when absent (NaN on the embedded engine, None on Neo4j)."""
+    if value is None or (isinstance(value, float) and math.isnan(value)) or value == "":
+        return None
+    return str(value)
 
 
 def stored_ring(engine, ring_id: str) -> dict[str, Any] | None:
@@ -133,5 +141,5 @@ def stored_ring(engine, ring_id: str) -> dict[str, Any] | None:
         details = None
     ring = json.loads(details) if details else {"ring_id": ring_id, "members": [], "evidence": []}
     ring.update({"status": row["status"] or "new", "first_seen": row["first_seen"], "last_seen": row["last_seen"],
-                 "run_id": row["run_id"]})
+                 "run_id": row["run_id"], "assignee": _text(row.get("assignee")), "due": _text(row.get("due"))})
     return ring

@@ -78,6 +78,12 @@ class EmbeddedEngine:
             self._db = ladybug.Database(str(self.path), read_only=read_only, buffer_pool_size=buffer_pool or 0)
             self._conn = ladybug.Connection(self._db)
         except RuntimeError as exc:
+            if "lock" in str(exc).lower():
+                # one process at a time holds the folder (LadybugDB's file lock): say who and what to do instead
+                raise EngineUnavailable(
+                    f"the embedded database at {self.path} is in use by another graphfraud process (a running "
+                    "graphfraud serve, load or detect): export case bundles, take case steps and manage users in "
+                    "the workbench while it runs, or stop it (Ctrl+C) and run this command again") from exc
             raise EngineUnavailable(f"cannot open the embedded database at {self.path}: {exc}") from exc
 
     # -- queries ---------------------------------------------------------

@@ -21,10 +21,12 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from graphfraud.errors import GraphfraudError, InputError
+from graphfraud.config import Settings
+from graphfraud.errors import AccessError, GraphfraudError, InputError
 from graphfraud.web import security
-from graphfraud.web.i18n import LANGS, texts
+from graphfraud.web.i18n import LANGS, refused, texts
 from graphfraud.web.pages import Workbench, lang_of, render
+from graphfraud.web.sessions import USER_COOKIE
 from graphfraud.web.workbench import Serialised
 
 log = logging.getLogger("graphfraud.web")
@@ -35,18 +37,23 @@ COOKIE_DAYS = 30
 
 
 def create_app(engine, lang: str = "zh", token: str | None = None, store: str = "", host: str = DEFAULT_HOST,
-               allowed_hosts: Iterable[str] = ()) -> FastAPI:
+               allowed_hosts: Iterable[str] = (), settings: Settings | None = None) -> FastAPI:
     """The workbench around an open engine (kept open for the app's life; the caller closes it).
 
     ``host`` is the address it is bound to and ``allowed_hosts`` the other names it may be reached by: a request
-    naming anything else in its Host header is refused (``security.Hosts``).
+    naming anything else in its Host header is refused (``security.Hosts``). ``settings`` give the case
+    workflow's time limits and the detection thresholds bundles reproduce. Every page but sign-in needs a
+    signed-in user (``graphfraud users add``).
     """
-    from graphfraud.web.views import assets, entities, rings
+    from graphfraud.web.views import account, assets, entities, rings, users
 
     app = FastAPI(title="graphfraud workbench", docs_url=None, redoc_url=None, openapi_url=None, **_no_telemetry())
     app.state.workbench = Workbench(engine=Serialised(engine), lang=lang if lang in LANGS else "zh", token=token,
-                                    store=store, hosts=security.Hosts(host, allowed_hosts))
+                                    store=store, hosts=security.Hosts(host, allowed_hosts),
+                                    settings=settings or Settings())
     app.include_router(assets.router)
+    app.include_router(account.router)
+    app.include_router(users.router)
     app.include_router(rings.router)
     app.include_router(entities.router)
 
@@ -61,11 +68,15 @@ def create_app(engine, lang: str = "zh", token: str | None = None, store: str = 
             return _finish(request, stranger, started)
         session = request.cookies.get(security.SESSION_COOKIE)
         request.state.session = session or security.Csrf.new_session()
+        request.state.user = None
         response = _refused(request, wb) if wb.token else None
+        if response is None:
+            request.state.user = _signed_in(request, wb)
+            response = _needs_sign_in(request)
         if response is None:
             response = await call_next(request)
         secure = request.url.scheme == "https"
-        if not session:
+        if not session and not getattr(request.state, "session_set", False):
             response.set_cookie(security.SESSION_COOKIE, request.state.session, httponly=True, samesite="strict",
                                 secure=secure)
         if asked in LANGS:
@@ -84,6 +95,8 @@ def create_app(engine, lang: str = "zh", token: str | None = None, store: str = 
     @app.exception_handler(GraphfraudError)
     async def library_error(request: Request, exc: GraphfraudError) -> Response:
         t = texts(lang_of(request))
+        if isinstance(exc, AccessError):
+            return _error_page(request, 403, t["not_permitted"].format(reason=refused(exc, lang_of(request))))
         if isinstance(exc, InputError):
             return _error_page(request, 400, t["bad_input"].format(reason=str(exc)))
         return _error_page(request, 503, t["engine_down"].format(reason=str(exc)))
@@ -124,6 +137,46 @@ def _stranger(request: Request, wb: Workbench) -> Response | None:
     return None
 
 
+OPEN_PREFIXES = ("/static/",)
+OPEN_PAGES = ("/login", "/healthz")
+CHANGE_PASSWORD_PAGES = ("/account", "/logout", "/login")
+
+
+def _signed_in(request: Request, wb: Workbench):
+    """The enabled user whose valid session cookie this request carries; else None."""
+    from graphfraud.accounts.store import get
+
+    found = wb.sessions.read(request.cookies.get(USER_COOKIE))
+    if found is None:
+        return None
+    username, stamp = found
+    user = get(wb.engine, username)
+    if user is None or user.disabled or not security.same(user.stamp, stamp):
+        return None
+    return user
+
+
+def _needs_sign_in(request: Request) -> Response | None:
+    """None when the request may go on; else a redirect to the sign-in page (a GET) or a 401 that changes nothing.
+
+    A user whose password must be changed (a generated one) is sent to the account page first.
+    """
+    path = request.url.path
+    if path in OPEN_PAGES or path.startswith(OPEN_PREFIXES):
+        return None
+    user = request.state.user
+    if user is None:
+        if request.method in security.SAFE_METHODS:
+            target = path + (f"?{request.url.query}" if request.url.query else "")
+            return RedirectResponse("/login?" + urlencode({"next": target}), status_code=303)
+        return PlainTextResponse(texts(lang_of(request))["sign_in_first"], status_code=401)
+    if user.must_change and path not in CHANGE_PASSWORD_PAGES:
+        if request.method in security.SAFE_METHODS:
+            return RedirectResponse("/account", status_code=303)
+        return PlainTextResponse(texts(lang_of(request))["change_password_first"], status_code=403)
+    return None
+
+
 def _refused(request: Request, wb: Workbench) -> Response | None:
     """None when the request may pass; else the answer (401, or a redirect that stores the token in a cookie)."""
     if request.url.path in security.OPEN_PATHS:
@@ -154,13 +207,14 @@ def _error_page(request: Request, status: int, message: str) -> Response:
 
 
 def serve(engine, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, token: str | None = None, lang: str = "zh",
-          store: str = "", allowed_hosts: Iterable[str] = ()) -> None:
+          store: str = "", allowed_hosts: Iterable[str] = (), settings: Settings | None = None) -> None:
     """Run the workbench until interrupted (the caller has checked the bind with ``security.check_bind``)."""
     import uvicorn
 
     security.check_bind(host, token)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
-    app = create_app(engine, lang=lang, token=token, store=store, host=host, allowed_hosts=allowed_hosts)
+    app = create_app(engine, lang=lang, token=token, store=store, host=host, allowed_hosts=allowed_hosts,
+                     settings=settings)
     try:
         uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False, server_header=False,
                     lifespan="off")

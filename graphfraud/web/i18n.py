@@ -18,8 +18,9 @@ LANGS = ("zh", "en")
 PAGE_TEXTS: dict[str, dict[str, str]] = {
     "zh": {
         "app": "医保基金监管 · 团伙线索工作台",
-        "rings": "团伙线索", "search": "查找", "search_hint": "输入参保人、医保卡、机构、医师、结算单或团伙编号",
-        "search_none": "没有编号为“{q}”的对象（需与编号完全一致）。",
+        "rings": "团伙线索", "search": "查找", "search_hint": "姓名、机构名称，或参保人、医保卡、机构、医师、结算单、团伙编号",
+        "search_none": "没有编号、名称或编号开头为“{q}”的对象。",
+        "search_found": "名称含有或编号以“{q}”开头的对象 {n} 个：", "search_cut": "（每类最多列出 20 个，请输入更多字）",
         "search_many": "编号“{q}”对应多个对象，请选择：",
         "lang_switch": "English", "lang_other": "en",
         "filter": "筛选", "clear_filters": "清除", "pattern": "模式", "city": "城市", "min_score": "评分不低于",
@@ -32,16 +33,17 @@ PAGE_TEXTS: dict[str, dict[str, str]] = {
         "ring": "团伙", "summary": "概要", "why": "为什么是团伙", "evidence": "证据明细", "graph": "关系图",
         "timeline": "时间线", "trail": "办案记录", "members_title": "成员",
         "summary_text": "该团伙有 {members}。主要模式：{patterns}。"
-                        "证据涉及 {claims} 笔结算，基金支付 {amount} 元，时间 {first} 至 {last}。"
+                        "团伙成员的证据结算 {claims} 笔，基金支付 {amount} 元，时间 {first} 至 {last}。"
                         "可疑评分 {score}（0–1，越高越可疑）。首次发现于 {first_seen}，最近一次检测于 {last_seen}。",
-        "why_rows": "{rows} 条证据，{claims} 笔结算", "and_more": "另有 {n} 条……",
+        "why_rows": "{rows} 条证据，团伙成员结算 {claims} 笔", "and_more": "另有 {n} 条（展开）",
+        "claims_outside": "证据另涉及团伙外人员的结算 {n} 笔（见证据明细），不计入以上数字。",
         "motif": "可疑行为", "detail": "说明", "claims": "结算笔数",
         "download_graph": "下载离线关系图（HTML）", "open_neighbourhood": "查看其关系网",
-        "timeline_note": "每一格为一周内的证据结算笔数。", "timeline_cut": "只列出最早的 {n} 笔结算。",
+        "timeline_note": "每一格为一周内团伙成员的证据结算笔数。", "timeline_cut": "只列出最早的 {n} 笔结算。",
         "ts": "结算时间", "claim": "结算单", "patient": "参保人", "card": "医保卡", "provider": "医药机构",
         "doctor": "医师", "visit_type": "就诊类型", "diagnosis": "诊断", "amount": "金额（元）",
         "fund_paid": "基金支付（元）", "role": "角色", "name": "名称", "type": "类型", "id": "编号",
-        "trail_empty": "还没有办案记录。", "seq": "序号", "at": "时间", "actor": "经办人", "action": "操作",
+        "trail_empty": "还没有办案记录。", "seq": "序号", "at": "时间", "actor": "操作人", "action": "操作",
         "step": "状态变更", "note": "备注", "from_to": "状态",
         "action_status": "状态变更", "action_note": "备注", "action_export": "导出", "action_reopened": "重新打开",
         "next_step": "下一步", "note_only": "只添加备注（状态不变）", "record": "记录",
@@ -66,11 +68,43 @@ PAGE_TEXTS: dict[str, dict[str, str]] = {
         "bad_input": "输入有误：{reason}",
         "kind_claim": "结算单", "kind_phone": "电话", "kind_address": "地址",
         "yes": "是", "none": "—",
+        "sign_in": "登录", "sign_out": "退出", "username": "用户名", "password": "密码",
+        "sign_in_hint": "账号由系统管理员在“用户管理”中或用 graphfraud users add 创建。",
+        "sign_in_failed": "用户名或密码不正确，或账号已停用。", "sign_in_locked": "登录失败次数过多，请 5 分钟后再试。",
+        "sign_in_first": "请先登录：未登录的请求不会做任何改动。", "change_password_first": "请先修改初始密码。",
+        "account": "我的账号", "display_name": "姓名", "user_role": "角色", "must_change": "这是一次性密码：请先设置新密码。",
+        "current_password": "当前密码", "new_password": "新密码（至少 10 个字符）", "new_password_again": "再次输入新密码",
+        "change_password": "修改密码", "password_changed": "密码已修改。", "current_password_wrong": "当前密码不正确。",
+        "passwords_differ": "两次输入的新密码不一致。", "password_same": "新密码不能与当前密码相同。",
+        "users": "用户管理", "add_user": "新增用户", "user_state": "状态", "changed": "最近修改",
+        "user_active": "正常", "user_disabled": "已停用", "user_must_change": "待修改初始密码",
+        "change_role": "改角色", "change_reset": "重置密码", "change_disable": "停用", "change_enable": "启用",
+        "one_time_password": "用户 {user} 的一次性密码（只显示这一次，首次登录须修改）：",
+        "users_hint": "新用户和重置密码都得到一次性密码；停用、改角色或改密码会立即结束该用户的登录。",
+        "admins_only": "只有系统管理员可以管理用户。", "supervisors_only": "只有审核负责人可以批量操作。",
+        "not_permitted": "不允许：{reason}",
+        "no_step_for_you": "以您的角色（{role}）在此状态下没有可做的步骤。",
+        "my_cases": "我的案件", "assignee": "经办人", "assign": "分派", "assign_to": "分派给", "nobody": "未分派",
+        "action_assign": "分派", "appeal_due": "申诉截止", "overdue": "已逾期", "only_overdue": "只看逾期",
+        "cases_of": "分派给 {who} 的案件",
+        "bulk": "批量操作（勾选上方团伙）", "bulk_apply": "执行", "bulk_choose": "请勾选团伙并选择操作。",
+        "bulk_done": "已处理 {n} 个团伙。", "bulk_skipped": "{n} 个未处理：{which}",
+        "export_csv": "导出 CSV", "export_xlsx": "导出 Excel", "appeal_due_word": "申诉截止",
+        "bundle_export": "导出案件材料包（移送用）", "bundle_redact": "脱敏", "bundle_lang": "报告语言",
+        "export_note": "案件材料包 {name}", "outcomes": "各疑点的确认率", "under_review": "办理中", "confirmation_rate": "确认率",
+        "outcomes_note": "确认＝确认违规或移送公安；确认率＝确认 ÷（确认＋排除），每个团伙按其证据中的每种疑点各计一次。",
+        "refused_role": "{role}不能把案件改为“{target}”（可由：{allowed}）。",
+        "refused_four_eyes": "四眼原则：{actor} 做了本案的初审，“{target}”须由另一人办理。",
+        "refused_ability": "{role}不能{ability}。", "refused_disabled": "账号已停用。",
+        "ability_note": "添加备注", "ability_export": "导出案件材料包", "ability_assign": "分派案件",
+        "ability_bulk": "批量操作", "ability_users": "管理用户",
+        "motif_rate": "以往确认率 {rate}%（确认 {confirmed}，排除 {dismissed}）",
     },
     "en": {
         "app": "Fund supervision · ring workbench",
-        "rings": "Rings", "search": "Find", "search_hint": "id of a patient, card, provider, doctor, claim or ring",
-        "search_none": "Nothing has the id “{q}” (ids must match exactly).",
+        "rings": "Rings", "search": "Find", "search_hint": "a name, or the id of a patient, card, provider, doctor, claim or ring",
+        "search_none": "Nothing has “{q}” as its id, in its name, or at the start of its id.",
+        "search_found": "{n} matches for “{q}” (names holding it, ids starting with it):", "search_cut": "(at most 20 of each kind: type more)",
         "search_many": "The id “{q}” names several things; choose one:",
         "lang_switch": "中文", "lang_other": "zh",
         "filter": "Filter", "clear_filters": "Clear", "pattern": "Pattern", "city": "City", "min_score": "Score at least",
@@ -83,16 +117,17 @@ PAGE_TEXTS: dict[str, dict[str, str]] = {
         "ring": "Ring", "summary": "Summary", "why": "Why this is a ring", "evidence": "Evidence", "graph": "Graph",
         "timeline": "Timeline", "trail": "Case trail", "members_title": "Members",
         "summary_text": "This ring has {members}. Main pattern: {patterns}. "
-                        "Its evidence covers {claims} claims with {amount} CNY paid by the fund, from {first} to {last}. "
+                        "Its members' evidence claims: {claims}, {amount} CNY paid by the fund, from {first} to {last}. "
                         "Score {score} (0–1, higher is more suspicious). First found {first_seen}; last seen by detection {last_seen}.",
-        "why_rows": "{rows} evidence rows, {claims} claims", "and_more": "and {n} more…",
+        "why_rows": "{rows} evidence rows, {claims} of the ring's claims", "and_more": "{n} more (show)",
+        "claims_outside": "The evidence also names {n} claims of people outside the ring (see Evidence); they are not counted above.",
         "motif": "Behaviour", "detail": "Detail", "claims": "Claims",
         "download_graph": "Download the offline graph (HTML)", "open_neighbourhood": "See its neighbourhood",
-        "timeline_note": "Each bar is one week's evidence claims.", "timeline_cut": "Only the first {n} claims are listed.",
+        "timeline_note": "Each bar is one week of the ring members' evidence claims.", "timeline_cut": "Only the first {n} claims are listed.",
         "ts": "Time", "claim": "Claim", "patient": "Patient", "card": "Card", "provider": "Provider",
         "doctor": "Doctor", "visit_type": "Visit", "diagnosis": "Diagnosis", "amount": "Amount (CNY)",
         "fund_paid": "Fund paid (CNY)", "role": "Role", "name": "Name", "type": "Type", "id": "Id",
-        "trail_empty": "No steps recorded yet.", "seq": "#", "at": "When", "actor": "Investigator", "action": "Action",
+        "trail_empty": "No steps recorded yet.", "seq": "#", "at": "When", "actor": "By", "action": "Action",
         "step": "Status change", "note": "Note", "from_to": "Status",
         "action_status": "status change", "action_note": "note", "action_export": "export", "action_reopened": "reopened",
         "next_step": "Next step", "note_only": "Add a note only (status unchanged)", "record": "Record",
@@ -117,8 +152,64 @@ PAGE_TEXTS: dict[str, dict[str, str]] = {
         "bad_input": "Bad input: {reason}",
         "kind_claim": "Claim", "kind_phone": "Phone", "kind_address": "Address",
         "yes": "yes", "none": "—",
+        "sign_in": "Sign in", "sign_out": "Sign out", "username": "User name", "password": "Password",
+        "sign_in_hint": "Accounts are made by an administrator under “Users” or with graphfraud users add.",
+        "sign_in_failed": "Wrong user name or password, or the account is disabled.",
+        "sign_in_locked": "Too many failed sign-ins: try again in 5 minutes.",
+        "sign_in_first": "Sign in first: a request without a signed-in user changes nothing.",
+        "change_password_first": "Change your one-time password first.",
+        "account": "My account", "display_name": "Name", "user_role": "Role",
+        "must_change": "This is a one-time password: set your own first.",
+        "current_password": "Current password", "new_password": "New password (at least 10 characters)",
+        "new_password_again": "New password again", "change_password": "Change password",
+        "password_changed": "Password changed.", "current_password_wrong": "The current password is wrong.",
+        "passwords_differ": "The two new passwords differ.", "password_same": "The new password must differ from the current one.",
+        "users": "Users", "add_user": "Add a user", "user_state": "State", "changed": "Last changed",
+        "user_active": "active", "user_disabled": "disabled", "user_must_change": "one-time password not changed yet",
+        "change_role": "Change role", "change_reset": "Reset password", "change_disable": "Disable", "change_enable": "Enable",
+        "one_time_password": "One-time password of {user} (shown only now; to be changed at the first sign-in):",
+        "users_hint": "New users and password resets get a one-time password; disabling, a new role or a new password ends that user's sessions at once.",
+        "admins_only": "only administrators manage users.", "supervisors_only": "only supervisors take bulk actions.",
+        "not_permitted": "Not allowed: {reason}",
+        "no_step_for_you": "There is no step your role ({role}) may take in this status.",
+        "my_cases": "My cases", "assignee": "Assignee", "assign": "Assign", "assign_to": "Assign to", "nobody": "nobody",
+        "action_assign": "assignment", "appeal_due": "Appeal due", "overdue": "overdue", "only_overdue": "overdue only",
+        "cases_of": "Cases assigned to {who}",
+        "bulk": "Bulk action (tick rings above)", "bulk_apply": "Apply", "bulk_choose": "Tick rings and choose an action.",
+        "bulk_done": "{n} rings done.", "bulk_skipped": "{n} not done: {which}",
+        "export_csv": "Export CSV", "export_xlsx": "Export Excel", "appeal_due_word": "Appeal due",
+        "bundle_export": "Export the case bundle (for referral)", "bundle_redact": "redacted", "bundle_lang": "Report language",
+        "export_note": "case bundle {name}", "outcomes": "Confirmation rate by behaviour", "under_review": "Under review", "confirmation_rate": "Confirmed",
+        "outcomes_note": "Confirmed = confirmed or referred to the police; rate = confirmed ÷ (confirmed + dismissed); a ring counts once for each behaviour in its evidence.",
+        "refused_role": "a {role} may not move a case to “{target}” (allowed for: {allowed}).",
+        "refused_four_eyes": "four eyes: {actor} took this case's first review, so someone else must take “{target}”.",
+        "refused_ability": "a {role} may not {ability}.", "refused_disabled": "the account is disabled.",
+        "ability_note": "add notes", "ability_export": "export case bundles", "ability_assign": "assign cases",
+        "ability_bulk": "take bulk actions", "ability_users": "manage users",
+        "motif_rate": "confirmed {rate}% so far ({confirmed} confirmed, {dismissed} dismissed)",
     },
 }
+
+
+def refused(exc: Exception, lang: str) -> str:
+    """Why a step was not allowed, in the page's language (a NotPermitted's code and params; else its message)."""
+    from graphfraud.accounts.roles import role_label
+
+    t = texts(lang)
+    code = getattr(exc, "code", "")
+    params = dict(getattr(exc, "params", {}) or {})
+    if not code or f"refused_{code}" not in t:
+        return str(exc)
+    if "role" in params:
+        params["role"] = role_label(params["role"], lang)
+    if "target" in params:
+        params["target"] = t.get("status_" + params["target"], params["target"])
+    if "allowed" in params:
+        params["allowed"] = ("、" if lang == "zh" else ", ").join(role_label(r.strip(), lang)
+                                                                 for r in params["allowed"].split(",") if r.strip())
+    if "ability" in params:
+        params["ability"] = t.get("ability_" + params["ability"], params["ability"])
+    return t[f"refused_{code}"].format(**params)
 
 
 @cache

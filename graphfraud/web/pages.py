@@ -15,11 +15,15 @@ from typing import Any
 from urllib.parse import quote, urlencode
 
 from fastapi import Request
+from markupsafe import Markup
 from fastapi.responses import HTMLResponse
 
+from graphfraud.accounts.roles import may, role_label
 from graphfraud.resources import data_dir
 from graphfraud.web.i18n import LANGS, texts
+from graphfraud.config import Settings
 from graphfraud.web.security import Csrf, Hosts
+from graphfraud.web.sessions import Sessions
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 
@@ -35,6 +39,8 @@ class Workbench:
     csrf: Csrf = field(default_factory=Csrf)
     hosts: Hosts = field(default_factory=lambda: Hosts("127.0.0.1"))  # the Host names it answers to
     write_lock: threading.Lock = field(default_factory=threading.Lock)
+    sessions: Sessions = field(default_factory=Sessions)   # who is signed in (signed cookies), failed sign-ins
+    settings: Settings = field(default_factory=Settings)   # the case workflow's time limits, detection thresholds
 
     @property
     def shared_trail(self) -> bool:
@@ -100,6 +106,26 @@ def number(value: Any) -> str:
         return "—"
 
 
+def linked(text: str, ids: dict[str, str]) -> Markup:
+    """``text`` with every id of ``ids`` (id → kind) a link to its page; everything else escaped."""
+    import re
+
+    from markupsafe import escape
+
+    text = str(text or "")
+    present = sorted((i for i in ids if i and i in text), key=len, reverse=True)
+    if not present:
+        return escape(text)
+    pattern = re.compile("|".join(re.escape(i) for i in present))
+    out, last = [], 0
+    for m in pattern.finditer(text):
+        out.append(escape(text[last:m.start()]))
+        out.append(Markup('<a href="{}">{}</a>').format(entity_url(ids[m.group(0)], m.group(0)), m.group(0)))
+        last = m.end()
+    out.append(escape(text[last:]))
+    return Markup("").join(out)
+
+
 def _environment():
     import jinja2
 
@@ -109,6 +135,7 @@ def _environment():
         autoescape=True, undefined=jinja2.StrictUndefined)
     env.globals.update(ring_url=ring_url, entity_url=entity_url, graph_url=graph_url)
     env.filters.update(money=money, score=score, number=number)
+    env.globals.update(linked=linked)
     return env
 
 
@@ -133,10 +160,12 @@ def render(request: Request, template: str, status: int = 200, **context: Any) -
     lang = lang_of(request)
     t = texts(lang)
     note = (t["neo4j_note"].format(uri=wb.store) if wb.shared_trail else t["embedded_note"].format(path=wb.store))
+    user = getattr(request.state, "user", None)
     base = {
         "t": t, "lang": lang, "lang_url": with_params(request, lang=t["lang_other"]),
         "csrf": wb.csrf.token(request.state.session), "trail_note": note, "shared_trail": wb.shared_trail,
-        "q": context.pop("q", ""), "request_path": here(request),
+        "q": context.pop("q", ""), "request_path": here(request), "user": user,
+        "role_word": role_label(user.role, lang) if user else "", "can": (lambda ability: bool(user) and may(user.role, ability)),
     }
     html = environment().get_template(template).render(**base, **context)
     return HTMLResponse(html, status_code=status)

@@ -17,14 +17,17 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any, Iterator, Mapping
 
-from graphfraud.case import trail
+from graphfraud.case import steps, trail
+from graphfraud.case.deadlines import overdue
 from graphfraud.case.workflow import STATUSES, label as status_label, next_statuses
 from graphfraud.detect.evidence import FAMILIES
 from graphfraud.detect.store import claim_facts, stored_ring, stored_rings
+from graphfraud.detect.tally import ring_claims, totals
 from graphfraud.viz import count_of, reason_text, role_name, word
 from graphfraud.web.i18n import texts
 
 PAGE_SIZE = 50
+SCORE_DIGITS = 3   # scores are shown with three decimals, and the score filter compares what is shown
 TIMELINE_ROWS = 500
 ENTITY_CLAIMS = 200
 REASONS_SHOWN = 5
@@ -80,31 +83,49 @@ class RingFilter:
     city: str | None = None
     min_score: float | None = None
     status: str | None = None
+    assignee: str | None = None   # a username; "me" in the query string is the signed-in user ("my cases")
+    overdue: bool = False          # only cases whose appeal deadline has passed
 
     @classmethod
-    def parse(cls, params: Mapping[str, str]) -> "RingFilter":
+    def parse(cls, params: Mapping[str, str], me: str | None = None) -> "RingFilter":
         pattern = params.get("pattern") or None
         status = params.get("status") or None
         city = (params.get("city") or "").strip()[:100] or None
+        assignee = (params.get("assignee") or "").strip()[:40] or None
+        if assignee == "me":
+            assignee = me
         try:
             score = float(params.get("min_score") or "nan")
         except ValueError:
             score = math.nan
         return cls(pattern=pattern if pattern in FAMILIES else None, city=city,
                    min_score=score if 0.0 <= score <= 1.0 else None,
-                   status=status if status in STATUSES else None)
+                   status=status if status in STATUSES else None, assignee=assignee,
+                   overdue=params.get("overdue") == "1")
 
     def keeps(self, ring: Mapping[str, Any]) -> bool:
         return ((self.pattern is None or self.pattern in ring["patterns"])
                 and (self.city is None or self.city in ring["cities"])
-                and (self.min_score is None or float(ring["score"] or 0) >= self.min_score)
-                and (self.status is None or ring["status"] == self.status))
+                and (self.min_score is None or round(float(ring["score"] or 0), SCORE_DIGITS) >= self.min_score)
+                and (self.status is None or ring["status"] == self.status)
+                and (self.assignee is None or ring.get("assignee") == self.assignee)
+                and (not self.overdue or overdue(ring["status"], ring.get("due"), datetime.now(trail.CHINA).date())))
 
     def query(self) -> dict[str, str]:
         """The filters as query parameters (for paging links)."""
-        out = {"pattern": self.pattern, "city": self.city, "status": self.status,
+        out = {"pattern": self.pattern, "city": self.city, "status": self.status, "assignee": self.assignee,
+               "overdue": "1" if self.overdue else None,
                "min_score": None if self.min_score is None else f"{self.min_score:g}"}
         return {k: v for k, v in out.items() if v}
+
+
+def all_rings(engine) -> list[dict[str, Any]]:
+    """Every stored ring's headline with its status and motif list (for the outcomes per motif)."""
+    rings = stored_rings(engine)
+    for r in rings:
+        r["status"] = r.get("status") or "new"
+        r["motifs"] = [m for m in (r.get("motifs") or "").split(", ") if m]
+    return rings
 
 
 def ring_cities(engine) -> dict[str, list[str]]:
@@ -116,8 +137,35 @@ def ring_cities(engine) -> dict[str, list[str]]:
     return {k: sorted(v) for k, v in cities.items()}
 
 
-def ring_list(engine, flt: RingFilter, page: int = 1, lang: str = "zh") -> dict[str, Any]:
-    """The rings that pass the filters, highest score first, one page of them, with counts per status."""
+SORTS = ("ring_id", "score", "status", "size", "amount_at_risk", "last_seen", "assignee", "due")
+
+
+def sort_of(params: Mapping[str, str]) -> tuple[str, bool]:
+    """The list's order from the query string (``sort``, ``desc=0|1``): by score, highest first, unless asked."""
+    key = params.get("sort") or "score"
+    key = key if key in SORTS else "score"
+    desc = params.get("desc", "1" if key in ("score", "amount_at_risk", "size", "last_seen") else "0") != "0"
+    return key, desc
+
+
+def _sorted(rings: list[dict[str, Any]], key: str, desc: bool) -> list[dict[str, Any]]:
+    """Rings in the order asked; empty values last either way, ties by score then id."""
+    def value(r: Mapping[str, Any]) -> Any:
+        v = r.get(key)
+        if key == "status":
+            v = list(STATUSES).index(v) if v in STATUSES else None
+        return v
+
+    present = [r for r in rings if value(r) not in (None, "")]
+    missing = [r for r in rings if value(r) in (None, "")]
+    present.sort(key=lambda r: (-(r.get("score") or 0), r["ring_id"]))
+    present.sort(key=value, reverse=desc)
+    return present + missing
+
+
+def ring_rows(engine, flt: RingFilter, sort: tuple[str, bool] = ("score", True)) -> tuple[list[dict[str, Any]], int, Counter, list[str]]:
+    """Every stored ring passing the filters, in the order asked, ready to show or export; also the total count,
+    the counts per status and every city (for the filter's choices)."""
     rings = stored_rings(engine)
     cities = ring_cities(engine)
     for r in rings:
@@ -126,21 +174,28 @@ def ring_list(engine, flt: RingFilter, page: int = 1, lang: str = "zh") -> dict[
         r["motif_list"] = [m for m in (r.get("motifs") or "").split(", ") if m]
         for k in ("score", "amount_at_risk", "size"):
             r[k] = clean(r.get(k))
-    kept = [r for r in rings if flt.keeps(r)]
+    kept = _sorted([r for r in rings if flt.keeps(r)], *sort)
+    return kept, len(rings), Counter(r["status"] for r in rings), sorted({c for r in rings for c in r["cities"]})
+
+
+def ring_list(engine, flt: RingFilter, page: int = 1, lang: str = "zh",
+              sort: tuple[str, bool] = ("score", True)) -> dict[str, Any]:
+    """The rings that pass the filters in the order asked (highest score first by default), one page of them,
+    with counts per status."""
+    kept, total, status_counts, cities = ring_rows(engine, flt, sort)
     pages = max(1, math.ceil(len(kept) / PAGE_SIZE))
     page = min(max(1, page), pages)
     shown = kept[(page - 1) * PAGE_SIZE: page * PAGE_SIZE]
     for r in shown:
-        r["motif_titles"] = [_motif_title(m, lang) for m in r["motif_list"]]
+        r["motif_titles"] = [motif_title(m, lang) for m in r["motif_list"]]
     return {
-        "rings": shown, "matched": len(kept), "total": len(rings),
-        "page": page, "pages": pages, "status_counts": Counter(r["status"] for r in rings),
-        "all_cities": sorted({c for r in rings for c in r["cities"]}),
+        "rings": shown, "matched": len(kept), "total": total, "sort": sort[0], "desc": sort[1],
+        "page": page, "pages": pages, "status_counts": status_counts, "all_cities": cities,
     }
 
 
 # -- a ring's case file -------------------------------------------------------
-def _motif_title(name: str, lang: str) -> str:
+def motif_title(name: str, lang: str) -> str:
     from graphfraud.detect.evidence import motif
 
     try:
@@ -197,6 +252,36 @@ def summary(ring: Mapping[str, Any], claims: int, amount: float, lang: str) -> s
         first_seen=(ring.get("first_seen") or "—")[:10], last_seen=(ring.get("last_seen") or "—")[:10])
 
 
+def _link_ids(ring: Mapping[str, Any]) -> dict[str, str]:
+    """Every id the ring's evidence sentences may name → its kind (for linking them in the text)."""
+    out: dict[str, str] = {}
+    for ev in ring["evidence"]:
+        for kind in ("patients", "cards", "providers", "doctors"):
+            for x in ev.get(kind, []) or []:
+                out.setdefault(str(x), kind[:-1])
+    for m in ring["members"]:
+        out.setdefault(str(m["id"]), m["type"])
+    return out
+
+
+def ordered_members(members: list[Mapping[str, Any]], facts: Mapping[str, Mapping[str, Any]]) -> list[Mapping[str, Any]]:
+    """Members as an investigator reads them: the places first (the key pharmacy or institution), then doctors,
+    then each patient followed by the cards they hold; cards whose holder is no member last."""
+    holder = {str(f.get("card_id")): str(f.get("patient_id")) for f in facts.values() if f.get("card_id")}
+    cards_of: dict[str, list[Mapping[str, Any]]] = defaultdict(list)
+    patients = {m["id"] for m in members if m["type"] == "patient"}
+    loose = []
+    for m in members:
+        if m["type"] == "card":
+            (cards_of[holder[m["id"]]] if holder.get(m["id"]) in patients else loose).append(m)
+    out = sorted((m for m in members if m["type"] == "provider"), key=lambda m: m["id"])
+    out += sorted((m for m in members if m["type"] == "doctor"), key=lambda m: m["id"])
+    for p in sorted((m for m in members if m["type"] == "patient"), key=lambda m: (str(m.get("role") or ""), m["id"])):
+        out.append(p)
+        out.extend(sorted(cards_of.get(p["id"], []), key=lambda m: m["id"]))
+    return out + sorted(loose, key=lambda m: m["id"])
+
+
 def ring_case(engine, ring_id: str, lang: str) -> dict[str, Any] | None:
     """Everything the ring page shows; None when there is no such ring."""
     ring = stored_ring(engine, ring_id)
@@ -220,26 +305,46 @@ def ring_case(engine, ring_id: str, lang: str) -> dict[str, Any] | None:
     motifs = []
     for name, rows in sorted(by_motif.items(), key=lambda kv: (-len(kv[1]), kv[0])):
         details = list(dict.fromkeys(ev["text"] for ev in rows))
-        motifs.append({"motif": name, "title": _motif_title(name, lang), "rows": rows, "row_count": len(rows),
-                       "claims": len({c for ev in rows for c in ev["claims"]}), "family": rows[0].get("family", ""),
-                       "reasons": details[:REASONS_SHOWN], "more": max(0, len(details) - REASONS_SHOWN)})
-    patients = {m["id"] for m in ring["members"] if m["type"] == "patient"}
-    timeline = sorted((facts[c] for c in claim_ids if c in facts), key=lambda f: (str(f.get("ts") or ""), f["claim_id"]))
+        motifs.append({"motif": name, "title": motif_title(name, lang), "rows": rows, "row_count": len(rows),
+                       "claims": len(ring_claims(ring, facts, (c for ev in rows for c in ev["claims"]))),
+                       "family": rows[0].get("family", ""),
+                       "reasons": details, "shown": REASONS_SHOWN})
+    own = ring_claims(ring, facts)    # the ring's claims: one rule for the summary, the graph and the timeline
+    sums = totals(own, facts)
+    timeline = [facts[c] for c in own]
     for f in timeline:
-        f["motifs"] = [_motif_title(m, lang) for m in reasons.get(f["claim_id"], [])]
-    amount = sum(float(f.get("fund_paid") if f.get("fund_paid") is not None else f.get("amount") or 0)
-                 for f in timeline if f.get("patient_id") in patients)
+        f["motifs"] = [motif_title(m, lang) for m in reasons.get(f["claim_id"], [])]
+    outside = len([c for c in claim_ids if c in facts]) - len(own)
+    amount = sums.fund_paid
     names = names_of(engine, ring["members"])
+    places = sorted({str(x) for ev in ring["evidence"] for x in ev.get("providers", [])})
+    place_names = {str(r["id"]): r.get("name") for r in _records(engine, "explore/nodes_providers", {"ids": places})} \
+        if places else {}
     members = [{**m, "role_name": role_name(m.get("role"), lang), "name": (names.get((m["type"], m["id"])) or {}).get("name"),
-                "city": (names.get((m["type"], m["id"])) or {}).get("city")} for m in ring["members"]]
+                "city": (names.get((m["type"], m["id"])) or {}).get("city")} for m in ordered_members(ring["members"], facts)]
     status = ring.get("status") or "new"
     return {
         "ring": ring, "status": status, "status_label": status_label(status, lang), "members": members,
         "motifs": motifs, "summary": summary(ring, len(timeline), amount, lang),
-        "timeline": timeline[:TIMELINE_ROWS], "timeline_cut": len(timeline) > TIMELINE_ROWS,
+        "timeline": timeline[:TIMELINE_ROWS], "timeline_cut": len(timeline) > TIMELINE_ROWS, "claims_total": sums.claims,
+        "claims_outside": outside, "totals": sums,
         "weeks": _weeks([d for d in (_day(f.get("ts")) for f in timeline) if d]),
         "trail": trail.history(engine, ring_id), "next": list(next_statuses(status)), "facts": facts,
+        "place_names": place_names, "link_ids": _link_ids(ring),
     }
+
+
+# -- search -------------------------------------------------------------------
+SEARCH_LIMIT = 20
+
+
+def search(engine, q: str) -> list[dict[str, Any]]:
+    """Patients, providers and doctors whose name holds ``q``, and entities whose id starts with it (20 a kind)."""
+    rows = _records(engine, "entity/search", {"q": q, "q_upper": q.upper(), "limit": SEARCH_LIMIT})
+    return sorted(rows, key=lambda r: (ENTITY_ORDER.index(r["kind"]) if r["kind"] in ENTITY_ORDER else 9, str(r["id"])))
+
+
+ENTITY_ORDER = ("patient", "provider", "doctor", "card", "ring")
 
 
 # -- an entity ----------------------------------------------------------------
@@ -266,31 +371,7 @@ def entity(engine, kind: str, ident: str) -> dict[str, Any] | None:
             "claims_total": int(facts.get("claims") or 0) if kind != "claim" else 0}
 
 
-def record_step(engine, ring_id: str, action: str, actor: str, note: str, to_status: str | None,
-                expected: str | None, lock: threading.Lock) -> trail.CaseEvent:
-    """Append one step to the ring's trail through ``trail.record``; refuse it if the ring moved meanwhile.
-
-    ``expected`` is the status the investigator saw when filling in the form:
-    if another investigator changed it since, the step is refused rather than
-    applied to a case the investigator has not seen.
-    """
-    from graphfraud.errors import InputError
-
-    with lock:
-        current = trail.current_status(engine, ring_id)
-        if expected and expected != current:
-            raise MovedMeanwhile(current)
-        if action == "status" and not to_status:
-            raise InputError("choose the next status")
-        return trail.record(engine, ring_id, action, actor, note, to_status=to_status if action == "status" else None)
-
-
-class MovedMeanwhile(Exception):
-    """The ring's status changed between showing the form and submitting it."""
-
-    def __init__(self, status: str) -> None:
-        super().__init__(status)
-        self.status = status
+MovedMeanwhile = steps.MovedMeanwhile   # the ring moved between showing the form and submitting it
 
 
 def iter_pages(page: int, pages: int) -> Iterator[int]:

@@ -31,16 +31,24 @@ def _kind_word(kind: str, lang: str) -> str:
 
 @router.get("/search")
 def search(request: Request, q: str = "") -> Response:
-    """Go to the page of whatever has this exact id; list the choices when several things share it."""
+    """Go to the page of whatever has this exact id (a choice when several things share it); else search names
+    and the start of ids, and go straight to the one match or list them."""
     q = q.strip()[:MAX_QUERY]
     if not q:
         return RedirectResponse("/", status_code=303)
-    kinds = find(state(request).engine, q)
+    engine = state(request).engine
+    kinds = find(engine, q)
     if len(kinds) == 1:
         return RedirectResponse(entity_url(kinds[0], q), status_code=303)
     lang = lang_of(request)
-    return render(request, "search.html", status=404 if not kinds else 200, q=q,
-                  choices=[(k, _kind_word(k, lang)) for k in kinds])
+    matches = [] if kinds else workbench.search(engine, q)
+    if not kinds and len(matches) == 1:
+        return RedirectResponse(entity_url(matches[0]["kind"], matches[0]["id"]), status_code=303)
+    for m in matches:
+        m["kind_word"] = _kind_word(m["kind"], lang)
+    return render(request, "search.html", status=404 if not (kinds or matches) else 200, q=q,
+                  choices=[(k, _kind_word(k, lang)) for k in kinds], matches=matches,
+                  matches_cut=len(matches) >= workbench.SEARCH_LIMIT)
 
 
 def _graph_options(request: Request, kind: str) -> dict:

@@ -1,39 +1,137 @@
-"""Ring pages: the list (sorted by score, filtered), one ring's case file, and the form that takes its next step."""
+"""Ring pages: the list (sorted, filtered, exported, bulk actions), one ring's case file, its steps and its bundle.
+
+Every step is taken by the signed-in user through :func:`graphfraud.case.steps.take_step`,
+so the role and the four-eyes rule apply here exactly as in the CLI.
+"""
 
 from __future__ import annotations
 
-from urllib.parse import quote, unquote
+import tempfile
+from datetime import date, datetime
+from pathlib import Path
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 
-from graphfraud.case import trail
-from graphfraud.case.workflow import STATUSES, label as status_label
+from graphfraud.accounts import store
+from graphfraud.accounts.roles import may
+from graphfraud.case import outcomes, steps, trail
+from graphfraud.case.deadlines import overdue
+from graphfraud.case.workflow import STATUSES, label as status_label, offered
 from graphfraud.detect.evidence import FAMILIES
-from graphfraud.errors import InputError
+from graphfraud.errors import AccessError, InputError
 from graphfraud.viz import fragment, ring_graph_data
-from graphfraud.web import workbench
-from graphfraud.web.i18n import texts
+from graphfraud.web import ring_export, workbench
+from graphfraud.web.i18n import refused, texts
 from graphfraud.web.pages import entity_url, lang_of, render, ring_url, state, with_params
-from graphfraud.web.security import SESSION_COOKIE, same
+from graphfraud.web.security import SESSION_COOKIE
 
 router = APIRouter()
 
-NOTE_ONLY = "note"
-MAX_ACTOR = 100
+NOTE_ONLY = steps.NOTE_ONLY
 MAX_NOTE = 4000
-ACTOR_COOKIE = "gf_actor"
+MAX_BULK = 200
+BULK_ACTIONS = ("assign", "dismiss")
+
+
+def _today() -> date:
+    return datetime.now(trail.CHINA).date()
+
+
+def _assignable(engine) -> list[store.User]:
+    """Who can be given cases: enabled investigators and supervisors."""
+    return [u for u in store.all_users(engine) if not u.disabled and u.role in ("investigator", "supervisor")]
+
+
+def _filter(request: Request) -> workbench.RingFilter:
+    user = request.state.user
+    return workbench.RingFilter.parse(request.query_params, me=user.username if user else None)
 
 
 @router.get("/")
 def ring_list(request: Request, page: int = 1) -> Response:
-    """Every stored ring, highest score first, with filters by pattern, city, score and status."""
+    """Every stored ring, highest score first (or by any column), with filters, bulk actions and the export."""
+    return _list_page(request, page)
+
+
+def _list_page(request: Request, page: int = 1, error: str | None = None, status: int = 200) -> Response:
     wb = state(request)
-    flt = workbench.RingFilter.parse(request.query_params)
-    data = workbench.ring_list(wb.engine, flt, page, lang_of(request))
-    return render(request, "rings.html", flt=flt, families=FAMILIES, statuses=list(STATUSES),
+    lang = lang_of(request)
+    flt = _filter(request)
+    sort = workbench.sort_of(request.query_params)
+    data = workbench.ring_list(wb.engine, flt, page, lang, sort)
+    today = _today()
+    names = store.display_names(wb.engine)
+    for r in data["rings"]:
+        r["overdue"] = overdue(r["status"], r.get("due"), today)
+        r["assignee_shown"] = names.get(r.get("assignee") or "", r.get("assignee") or "")
+
+    def sort_url(key: str) -> str:
+        desc = "0" if (data["sort"] == key and data["desc"]) else "1"
+        return with_params(request, sort=key, desc=desc, page=None)
+
+    return render(request, "rings.html", status=status, flt=flt, families=FAMILIES, statuses=list(STATUSES),
                   pages_around=list(workbench.iter_pages(data["page"], data["pages"])),
-                  page_url=lambda p: with_params(request, page=p), **data)
+                  page_url=lambda p: with_params(request, page=p), sort_url=sort_url,
+                  export_url=lambda fmt: "/rings." + fmt + (("?" + request.url.query) if request.url.query else ""),
+                  assignable=_assignable(wb.engine), bulk_error=error,
+                  bulk_done=(request.query_params.get("bulk") or "")[:2000] or None,
+                  rates=outcomes.rates(outcomes.count(workbench.all_rings(wb.engine)), lang), **data)
+
+
+@router.get("/rings.{fmt}")
+def ring_list_file(request: Request, fmt: str) -> Response:
+    """The list with the same filters and order, every page of it, as CSV or XLSX."""
+    if fmt not in ("csv", "xlsx"):
+        raise HTTPException(status_code=404)
+    wb = state(request)
+    lang = lang_of(request)
+    rings, _, _, _ = workbench.ring_rows(wb.engine, _filter(request), workbench.sort_of(request.query_params))
+    for r in rings:
+        r["motif_titles"] = [workbench.motif_title(m, lang) for m in r["motif_list"]]
+    stamp = _today().isoformat()
+    if fmt == "csv":
+        body, media = ring_export.csv_bytes(rings, lang), "text/csv; charset=utf-8"
+    else:
+        body, media = ring_export.xlsx_bytes(rings, lang), \
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    return Response(body, media_type=media,
+                    headers={"Content-Disposition": f'attachment; filename="graphfraud-rings-{stamp}.{fmt}"'})
+
+
+@router.post("/rings/bulk")
+def bulk(request: Request, csrf: str = Form(""), action: str = Form(""), assignee: str = Form(""),
+         note: str = Form(""), ring: list[str] = Form([])) -> Response:
+    """Assign, or dismiss, the chosen rings at once: one trail entry per ring; rings that cannot move are named."""
+    wb = state(request)
+    lang = lang_of(request)
+    t = texts(lang)
+    user = request.state.user
+    if not wb.csrf.valid(request.cookies.get(SESSION_COOKIE), csrf):
+        return _list_page(request, status=403, error=t["csrf_failed"])
+    if not may(user.role, "bulk"):
+        return _list_page(request, status=403, error=t["not_permitted"].format(reason=t["supervisors_only"]))
+    chosen = list(dict.fromkeys(r for r in ring if r))[:MAX_BULK]
+    if action not in BULK_ACTIONS or not chosen or len(note) > MAX_NOTE:
+        return _list_page(request, status=400, error=t["bulk_choose"])
+    done, skipped = 0, []
+    for ring_id in chosen:
+        try:
+            if action == "assign":
+                steps.take_step(wb.engine, ring_id, user, "assign", note, assignee=assignee.strip() or None,
+                                lock=wb.write_lock, case_settings=wb.settings.case)
+            else:
+                steps.take_step(wb.engine, ring_id, user, "status", note, to_status="dismissed", lock=wb.write_lock,
+                                case_settings=wb.settings.case)
+            done += 1
+        except AccessError as exc:
+            skipped.append(f"{ring_id}: {refused(exc, lang)}")
+        except InputError as exc:
+            skipped.append(f"{ring_id}: {exc}")
+    message = t["bulk_done"].format(n=done) + ("" if not skipped else " " + t["bulk_skipped"].format(
+        n=len(skipped), which="; ".join(skipped[:10])))
+    return RedirectResponse("/?" + urlencode({"bulk": message}), status_code=303)
 
 
 def _ring_page(request: Request, ring_id: str, status: int = 200, error: str | None = None,
@@ -50,10 +148,17 @@ def _ring_page(request: Request, ring_id: str, status: int = 200, error: str | N
         for event in case["trail"]:
             if event.seq == int(done_seq):
                 done = event
-    actor = (form or {}).get("actor") or unquote(request.cookies.get(ACTOR_COOKIE, ""))
+    user = request.state.user
+    names = store.display_names(wb.engine)
+    case["next"] = list(offered(user.role, user.username, case["status"], case["trail"]))
+    case["overdue"] = overdue(case["status"], case["ring"].get("due"), _today())
+    rates = outcomes.rates(outcomes.count(workbench.all_rings(wb.engine)), lang)
+    for m in case["motifs"]:
+        m["rate"] = rates.get(m["motif"])
     return render(request, "ring.html", status=status, case=case, ring=case["ring"], graph=fragment(graph),
-                  error=error, done=done, form={"actor": actor[:MAX_ACTOR], "note": (form or {}).get("note", ""),
+                  error=error, done=done, form={"note": (form or {}).get("note", ""),
                                                 "next_status": (form or {}).get("next_status", "")},
+                  names=names, assignable=_assignable(wb.engine),
                   status_label=lambda s: status_label(s or "new", lang))
 
 
@@ -63,36 +168,71 @@ def ring_page(request: Request, ring_id: str) -> Response:
     return _ring_page(request, ring_id)
 
 
+def _known_ring(request: Request, ring_id: str) -> None:
+    try:
+        trail.current_status(state(request).engine, ring_id)
+    except InputError:
+        raise HTTPException(status_code=404, detail=texts(lang_of(request))["not_found"].format(what=ring_id)) from None
+
+
 @router.post("/rings/{ring_id}/steps")
 def take_step(request: Request, ring_id: str, csrf: str = Form(""), next_status: str = Form(""),
-              actor: str = Form(""), note: str = Form(""), expected: str = Form("")) -> Response:
-    """Append one step (a status change or a note) to the ring's trail, then show the ring again."""
+              note: str = Form(""), expected: str = Form(""), assignee: str = Form("")) -> Response:
+    """Append the signed-in user's step (a status change, a note or an assignment) to the trail; show the ring."""
     wb = state(request)
-    t = texts(lang_of(request))
-    form = {"actor": actor, "note": note, "next_status": next_status}
-    try:
-        trail.current_status(wb.engine, ring_id)
-    except InputError:
-        raise HTTPException(status_code=404, detail=t["not_found"].format(what=ring_id)) from None
+    lang = lang_of(request)
+    t = texts(lang)
+    form = {"note": note, "next_status": next_status}
+    _known_ring(request, ring_id)
     if not wb.csrf.valid(request.cookies.get(SESSION_COOKIE), csrf):
         return _ring_page(request, ring_id, status=403, error=t["csrf_failed"], form=form)
-    actor = actor.strip()
-    if not actor:
-        return _ring_page(request, ring_id, status=400, error=t["actor_required"], form=form)
-    if len(actor) > MAX_ACTOR or len(note) > MAX_NOTE:
+    if len(note) > MAX_NOTE:
         return _ring_page(request, ring_id, status=400, error=t["bad_input"].format(
-            reason=f"actor ≤ {MAX_ACTOR}, note ≤ {MAX_NOTE} characters"), form=form)
-    action = "note" if next_status == NOTE_ONLY else "status"
+            reason=f"note ≤ {MAX_NOTE} characters"), form=form)
+    action = "assign" if next_status == "assign" else ("note" if next_status == NOTE_ONLY else "status")
     try:
-        event = workbench.record_step(wb.engine, ring_id, action, actor, note, next_status or None,
-                                      expected or None, wb.write_lock)
-    except workbench.MovedMeanwhile as moved:
+        event = steps.take_step(wb.engine, ring_id, request.state.user, action, note,
+                                to_status=next_status or None if action == "status" else None,
+                                expected=expected or None, lock=wb.write_lock, case_settings=wb.settings.case,
+                                assignee=assignee.strip() or None)
+    except steps.MovedMeanwhile as moved:
         return _ring_page(request, ring_id, status=409, form=form,
-                          error=t["moved_meanwhile"].format(status=status_label(moved.status, lang_of(request))))
+                          error=t["moved_meanwhile"].format(status=status_label(moved.status, lang)))
+    except AccessError as exc:
+        return _ring_page(request, ring_id, status=403, form=form, error=t["not_permitted"].format(reason=refused(exc, lang)))
     except InputError as exc:
         return _ring_page(request, ring_id, status=400, error=t["bad_input"].format(reason=str(exc)), form=form)
-    response = RedirectResponse(f"{ring_url(ring_id)}?done={event.seq}#trail", status_code=303)
-    if not same(unquote(request.cookies.get(ACTOR_COOKIE, "")), actor):
-        # remembered on this browser only, to fill in the form next time (percent-encoded: cookies are ASCII)
-        response.set_cookie(ACTOR_COOKIE, quote(actor, safe=""), max_age=30 * 86400, httponly=True, samesite="strict")
-    return response
+    return RedirectResponse(f"{ring_url(ring_id)}?done={event.seq}#trail", status_code=303)
+
+
+@router.post("/rings/{ring_id}/bundle")
+def export(request: Request, ring_id: str, csrf: str = Form(""), redact: str = Form(""),
+           report_lang: str = Form("zh")) -> Response:
+    """The ring's case bundle, made by the running workbench (so the embedded database needs no second process),
+    recorded on the trail with the signed-in user as exporter, and downloaded."""
+    from graphfraud.bundle import export_bundle
+
+    wb = state(request)
+    lang = lang_of(request)
+    t = texts(lang)
+    _known_ring(request, ring_id)
+    if not wb.csrf.valid(request.cookies.get(SESSION_COOKIE), csrf):
+        return _ring_page(request, ring_id, status=403, error=t["csrf_failed"])
+    user = request.state.user
+    try:
+        steps.check_allowed(user, "export")
+    except AccessError as exc:
+        return _ring_page(request, ring_id, status=403, error=t["not_permitted"].format(reason=refused(exc, lang)))
+    name = f"{ring_id}{'-redacted' if redact else ''}.zip"
+    with tempfile.TemporaryDirectory(prefix="graphfraud-export-") as folder:
+        try:
+            with wb.write_lock:
+                path = export_bundle(wb.engine, ring_id, Path(folder) / name, actor=user.username, redact=bool(redact),
+                                     lang=report_lang if report_lang in ("zh", "en") else "zh",
+                                     thresholds=wb.settings.detect)
+        except InputError as exc:
+            return _ring_page(request, ring_id, status=400, error=t["bad_input"].format(reason=str(exc)))
+        data = path.read_bytes()
+    safe = "".join(ch if ch.isalnum() or ch in "-_." else "_" for ch in name)
+    return Response(data, media_type="application/zip",
+                    headers={"Content-Disposition": f'attachment; filename="{safe}"'})

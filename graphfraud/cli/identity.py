@@ -1,0 +1,45 @@
+"""Who runs a command: ``--user NAME`` and that user's password, checked like a sign-in to the workbench.
+
+The password comes from ``--password-stdin`` (the first line of standard
+input), else ``GRAPHFRAUD_PASSWORD``, else a hidden prompt when standard input
+is a terminal. It is never echoed, logged or put in a message.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import Annotated, Optional
+
+import typer
+
+from graphfraud.errors import SignInError
+
+PASSWORD_ENV = "GRAPHFRAUD_PASSWORD"
+USER_ENV = "GRAPHFRAUD_USER"
+
+UserOpt = Annotated[Optional[str], typer.Option(
+    "--user", "--actor", help="Who does this: a user made with graphfraud users add (password: --password-stdin, "
+                              f"{PASSWORD_ENV} or a prompt).", envvar=USER_ENV, show_envvar=True)]
+PasswordStdinOpt = Annotated[bool, typer.Option(
+    "--password-stdin", help="Read the user's password from the first line of standard input.")]
+
+
+def read_password(from_stdin: bool, prompt: str = "password") -> str:
+    """The acting user's password, from stdin, the environment or a hidden prompt; SignInError when there is none."""
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    if os.environ.get(PASSWORD_ENV):
+        return os.environ[PASSWORD_ENV]
+    if sys.stdin.isatty():
+        return typer.prompt(prompt, hide_input=True)
+    raise SignInError(f"no password: give it with --password-stdin, {PASSWORD_ENV} or at a terminal's prompt")
+
+
+def sign_in(engine, username: str | None, from_stdin: bool):
+    """The user ``--user`` names, signed in with their password (an unknown, disabled or wrong one is refused)."""
+    from graphfraud.accounts.store import authenticate
+
+    if not (username or "").strip():
+        raise SignInError(f"say who you are: --user NAME (or {USER_ENV}); graphfraud users list shows the users")
+    return authenticate(engine, username.strip(), read_password(from_stdin, f"password of {username.strip()}"))
