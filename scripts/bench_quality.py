@@ -46,7 +46,7 @@ from graphfraud.detect.run import detect  # noqa: E402
 from graphfraud.generate import generate  # noqa: E402
 from graphfraud.load import load_directory  # noqa: E402
 
-# name → (part, seed, difficulty, WorldSettings fields)
+# name → (part, seed, difficulty, WorldSettings fields; "dates_only": the export keeps settlement dates, no times)
 WORLDS: dict[str, tuple[str, int, str, dict]] = {
     "burst": ("dev", 1, "burst", {}),
     "stealth": ("dev", 1, "stealth", {}),
@@ -55,6 +55,9 @@ WORLDS: dict[str, tuple[str, int, str, dict]] = {
     "burst-rush": ("dev", 4, "burst", {"rush": 2.5}),
     "nofraud": ("dev", 5, "burst", {"fraud": False}),
     "nofraud-busy": ("dev", 6, "burst", {"fraud": False, "mobility": 0.3, "rush": 2.0, "referral": 0.08}),
+    "burst-dates": ("dev", 1, "burst", {"dates_only": True}),
+    "nofraud-dates": ("dev", 6, "burst", {"fraud": False, "mobility": 0.3, "rush": 2.0, "referral": 0.08,
+                                         "dates_only": True}),
     # kept aside while detection was developed
     "ho-stealth-busy": ("held-out", 11, "stealth", {"mobility": 0.25, "pooling": 0.3, "rush": 2.0, "referral": 0.08}),
     "ho-burst-quiet": ("held-out", 12, "burst", {"mobility": 0.05, "rush": 0.5, "pooling": 0.05}),
@@ -139,8 +142,15 @@ def loaded(claims: int, seed: int, difficulty: str, work: Path, settings: dict |
     from graphfraud.engines.embedded import EmbeddedEngine
 
     folder = work / (name or f"{difficulty}-{seed}")
+    settings = dict(settings or {})
+    dates_only = settings.pop("dates_only", False)
     kwargs = {"settings": world_settings(settings)} if settings else {}
     generate(folder / "input", claims=claims, seed=seed, difficulty=difficulty, **kwargs)
+    if dates_only:
+        claims_csv = folder / "input" / "claims.csv"
+        frame = pd.read_csv(claims_csv, dtype=str, keep_default_na=False)
+        frame["ts"] = frame["ts"].str.slice(0, 10) + "T00:00:00"
+        frame.to_csv(claims_csv, index=False)
     truth = json.loads((folder / "input" / "truth.json").read_text(encoding="utf-8"))
     engine = EmbeddedEngine(folder / "db")
     engine.ensure_schema()

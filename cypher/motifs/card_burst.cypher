@@ -19,8 +19,9 @@
 // compares each hour with the pharmacy's mean for that hour of that kind of day (over the days it was
 // open), keeps hours at least rate_factor above it with a Poisson tail below max_p, and reads the
 // claims of those hours only (refine/burst_claims).
+// A claim settled at exactly 00:00:00 carries a date, not a time of day (an export with dates only): left out.
 MATCH (v:Provider)<-[:AT]-(c:Claim)
 WHERE v.provider_id >= $part_lo AND v.provider_id <= $part_hi
-  AND c.visit_type = 'pharmacy'
+  AND c.visit_type = 'pharmacy' AND c.ts_epoch % 86400 <> 0
 WITH v.provider_id AS provider, c.ts_epoch / 3600 AS hour, count(DISTINCT c.card_id) AS n_cards
 RETURN provider, hour, n_cards

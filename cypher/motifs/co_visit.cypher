@@ -13,8 +13,9 @@
 // reason_zh: 参保人 {pair} 在 {n_days} 个不同日期同时到 {provider} 就诊
 // Candidate groups: patients at one provider in the same half hour (small groups only; a busy
 // hour says nothing). graphfraud.detect.motifs keeps pairs seen together on min_days days.
+// A claim settled at exactly 00:00:00 carries a date, not a time of day (an export with dates only): left out.
 MATCH (c:Claim)
-WHERE c.provider_id >= $part_lo AND c.provider_id <= $part_hi
+WHERE c.provider_id >= $part_lo AND c.provider_id <= $part_hi AND c.ts_epoch % 86400 <> 0
 WITH c.provider_id AS provider, c.ts_epoch / $bucket_s AS bucket,
      collect(DISTINCT c.patient_id) AS patient_list, collect(c.claim_id) AS claim_list
 WHERE size(patient_list) >= 2 AND size(patient_list) <= $max_group

@@ -51,7 +51,7 @@ class Context:
     relevant: Relevant = lambda patients: True
     _places: dict[str, Places] | None = field(default=None, repr=False)
     _providers: pd.DataFrame | None = field(default=None, repr=False)
-    _profile: dict[str, tuple[int, int, int]] | None = field(default=None, repr=False)
+    _profile: dict[str, tuple[int, int, int, int]] | None = field(default=None, repr=False)
     _records: dict[int, list[dict[str, Any]]] = field(default_factory=dict, repr=False)
     _cities: dict[str, str] | None = field(default=None, repr=False)
     _far_at: dict[int, dict[str, int]] = field(default_factory=dict, repr=False)
@@ -109,13 +109,14 @@ class Context:
             return 0
 
     @property
-    def profile(self) -> dict[str, tuple[int, int, int]]:
-        """Per pharmacy: (claims, round sums, late purchases), by round_amounts' and off_hours' own settings."""
+    def profile(self) -> dict[str, tuple[int, int, int, int]]:
+        """Per pharmacy: (claims, round sums, late purchases, claims with a time of day), by round_amounts' and
+        off_hours' own settings."""
         if self._profile is None:
             r, o = self.params("round_amounts"), self.params("off_hours")
             frame = self.engine.query("refine/provider_profile", {
                 "unit": r["unit"], "min_amount": r["min_amount"], "start_hour": o["start_hour"], "end_hour": o["end_hour"]})
-            self._profile = {row["provider"]: (int(row["n"]), int(row["n_round"]), int(row["n_late"]))
+            self._profile = {row["provider"]: (int(row["n"]), int(row["n_round"]), int(row["n_late"]), int(row["n_timed"]))
                              for row in frame.to_dict("records")}
         return self._profile
 
@@ -189,13 +190,14 @@ def travels(m: Motif, frame: pd.DataFrame, params: Mapping[str, Any], ctx: Conte
     Claims are ordered by time (ties by claim id); a pair is the earlier and the later claim, at most
     ``max_hours`` apart, for the same recorded patient, at least ``min_km`` apart and faster than ``max_kmh``;
     its strength rises to 1
-    at ``full_kmh``. Places without a city or coordinates (sent as '' and -999) pair with nothing.
+    at ``full_kmh``. Places without a city or coordinates (sent as '' and -999) pair with nothing, nor
+    do claims settled at exactly 00:00:00: an export with dates only gives no time to travel in.
     """
     max_hours, min_km = float(params["max_hours"]), float(params["min_km"])
     max_kmh, full_kmh = float(params["max_kmh"]), float(params.get("full_kmh", params["max_kmh"]))
     out: list[Evidence] = []
     for row in ctx.records(frame):
-        uses = _uses(row)
+        uses = [u for u in _uses(row) if u[0] % 86400]   # 00:00:00: a date without a time of day says nothing of speed
         for i, (ts_a, claim_a, prov_a, city_a, lat_a, lon_a, _, _, who_a) in enumerate(uses):
             if not city_a or lat_a <= -999 or lon_a <= -999:
                 continue
@@ -489,13 +491,14 @@ def against_provider(m: Motif, frame: pd.DataFrame, params: Mapping[str, Any], c
     towards the share among all pharmacies' claims (worth ``PRIOR_CLAIMS`` claims): empirical Bayes.
     """
     lift_min = float(params["min_lift"])
-    index, hit_column = (1, "n_round") if m.name == "round_amounts" else (2, "n_late")
+    # (hits, of how many): late purchases are counted among the claims that carry a time of day
+    index, base_of, hit_column = (1, 0, "n_round") if m.name == "round_amounts" else (2, 3, "n_late")
     rows = _rows(m, frame)
     flagged: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     for ev in rows:
         flagged[ev.facts["provider"]][0] += int(ev.facts["n"])
         flagged[ev.facts["provider"]][1] += int(ev.facts[hit_column])
-    all_n = sum(t[0] for t in ctx.profile.values())
+    all_n = sum(t[base_of] for t in ctx.profile.values())
     prior = (sum(t[index] for t in ctx.profile.values()) + 0.5) / (all_n + 1)
     out: list[Evidence] = []
     for ev in rows:
@@ -504,7 +507,7 @@ def against_provider(m: Motif, frame: pd.DataFrame, params: Mapping[str, Any], c
         if total is None or not n:
             continue
         flagged_n, flagged_k = flagged[ev.facts["provider"]]
-        others_n, others_k = max(0, total[0] - flagged_n), max(0, total[index] - flagged_k)
+        others_n, others_k = max(0, total[base_of] - flagged_n), max(0, total[index] - flagged_k)
         base = (others_k + PRIOR_CLAIMS * prior) / (others_n + PRIOR_CLAIMS)
         lift = (k / n) / base
         if lift >= lift_min:
