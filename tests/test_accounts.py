@@ -69,6 +69,14 @@ def test_roles_and_four_eyes_decide_each_step() -> None:
     assert refusal("admin", "admin", "new", "first_review", []).code == "role"                # admins decide nothing
 
 
+def test_a_first_reviewer_stays_barred_after_someone_else_sends_the_case_back() -> None:
+    trail = [_step("zhang", "first_review"), _step("li", "second_review"), _step("zhao", "first_review")]
+    assert refusal("supervisor", "zhang", "first_review", "second_review", trail).code == "four_eyes"
+    assert refusal("supervisor", "zhang", "second_review", "confirmed", trail).code == "four_eyes"
+    assert refusal("supervisor", "zhang", "second_review", "referred", trail).code == "four_eyes"
+    assert refusal("supervisor", "wang", "second_review", "confirmed", trail) is None
+
+
 def test_appeal_deadlines_count_working_days_with_the_bureaus_calendar() -> None:
     friday = date(2026, 9, 25)
     assert add_working_days(friday, 1) == date(2026, 9, 28)                          # over the weekend

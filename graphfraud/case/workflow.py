@@ -68,12 +68,13 @@ def roles_for(current: str, target: str) -> tuple[str, ...]:
     return STEP_ROLES.get(target, ())
 
 
-def first_reviewer(steps) -> str | None:
-    """Who took the case's latest first review (its trail, oldest first); None before any."""
-    for e in reversed(list(steps)):
-        if e.action == "status" and e.to_status == "first_review":
-            return e.actor
-    return None
+def first_reviewers(steps) -> set[str]:
+    """Everyone who ever moved the case into first review (its trail, oldest first).
+
+    All of them, not only the latest: a case sent back from second review to first review by someone
+    else must not let its earlier first reviewer take the second review (or confirm, or refer) next.
+    """
+    return {e.actor for e in steps if e.action == "status" and e.to_status == "first_review"}
 
 
 def refusal(role: str, actor: str, current: str, target: str, steps) -> NotPermitted | None:
@@ -86,8 +87,8 @@ def refusal(role: str, actor: str, current: str, target: str, steps) -> NotPermi
     if role not in allowed:
         return NotPermitted(f"the role {role} may not move a case to {target!r} (allowed for: {', '.join(allowed) or 'nobody'})",
                             "role", role=role, target=target, allowed=", ".join(allowed))
-    if target in FOUR_EYES and first_reviewer(steps) == actor:
-        return NotPermitted(f"four eyes: {actor} took this case's first review, so another person must take the "
+    if target in FOUR_EYES and actor in first_reviewers(steps):
+        return NotPermitted(f"four eyes: {actor} took a first review of this case, so another person must take the "
                             f"{target.replace('_', ' ')}", "four_eyes", actor=actor, target=target)
     return None
 
