@@ -20,7 +20,7 @@ def _settings(tmp_path: Path, text: str, name: str = "graphfraud.toml"):
 
 
 @pytest.mark.parametrize("text, message", [
-    ('[engin]\nname = "neo4j"\n', "graphfraud.toml: unknown key 'engin' (did you mean engine? known: detect, embedded, engine, load, neo4j)"),
+    ('[engin]\nname = "neo4j"\n', "graphfraud.toml: unknown key 'engin' (did you mean engine? known: case, detect, embedded, engine, load, neo4j)"),
     ("[load]\nbatch_sise = 5000\n", "graphfraud.toml: unknown key 'load.batch_sise' (did you mean batch_size? known: batch_size, "),
     ("[detect]\nmin_patiens = 4\n", "graphfraud.toml: unknown key 'detect.min_patiens' (did you mean min_patients? known: "),
     ("[detect.impossible_travl]\nmax_kmh = 900\n", "graphfraud.toml: unknown key 'detect.impossible_travl' (did you mean impossible_travel? "),

@@ -9,6 +9,7 @@ from graphfraud.detect.refine import Context, bursts, centre_of, displaced, far_
 from graphfraud.detect.thresholds import refine_params
 
 HOUR, DAY, WEEK = 3600, 86400, 7 * 86400
+T0 = 8 * HOUR + 17   # an ordinary morning: a claim at exactly 00:00:00 carries no time of day
 BEIJING, SHANGHAI, TIANJIN = (39.9, 116.4), (31.2, 121.5), (39.1, 117.2)
 
 
@@ -49,30 +50,30 @@ def test_a_card_in_beijing_and_shanghai_two_hours_apart_is_two_people() -> None:
 
 
 def test_a_flight_that_could_just_be_made_is_weak_evidence() -> None:
-    rows = _travel(_card([(0, "CL1", "H1", "北京市", BEIJING), (4 * HOUR, "CL2", "H2", "上海市", SHANGHAI)]))  # ~267 km/h
+    rows = _travel(_card([(T0, "CL1", "H1", "北京市", BEIJING), (T0 + 4 * HOUR, "CL2", "H2", "上海市", SHANGHAI)]))  # ~267 km/h
     assert len(rows) == 1 and rows[0].strength < 0.2
 
 
 def test_a_journey_that_could_be_made_is_not_flagged() -> None:
-    slow = [(0, "CL1", "H1", "北京市", BEIJING), (6 * HOUR, "CL2", "H2", "上海市", SHANGHAI)]  # ~180 km/h
-    near = [(0, "CL1", "H1", "北京市", BEIJING), (HOUR // 4, "CL2", "H3", "天津市", TIANJIN)]  # < 300 km
-    apart = [(0, "CL1", "H1", "北京市", BEIJING), (13 * HOUR, "CL2", "H2", "上海市", SHANGHAI)]  # > max_hours
-    same_city = [(0, "CL1", "H1", "北京市", BEIJING), (HOUR, "CL2", "H4", "北京市", SHANGHAI)]
+    slow = [(T0, "CL1", "H1", "北京市", BEIJING), (T0 + 6 * HOUR, "CL2", "H2", "上海市", SHANGHAI)]  # ~180 km/h
+    near = [(T0, "CL1", "H1", "北京市", BEIJING), (T0 + HOUR // 4, "CL2", "H3", "天津市", TIANJIN)]  # < 300 km
+    apart = [(T0, "CL1", "H1", "北京市", BEIJING), (T0 + 13 * HOUR, "CL2", "H2", "上海市", SHANGHAI)]  # > max_hours
+    same_city = [(T0, "CL1", "H1", "北京市", BEIJING), (T0 + HOUR, "CL2", "H4", "北京市", SHANGHAI)]
     for uses in (slow, near, apart, same_city):
         assert _travel(_card(uses)) == [], uses
 
 
 def test_relatives_paying_with_one_card_in_two_cities_are_not_one_person_in_two_places() -> None:
-    pooled = [(0, "CL1", "H1", "北京市", BEIJING, "outpatient", "P1"), (HOUR, "CL2", "H2", "上海市", SHANGHAI, "pharmacy", "P2")]
+    pooled = [(T0, "CL1", "H1", "北京市", BEIJING, "outpatient", "P1"), (T0 + HOUR, "CL2", "H2", "上海市", SHANGHAI, "pharmacy", "P2")]
     assert _travel(_card(pooled)) == []
 
 
 def test_a_place_without_coordinates_pairs_with_nothing() -> None:
-    assert _travel(_card([(0, "CL1", "H1", "北京市", None), (HOUR, "CL2", "H2", "上海市", SHANGHAI)])) == []
+    assert _travel(_card([(T0, "CL1", "H1", "北京市", None), (T0 + HOUR, "CL2", "H2", "上海市", SHANGHAI)])) == []
 
 
 def test_halves_round_up_as_cypher_does() -> None:
-    rows = _travel(_card([(0, "CL1", "H1", "北京市", BEIJING), (9378, "CL2", "H2", "上海市", SHANGHAI)]))
+    rows = _travel(_card([(T0, "CL1", "H1", "北京市", BEIJING), (T0 + 9378, "CL2", "H2", "上海市", SHANGHAI)]))
     assert rows[0].facts["hours"] == 2.61  # 2.605 h: Python's round() would give 2.6
 
 
