@@ -12,6 +12,10 @@ CREATE CONSTRAINT case_event_id IF NOT EXISTS FOR (n:CaseEvent) REQUIRE n.event_
 CREATE CONSTRAINT run_id IF NOT EXISTS FOR (n:DetectionRun) REQUIRE n.run_id IS UNIQUE;
 CREATE CONSTRAINT inbox_sha256 IF NOT EXISTS FOR (n:InboxFile) REQUIRE n.sha256 IS UNIQUE;
 CREATE CONSTRAINT load_run_source IF NOT EXISTS FOR (n:LoadRun) REQUIRE n.source IS UNIQUE;
+CREATE CONSTRAINT item_code IF NOT EXISTS FOR (n:Item) REQUIRE n.item_code IS UNIQUE;
+CREATE CONSTRAINT box_trace_code IF NOT EXISTS FOR (n:Box) REQUIRE n.trace_code IS UNIQUE;
+CREATE CONSTRAINT line_key IF NOT EXISTS FOR (n:Line) REQUIRE n.line_key IS UNIQUE;
+CREATE CONSTRAINT purchase_key IF NOT EXISTS FOR (n:Purchase) REQUIRE n.purchase_key IS UNIQUE;
 CREATE INDEX claim_ts IF NOT EXISTS FOR (n:Claim) ON (n.ts_epoch);
 CREATE INDEX claim_visit_type IF NOT EXISTS FOR (n:Claim) ON (n.visit_type);
 CREATE INDEX provider_type IF NOT EXISTS FOR (n:Provider) ON (n.type);
