@@ -102,10 +102,12 @@ C41,W1,KW1,Y3,2025-04-17T10:00:00,520.0,pharmacy
 C42,W2,KW2,Y3,2025-04-18T10:00:00,520.0,pharmacy
 C43,W2,KW2,Y3,2025-04-25T10:00:00,520.0,pharmacy
 C44,W3,KW3,Y3,2025-04-26T10:00:00,520.0,pharmacy
+C45,W1,KW1,Y3,2025-04-28T10:00:00,520.0,pharmacy
+C46,W3,KW3,Y3,2025-04-30T10:00:00,520.0,pharmacy
 """
 # sellers S1–S3 buy insulin (XA10…) at H1 and Y2; their boxes B1, B2, B4, B6 are settled again at Y1, which never
 # bought them; B7 is one box split (拆零) over three sales at Y2; B8 is sold, returned and sold again at Y2;
-# Y3 sells five boxes of XL01 having bought one (B10), the others under codes nobody ever bought.
+# Y3 sells seven boxes of XL01 having bought one (B10), the others under codes nobody ever bought.
 DRUG_ITEMS = """claim_id,line_id,item_code,item_name,quantity,unit_price,amount,trace_code,split_pack
 C01,1,XA10AEG001,甘精胰岛素注射液,1,310.5,310.5,B1,0
 C02,1,XA10AEG001,甘精胰岛素注射液,1,305.0,305.0,B2,0
@@ -129,6 +131,8 @@ C41,1,XL01XEX004,甲磺酸伊马替尼片,1,520.0,520.0,F1,0
 C42,1,XL01XEX004,甲磺酸伊马替尼片,1,520.0,520.0,F2,0
 C43,1,XL01XEX004,甲磺酸伊马替尼片,1,520.0,520.0,F3,0
 C44,1,XL01XEX004,甲磺酸伊马替尼片,1,520.0,520.0,F4,0
+C45,1,XL01XEX004,甲磺酸伊马替尼片,1,520.0,520.0,F5,0
+C46,1,XL01XEX004,甲磺酸伊马替尼片,1,520.0,520.0,F6,0
 """
 DRUG_PURCHASES = """provider_id,item_code,trace_code,purchased_at,quantity,supplier
 H1,XA10AEG001,B1,2025-02-20,1,国药控股

@@ -183,7 +183,7 @@ def test_items_and_purchases_load_as_boxes_lines_and_purchases_on_both_engines(e
     counts = engine.counts()
     assert {k: counts[k] for k in ("Item", "Box", "Line", "Purchase", "HAS_LINE", "DISPENSED", "OF", "PURCHASED",
                                    "BROUGHT_IN")} == {
-        "Item": 4, "Box": 14, "Line": 22, "Purchase": 10, "HAS_LINE": 22, "DISPENSED": 22, "OF": 14,
+        "Item": 4, "Box": 16, "Line": 24, "Purchase": 10, "HAS_LINE": 24, "DISPENSED": 24, "OF": 16,
         "PURCHASED": 10, "BROUGHT_IN": 10}
     trail = engine.run("MATCH (b:Box {trace_code: 'B1'})<-[:DISPENSED]-(l:Line)<-[:HAS_LINE]-(c:Claim)-[:AT]->(v:Provider) "
                        "RETURN c.claim_id AS claim, v.provider_id AS provider, l.ts_epoch AS ts ORDER BY ts")
