@@ -14,9 +14,11 @@
 // reason_zh: {provider} 销售 {item} {sold:.0f} 个单位，进货仅 {bought:.0f}；医保卡 {card} 在该店购买 {n} 次
 // The pharmacy's own stock account (进销存): of an item it sold min_excess units more than it bought in,
 // and at least min_factor times as many, while it does upload purchases (min_purchases): the sales
-// beyond its stock billed that item for something else (串换药品). Whole boxes count by quantity, a split
-// box (拆零) once by its code, a return takes its unit back, and a box that came back from another
-// place's sale (box_resold's matter) is not counted against the stock. The cards that bought the item
+// beyond its stock billed that item for something else (串换药品). A coded sale counts its box once by
+// its code, whatever the quantity says (a split box 拆零 exported without its flag writes pieces there;
+// a box returned and sold again is one box); lines without a code count by quantity (returns taking
+// units back), uncoded split lines not at all; a box that came back from another place's sale
+// (box_resold's matter) is not counted against the stock. The cards that bought the item
 // there min_claims times or more are the rows; the row's strength is the share of the item's sales the
 // stock cannot cover, and the rows lift no company (peer_group: no): an account alone cannot tell which
 // buyer got the real boxes.
@@ -26,9 +28,9 @@ OPTIONAL MATCH (l)-[:DISPENSED]->(:Box)<-[:DISPENSED]-(e:Line)
 WHERE l.quantity > 0 AND e.provider_id <> l.provider_id AND e.quantity > 0 AND e.ts_epoch < l.ts_epoch
 WITH l, count(e) AS came_back
 WITH l.provider_id AS provider, l.item_code AS item,
-     sum(CASE WHEN coalesce(l.split_pack, 0) = 1 OR came_back > 0 THEN 0.0 ELSE l.quantity END) AS whole,
-     count(DISTINCT CASE WHEN l.split_pack = 1 THEN l.trace_code ELSE NULL END) AS opened
-WITH provider, item, whole + opened AS sold
+     count(DISTINCT CASE WHEN l.quantity > 0 AND came_back = 0 THEN l.trace_code ELSE NULL END) AS boxes,
+     sum(CASE WHEN l.trace_code IS NULL AND coalesce(l.split_pack, 0) = 0 THEN l.quantity ELSE 0.0 END) AS uncoded
+WITH provider, item, boxes + uncoded AS sold
 WHERE sold >= $min_excess
 OPTIONAL MATCH (u:Purchase)
 WHERE u.provider_id = provider AND u.item_code = item
