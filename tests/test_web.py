@@ -249,3 +249,19 @@ def test_a_step_posted_from_another_origin_is_refused_and_leaves_no_trace(embedd
     form["csrf"] = _form_token(by_name.get(f"/rings/{ring}").text)
     assert by_name.post(f"/rings/{ring}/steps", data=form, headers={"Origin": f"http://localhost:{PORT}"}).status_code == 303
     assert len(trail.history(embedded, ring)) == 3
+
+
+def test_a_box_page_shows_its_trail_and_a_claim_page_its_drugs(embedded, drug_data: Path, tmp_path: Path) -> None:
+    load_directory(embedded, drug_data, rejects_dir=tmp_path / "rejects")
+    client = _client(embedded)
+    claim = client.get("/entity/claim/C10")
+    assert claim.status_code == 200 and "甘精胰岛素注射液" in claim.text and 'href="/box/B1"' in claim.text
+    box = client.get("/box/B1")
+    assert box.status_code == 200 and "C01" in box.text and "C10" in box.text and 'id="again"' in box.text
+    assert texts("zh")["step_again"].split("：")[0] in box.text
+    split = client.get("/box/B7")  # one box split over three sales at one pharmacy: no settling again
+    assert split.status_code == 200 and 'id="again"' not in split.text and texts("zh")["step_piece"] in split.text
+    returned = client.get("/box/B8?lang=en")
+    assert texts("en")["step_returned"] in returned.text and 'id="again"' not in returned.text
+    assert client.get("/search", params={"q": "B1"}).headers["location"] == "/box/B1"
+    assert client.get("/box/NOPE").status_code == 404

@@ -45,6 +45,7 @@ class CaseData:
     tool: str = f"graphfraud {__version__}"
     redacted: bool = False
     tokens: dict[str, str] = field(default_factory=dict)   # raw value → mask (only when redacted; never written)
+    items: list[dict[str, Any]] = field(default_factory=list)  # the lines (drugs, boxes) of the evidence claims
 
     @property
     def ring_id(self) -> str:
@@ -65,8 +66,12 @@ class CaseData:
         return sorted(self.claims, key=lambda c: (str(self.claims[c].get("ts") or ""), c))
 
     def counted(self, claim_id: str) -> bool:
-        """Whether a claim counts toward the amount at risk (it is a member patient's claim)."""
-        return self.claims[claim_id].get("patient_id") in self.member_ids("patient")
+        """Whether a claim counts toward the amount at risk, as detection counted it: a member patient's claim, or
+        the claim that settled again the box a member sold (``through`` of the evidence rows)."""
+        members = self.member_ids("patient")
+        if self.claims[claim_id].get("patient_id") in members:
+            return True
+        return any(ev.get("through", {}).get(claim_id) in members for ev in self.ring.get("evidence", []))
 
 
 def displayed(case: CaseData) -> CaseData:
@@ -78,7 +83,7 @@ def displayed(case: CaseData) -> CaseData:
     from dataclasses import replace
 
     return replace(case, ring=visible_all(case.ring), claims=visible_all(case.claims), facts=visible_all(case.facts),
-                   history=visible_all(case.history, keep_newlines=True))
+                   history=visible_all(case.history, keep_newlines=True), items=visible_all(case.items))
 
 
 def plain(value: Any) -> Any:
@@ -116,7 +121,8 @@ def _canonical(value: Any) -> bytes:
     return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str).encode("utf-8")
 
 
-def snapshot_id(ring: dict[str, Any], claims: dict[str, dict[str, Any]], facts: dict[str, dict[str, dict[str, Any]]]) -> str:
+def snapshot_id(ring: dict[str, Any], claims: dict[str, dict[str, Any]], facts: dict[str, dict[str, dict[str, Any]]],
+                items: list[dict[str, Any]] | None = None) -> str:
     """Digest of the data the evidence rests on (not of the case status or the export)."""
     basis = {
         "run_id": ring.get("run_id"),
@@ -124,6 +130,8 @@ def snapshot_id(ring: dict[str, Any], claims: dict[str, dict[str, Any]], facts: 
         "claims": claims,
         "facts": facts,
     }
+    if items:  # only rings whose claims have items: the snapshot of every other ring stays what it was
+        basis["items"] = items
     return "S-" + hashlib.sha256(_canonical(basis)).hexdigest()[:16].upper()
 
 
@@ -171,9 +179,20 @@ def gather(engine, ring_id: str, overrides: dict[str, Any] | None = None) -> Cas
         for e in trail.history(engine, ring_id) if e.action != "export"
     ]
     times = sorted(str(c["ts"]) for c in claims.values() if c.get("ts"))
+    items = _items(engine, claim_ids)
     return CaseData(
         ring=ring, claims=claims, facts=facts, history=history,
         thresholds=thresholds_for(engine, (ev["motif"] for ev in ring.get("evidence", [])), overrides),
-        snapshot=snapshot_id(ring, claims, facts),
-        period=(times[0] if times else None, times[-1] if times else None),
+        snapshot=snapshot_id(ring, claims, facts, items),
+        period=(times[0] if times else None, times[-1] if times else None), items=items,
     )
+
+
+def _items(engine, claim_ids: Iterable[str], chunk: int = 5_000) -> list[dict[str, Any]]:
+    """The lines of the evidence claims (``bundle/items``), by claim and line."""
+    ids = sorted(set(claim_ids))
+    rows: list[dict[str, Any]] = []
+    for start in range(0, len(ids), chunk):
+        rows.extend({k: plain(v) for k, v in r.items()}
+                    for r in engine.query("bundle/items", {"claims": ids[start:start + chunk]}).to_dict("records"))
+    return sorted(rows, key=lambda r: (str(r["claim_id"]), str(r["line_id"])))

@@ -49,6 +49,19 @@ HEADINGS: dict[str, dict[str, str]] = {
     },
 }
 
+ITEM_COLUMNS = {
+    "claim_id": {"zh": "结算流水号", "en": "claim_id"},
+    "line_id": {"zh": "明细序号", "en": "line_id"},
+    "item_code": {"zh": "医保目录编码", "en": "item_code"},
+    "item_name": {"zh": "药品名称", "en": "item_name"},
+    "quantity": {"zh": "数量", "en": "quantity"},
+    "unit_price": {"zh": "单价（元）", "en": "unit_price_cny"},
+    "amount": {"zh": "金额（元）", "en": "amount_cny"},
+    "trace_code": {"zh": "药品追溯码", "en": "trace_code"},
+    "split_pack": {"zh": "拆零", "en": "split_pack"},
+    "box_sales": {"zh": "该追溯码销售次数", "en": "box_sales"},
+}
+
 SUMMARY_FIELDS: dict[str, dict[str, str]] = {
     "ring_id": {"zh": "团伙编号", "en": "Ring id"},
     "status": {"zh": "案件状态", "en": "Case status"},

@@ -47,8 +47,38 @@ def _sales(row: Mapping[str, Any]) -> list[tuple]:
     return sorted(out, key=lambda u: (u[0], u[1], -u[2]))
 
 
+SOLD, PIECE, RETURNED, RESCAN, AGAIN = "sold", "piece", "returned", "rescan", "again"
+
+
+def steps(lines: list[tuple]) -> list[tuple[str, int | None]]:
+    """What each line of one box's trail is, in time order, and for a box settled again the line it was out on.
+
+    ``lines`` are (claim, quantity sign, split, provider) in time order. A line is ``sold`` (the box leaves a
+    shelf), ``piece`` (another piece of a box split 拆零 at the pharmacy that opened it), ``returned`` (handed
+    back: on the shelf again), ``rescan`` (the same claim scanning the box twice) or ``again``: the box was
+    already out on an earlier sale — settled a second time.
+    """
+    out: list[tuple[str, int | None]] = []
+    current: int | None = None      # the line the box is out on (None: on a shelf)
+    opened: str | None = None       # the pharmacy that split it
+    for i, (claim, sign, split, provider) in enumerate(lines):
+        if sign < 0:
+            out.append((RETURNED, None))
+            current, opened = None, None
+            continue
+        if current is not None and claim == lines[current][0]:
+            out.append((RESCAN, None))
+            continue
+        if split and opened == provider:
+            out.append((PIECE, None))
+            continue
+        out.append((AGAIN, current) if current is not None else (SOLD, None))
+        current, opened = i, (provider if split else None)
+    return out
+
+
 def resales(m: Motif, frame: pd.DataFrame, params: Mapping[str, Any], ctx) -> list[Evidence]:
-    """Each sale of a box that was already sold and not handed back: one row, about the buyer before.
+    """Each sale of a box that was already sold and not handed back: one row, about the buyer before (:func:`steps`).
 
     Not a resale: the next piece of a box split (拆零) at the pharmacy that opened it, a sale after the
     box was returned, the same claim's second scan of the box. A box settled again where it was sold
@@ -58,26 +88,17 @@ def resales(m: Motif, frame: pd.DataFrame, params: Mapping[str, Any], ctx) -> li
     out: list[Evidence] = []
     for row in ctx.records(frame):
         name = _first(row.get("names")) or row["item"]
-        out_now: tuple | None = None     # the sale the box is out on (None: on a shelf)
-        opened: str | None = None        # the pharmacy that split it
-        for sale in _sales(row):
-            ts, claim, sign, split, provider, patient, card = sale
-            if sign < 0:                 # handed back: on the shelf again
-                out_now, opened = None, None
+        sales = _sales(row)
+        for (step, before_at), sale in zip(steps([(c, q, s, p) for _, c, q, s, p, _, _ in sales]), sales):
+            if step != AGAIN or not sales[before_at][5]:
                 continue
-            if out_now is not None and claim == out_now[1]:
-                continue                 # the same claim scanning the box twice
-            if split and opened == provider:
-                continue                 # another piece of the box opened here
-            if out_now is not None and out_now[5]:
-                before = out_now
-                same = before[4] == provider
-                facts = {"code": row["code"], "item": name, "seller": before[5], "seller_card": before[6],
-                         "first_provider": before[4], "provider": provider,
-                         "days": plain(round((ts - before[0]) / DAY, 1)), "same_place": same}
-                out.append(m.evidence([before[5]], [before[6]], [provider], [], [before[1], claim], facts,
-                                      same_place if same else 1.0, through={claim: before[5]}))
-            out_now, opened = sale, (provider if split else None)
+            before, (ts, claim, _, _, provider, _, _) = sales[before_at], sale
+            same = before[4] == provider
+            facts = {"code": row["code"], "item": name, "seller": before[5], "seller_card": before[6],
+                     "first_provider": before[4], "provider": provider,
+                     "days": plain(round((ts - before[0]) / DAY, 1)), "same_place": same}
+            out.append(m.evidence([before[5]], [before[6]], [provider], [], [before[1], claim], facts,
+                                  same_place if same else 1.0, through={claim: before[5]}))
     return out
 
 

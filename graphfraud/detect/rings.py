@@ -67,7 +67,8 @@ def ring_json(ring: Ring) -> dict[str, Any]:
         "evidence": [
             {"motif": ev.motif, "claims": ev.claims, "detail": ev.reason, "family": ev.family,
              "patients": ev.patients, "providers": ev.providers, "doctors": ev.doctors,
-             "detail_zh": ev.reason_zh}  # addition: the reason in Chinese
+             "detail_zh": ev.reason_zh,  # addition: the reason in Chinese
+             **({"through": ev.through} if ev.through else {})}  # addition: claim → the seller whose box it settled again
             for ev in ring.evidence
         ],
         # additions to the contract
