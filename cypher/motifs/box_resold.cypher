@@ -6,7 +6,7 @@
 // kind: indicator
 // line: resale
 // refine: resales
-// defaults: {same_place = 0.5}
+// defaults: {same_place = 0.3}
 // python_only: same_place
 // roles: patient=seller provider=resale_pharmacy
 // implicates: patients cards providers
@@ -19,8 +19,9 @@
 // split box (拆零, split_pack = 1) sold at the pharmacy that opened it, a box handed back (a negative
 // quantity: a return) and sold again, and one claim scanning the same box twice. The seller is the
 // buyer of the sale before; the buyer of the box settled again is not implicated (a customer of the
-// pharmacy that resold it). A box settled again at the very place that sold it (the same pharmacy's
-// slip, or a code reused at its counter) says less about the buyer before: same_place of the strength.
+// pharmacy that resold it). A box settled again at the very place that sold it (a split box exported
+// without its flag, the counter's slip, a code reused there) says little about the buyer before:
+// same_place of the strength, and the row names no provider, so it ties no customers together.
 // Boxes sold once are left out in the query; the Python half (detect.refine.resales) follows each
 // box's sales in time order.
 MATCH (b:Box)<-[:DISPENSED]-(l:Line)

@@ -82,9 +82,12 @@ def resales(m: Motif, frame: pd.DataFrame, params: Mapping[str, Any], ctx) -> li
 
     Not a resale: the next piece of a box split (拆零) at the pharmacy that opened it, a sale after the
     box was returned, the same claim's second scan of the box. A box settled again where it was sold
-    before has ``same_place`` of the strength (a counter's slip or reused code says less about its buyer).
+    before has ``same_place`` of the strength and names no provider: a split box exported without its flag,
+    a counter's slip or a code reused there says little about its buyer, and must not tie the counter's
+    customers together (measured: two customers of one unflagged split box made a false ring with a
+    coincidental admission wave in a no-fraud world).
     """
-    same_place = float(params.get("same_place", 0.5))
+    same_place = float(params.get("same_place", 0.3))
     out: list[Evidence] = []
     for row in ctx.records(frame):
         name = _first(row.get("names")) or row["item"]
@@ -97,7 +100,9 @@ def resales(m: Motif, frame: pd.DataFrame, params: Mapping[str, Any], ctx) -> li
             facts = {"code": row["code"], "item": name, "seller": before[5], "seller_card": before[6],
                      "first_provider": before[4], "provider": provider,
                      "days": plain(round((ts - before[0]) / DAY, 1)), "same_place": same}
-            out.append(m.evidence([before[5]], [before[6]], [provider], [], [before[1], claim], facts,
+            # at the very place that sold it, the box says little about its buyer and ties no one to the
+            # place: a split box exported without its flag, a counter's slip or a code reused there
+            out.append(m.evidence([before[5]], [before[6]], [] if same else [provider], [], [before[1], claim], facts,
                                   same_place if same else 1.0, through={claim: before[5]}))
     return out
 
