@@ -83,6 +83,8 @@ CATALOGUE: tuple[Drug, ...] = (
     Drug("XG04CAT024", "盐酸坦索罗辛缓释胶囊", 58.0),                   # 23
 )
 PRONE = np.array([i for i, d in enumerate(CATALOGUE) if d.prone])
+CODES = pa.array([d.code for d in CATALOGUE])
+NAMES = pa.array([d.name for d in CATALOGUE])
 SPLITTABLE = np.array([i for i, d in enumerate(CATALOGUE) if d.split])
 # what a pharmacy sale for a diagnosis holds (ICD-10 category → catalogue indices); the rest: GENERAL
 BY_DIAGNOSIS = {"I10": (4, 5, 6, 7), "E11": (2, 1, 0, 3, 7), "I25": (7, 8, 9, 22), "J45": (10, 11),
@@ -137,8 +139,8 @@ def draw(cols: dict[str, np.ndarray], rng: np.random.Generator, truth: Truth, cl
     first = np.concatenate([[0], np.cumsum(k)[:-1]])
     line_no = np.arange(len(owner)) - np.repeat(first, k) + 1
     index, table, lengths = _pools()
-    category = np.array([str(d)[:3] for d in cols["dx"][owner]], dtype=object)
-    pool = np.array([index.get(c, 0) for c in category], np.int64)
+    codes, inverse = np.unique(cols["dx"][owner].astype(str), return_inverse=True)  # few distinct diagnoses
+    pool = np.array([index.get(str(c)[:3], 0) for c in codes], np.int64)[inverse.ravel()]
     drug = table[pool, (rng.random(len(owner)) * lengths[pool]).astype(np.int64)]
     weights = rng.uniform(0.5, 1.5, len(owner))
     share = weights / np.bincount(np.repeat(np.arange(len(ordinary)), k), weights)[np.repeat(np.arange(len(ordinary)), k)]
@@ -162,16 +164,17 @@ def draw(cols: dict[str, np.ndarray], rng: np.random.Generator, truth: Truth, cl
     all_owner, all_line, all_drug, all_qty, all_amount, all_box, all_flag = (
         a[order] for a in (all_owner, all_line, all_drug, all_qty, all_amount, all_box, all_flag))
     price = np.where(all_qty != 0, np.round(np.abs(all_amount / all_qty), 4), 0.0)
+    flag_text = pa.array(all_flag.astype(str))          # "0", "1", or "" (a split box exported without its flag)
     items = pa.table({
         "claim_id": pc.take(claim_ids, pa.array(all_owner)),
         "line_id": pa.array(all_line.astype(str)),
-        "item_code": pa.array([CATALOGUE[d].code for d in all_drug]),
-        "item_name": pa.array([CATALOGUE[d].name for d in all_drug]),
+        "item_code": pc.take(CODES, pa.array(all_drug)),
+        "item_name": pc.take(NAMES, pa.array(all_drug)),
         "quantity": pa.array(all_qty),
         "unit_price": pa.array(price),
         "amount": pa.array(all_amount),
         "trace_code": trace_codes(all_box),
-        "split_pack": pa.array([str(f) if f != "" else None for f in all_flag], pa.string()),
+        "split_pack": pc.if_else(pc.equal(flag_text, ""), pa.scalar(None, pa.string()), flag_text),
     })
     # purchases: each box bought in once, by the provider of its first sale, days before it
     bought = np.concatenate([np.ones(len(owner), bool), cols["bought"][planted].astype(bool), np.zeros(int(returns.size), bool)])
@@ -191,7 +194,7 @@ def draw(cols: dict[str, np.ndarray], rng: np.random.Generator, truth: Truth, cl
     order = np.lexsort((sold_box[pick], day, provider))
     purchases = pa.table({
         "provider_id": pc.take(prov_ids, pa.array(provider[order])),
-        "item_code": pa.array([CATALOGUE[d].code for d in sold_drug[pick][order]]),
+        "item_code": pc.take(CODES, pa.array(sold_drug[pick][order])),
         "trace_code": trace_codes(sold_box[pick][order]),
         "purchased_at": pa.array(day[order]),
         "quantity": pa.array(np.ones(len(pick))),
