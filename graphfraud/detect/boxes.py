@@ -25,11 +25,11 @@ work:
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import Any, Callable, Mapping
+from typing import Any, Mapping
 
 import pandas as pd
 
-from graphfraud.detect.evidence import Evidence, Motif, plain
+from graphfraud.detect.evidence import Evidence, Motif, plain, reasons
 
 DAY = 86_400
 PRIOR_SALES = 50   # a pharmacy's own share of unbought boxes is shrunk towards all pharmacies' (worth this many sales)
@@ -114,15 +114,14 @@ def _first(values: Any) -> str:
     return ""
 
 
-def against_stock(m: Motif, frame: pd.DataFrame, params: Mapping[str, Any], ctx,
-                  rows: Callable[[Motif, pd.DataFrame], list[Evidence]] | None = None) -> list[Evidence]:
+def against_stock(m: Motif, frame: pd.DataFrame, params: Mapping[str, Any], ctx) -> list[Evidence]:
     """Rows of unpurchased_code kept where the card's share of unbought boxes at the pharmacy is at least
     ``min_lift`` times the share among the pharmacy's other customers' coded sales (those the motif did not
     flag), shrunk towards all pharmacies' share for a pharmacy with few other sales (empirical Bayes)."""
     from graphfraud.detect.refine import _rows
 
     lift_min = float(params["min_lift"])
-    found = (rows or _rows)(m, frame)
+    found = _rows(m, frame)
     flagged: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     for ev in found:
         flagged[ev.facts["provider"]][0] += int(ev.facts["n"])
@@ -143,15 +142,9 @@ def against_stock(m: Motif, frame: pd.DataFrame, params: Mapping[str, Any], ctx,
         lift = (k / n) / ((others_k + PRIOR_SALES * prior) / (others_n + PRIOR_SALES))
         if lift >= lift_min:
             ev.facts["lift"] = plain(round(lift, 2))
-            ev.reason, ev.reason_zh = _reworded(m, ev.facts)
+            ev.reason, ev.reason_zh = reasons(m, ev.facts)  # worded again: the sentence names the lift
             out.append(ev)
     return out
-
-
-def _reworded(m: Motif, facts: Mapping[str, Any]) -> tuple[str, str]:
-    from graphfraud.detect.evidence import reasons
-
-    return reasons(m, facts)
 
 
 def oversold(m: Motif, frame: pd.DataFrame, params: Mapping[str, Any], ctx) -> list[Evidence]:

@@ -111,7 +111,7 @@ def _pools() -> tuple[dict[str, int], np.ndarray, np.ndarray]:
 
 @dataclass
 class DrugData:
-    """The items and purchases of one world, as Arrow tables, and what look-alikes they hold."""
+    """The items and purchases of one world, as Arrow tables."""
 
     items: pa.Table
     purchases: pa.Table
@@ -124,7 +124,6 @@ def draw(cols: dict[str, np.ndarray], rng: np.random.Generator, truth: Truth, cl
     ``cols`` are the written claims in their order (``claim_ids`` their ids), ``prov_ids`` the providers' ids.
     Split packs and returns are recorded in ``truth`` as look-alike groups (``split_pack``, ``return``).
     """
-    n = len(cols["ts"])
     drug_col, box_col = cols["drug"].astype(np.int64), cols["box"].astype(np.int64)
     planted = np.flatnonzero(drug_col >= 0)
     ordinary = np.flatnonzero((cols["vtype"] == PHA) & (drug_col < 0))
