@@ -4,8 +4,9 @@ Scheduled jobs need data that changes between runs in a known way. This takes
 a data set written by ``graphfraud.generate`` (with its ``truth.json``) and
 writes two delivery folders:
 
-* ``day-1/``: every table, and every claim except those that arrive later;
-* ``day-2/``: ``claims.csv`` with the settlements of the last ``last_days``
+* ``day-1/``: every table, and every claim except those that arrive later
+  (with its items; purchases all arrive on day 1);
+* ``day-2/``: ``claims.csv`` (and ``items.csv``: an item travels with its claim) with the settlements of the last ``last_days``
   days of ordinary care, **all** ring claims of the planted rings named as
   ``new`` (the ring appears), and the ring claims of the last-recruited share
   of each ring named as ``grown`` (the ring gains members).
@@ -31,7 +32,7 @@ from graphfraud.errors import InputError
 
 DEFAULT_LAST_DAYS = 14      # ordinary settlements of the last two weeks arrive on day 2
 DEFAULT_GROW_SHARE = 1 / 3  # a grown ring's last-recruited third arrives on day 2
-SIDE_TABLES = ("patients", "cards", "providers", "doctors")
+SIDE_TABLES = ("patients", "cards", "providers", "doctors", "purchases")
 
 
 def _write_csv(frame: pd.DataFrame, path: Path) -> None:
@@ -89,6 +90,11 @@ def split_deliveries(
         if (source / f"{table}.csv").is_file():
             shutil.copyfile(source / f"{table}.csv", day1_dir / f"{table}.csv")
     _write_csv(claims[day2], day2_dir / "claims.csv")
+    if (source / "items.csv").is_file():
+        items = pd.read_csv(source / "items.csv", dtype=str, keep_default_na=False)
+        later_items = items["claim_id"].isin(claims.loc[day2, "claim_id"])
+        _write_csv(items[~later_items], day1_dir / "items.csv")
+        _write_csv(items[later_items], day2_dir / "items.csv")
     changes = {
         "source": str(source),
         "deliveries": [

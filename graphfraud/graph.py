@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 
 from graphfraud.model import NODES
@@ -96,11 +97,14 @@ def build(tables: dict[str, pd.DataFrame]) -> GraphFrames:
     cards = tables.get("cards", empty)
     providers = tables.get("providers", empty)
     doctors = tables.get("doctors", empty)
+    items = tables.get("items", empty)
+    purchases = tables.get("purchases", empty)
     g = GraphFrames()
 
-    # Providers: the table, then ids seen only in claims or doctors.
+    # Providers: the table, then ids seen only in claims, doctors or purchases.
     prov = providers.copy()
-    seen = _ids(claims.get("provider_id", pd.Series(dtype=object))) | _ids(doctors.get("provider_id", pd.Series(dtype=object)))
+    seen = (_ids(claims.get("provider_id", pd.Series(dtype=object))) | _ids(doctors.get("provider_id", pd.Series(dtype=object)))
+            | _ids(purchases.get("provider_id", pd.Series(dtype=object))))
     extra = sorted(seen - _ids(prov.get("provider_id", pd.Series(dtype=object))))
     if extra:
         inferred = pd.DataFrame({"provider_id": extra})
@@ -151,4 +155,33 @@ def build(tables: dict[str, pd.DataFrame]) -> GraphFrames:
     g.rels[("WORKS_AT", "Doctor", "Provider")] = _rel(g.nodes["Doctor"], "doctor_id", "provider_id")
     g.rels[("HAS_PHONE", "Patient", "Phone")] = _rel(g.nodes["Patient"], "patient_id", "phone")
     g.rels[("LIVES_AT", "Patient", "Address")] = _rel(g.nodes["Patient"], "patient_id", "address")
+    if len(items) or len(purchases):
+        _drug_frames(g, items, purchases)
     return g
+
+
+def _drug_frames(g: GraphFrames, items: pd.DataFrame, purchases: pd.DataFrame) -> None:
+    """Items, boxes, lines and purchases with their links, from the items and purchases tables.
+
+    A line carries its claim's provider, patient, card and time (the item of a claim that is not in this
+    load has none of them: validation keeps such items out). A box is known by its trace code, from a sale
+    or a purchase; an item by its code, named by the first line that names it.
+    """
+    claims = g.nodes["Claim"][["claim_id", "provider_id", "patient_id", "card_id", "ts_epoch"]]
+    lines = items.drop(columns=[c for c in ("provider_id", "patient_id", "card_id", "ts_epoch") if c in items])
+    if len(lines):
+        lines = lines.merge(claims, on="claim_id", how="left")
+        lines["split_pack"] = pd.to_numeric(lines.get("split_pack"), errors="coerce").astype("Int64")
+    line_nodes = _conform("Line", lines)
+    buys = _conform("Purchase", purchases)
+    coded = pd.concat([line_nodes[["trace_code", "item_code"]], buys[["trace_code", "item_code"]]], ignore_index=True)
+    boxes = _conform("Box", coded[coded["trace_code"].notna()])
+    named = line_nodes[["item_code", "item_name"]].rename(columns={"item_name": "name"})
+    named = named.iloc[np.argsort(named["name"].isna().to_numpy(), kind="stable")]  # named lines first, in file order
+    g.nodes["Item"] = _conform("Item", pd.concat([named, buys[["item_code"]]], ignore_index=True))
+    g.nodes["Box"], g.nodes["Line"], g.nodes["Purchase"] = boxes, line_nodes, buys
+    g.rels[("HAS_LINE", "Claim", "Line")] = _rel(line_nodes, "claim_id", "line_key")
+    g.rels[("DISPENSED", "Line", "Box")] = _rel(line_nodes, "line_key", "trace_code")
+    g.rels[("OF", "Box", "Item")] = _rel(g.nodes["Box"], "trace_code", "item_code")
+    g.rels[("PURCHASED", "Provider", "Purchase")] = _rel(buys, "provider_id", "purchase_key")
+    g.rels[("BROUGHT_IN", "Purchase", "Box")] = _rel(buys, "purchase_key", "trace_code")

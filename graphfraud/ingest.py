@@ -1,7 +1,8 @@
 """Read a folder of bureau files into validated canonical tables, keeping every rejected row.
 
 Files: ``claims`` (required), ``patients``, ``cards``, ``providers``,
-``doctors`` as CSV (UTF-8, UTF-8 with BOM, GB18030/GBK — detected line by line,
+``doctors``, ``items`` (the lines of claims: boxes with their trace codes) and
+``purchases`` (what providers bought in) as CSV (UTF-8, UTF-8 with BOM, GB18030/GBK — detected line by line,
 ``graphfraud.csvfile``), Parquet or XLSX; several files per table
 (``claims_2026-01.csv``…) are concatenated. A CSV row in the other encoding,
 or with more or fewer fields than the header, is rejected as a whole row
@@ -9,7 +10,11 @@ or with more or fewer fields than the header, is rejected as a whole row
 Everything is read as text first, so nothing is coerced silently, then
 validated column by column (vectorised). A row that fails keeps all its source
 values in the rejects with ``_file``, ``_row`` (as a spreadsheet shows it:
-header = row 1), ``_column`` and ``_reason``.
+header = row 1), ``_column`` and ``_reason``. An item whose claim is not
+among the folder's accepted claims is rejected too: an item loads with its
+claim. Files that match no table are listed (``InputSet.unmatched``), and each
+table records which source header each column came from and which headers it
+ignored, so the load can say so.
 
 A mapping file (TOML or YAML) renames columns and fills gaps for exports in
 any other naming::
@@ -39,6 +44,7 @@ bureau's own on every engine.
 
 from __future__ import annotations
 
+import hashlib
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -53,10 +59,11 @@ from graphfraud.display import visible
 from graphfraud.errors import EncodingError, InputError, MappingError, MissingFileError, OutputError
 from graphfraud.schema import (
     DATE, EARLIEST_DATE, ENUM, KEYS, LATEST_DATE, NUMBER, REQUIRED_TABLES, TABLES, TIMESTAMP, VALUE_ALIASES,
-    canonical_header,
+    VALUE_MISSING, canonical_header,
 )
 
 SUFFIXES = (".csv", ".txt", ".parquet", ".xlsx")
+MAPPING_FILES = ("mapping.toml", "mapping.yaml", "mapping.yml")  # a folder's own mapping file, by these names
 NA_TOKENS = ("", "NA", "N/A", "NULL", "null", "None", "nan", "NaN", "-")
 MAPPING_KEYS = ("files", "columns", "constants", "copy", "values", "na", "separator", "sheet")
 MAX_HEADERS_SHOWN = 12     # an error lists at most this many of a file's headers, each cut to HEADER_SHOWN characters
@@ -75,6 +82,8 @@ class TableResult:
     encoding: str | None
     rows_read: int
     origin: pd.DataFrame | None = None  # per accepted row, where it came from: _file (category), _row
+    columns: dict[str, str] = field(default_factory=dict)  # canonical column → the source header it was read from
+    ignored: list[str] = field(default_factory=list)       # source headers that are no column of the table
 
 
 @dataclass
@@ -82,6 +91,7 @@ class InputSet:
     """All tables read from one folder."""
 
     tables: dict[str, TableResult] = field(default_factory=dict)
+    unmatched: list[str] = field(default_factory=list)  # files of the folder that hold no table (not read)
 
     def accepted(self, name: str) -> pd.DataFrame:
         table = self.tables.get(name)
@@ -192,7 +202,7 @@ def _inside(directory: Path, path: Path) -> None:
 
 def _find_mapping(directory: Path) -> Path | None:
     """The folder's own mapping file, which must be inside it (never a link out of it)."""
-    for name in ("mapping.toml", "mapping.yaml", "mapping.yml"):
+    for name in MAPPING_FILES:
         if (directory / name).is_file():
             _inside(directory, directory / name)
             return directory / name
@@ -387,10 +397,11 @@ def _epoch(parsed: pd.Series) -> pd.Series:
     return pd.Series(seconds, index=parsed.index).where(parsed.notna()).astype("Int64")
 
 
-def _validate(table: str, raw: pd.DataFrame, spec: dict[str, Any],
-              source: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+def _validate(table: str, raw: pd.DataFrame, spec: dict[str, Any], source: pd.DataFrame,
+              claim_ids: pd.Index | None = None) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """Return (accepted canonical frame with derived columns, rejects with source values and reasons,
-    the file and row of each accepted row)."""
+    the file and row of each accepted row). ``claim_ids`` are the folder's accepted claims: an item row
+    whose claim is not among them is rejected."""
     problems = _Problems(raw.index)
     whole_row = source["_problem"].astype(str)
     for reason in whole_row[whole_row != ""].unique():  # the row's encoding, its number of fields
@@ -403,6 +414,8 @@ def _validate(table: str, raw: pd.DataFrame, spec: dict[str, Any],
         values = (raw[column.name].fillna("").astype(str).str.strip() if column.name in raw
                   else pd.Series("", index=raw.index))
         missing = values.isin(na)
+        if column.name in VALUE_MISSING:  # a code that means "not known" in this column only (sex 0, 9)
+            missing |= values.str.lower().isin(VALUE_MISSING[column.name])
         if column.required:
             problems.add(missing, column.name, "required value is missing")
         present = ~missing
@@ -443,9 +456,28 @@ def _validate(table: str, raw: pd.DataFrame, spec: dict[str, Any],
             out[column.name] = values.where(present, None)
 
     # Rules across columns.
-    key = KEYS[table]
-    duplicate = out[key].notna() & out[key].duplicated(keep="first")
-    problems.add(duplicate, key, "duplicate id (an earlier row has it)")
+    key = list(KEYS[table])
+    if len(key) == 1:
+        duplicate = out[key[0]].notna() & out[key[0]].duplicated(keep="first")
+        problems.add(duplicate, key[0], "duplicate id (an earlier row has it)")
+    elif table == "items":
+        duplicate = out[key].notna().all(axis=1) & out[key].duplicated(keep="first")
+        problems.add(duplicate, "line_id", "duplicate line (an earlier row has this claim_id and line_id)")
+    else:
+        named = out["purchase_id"].notna()
+        by_id = named & out[["provider_id", "purchase_id"]].duplicated(keep="first")
+        problems.add(by_id, "purchase_id", "duplicate purchase (an earlier row has this provider_id and purchase_id)")
+        same = ~named & out[key].duplicated(keep="first")
+        problems.add(same, ROW, "duplicate purchase (an earlier row says the same: provider, item, code, date, "
+                                "quantity and supplier)", named=False)
+    if table == "items" and claim_ids is not None:
+        problems.add(out["claim_id"].notna() & ~out["claim_id"].isin(claim_ids), "claim_id",
+                     "no accepted claim with this id in the folder (an item loads with its claim)")
+    if table == "items":
+        out["line_key"] = line_keys(out["claim_id"], out["line_id"])
+    if table == "purchases":
+        out["purchased_epoch"] = _epoch(out["_purchased_at_parsed"])
+        out["purchase_key"] = purchase_keys(out)
     if table == "claims":
         problems.add(out["fund_paid"] > out["amount"] + 0.005, "fund_paid", "greater than amount")
         problems.add(out["_discharge_date_parsed"] < out["_admit_date_parsed"], "discharge_date", "before admit_date")
@@ -468,8 +500,34 @@ def _validate(table: str, raw: pd.DataFrame, spec: dict[str, Any],
     return out.loc[~bad].reset_index(drop=True), rejects.reset_index(drop=True), origin
 
 
+def line_keys(claim_ids: pd.Series, line_ids: pd.Series) -> pd.Series:
+    """The key of an item line: its claim and its line number (``CL001/3``)."""
+    return claim_ids.astype(str) + "/" + line_ids.astype(str)
+
+
+def purchase_keys(frame: pd.DataFrame) -> pd.Series:
+    """The key of a purchase row: ``provider/purchase_id`` when the export numbers its purchases, else
+    ``provider/`` + a digest of all the row says, so the same row delivered again is the same purchase."""
+    named = frame["purchase_id"].notna()
+    key = frame["provider_id"].astype(str) + "/" + frame["purchase_id"].astype(str)
+    if (~named).any():
+        parts = frame.loc[~named, ["item_code", "trace_code", "purchased_at", "quantity", "supplier"]]
+        text = None
+        for column in parts.columns:  # column by column: a row-wise join takes minutes at millions of rows
+            values = parts[column].astype(object).where(parts[column].notna(), "").astype(str)
+            text = values if text is None else text + "\x1f" + values
+        digest = [hashlib.sha1(t.encode("utf-8")).hexdigest()[:16] for t in text]
+        key[~named] = frame.loc[~named, "provider_id"].astype(str) + "/#" + pd.Series(digest, index=text.index)
+    return key
+
+
 def _apply_mapping(table: str, frame: pd.DataFrame, spec: dict[str, Any], path: Path) -> pd.DataFrame:
     """Rename source headers to canonical names, then fill constants and copies."""
+    return _mapped(table, frame, spec, path)[0]
+
+
+def _mapped(table: str, frame: pd.DataFrame, spec: dict[str, Any], path: Path) -> tuple[pd.DataFrame, dict[str, str]]:
+    """The file's columns under canonical names, and which source header each canonical column came from."""
     explicit = spec.get("columns", {})
     missing_src = [src for src in explicit.values() if src not in frame.columns]
     if missing_src:
@@ -488,7 +546,7 @@ def _apply_mapping(table: str, frame: pd.DataFrame, spec: dict[str, Any], path: 
     for canon, other in spec.get("copy", {}).items():
         if other in canon_frame:
             canon_frame[canon] = canon_frame[other]
-    return canon_frame
+    return canon_frame, {canon: src for src, canon in renamed.items()}
 
 
 def headers_found(table: str, columns: Any, spec: dict[str, Any]) -> str:
@@ -509,15 +567,24 @@ def headers_found(table: str, columns: Any, spec: dict[str, Any]) -> str:
     return f"found: {', '.join(shown)}{more}"
 
 
-def _read_table(directory: Path, table: str, spec: dict[str, Any]) -> TableResult | None:
+def _read_table(directory: Path, table: str, spec: dict[str, Any],
+                claim_ids: pd.Index | None = None) -> TableResult | None:
     files = _table_files(directory, table, spec)
     if not files:
         return None
     raws, sources, encodings = [], [], set()
+    columns: dict[str, str] = {}
+    ignored: list[str] = []
+    known = {c.name for c in TABLES[table]}
     for path in files:
         source, encoding, rows = _read_file(path, spec)
         encodings.add(encoding)
-        raw = _apply_mapping(table, source, spec, path)
+        raw, used = _mapped(table, source, spec, path)
+        for canon, src in used.items():
+            if canon in known:
+                columns.setdefault(canon, str(src))
+        taken = {str(src) for canon, src in used.items() if canon in known}
+        ignored.extend(h for h in map(str, source.columns) if h not in taken and h not in ignored)
         missing = [c.name for c in TABLES[table] if c.required and c.name not in raw]
         if missing:
             raise InputError(f"{path.name}: missing required column {', '.join(map(repr, missing))} "
@@ -534,9 +601,21 @@ def _read_table(directory: Path, table: str, spec: dict[str, Any]) -> TableResul
     source = pd.concat(sources, ignore_index=True)
     if "_extra" in source:
         source["_extra"] = source["_extra"].fillna("")
-    frame, rejects, origin = _validate(table, raw, spec, source)
+    frame, rejects, origin = _validate(table, raw, spec, source, claim_ids)
     encoding = next(iter(encodings)) if len(encodings) == 1 else ",".join(sorted(str(e) for e in encodings))
-    return TableResult(table, frame, rejects, files, encoding, rows_read=len(raw), origin=origin)
+    return TableResult(table, frame, rejects, files, encoding, rows_read=len(raw), origin=origin,
+                       columns={c.name: columns[c.name] for c in TABLES[table] if c.name in columns}, ignored=ignored)
+
+
+
+def unmatched_files(directory: Path, read: list[Path], mapping: Path | None = None) -> list[str]:
+    """Files in ``directory`` (not its subfolders) that no table reads: named in the load summary, never
+    passed over in silence. The folder's own mapping file and hidden files (``.…``) are not data."""
+    used = {p.name for p in read} | set(MAPPING_FILES)
+    if mapping is not None and Path(mapping).parent.resolve() == directory.resolve():
+        used.add(Path(mapping).name)
+    return sorted(p.name for p in directory.iterdir()
+                  if p.name not in used and not p.name.startswith(".") and (p.is_file() or p.is_symlink()))
 
 
 def read_input(directory: Path, mapping: Path | None = None) -> InputSet:
@@ -547,8 +626,10 @@ def read_input(directory: Path, mapping: Path | None = None) -> InputSet:
     mapping = mapping or _find_mapping(directory)
     specs = read_mapping(mapping) if mapping else {}
     result = InputSet()
-    for table in TABLES:
-        found = _read_table(directory, table, specs.get(table, {}))
+    for table in TABLES:  # claims first: the items of a claim that is not accepted are rejected with it
+        claims = result.tables.get("claims")
+        claim_ids = pd.Index(claims.frame["claim_id"]) if claims is not None and table == "items" else None
+        found = _read_table(directory, table, specs.get(table, {}), claim_ids)
         if found is not None:
             result.tables[table] = found
     for table in REQUIRED_TABLES:
@@ -556,6 +637,7 @@ def read_input(directory: Path, mapping: Path | None = None) -> InputSet:
             raise MissingFileError(
                 f"{directory}: no {table} file (expected {table}.csv, .parquet or .xlsx, or files named in a mapping file)"
             )
+    result.unmatched = unmatched_files(directory, [p for t in result.tables.values() for p in t.files], mapping)
     return result
 
 

@@ -54,6 +54,9 @@ class LoadSummary:
     counts: dict[str, int] | None = None  # graph counts after the load, when known
     changed: int = 0  # claims already stored with other values: kept as stored, the delivered rows in changed_file
     changed_file: Path | None = None
+    unmatched: list[str] = field(default_factory=list)  # files of the folder that hold no table (not read)
+    columns: dict[str, dict[str, str]] = field(default_factory=dict)  # table → canonical column → source header
+    ignored: dict[str, list[str]] = field(default_factory=dict)       # table → source headers that are no column
 
     @property
     def rows_per_second(self) -> float:
@@ -180,6 +183,9 @@ def _summary(read: ReadFolder, started: float, stats: WriteStats, changed: Chang
         encodings={name: t.encoding for name, t in inputs.tables.items()},
         changed=changed.count,
         changed_file=changed.file,
+        unmatched=list(inputs.unmatched),
+        columns={name: dict(t.columns) for name, t in inputs.tables.items()},
+        ignored={name: list(t.ignored) for name, t in inputs.tables.items() if t.ignored},
         **extra,
     )
 

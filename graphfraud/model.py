@@ -55,6 +55,22 @@ NODES: dict[str, NodeType] = {
             ("admit_date", STRING), ("admit_epoch", INT), ("discharge_date", STRING),
             ("discharge_epoch", INT), ("terminal_id", STRING),
         )),
+        # Drug-level data (items and purchases): the catalogue entry, the physical box by its traceability code
+        # (药品追溯码: one box, one sale), each line of a claim, each purchase. Lines carry their claim's provider,
+        # patient, card and time, so motif queries scan lines without hops, as they scan claims.
+        NodeType("Item", "item_code", (("item_code", STRING), ("name", STRING))),
+        NodeType("Box", "trace_code", (("trace_code", STRING), ("item_code", STRING))),
+        NodeType("Line", "line_key", (
+            ("line_key", STRING), ("claim_id", STRING), ("line_id", STRING), ("item_code", STRING),
+            ("item_name", STRING), ("quantity", FLOAT), ("unit_price", FLOAT), ("amount", FLOAT),
+            ("trace_code", STRING), ("split_pack", INT), ("provider_id", STRING), ("patient_id", STRING),
+            ("card_id", STRING), ("ts_epoch", INT),
+        )),
+        NodeType("Purchase", "purchase_key", (
+            ("purchase_key", STRING), ("provider_id", STRING), ("item_code", STRING), ("trace_code", STRING),
+            ("purchased_at", STRING), ("purchased_epoch", INT), ("quantity", FLOAT), ("supplier", STRING),
+            ("purchase_id", STRING),
+        )),
         NodeType("Phone", "phone", (("phone", STRING),)),
         NodeType("Address", "address", (("address", STRING),)),
         NodeType("Ring", "ring_id", (
@@ -111,10 +127,19 @@ RELS: dict[str, RelType] = {
         RelType("WORKS_AT", (("Doctor", "Provider"),)),
         RelType("HAS_PHONE", (("Patient", "Phone"),)),
         RelType("LIVES_AT", (("Patient", "Address"),)),
+        RelType("HAS_LINE", (("Claim", "Line"),)),          # a claim's lines (items)
+        RelType("DISPENSED", (("Line", "Box"),)),           # the box a line sold (or took back: a return)
+        RelType("OF", (("Box", "Item"),)),                  # what the box holds
+        RelType("PURCHASED", (("Provider", "Purchase"),)),  # what a provider bought in
+        RelType("BROUGHT_IN", (("Purchase", "Box"),)),      # the box a purchase brought in
         RelType("MEMBER_OF", MEMBER_ENDS, (("role", STRING),)),
         RelType("HAS_EVENT", (("Ring", "CaseEvent"),)),
     )
 }
+
+# Nodes created once and never changed, each written together with its links (a settlement, a line of it, a
+# purchase): the engines compare only their keys with what is stored.
+IMMUTABLE = ("Claim", "Line", "Purchase")
 
 # Input tables → the entity nodes they describe (claims also create Claim nodes).
 ENTITY_LABELS = {"patient": "Patient", "card": "Card", "provider": "Provider", "doctor": "Doctor"}

@@ -1,13 +1,16 @@
 """The input contract as data: canonical tables and columns, header aliases, value aliases.
 
-Bureau exports name the same column many ways (结算流水号, 就诊流水号, ClaimID…).
-The built-in aliases below cover the common Chinese and English headers; any
+Bureau exports name the same column many ways (结算流水号, 就诊流水号, ClaimID,
+setl_id…). The built-in aliases below cover the common Chinese and English
+headers and the national platform's field names (``graphfraud.national``); any
 other naming goes through a mapping file (see ``graphfraud.ingest``).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+
+from graphfraud.national import CODES, MISSING, NATIONAL
 
 TEXT, NUMBER, TIMESTAMP, DATE, ENUM = "text", "number", "timestamp", "date", "enum"
 
@@ -22,6 +25,10 @@ LATEST_DATE = "2100-12-31"
 # inpatient stays run to millions). A larger value — 1e30, or 1e309 read as infinity — is a broken export;
 # its row is rejected rather than let it swamp every amount at risk. Numbers must be finite in every column.
 MAX_AMOUNT = 100_000_000.0
+
+# The most units one item line or one purchase row can plausibly carry (either sign: a negative quantity is a
+# return — a box handed back at the counter, or a purchase sent back to the supplier).
+MAX_QUANTITY = 1_000_000.0
 
 
 @dataclass(frozen=True)
@@ -75,10 +82,39 @@ TABLES: dict[str, tuple[Column, ...]] = {
         Column("provider_id"),
         Column("specialty"),
     ),
+    # One row per box or line of a claim (费用明细): what was sold, at what price, which box (追溯码).
+    "items": (
+        Column("claim_id", required=True),
+        Column("line_id", required=True),
+        Column("item_code", required=True),
+        Column("item_name"),
+        Column("quantity", NUMBER, required=True, minimum=-MAX_QUANTITY, maximum=MAX_QUANTITY),
+        Column("unit_price", NUMBER, minimum=0, maximum=MAX_AMOUNT),
+        Column("amount", NUMBER, minimum=-MAX_AMOUNT, maximum=MAX_AMOUNT),
+        Column("trace_code"),
+        Column("split_pack", ENUM, allowed=("0", "1")),
+    ),
+    # What a pharmacy or hospital bought in (进货): one row per box (with its trace code) or per batch.
+    "purchases": (
+        Column("provider_id", required=True),
+        Column("item_code", required=True),
+        Column("trace_code"),
+        Column("purchased_at", DATE, required=True),
+        Column("quantity", NUMBER, required=True, minimum=-MAX_QUANTITY, maximum=MAX_QUANTITY),
+        Column("supplier"),
+        Column("purchase_id"),
+    ),
 }
 
 REQUIRED_TABLES = ("claims",)
-KEYS = {"claims": "claim_id", "patients": "patient_id", "cards": "card_id", "providers": "provider_id", "doctors": "doctor_id"}
+# The columns that identify a row: a second row with the same values is rejected as a duplicate. A purchase
+# without a purchase_id is identified by all it says (the same box or batch bought the same day twice is one
+# row delivered twice).
+KEYS: dict[str, tuple[str, ...]] = {
+    "claims": ("claim_id",), "patients": ("patient_id",), "cards": ("card_id",), "providers": ("provider_id",),
+    "doctors": ("doctor_id",), "items": ("claim_id", "line_id"),
+    "purchases": ("provider_id", "item_code", "trace_code", "purchased_at", "quantity", "supplier", "purchase_id"),
+}
 
 # Header aliases: source header (compared case-insensitively, spaces/underscores ignored) → canonical name.
 _COMMON = {
@@ -114,7 +150,25 @@ ALIASES: dict[str, dict[str, str]] = {
         "纬度": "lat", "经度": "lon", "latitude": "lat", "longitude": "lon",
     },
     "doctors": {**_COMMON, "所在机构编码": "provider_id", "执业机构编码": "provider_id", "科室": "specialty", "专业": "specialty"},
+    "items": {
+        "结算流水号": "claim_id", "结算id": "claim_id", "结算编号": "claim_id",
+        "明细流水号": "line_id", "费用明细流水号": "line_id", "明细序号": "line_id", "行号": "line_id",
+        "医保目录编码": "item_code", "项目编码": "item_code", "药品编码": "item_code", "医疗目录编码": "item_code",
+        "项目名称": "item_name", "药品名称": "item_name", "医保目录名称": "item_name", "通用名": "item_name",
+        "数量": "quantity", "单价": "unit_price", "明细项目费用总额": "amount", "金额": "amount", "明细金额": "amount",
+        "追溯码": "trace_code", "药品追溯码": "trace_code", "拆零标志": "split_pack", "是否拆零": "split_pack",
+    },
+    "purchases": {
+        "定点机构编码": "provider_id", "医药机构编码": "provider_id", "机构编码": "provider_id", "定点医药机构编号": "provider_id",
+        "医保目录编码": "item_code", "项目编码": "item_code", "药品编码": "item_code", "医疗目录编码": "item_code",
+        "追溯码": "trace_code", "药品追溯码": "trace_code",
+        "进货日期": "purchased_at", "采购日期": "purchased_at", "入库时间": "purchased_at", "采购入库时间": "purchased_at",
+        "数量": "quantity", "采购数量": "quantity", "进货数量": "quantity",
+        "供应商": "supplier", "供应商名称": "supplier", "批次流水号": "purchase_id", "采购单号": "purchase_id",
+    },
 }
+for _table, _names in NATIONAL.items():  # the national platform's field names, beside the Chinese headers
+    ALIASES[_table] = {**ALIASES.get(_table, {}), **_names}
 
 # Value aliases for enum columns (compared after strip/lower-casing).
 VALUE_ALIASES: dict[str, dict[str, str]] = {
@@ -127,7 +181,13 @@ VALUE_ALIASES: dict[str, dict[str, str]] = {
         "医院": "hospital", "诊所": "clinic", "门诊部": "clinic", "卫生院": "clinic", "社区卫生服务中心": "clinic",
         "药店": "pharmacy", "零售药店": "pharmacy", "定点零售药店": "pharmacy",
     },
+    "split_pack": {"是": "1", "否": "0", "y": "1", "n": "0", "yes": "1", "no": "0", "true": "1", "false": "0"},
 }
+for _column, _codes in CODES.items():  # the national platform's codes (med_type, gend, fixmedins_type, trdn_flag)
+    VALUE_ALIASES[_column] = {**VALUE_ALIASES.get(_column, {}), **_codes}
+
+# Values that mean "missing" in one column only (sex 0 unknown, 9 not stated: GB/T 2261.1).
+VALUE_MISSING: dict[str, tuple[str, ...]] = {column: tuple(values) for column, values in MISSING.items()}
 
 
 def normalise_header(header: str) -> str:

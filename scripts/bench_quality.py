@@ -11,9 +11,11 @@ fraud at all. Part of the sweep (``held-out``) was kept aside while detection
 was developed and is reported separately.
 
 Per world: patient-level precision / recall / F1, planted rings recovered
-(Jaccard ≥ 0.5), share of recovered rings with the right family, false
+(Jaccard ≥ 0.5, also by shape: the drug resale networks and swap pharmacies
+among them), share of recovered rings with the right family, false
 positives among look-alike patients (all, and by kind), among ordinary people
-(in no ring and no look-alike group), false rings per 10^4 people (rings
+(in no ring and no look-alike group) — the split packs (拆零) and returns of
+the drug-level data among the look-alikes —, false rings per 10^4 people (rings
 most of whose patients were planted in no ring), the run's own estimate of
 its false rings (null model), and detect seconds. The baseline is what
 tutorials do: Louvain on the raw co-visit graph, every community of 3–100
@@ -85,11 +87,14 @@ def score(rings: list[tuple[list[str], str | None]], truth: dict, patients: int)
     recall = tp / len(truth_patients) if truth_patients else 1.0
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
     recovered = right_family = 0
-    for members, family in planted:
+    shapes: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for (members, family), shape in zip(planted, [r["shape"] for r in truth["rings"] if r["patients"]]):
         best = max(rings, key=lambda r: jaccard(members, set(r[0])), default=None)
+        shapes[shape][1] += 1
         if best and jaccard(members, set(best[0])) >= 0.5:
             recovered += 1
             right_family += best[1] == family
+            shapes[shape][0] += 1
     false_rings = sum(1 for ps, _ in rings if len(set(ps) & truth_patients) < 0.5 * len(ps))
     innocent = lookalikes - truth_patients
     ordinary = patients - len(truth_patients | lookalikes)
@@ -102,6 +107,7 @@ def score(rings: list[tuple[list[str], str | None]], truth: dict, patients: int)
         "ordinary_fp": len(flagged - truth_patients - lookalikes) / max(1, ordinary),
         "false_rings_per_10k": false_rings / patients * 10_000,
         "rings": len(rings), "planted": len(planted), "accused_innocent": len(flagged - truth_patients),
+        "by_shape": {k: v[0] / v[1] for k, v in sorted(shapes.items())},
     }
 
 
@@ -245,6 +251,8 @@ def main() -> None:
             print(f"{name:18s} P={g['precision']:.3f} R={g['recall']:.3f} F1={g['f1']:.3f} recovered={g['recovered']:.1%} "
                   f"family={g['family_ok']:.1%} lookalikeFP={g['lookalike_fp']:.2%} ordinaryFP={g['ordinary_fp']:.3%} "
                   f"rings={g['rings']} false/10k={g['false_rings_per_10k']:.2f} est={g['expected_false']:.2f} "
+                  f"splitFP={g['by_kind'].get('split_pack', 0):.2%} returnFP={g['by_kind'].get('return', 0):.2%} "
+                  f"resale={g['by_shape'].get('resale', float('nan')):.0%} swap={g['by_shape'].get('swap', float('nan')):.0%} "
                   f"s={g['seconds']:.1f}", flush=True)
         real = run_real(work)
         print(f"{'medicare (real)':18s} rings={real['rings']} patients in rings={real['patients_in_rings']} "
@@ -261,6 +269,13 @@ def main() -> None:
     print("| world | " + " | ".join(kinds) + " |\n|---|" + "---|" * len(kinds))
     for r in rows:
         print(f"| {r['world']} | " + " | ".join(f"{r['graphfraud']['by_kind'].get(k, 0):.1%}" for k in kinds) + " |")
+    print("\nplanted rings recovered by shape (graphfraud)")
+    shapes = sorted({k for r in rows for k in r["graphfraud"]["by_shape"]})
+    print("| world | " + " | ".join(shapes) + " |\n|---|" + "---|" * len(shapes))
+    for r in rows:
+        if r["graphfraud"]["by_shape"]:
+            print(f"| {r['world']} | " + " | ".join(f"{r['graphfraud']['by_shape'].get(k, float('nan')):.0%}"
+                                                   for k in shapes) + " |")
     print("\nworst world of each part")
     print("| part | method | min F1 | min recovered | min right family | max look-alike FP | max ordinary FP | "
           "max false rings /10⁴ (no fraud) | worst look-alike kind |\n|---|---|---|---|---|---|---|---|---|")

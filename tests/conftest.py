@@ -138,3 +138,94 @@ def small_data(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("gen") / "input"
     generate(out, claims=5_000, seed=11)
     return out
+
+
+# --------------------------------------------------------------------------- a tiny folder of drug-level data
+
+DRUG_CLAIMS = """claim_id,patient_id,card_id,provider_id,ts,amount,visit_type
+C01,S1,KS1,H1,2025-03-01T09:00:00,310.5,outpatient
+C02,S1,KS1,Y2,2025-03-05T10:00:00,305.0,pharmacy
+C03,S1,KS1,H1,2025-03-12T09:30:00,310.5,outpatient
+C04,S2,KS2,H1,2025-03-02T09:00:00,310.5,outpatient
+C05,S2,KS2,Y2,2025-03-09T11:00:00,305.0,pharmacy
+C06,S3,KS3,H1,2025-03-03T09:00:00,310.5,outpatient
+C10,X1,KX1,Y1,2025-03-20T10:00:00,298.0,pharmacy
+C11,X2,KX2,Y1,2025-03-21T10:00:00,298.0,pharmacy
+C12,X3,KX3,Y1,2025-03-22T10:00:00,298.0,pharmacy
+C13,X1,KX1,Y1,2025-03-25T10:00:00,298.0,pharmacy
+C14,X4,KX4,Y1,2025-03-26T10:00:00,45.2,pharmacy
+C20,X2,KX2,Y2,2025-04-01T10:00:00,3.6,pharmacy
+C21,X3,KX3,Y2,2025-04-02T10:00:00,3.6,pharmacy
+C22,X4,KX4,Y2,2025-04-03T10:00:00,3.6,pharmacy
+C30,X4,KX4,Y2,2025-04-05T10:00:00,88.0,pharmacy
+C31,X1,KX1,Y2,2025-04-09T10:00:00,88.0,pharmacy
+C40,W1,KW1,Y3,2025-04-10T10:00:00,520.0,pharmacy
+C41,W1,KW1,Y3,2025-04-17T10:00:00,520.0,pharmacy
+C42,W2,KW2,Y3,2025-04-18T10:00:00,520.0,pharmacy
+C43,W2,KW2,Y3,2025-04-25T10:00:00,520.0,pharmacy
+C44,W3,KW3,Y3,2025-04-26T10:00:00,520.0,pharmacy
+C45,W1,KW1,Y3,2025-04-28T10:00:00,520.0,pharmacy
+C46,W3,KW3,Y3,2025-04-30T10:00:00,520.0,pharmacy
+"""
+# sellers S1–S3 buy insulin (XA10…) at H1 and Y2; their boxes B1, B2, B4, B6 are settled again at Y1, which never
+# bought them; B7 is one box split (拆零) over three sales at Y2; B8 is sold, returned and sold again at Y2;
+# Y3 sells seven boxes of XL01 having bought one (B10), the others under codes nobody ever bought.
+DRUG_ITEMS = """claim_id,line_id,item_code,item_name,quantity,unit_price,amount,trace_code,split_pack
+C01,1,XA10AEG001,甘精胰岛素注射液,1,310.5,310.5,B1,0
+C02,1,XA10AEG001,甘精胰岛素注射液,1,305.0,305.0,B2,0
+C03,1,XA10AEG001,甘精胰岛素注射液,1,310.5,310.5,B3,0
+C04,1,XA10AEG001,甘精胰岛素注射液,1,310.5,310.5,B4,0
+C05,1,XA10AEG001,甘精胰岛素注射液,1,305.0,305.0,B5,0
+C06,1,XA10AEG001,甘精胰岛素注射液,1,310.5,310.5,B6,0
+C10,1,XA10AEG001,甘精胰岛素注射液,1,298.0,298.0,B1,0
+C11,1,XA10AEG001,甘精胰岛素注射液,1,298.0,298.0,B2,0
+C12,1,XA10AEG001,甘精胰岛素注射液,1,298.0,298.0,B4,0
+C13,1,XA10AEG001,甘精胰岛素注射液,1,298.0,298.0,B6,0
+C14,1,XC09AAX002,卡托普利片,1,45.2,45.2,B9,0
+C20,1,XC09AAX002,卡托普利片,10,0.36,3.6,B7,1
+C21,1,XC09AAX002,卡托普利片,10,0.36,3.6,B7,1
+C22,1,XC09AAX002,卡托普利片,10,0.36,3.6,B7,1
+C30,1,XC10AAX003,阿托伐他汀钙片,1,88.0,88.0,B8,0
+C30,2,XC10AAX003,阿托伐他汀钙片,-1,88.0,-88.0,B8,0
+C31,1,XC10AAX003,阿托伐他汀钙片,1,88.0,88.0,B8,0
+C40,1,XL01XEX004,甲磺酸伊马替尼片,1,520.0,520.0,B10,0
+C41,1,XL01XEX004,甲磺酸伊马替尼片,1,520.0,520.0,F1,0
+C42,1,XL01XEX004,甲磺酸伊马替尼片,1,520.0,520.0,F2,0
+C43,1,XL01XEX004,甲磺酸伊马替尼片,1,520.0,520.0,F3,0
+C44,1,XL01XEX004,甲磺酸伊马替尼片,1,520.0,520.0,F4,0
+C45,1,XL01XEX004,甲磺酸伊马替尼片,1,520.0,520.0,F5,0
+C46,1,XL01XEX004,甲磺酸伊马替尼片,1,520.0,520.0,F6,0
+"""
+DRUG_PURCHASES = """provider_id,item_code,trace_code,purchased_at,quantity,supplier
+H1,XA10AEG001,B1,2025-02-20,1,国药控股
+H1,XA10AEG001,B3,2025-02-20,1,国药控股
+H1,XA10AEG001,B4,2025-02-20,1,国药控股
+H1,XA10AEG001,B6,2025-02-20,1,国药控股
+Y2,XA10AEG001,B2,2025-02-21,1,华润医药
+Y2,XA10AEG001,B5,2025-02-21,1,华润医药
+Y2,XC09AAX002,B7,2025-03-01,1,华润医药
+Y2,XC10AAX003,B8,2025-03-01,1,华润医药
+Y1,XC09AAX002,B9,2025-03-01,1,九州通
+Y3,XL01XEX004,B10,2025-04-01,1,九州通
+"""
+DRUG_PROVIDERS = """provider_id,name,type,city,lat,lon
+H1,杭州康宁医院,hospital,杭州市,30.27,120.15
+Y1,益民大药房(西湖1店),pharmacy,杭州市,30.28,120.16
+Y2,老百姓大药房(上城2店),pharmacy,杭州市,30.25,120.17
+Y3,九州大药房(拱墅3店),pharmacy,杭州市,30.32,120.14
+"""
+
+
+def write_drug_folder(folder: Path) -> Path:
+    """A tiny folder of claims with items and purchases: resale, a swap pharmacy, a split pack and a return."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, text in (("claims", DRUG_CLAIMS), ("items", DRUG_ITEMS), ("purchases", DRUG_PURCHASES),
+                       ("providers", DRUG_PROVIDERS)):
+        (folder / f"{name}.csv").write_text(text, encoding="utf-8")
+    return folder
+
+
+@pytest.fixture(scope="session")
+def drug_data(tmp_path_factory) -> Path:
+    """The tiny drug-level folder (shared, read-only)."""
+    return write_drug_folder(tmp_path_factory.mktemp("drugs") / "input")

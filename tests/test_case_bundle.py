@@ -25,7 +25,7 @@ from graphfraud.load import load_directory
 
 CHINA = timezone(timedelta(hours=8))
 FILES = {"report.pdf", "claims.csv", "members.csv", "timeline.csv", "evidence.csv", "tables.xlsx", "graph.html",
-         "graph.png", "queries.cypher", "manifest.json"}
+         "graph.png", "queries.cypher", "manifest.json", "items.csv"}   # items: the top ring's claims have drug lines
 HEADINGS = ("案件摘要", "成员及角色", "疑点说明", "涉案金额", "时间线", "关系图", "证据清单", "数据期间", "数据快照", "经办及签章")
 NOW = datetime(2026, 12, 1, 9, 30, tzinfo=CHINA)
 
@@ -119,7 +119,7 @@ def test_a_bundle_holds_every_file_and_its_manifest_lists_each_sha256(graph, bun
         assert "xl/workbook.xml" in book.namelist()
     from openpyxl import load_workbook
     sheets = load_workbook(io.BytesIO(files["tables.xlsx"])).sheetnames
-    assert sheets == ["证据结算", "成员", "时间线", "疑点证据"]
+    assert sheets == ["证据结算", "成员", "时间线", "疑点证据", "药品明细"]
     assert files["graph.png"].startswith(b"\x89PNG") and b"tIME" not in files["graph.png"]
     assert "new vis.Network" in files["graph.html"].decode("utf-8")
 
@@ -675,3 +675,22 @@ def test_every_figure_in_the_report_is_the_rings_own_and_no_internal_key_shows(g
         header = files["evidence.csv"].decode("utf-8-sig").splitlines()[0].split(",")
         assert len(header) == len(set(header))                              # no two columns named alike
         assert ring_case(graph, ring_id, "zh")["claims_total"] == own.claims
+def test_a_resale_ring_bundle_lists_its_boxes_and_counts_the_boxes_settled_again(drug_data: Path, tmp_path: Path) -> None:
+    import csv
+
+    engine = EmbeddedEngine(tmp_path / "db")
+    try:
+        engine.ensure_schema()
+        load_directory(engine, drug_data, rejects_dir=tmp_path / "rejects")
+        resale = next(r for r in detect(engine, now=NOW).rings if r.patterns == ["drug_resale"])
+        files = _files(export_bundle(engine, resale.ring_id, tmp_path / "resale.zip", actor="张稽核", now=NOW))
+        assert verify_bundle(tmp_path / "resale.zip").intact
+    finally:
+        engine.close()
+    assert set(files) == FILES
+    items = list(csv.DictReader(io.StringIO(files["items.csv"].decode("utf-8-sig"))))
+    b1 = [r for r in items if r["药品追溯码"] == "B1"]
+    assert {r["结算流水号"] for r in b1} == {"C01", "C10"} and {r["该追溯码销售次数"] for r in b1} == {"2"}
+    assert all(r["药品名称"] == "甘精胰岛素注射液" for r in b1)
+    claims = {r["结算流水号"]: r for r in csv.DictReader(io.StringIO(files["claims.csv"].decode("utf-8-sig")))}
+    assert claims["C10"]["计入涉案金额"] == "是"  # the box settled again counts, as detection counted it

@@ -54,3 +54,19 @@ def test_whole_detection_gives_the_same_rings_on_both_engines(embedded, neo4j, s
         assert [(m.type, m.id, m.role) for m in x.members] == [(m.type, m.id, m.role) for m in y.members]
         assert x.patterns == y.patterns
         assert abs(x.score - y.score) < 1e-6 and abs(x.amount_at_risk - y.amount_at_risk) < 0.01
+
+
+def test_drug_motif_queries_return_the_same_rows_on_both_engines(embedded, neo4j, drug_data: Path, tmp_path: Path) -> None:
+    from graphfraud.detect.evidence import motif
+    from graphfraud.detect.partition import whole
+    from graphfraud.detect.thresholds import params_for
+
+    load_directory(embedded, drug_data, rejects_dir=tmp_path / "r")
+    load_directory(neo4j, drug_data, rejects_dir=tmp_path / "r")
+    assert embedded.counts() == neo4j.counts()
+    for name in ("box_resold", "unpurchased_code", "oversold_item", "repeat_purchase", "refine/stock_profile"):
+        query = name if "/" in name else f"motifs/{name}"
+        params = params_for(name) | (whole(embedded, motif(name).partition) if "/" not in name else {})
+        a, b = embedded.query(query, params), neo4j.query(query, params)
+        assert len(a) and list(a.columns) == list(b.columns), name
+        pd.testing.assert_frame_equal(_sorted(a), _sorted(b), check_dtype=False, obj=name)

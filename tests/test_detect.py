@@ -13,7 +13,7 @@ import pytest
 from graphfraud.detect.run import detect
 from graphfraud.load import load_directory
 
-FAMILIES = {"card_lending", "pharmacy_cashout", "gang"}
+FAMILIES = {"card_lending", "pharmacy_cashout", "gang", "drug_resale"}  # the contract's families (drug_resale: issue 17)
 
 
 def _truth(folder: Path) -> dict:

@@ -45,6 +45,8 @@ class World:
         claims["city"] = claims["provider_id"].map(self.providers["city"])
         claims["home"] = claims["patient_id"].map(self.patients["city"])
         self.claims = claims
+        self.items = pd.read_csv(folder / "items.csv", dtype=str, keep_default_na=False)
+        self.purchases = pd.read_csv(folder / "purchases.csv", dtype=str, keep_default_na=False)
 
     def groups(self, kind: str) -> list[dict]:
         return [g for g in self.truth["lookalikes"] if g["kind"] == kind]
@@ -84,7 +86,7 @@ def test_every_shape_and_kind_is_planted_and_the_truth_points_at_real_rows(world
     truth = world.truth
     assert {r["shape"] for r in truth["rings"]} == set(RING_SHAPES)
     assert {g["kind"] for g in truth["lookalikes"]} == set(LOOKALIKE_KINDS)
-    assert {r["family"] for r in truth["rings"]} == {"card_lending", "pharmacy_cashout", "gang"}
+    assert {r["family"] for r in truth["rings"]} == {"card_lending", "pharmacy_cashout", "gang", "drug_resale"}
     assert truth["settings"] == WorldSettings().as_dict()
     patients, claims = set(world.patients.index), set(world.claims["claim_id"])
     providers, doctors = set(world.providers.index), set(world.doctors.index)
@@ -366,3 +368,38 @@ def test_some_dialysis_patients_and_checkup_staff_are_registered_in_another_city
                 mine = w.claims[w.claims["patient_id"].isin(g["registered_elsewhere"])]
                 assert not len(mine) or (mine["city"] == place).mean() >= 0.6
         assert elsewhere >= 5, kind
+
+
+# --------------------------------------------------------------------------- drug-level data
+
+def test_every_pharmacy_sale_has_its_boxes_and_every_box_but_the_planted_ones_sells_once(world: World) -> None:
+    items, purchases = world.items, world.purchases
+    pharmacy = set(world.claims.loc[world.claims["visit_type"] == "pharmacy", "claim_id"])
+    assert pharmacy <= set(items["claim_id"]) and items["trace_code"].str.fullmatch(r"81\d{18}").all()
+    sales = items[items["quantity"].astype(float) > 0]
+    ring = {r["shape"]: r for r in world.truth["rings"]}
+    planted = {c for r in world.truth["rings"] if r["shape"] in ("resale", "swap") for c in r["claims"]}
+    split = sales["split_pack"] == "1"
+    again = sales[~split].groupby("trace_code")["claim_id"].nunique()
+    twice = set(again[again > 1].index)
+    returned = set(items.loc[items["quantity"].astype(float) < 0, "trace_code"])
+    resold = set(sales.loc[sales["claim_id"].isin(planted), "trace_code"])
+    unflagged = twice - returned - resold
+    # a box is sold once, except a box returned and sold again, a split box (flag left out: the look-alike variant)
+    # and a planted resale
+    assert unflagged and all(sales.loc[sales["trace_code"].isin(unflagged), "split_pack"].eq(""))
+    assert {g["variant"] for g in world.groups("split_pack")} == {"flagged", "unflagged"} and world.groups("return")
+    # every box came in once, by the provider of its first sale, before it — but a resold or swapped box
+    bought = set(purchases["trace_code"])
+    assert purchases["trace_code"].is_unique
+    swap = ring["swap"]
+    swap_boxes = set(sales.loc[sales["claim_id"].isin(swap["claims"]), "trace_code"])
+    assert swap_boxes and not swap_boxes & bought
+    resale = ring["resale"]
+    at_pharmacy = sales["claim_id"].isin(resale["claims"]) & sales["claim_id"].map(
+        world.claims.set_index("claim_id")["provider_id"]).isin(resale["providers"])
+    assert at_pharmacy.sum() and set(sales.loc[at_pharmacy, "trace_code"]) <= bought  # bought by the seller's place
+    assert not (purchases["provider_id"].isin(resale["providers"]) & purchases["trace_code"].isin(
+        sales.loc[at_pharmacy, "trace_code"])).any()
+    ordinary = set(sales.loc[~sales["claim_id"].isin(planted), "trace_code"])
+    assert ordinary <= bought

@@ -593,3 +593,15 @@ def test_a_few_changed_claims_among_many_stored_are_found_by_lookup(engine, smal
     assert summary.changed == 1 and summary.stats.nodes_created["Claim"] == 0
     kept = pd.read_csv(summary.changed_file, dtype=str, encoding="utf-8-sig")
     assert kept["claim_id"].tolist() == [claims.loc[50, "claim_id"]] and kept["_row"].tolist() == ["3"]
+
+
+def test_an_items_or_purchases_file_missing_a_required_column_is_refused_in_one_line_without_values(tmp_path: Path) -> None:
+    (tmp_path / "claims.csv").write_text(CLAIMS + GOOD, encoding="utf-8")
+    (tmp_path / "items.csv").write_text("A9,1,XA10AEG001,81234567890123456789,1\n", encoding="utf-8")  # no header row
+    message = _message(tmp_path)
+    assert message.startswith("items.csv: missing required column 'claim_id'") and "\n" not in message
+    assert "81234567890123456789" not in message and "XA10AEG001" not in message
+    (tmp_path / "items.csv").unlink()
+    (tmp_path / "purchases.csv").write_text("provider_id,item_code,quantity\nY1,XA10AEG001,1\n", encoding="utf-8")
+    message = _message(tmp_path)
+    assert message.startswith("purchases.csv: missing required column 'purchased_at'") and "XA10AEG001" not in message

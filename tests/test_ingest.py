@@ -152,3 +152,55 @@ def test_bad_rows_are_kept_with_file_row_column_and_reason(tmp_path: Path) -> No
     (tmp_path / "claims.csv").write_text(HEADER + ROWS, encoding="utf-8")
     assert write_rejects(read_input(tmp_path), tmp_path / "rejects") == ([], [tmp_path / "rejects" / "claims.csv"])
     assert not (tmp_path / "rejects" / "claims.csv").exists()
+
+
+def test_items_and_purchases_are_validated_like_the_other_tables(tmp_path: Path) -> None:
+    (tmp_path / "claims.csv").write_text(HEADER + ROWS, encoding="utf-8")
+    (tmp_path / "items.csv").write_text(
+        "claim_id,line_id,item_code,item_name,quantity,unit_price,amount,trace_code,split_pack\n"
+        "A1,1,XA10AEG001,甘精胰岛素,1,100.5,100.5,81000000000000000001,0\n"
+        "A1,2,XC09AAX002,卡托普利片,0.5,2,1,81000000000000000002,是\n"    # split pack in Chinese
+        "A1,3,XC09AAX002,卡托普利片,-1,2,-2,81000000000000000002,0\n"     # a return: negative quantity
+        "A1,3,XC09AAX002,卡托普利片,1,2,2,,0\n"                              # row 5: duplicate line
+        "A1,4,,卡托普利片,1,2,2,,0\n"                                         # row 6: no item code
+        "A1,5,XC09AAX002,卡托普利片,lots,2,2,,0\n"                            # row 7: not a number
+        "A9,1,XC09AAX002,卡托普利片,1,2,2,,0\n"                               # row 8: no such claim
+        "A2,1,XC09AAX002,卡托普利片,1,2,2,,2\n", encoding="utf-8")             # row 9: split_pack 2
+    (tmp_path / "purchases.csv").write_text(
+        "provider_id,item_code,trace_code,purchased_at,quantity,supplier\n"
+        "Y1,XA10AEG001,81000000000000000001,2026-01-01,1,国药\n"
+        "Y1,XC09AAX002,,2026-01-02,100,国药\n"
+        "Y1,XC09AAX002,,2026-01-02,100,国药\n"                               # row 4: the same row again
+        "Y1,XC09AAX002,,someday,100,国药\n", encoding="utf-8")                # row 5: bad date
+    data = read_input(tmp_path)
+    items = data.tables["items"]
+    assert items.frame["line_key"].tolist() == ["A1/1", "A1/2", "A1/3"]
+    assert items.frame["split_pack"].tolist() == ["0", "1", "0"] and items.frame["quantity"].tolist() == [1, 0.5, -1]
+    rejects = items.rejects.set_index("_row")
+    assert rejects["_column"].to_dict() == {5: "line_id", 6: "item_code", 7: "quantity", 8: "claim_id", 9: "split_pack"}
+    assert not rejects["_reason"].str.contains("XC09|卡托普利|lots|A9").any()  # reasons never quote a value
+    purchases = data.tables["purchases"]
+    assert len(purchases.frame) == 2 and purchases.frame["purchase_key"].is_unique
+    assert purchases.rejects.set_index("_row")["_column"].to_dict() == {4: "(row)", 5: "purchased_at"}
+    # the same purchase read again gets the same key (loads stay idempotent)
+    assert read_input(tmp_path).tables["purchases"].frame["purchase_key"].tolist() == purchases.frame["purchase_key"].tolist()
+
+
+def test_the_items_of_a_rejected_claim_are_rejected_with_it(tmp_path: Path) -> None:
+    (tmp_path / "claims.csv").write_text(HEADER + ROWS + "A3,P3,C3,Y1,yesterday,100.00,药店购药\n", encoding="utf-8")
+    (tmp_path / "items.csv").write_text("claim_id,line_id,item_code,quantity\nA1,1,X1,1\nA3,1,X1,1\n", encoding="utf-8")
+    items = read_input(tmp_path).tables["items"]
+    assert items.frame["claim_id"].tolist() == ["A1"] and items.rejects["_column"].tolist() == ["claim_id"]
+
+
+def test_files_matching_no_table_and_headers_matching_no_column_are_named(tmp_path: Path) -> None:
+    (tmp_path / "claims.csv").write_text(HEADER.rstrip("\n") + ",备注\n" + ROWS.replace("\n", ",x\n"), encoding="utf-8")
+    (tmp_path / "结算明细2026.csv").write_text(HEADER + ROWS, encoding="utf-8")
+    (tmp_path / "readme.txt").write_text("notes", encoding="utf-8")
+    (tmp_path / ".hidden").write_text("", encoding="utf-8")
+    (tmp_path / "mapping.toml").write_text("", encoding="utf-8")
+    (tmp_path / "sub").mkdir()
+    data = read_input(tmp_path)
+    assert data.unmatched == ["readme.txt", "结算明细2026.csv"]
+    claims = data.tables["claims"]
+    assert claims.columns["claim_id"] == "结算流水号" and claims.ignored == ["备注"]

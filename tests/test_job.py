@@ -162,7 +162,7 @@ def test_the_same_day_delivered_twice_loads_once_and_alerts_nothing(engine, tmp_
     deliver(days, job, "day-1", as_name="day-1-again")  # the same bytes under another name
     [again] = run(job, engine)
     assert again.outcome == "nothing_new" and exit_code([again]) == 0
-    assert len(again.details["skipped"]) == 10 and again.deliveries == []  # day-1 and its copy
+    assert len(again.details["skipped"]) == 14 and again.deliveries == []  # day-1 (7 files) and its copy
     after = engine.counts()
     assert {k: v for k, v in after.items() if k != "DetectionRun"} == {k: v for k, v in counts.items() if k != "DetectionRun"}
     assert after["DetectionRun"] == counts["DetectionRun"] + 1
@@ -420,7 +420,7 @@ def test_two_runs_started_together_one_exits_cleanly_and_one_waits(tmp_path: Pat
     finally:
         engine.close()
     assert [r["outcome"] for r in runs] == ["nothing_new", "completed"]  # the waiting run found the files loaded
-    assert runs[1]["files"] == 5 and runs[0]["files_skipped"] == 5
+    assert runs[1]["files"] == 7 and runs[0]["files_skipped"] == 7  # day-1: claims, items, purchases and four side tables
 
 
 # --------------------------------------------------------------------------- webhook
@@ -611,12 +611,12 @@ def test_a_file_changed_moments_ago_waits_for_the_next_run(embedded, tmp_path: P
     job = job_folder(tmp_path / "job", job={"min_age": 3600})
     deliver(days, job, "day-1")
     [run1] = run(job, embedded)
-    assert run1.outcome == "nothing_new" and len(run1.details["young"]) == 5
+    assert run1.outcome == "nothing_new" and len(run1.details["young"]) == 7
     old = time.time() - 7200
     for path in (job.parent / "inbox" / "day-1").iterdir():
         os.utime(path, (old, old))
     [run2] = run(job, embedded)
-    assert run2.outcome == "completed" and run2.counts()["files"] == 5
+    assert run2.outcome == "completed" and run2.counts()["files"] == 7
 
 
 def test_loose_files_load_and_side_files_come_with_their_claims_or_wait(embedded, tmp_path: Path, days) -> None:
@@ -685,7 +685,7 @@ def test_history_shows_every_run_with_files_rows_rings_and_alerts(tmp_path: Path
     runs = json.loads(shown.output)
     assert [r["outcome"] for r in runs] == ["nothing_new", "completed", "completed"]
     assert runs[1]["changes"] == {"new": 1, "grown": 1, "unchanged": runs[2]["rings"] - 1}
-    assert runs[1]["alerts"] == 2 and runs[2]["files"] == 5 and runs[1]["files_skipped"] == 5
+    assert runs[1]["alerts"] == 2 and runs[2]["files"] == 7 and runs[1]["files_skipped"] == 7
     assert runs[2]["accepted"] > 0 and runs[1]["rings_by_status"] == {"new": runs[2]["rings"] + 1}
     assert all(r["seconds"] is not None and r["finished"] for r in runs)
 

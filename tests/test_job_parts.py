@@ -232,7 +232,9 @@ def test_deliveries_bring_the_new_ring_and_the_last_recruits_on_day_two(tmp_path
     assert set(ring_claims[ring_claims["patient_id"].isin(joiners)]["claim_id"]) <= set(day2["claim_id"])
     assert set(ring_claims[~ring_claims["patient_id"].isin(joiners)]["claim_id"]) <= set(day1["claim_id"])
     assert sorted(p.name for p in (tmp_path / "days" / "day-1").iterdir()) == [
-        "cards.csv", "claims.csv", "doctors.csv", "patients.csv", "providers.csv"]
+        "cards.csv", "claims.csv", "doctors.csv", "items.csv", "patients.csv", "providers.csv", "purchases.csv"]
+    items2 = pd.read_csv(tmp_path / "days" / "day-2" / "items.csv", dtype=str)  # an item travels with its claim
+    assert len(items2) and set(items2["claim_id"]) <= set(day2["claim_id"])
     assert json.loads((tmp_path / "days" / "deliveries.json").read_text(encoding="utf-8")) == changes
 
 

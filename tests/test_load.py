@@ -175,3 +175,18 @@ def test_a_large_table_of_long_text_keys_copies_into_the_embedded_engine(tmp_pat
         assert stats.nodes_created["Address"] == engine.counts()["Address"] == 600_000
     finally:
         engine.close()
+
+
+def test_items_and_purchases_load_as_boxes_lines_and_purchases_on_both_engines(engine, drug_data: Path,
+                                                                                  tmp_path: Path) -> None:
+    load_directory(engine, drug_data, rejects_dir=tmp_path / "rejects")
+    counts = engine.counts()
+    assert {k: counts[k] for k in ("Item", "Box", "Line", "Purchase", "HAS_LINE", "DISPENSED", "OF", "PURCHASED",
+                                   "BROUGHT_IN")} == {
+        "Item": 4, "Box": 16, "Line": 24, "Purchase": 10, "HAS_LINE": 24, "DISPENSED": 24, "OF": 16,
+        "PURCHASED": 10, "BROUGHT_IN": 10}
+    trail = engine.run("MATCH (b:Box {trace_code: 'B1'})<-[:DISPENSED]-(l:Line)<-[:HAS_LINE]-(c:Claim)-[:AT]->(v:Provider) "
+                       "RETURN c.claim_id AS claim, v.provider_id AS provider, l.ts_epoch AS ts ORDER BY ts")
+    assert trail["claim"].tolist() == ["C01", "C10"] and trail["provider"].tolist() == ["H1", "Y1"]
+    load_directory(engine, drug_data, rejects_dir=tmp_path / "rejects")  # idempotent
+    assert engine.counts() == counts

@@ -464,3 +464,17 @@ def test_one_claim_count_on_the_ring_page_its_graph_and_timeline_and_a_doctors_g
     """One rule, one number: the ring page's summary, graph and timeline; a doctor's graph counts his claims."""
     _the_ring_page_summary_graph_and_timeline_give_one_claim_count(site)
     _a_doctors_graph_counts_the_doctors_claims(site, small_data)
+def test_a_box_page_shows_its_trail_and_a_claim_page_its_drugs(embedded, drug_data: Path, tmp_path: Path) -> None:
+    load_directory(embedded, drug_data, rejects_dir=tmp_path / "rejects")
+    client = _client(embedded)
+    claim = client.get("/entity/claim/C10")
+    assert claim.status_code == 200 and "甘精胰岛素注射液" in claim.text and 'href="/box/B1"' in claim.text
+    box = client.get("/box/B1")
+    assert box.status_code == 200 and "C01" in box.text and "C10" in box.text and 'id="again"' in box.text
+    assert texts("zh")["step_again"].split("：")[0] in box.text
+    split = client.get("/box/B7")  # one box split over three sales at one pharmacy: no settling again
+    assert split.status_code == 200 and 'id="again"' not in split.text and texts("zh")["step_piece"] in split.text
+    returned = client.get("/box/B8?lang=en")
+    assert texts("en")["step_returned"] in returned.text and 'id="again"' not in returned.text
+    assert client.get("/search", params={"q": "B1"}).headers["location"] == "/box/B1"
+    assert client.get("/box/NOPE").status_code == 404

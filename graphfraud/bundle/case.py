@@ -48,6 +48,7 @@ class CaseData:
     tokens: dict[str, str] = field(default_factory=dict)   # raw value → mask (only when redacted; never written)
     exported_by: str = ""   # the export record the report prints (also in manifest.json and on the trail)
     exported_at: str = ""
+    items: list[dict[str, Any]] = field(default_factory=list)  # the lines (drugs, boxes) of the evidence claims
 
     @property
     def ring_id(self) -> str:
@@ -68,8 +69,8 @@ class CaseData:
         return sorted(self.claims, key=lambda c: (str(self.claims[c].get("ts") or ""), c))
 
     def counted(self, claim_id: str) -> bool:
-        """Whether a claim is one of the ring's claims (a member patient's: :mod:`graphfraud.detect.tally`)."""
-        return self.claims[claim_id].get("patient_id") in self.member_ids("patient")
+        """Whether a claim is one of the ring's claims, by the one rule of :mod:`graphfraud.detect.tally`."""
+        return bool(ring_claims(self.ring, self.claims, (claim_id,)))
 
     def ring_claims(self, among: Iterable[str] | None = None) -> list[str]:
         """The ring's claims in time order (``among``: only these evidence claims), by the one rule."""
@@ -85,7 +86,7 @@ def displayed(case: CaseData) -> CaseData:
     from dataclasses import replace
 
     return replace(case, ring=visible_all(case.ring), claims=visible_all(case.claims), facts=visible_all(case.facts),
-                   history=visible_all(case.history, keep_newlines=True))
+                   history=visible_all(case.history, keep_newlines=True), items=visible_all(case.items))
 
 
 def plain(value: Any) -> Any:
@@ -120,7 +121,8 @@ def _canonical(value: Any) -> bytes:
     return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str).encode("utf-8")
 
 
-def snapshot_id(ring: dict[str, Any], claims: dict[str, dict[str, Any]], facts: dict[str, dict[str, dict[str, Any]]]) -> str:
+def snapshot_id(ring: dict[str, Any], claims: dict[str, dict[str, Any]], facts: dict[str, dict[str, dict[str, Any]]],
+                items: list[dict[str, Any]] | None = None) -> str:
     """Digest of the data the evidence rests on (not of the case status or the export)."""
     basis = {
         "run_id": ring.get("run_id"),
@@ -128,6 +130,8 @@ def snapshot_id(ring: dict[str, Any], claims: dict[str, dict[str, Any]], facts: 
         "claims": claims,
         "facts": facts,
     }
+    if items:  # only rings whose claims have items: the snapshot of every other ring stays what it was
+        basis["items"] = items
     return "S-" + hashlib.sha256(_canonical(basis)).hexdigest()[:16].upper()
 
 
@@ -175,9 +179,20 @@ def gather(engine, ring_id: str, overrides: dict[str, Any] | None = None) -> Cas
         for e in trail.history(engine, ring_id) if e.action != "export"
     ]
     times = sorted(str(c["ts"]) for c in claims.values() if c.get("ts"))
+    items = _items(engine, claim_ids)
     return CaseData(
         ring=ring, claims=claims, facts=facts, history=history,
         thresholds=thresholds_for(engine, (ev["motif"] for ev in ring.get("evidence", [])), overrides),
-        snapshot=snapshot_id(ring, claims, facts),
-        period=(times[0] if times else None, times[-1] if times else None),
+        snapshot=snapshot_id(ring, claims, facts, items),
+        period=(times[0] if times else None, times[-1] if times else None), items=items,
     )
+
+
+def _items(engine, claim_ids: Iterable[str], chunk: int = 5_000) -> list[dict[str, Any]]:
+    """The lines of the evidence claims (``bundle/items``), by claim and line."""
+    ids = sorted(set(claim_ids))
+    rows: list[dict[str, Any]] = []
+    for start in range(0, len(ids), chunk):
+        rows.extend({k: plain(v) for k, v in r.items()}
+                    for r in engine.query("bundle/items", {"claims": ids[start:start + chunk]}).to_dict("records"))
+    return sorted(rows, key=lambda r: (str(r["claim_id"]), str(r["line_id"])))

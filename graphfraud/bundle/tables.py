@@ -1,4 +1,4 @@
-"""The evidence tables: claims, members, timeline and evidence rows, as CSV and as one XLSX workbook.
+"""The evidence tables: claims, members, timeline, evidence rows and (drug-level data) items, as CSV and XLSX.
 
 The same rows feed the PDF, so the report and the tables never disagree.
 CSV files are UTF-8 with a BOM (Excel on Chinese Windows opens them right);
@@ -25,6 +25,8 @@ MEMBER_KEYS = ["type", "id", "role", "name", "sex", "birth_date", "id_number", "
                "death_date", "holder_id", "provider_id", "specialty", "claims", "amount"]
 TIMELINE_KEYS = ["date", "claims", "amount", "fund_paid", "patients", "providers", "motifs"]
 EVIDENCE_KEYS = ["no", "motif", "family", "statement", "detail", "patients", "providers", "doctors", "claims", "amount"]
+ITEM_KEYS = ["claim_id", "line_id", "item_code", "item_name", "quantity", "unit_price", "amount", "trace_code",
+             "split_pack", "box_sales"]
 TYPE_WORDS = {"patient": {"zh": "参保人", "en": "patient"}, "card": {"zh": "医保卡", "en": "card"},
               "provider": {"zh": "医药机构", "en": "provider"}, "doctor": {"zh": "医师", "en": "doctor"}}
 YES = {"zh": "是", "en": "yes"}
@@ -169,15 +171,38 @@ def evidence_rows(case: CaseData, lang: str) -> Table:
     return EVIDENCE_KEYS, rows
 
 
+def item_rows(case: CaseData, lang: str) -> Table:
+    """The drugs and boxes of the evidence claims: each line with its traceability code and how often that box
+    was sold (a box sold twice is a box settled again, unless split or returned)."""
+    rows = []
+    for item in case.items:
+        split = item.get("split_pack")
+        rows.append({
+            "claim_id": item["claim_id"], "line_id": item.get("line_id") or "", "item_code": item.get("item_code") or "",
+            "item_name": item.get("item_name") or "", "quantity": item.get("quantity") if item.get("quantity") is not None else "",
+            "unit_price": round(float(item["unit_price"]), 2) if item.get("unit_price") is not None else "",
+            "amount": round(float(item["amount"]), 2) if item.get("amount") is not None else "",
+            "trace_code": item.get("trace_code") or "",
+            "split_pack": "" if split is None else (YES if int(split) == 1 else NO)[lang],
+            "box_sales": int(item.get("box_sales") or 0) if item.get("trace_code") else "",
+        })
+    return ITEM_KEYS, rows
+
+
 HEADERS = {"claims": w.CLAIM_COLUMNS, "members": w.MEMBER_COLUMNS, "timeline": w.TIMELINE_COLUMNS,
-           "evidence": w.EVIDENCE_COLUMNS}
+           "evidence": w.EVIDENCE_COLUMNS, "items": w.ITEM_COLUMNS}
 SHEETS = {"claims": {"zh": "证据结算", "en": "claims"}, "members": {"zh": "成员", "en": "members"},
-          "timeline": {"zh": "时间线", "en": "timeline"}, "evidence": {"zh": "疑点证据", "en": "evidence"}}
+          "timeline": {"zh": "时间线", "en": "timeline"}, "evidence": {"zh": "疑点证据", "en": "evidence"},
+          "items": {"zh": "药品明细", "en": "items"}}
 
 
 def all_tables(case: CaseData, lang: str) -> dict[str, Table]:
-    return {"claims": claim_rows(case, lang), "members": member_rows(case, lang),
-            "timeline": timeline_rows(case, lang), "evidence": evidence_rows(case, lang)}
+    """The bundle's tables; ``items`` only for a ring whose evidence claims have lines (drug-level data)."""
+    tables = {"claims": claim_rows(case, lang), "members": member_rows(case, lang),
+              "timeline": timeline_rows(case, lang), "evidence": evidence_rows(case, lang)}
+    if case.items:
+        tables["items"] = item_rows(case, lang)
+    return tables
 
 
 def cell_text(value: Any, money: bool = False) -> str:

@@ -52,6 +52,19 @@ HEADINGS: dict[str, dict[str, str]] = {
     },
 }
 
+ITEM_COLUMNS = {
+    "claim_id": {"zh": "结算流水号", "en": "claim_id"},
+    "line_id": {"zh": "明细序号", "en": "line_id"},
+    "item_code": {"zh": "医保目录编码", "en": "item_code"},
+    "item_name": {"zh": "药品名称", "en": "item_name"},
+    "quantity": {"zh": "数量", "en": "quantity"},
+    "unit_price": {"zh": "单价（元）", "en": "unit_price_cny"},
+    "amount": {"zh": "金额（元）", "en": "amount_cny"},
+    "trace_code": {"zh": "药品追溯码", "en": "trace_code"},
+    "split_pack": {"zh": "拆零", "en": "split_pack"},
+    "box_sales": {"zh": "该追溯码销售次数", "en": "box_sales"},
+}
+
 SUMMARY_FIELDS: dict[str, dict[str, str]] = {
     "ring_id": {"zh": "团伙编号", "en": "Ring id"},
     "status": {"zh": "案件状态", "en": "Case status"},
@@ -70,6 +83,7 @@ FAMILIES: dict[str, dict[str, str]] = {
     "card_lending": {"zh": "出借、冒用医保卡", "en": "card lending / misuse"},
     "pharmacy_cashout": {"zh": "药店刷卡套现", "en": "pharmacy cash-out"},
     "gang": {"zh": "团伙欺诈（诱导住院、分解住院）", "en": "gang fraud (induced or split admissions)"},
+    "drug_resale": {"zh": "倒卖医保药品（回流药）", "en": "drug resale (boxes settled again)"},
 }
 
 ROLES: dict[str, dict[str, str]] = {
@@ -95,6 +109,10 @@ ROLES: dict[str, dict[str, str]] = {
     "admitting_doctor": {"zh": "收治医师", "en": "admitting doctor"},
     "treating_doctor": {"zh": "接诊医师", "en": "treating doctor"},
     "doctor": {"zh": "医师", "en": "doctor"},
+    "seller": {"zh": "倒卖药品参保人（所购药品被再次结算）", "en": "seller (boxes bought were settled again)"},
+    "resale_pharmacy": {"zh": "回收并再次结算药品的药店", "en": "pharmacy that settled the boxes again"},
+    "swapped_card": {"zh": "串换药品结算的医保卡主", "en": "holder of a card billed for swapped goods"},
+    "swap_pharmacy": {"zh": "串换药品药店", "en": "swap pharmacy"},
 }
 
 VISIT_TYPES = {
@@ -171,6 +189,18 @@ MOTIFS: dict[str, dict[str, str]] = {
     "co_visit": {
         "zh": "几名参保人在多个不同日期同时（半小时内）到同一机构就诊，说明他们被人组织一同就诊。",
         "en": "The same patients visited the same place together (within half an hour) on several different days: someone brings them."},
+    "box_resold": {
+        "zh": "每盒药品都有唯一的追溯码，一盒药只能结算一次。参保人购买的药品，其追溯码又在另一家药店被再次结算，说明药品被倒卖回流、再次骗取医保基金。",
+        "en": "Every box carries its own traceability code: one box, one sale. Boxes this person bought were settled again at another pharmacy: they were sold on and billed to the fund a second time."},
+    "unpurchased_code": {
+        "zh": "药店销售的药品追溯码从未出现在该店的进货记录中，也从未在别处销售过，说明结算的药品并不存在，实际串换成了其他商品。",
+        "en": "The pharmacy sold boxes under codes it never bought in and nobody sold before: the boxes billed did not exist, something else was handed over."},
+    "oversold_item": {
+        "zh": "药店某药品的销售量远超其进货量（进销存不符），超出部分的结算很可能串换了其他商品。",
+        "en": "The pharmacy sold far more of a drug than it ever bought in: the sales beyond its stock billed the drug for something else."},
+    "repeat_purchase": {
+        "zh": "同一参保人在短时间内于多家机构反复购买同一种易倒卖药品，远超正常用量，常见于为倒卖而囤药。",
+        "en": "The same person bought the same resale-prone drug again and again at several places within weeks, far more than one patient takes: buying to sell on."},
 }
 
 CLAIM_COLUMNS = {

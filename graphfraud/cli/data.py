@@ -51,7 +51,7 @@ def generate(
 
 
 def load(
-    input_dir: Annotated[Path, typer.Argument(help="Folder of claims (required) and patients/cards/providers/doctors files.", exists=True, file_okay=False)],
+    input_dir: Annotated[Path, typer.Argument(help="Folder of claims (required) and patients/cards/providers/doctors/items/purchases files.", exists=True, file_okay=False)],
     mapping: Annotated[Optional[Path], typer.Option("--mapping", "-m", help="Column mapping file (TOML/YAML) for other namings.", exists=True, dir_okay=False)] = None,
     rejects: Annotated[Optional[Path], typer.Option("--rejects", help="Folder for rejected rows (default INPUT/rejects).")] = None,
     mode: Annotated[Mode, typer.Option("--mode", help="Neo4j load path: incremental (through the driver, adds to what is stored), bulk (neo4j-admin import into an empty or --overwrite database), auto (bulk for a large first load when the database may go offline, else incremental; docs/loading.md).")] = Mode.auto,
@@ -78,6 +78,7 @@ def load(
         soft_wrap=True,
     )
     out.print("phases: " + ", ".join(f"{name} {seconds:.1f} s" for name, seconds in summary.phases.items()))
+    print_input(summary)
     print_rejects(summary)
     if summary.counts is not None:
         _print_counts(summary.counts)
@@ -89,6 +90,28 @@ def rejected_and_changed(summary) -> str:
     if summary.changed:
         text += f"; {summary.changed:,} already loaded with other values, kept the stored ones"
     return text
+
+
+def print_input(summary) -> None:
+    """Which columns each table was read from (where a header was not the canonical name), which headers were
+    ignored, and which files of the folder match no table: nothing in the folder is passed over in silence."""
+    from graphfraud.display import visible
+    from graphfraud.schema import normalise_header
+
+    for table, columns in summary.columns.items():
+        renamed = [f"{canon} ← {visible(src)[:40]}" for canon, src in columns.items()
+                   if normalise_header(src) != normalise_header(canon)]
+        line = f"{table}: {len(columns)} column(s) recognised"
+        if renamed:
+            line += " (" + ", ".join(renamed) + ")"
+        ignored = summary.ignored.get(table, [])
+        if ignored:
+            line += "; not a column of the table, ignored: " + ", ".join(visible(h)[:40] for h in ignored[:12])
+            line += f", … ({len(ignored) - 12} more)" if len(ignored) > 12 else ""
+        err.print(escape(line), soft_wrap=True)
+    if summary.unmatched:
+        err.print(escape("files matching no table, not read: " + ", ".join(visible(n) for n in summary.unmatched)),
+                  soft_wrap=True)
 
 
 def print_rejects(summary) -> None:

@@ -25,7 +25,7 @@ def detect(
     db: DbOpt = None,
 ) -> None:
     """Detect fraud rings and write OUT/rings.json (contract) and OUT/rings.csv."""
-    from graphfraud.cli.data import print_rejects, rejected_and_changed
+    from graphfraud.cli.data import print_input, print_rejects, rejected_and_changed
     from graphfraud.detect.report import write_report
     from graphfraud.detect.run import check_settings
     from graphfraud.detect.run import detect as run_detection
@@ -41,6 +41,7 @@ def detect(
         if input_dir is not None:
             summary = load_directory(eng, input_dir, mapping=mapping)
             err.print(f"loaded {summary.accepted:,} rows ({rejected_and_changed(summary)}) in {summary.seconds:.1f} s")
+            print_input(summary)
             print_rejects(summary)
         with errors_as_exit():
             eng.ensure_schema()  # a database from before load marks gains their table

@@ -19,17 +19,24 @@ import math
 import tomllib
 from dataclasses import dataclass, field
 from functools import cache
+from types import MappingProxyType
 from typing import Any, Mapping
 
 from graphfraud import queries
 
 ENTITY_COLUMNS = ("patients", "cards", "providers", "doctors")
-FAMILIES = ("card_lending", "pharmacy_cashout", "gang")
+FAMILIES = ("card_lending", "pharmacy_cashout", "gang", "drug_resale")
 
 # Lines of evidence whose rows alone can never make a patient suspicious: being away from home
 # is what movers, students, retirees with their children and referrals do; one phone for people at
-# several addresses is what care homes, companies and children registering their parents do.
-WEAK_LINES = frozenset({"displacement", "phone"})
+# several addresses is what care homes, companies and children registering their parents do; one drug
+# bought again and again at several places (hoarding) is what a chronic patient buying for a relative
+# (家庭共济), stocking up before a trip, or a care-home resident seen by several counters does — it
+# corroborates a seller whose boxes came back, never accuses anyone alone (measured: as a line that is
+# not weak, it gave two care-home residents "their own" evidence and made the home a false ring).
+WEAK_LINES = frozenset({"displacement", "phone", "hoarding"})
+
+NO_THROUGH: Mapping[str, str] = MappingProxyType({})   # one shared, read-only "none" for the millions of rows without
 
 
 @dataclass(slots=True)
@@ -56,6 +63,7 @@ class Evidence:
     facts: dict[str, Any] = field(default_factory=dict)
     line: str = ""                  # the motif's line of evidence
     strength: float = 1.0           # how far this row departs from its own null, in (0, 1]; scales the weight
+    through: Mapping[str, str] = field(default_factory=lambda: NO_THROUGH)  # claim → the patient whose box that claim settled again
 
     def entities(self, kind: str) -> list[str]:
         return getattr(self, kind)
@@ -103,15 +111,19 @@ class Motif:
     first_row: float = 0.75         # share of the weight a single row lends (detect.suspicion.motif_suspicion)
 
     def evidence(self, patients: Any = (), cards: Any = (), providers: Any = (), doctors: Any = (),
-                 claims: Any = (), facts: Mapping[str, Any] | None = None, strength: float = 1.0) -> Evidence:
-        """One evidence row of this motif, worded from its facts (entity lists deduplicated and sorted)."""
+                 claims: Any = (), facts: Mapping[str, Any] | None = None, strength: float = 1.0,
+                 through: Mapping[str, str] | None = None) -> Evidence:
+        """One evidence row of this motif, worded from its facts (entity lists deduplicated and sorted).
+
+        ``through`` ties a claim of the row to a patient other than its own: the claim that settled again
+        the box a seller bought ties the pharmacy that made it to the seller (``detect.rings``)."""
         facts = dict(facts or {})
         return Evidence(
             motif=self.name, family=self.family, kind=self.kind, weight=self.weight, implicates=self.implicates,
             links=self.links, peer_group=self.peer_group, peer_place=self.peer_place,
             patients=sorted(ids(patients)), cards=sorted(ids(cards)), providers=sorted(ids(providers)),
             doctors=sorted(ids(doctors)), claims=sorted(ids(claims)), facts=facts, line=self.line,
-            strength=max(0.0, min(1.0, float(strength))),
+            strength=max(0.0, min(1.0, float(strength))), through=dict(through) if through else NO_THROUGH,
         )
 
 

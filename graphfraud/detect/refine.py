@@ -21,6 +21,7 @@ from typing import Any, Callable, Iterable, Mapping
 
 import pandas as pd
 
+from graphfraud.detect import boxes
 from graphfraud.detect.evidence import Evidence, Motif, plain
 
 Relevant = Callable[[Iterable[str]], bool]
@@ -55,6 +56,7 @@ class Context:
     _records: dict[int, list[dict[str, Any]]] = field(default_factory=dict, repr=False)
     _cities: dict[str, str] | None = field(default=None, repr=False)
     _far_at: dict[int, dict[str, int]] = field(default_factory=dict, repr=False)
+    _stock: dict[str, tuple[int, int]] | None = field(default=None, repr=False)
 
     def records(self, frame: pd.DataFrame) -> list[dict[str, Any]]:
         """The frame's rows as dicts, converted once however many motifs read the frame."""
@@ -119,6 +121,15 @@ class Context:
             self._profile = {row["provider"]: (int(row["n"]), int(row["n_round"]), int(row["n_late"]), int(row["n_timed"]))
                              for row in frame.to_dict("records")}
         return self._profile
+
+
+    @property
+    def stock(self) -> dict[str, tuple[int, int]]:
+        """Per provider: (coded sales, of them boxes it never bought in and nobody sold before), read once."""
+        if self._stock is None:
+            frame = self.engine.query("refine/stock_profile")
+            self._stock = {row["provider"]: (int(row["n"]), int(row["n_unbought"])) for row in frame.to_dict("records")}
+        return self._stock
 
 
 def centre_of(cities: Iterable[str], home: str, providers: Iterable[str] | None = None) -> str:
@@ -529,7 +540,7 @@ def _rows(m: Motif, frame: pd.DataFrame) -> list[Evidence]:
 REFINEMENTS: dict[str, Callable[[Motif, pd.DataFrame, Mapping[str, Any], Context], list[Evidence]]] = {
     "travels": travels, "displaced": displaced, "far_pharmacy": far_pharmacy, "two_places": two_places,
     "sequences": sequences, "far_together": far_together, "co_visits": co_visits, "bursts": bursts,
-    "against_provider": against_provider,
+    "against_provider": against_provider, **boxes.REFINEMENTS,
 }
 # Link refinements that run last, only for groups holding a patient the indicators already found suspicious.
 DEFERRED = frozenset({"sequences", "co_visits"})

@@ -68,7 +68,8 @@ def ring_json(ring: Ring) -> dict[str, Any]:
         "evidence": [
             {"motif": ev.motif, "claims": ev.claims, "detail": ev.reason, "family": ev.family,
              "patients": ev.patients, "providers": ev.providers, "doctors": ev.doctors,
-             "detail_zh": ev.reason_zh}  # addition: the reason in Chinese
+             "detail_zh": ev.reason_zh,  # addition: the reason in Chinese
+             **({"through": ev.through} if ev.through else {})}  # addition: claim → the seller whose box it settled again
             for ev in ring.evidence
         ],
         # additions to the contract
@@ -271,7 +272,9 @@ def _accomplices(rows: list[Evidence], core_set: set[str], claim_facts: dict[str
     """Providers and doctors the ring's own evidence claims tie to at least ``min_entity_patients`` patients.
 
     A row implicates a provider or doctor only through its claims: the doctor who admitted one
-    patient of a wave is tied to that patient, not to the wave.
+    patient of a wave is tied to that patient, not to the wave. A claim ties its own patient, and the
+    patient the row says it acted for (``Evidence.through``): the pharmacy that settled again the box a
+    seller bought is tied to that seller by that claim, not to its own customer.
     """
     tied: dict[tuple[str, str], set[str]] = defaultdict(set)
     motif_of: dict[tuple[str, str], Counter] = defaultdict(Counter)
@@ -282,10 +285,13 @@ def _accomplices(rows: list[Evidence], core_set: set[str], claim_facts: dict[str
             wanted = set(ev.entities(kind))
             for c in ev.claims:
                 f = claim_facts.get(c)
-                if not f or f.get(column) not in wanted or f.get("patient_id") not in core_set:
+                if not f or f.get(column) not in wanted:
+                    continue
+                who = core_set.intersection((f.get("patient_id"), ev.through.get(c)))
+                if not who:
                     continue
                 key = (kind, f[column])
-                tied[key].add(f["patient_id"])
+                tied[key].update(who)
                 motif_of[key][ev.motif] += 1
     return [(kind, x, motif_of[(kind, x)]) for (kind, x), who in sorted(tied.items()) if len(who) >= rules.min_entity_patients]
 
@@ -325,7 +331,8 @@ def assemble(
         for kind, x, counter in _accomplices(rows, core_set, claim_facts, rules):
             member_type = "provider" if kind == "providers" else "doctor"
             members.append(Member(member_type, x, _role(counter, member_type, member_type)))
-        claims = sorted({c for ev in rows for c in ev.claims if claim_facts.get(c, {}).get("patient_id") in core_set})
+        claims = sorted({c for ev in rows for c in ev.claims
+                         if claim_facts.get(c, {}).get("patient_id") in core_set or ev.through.get(c) in core_set})
         amount = sum(fund_share(claim_facts[c]) for c in claims)  # the rule of graphfraud.detect.tally
         times = sorted(claim_facts[c]["ts"] for c in claims if claim_facts[c].get("ts"))
         families = _family_scores(rows, core_set)

@@ -1,7 +1,9 @@
 """A ring's claims and totals, by one rule every view uses.
 
 **The rule** (the one detection uses for the amount at risk): a ring's claims
-are its evidence claims *for one of its member patients*. An evidence row may
+are its evidence claims *for one of its member patients* — a member's own
+claim, or the claim an evidence row says it made for a member (``through``:
+the pharmacy's claim that settled again a box a member sold). An evidence row may
 name claims of people outside the ring (the other visitors of a co-visit, the
 rest of an admission wave); those stay in the evidence tables but are not the
 ring's claims, are not counted, and never make a per-pattern figure exceed the
@@ -38,6 +40,13 @@ def evidence_claims(ring: Mapping[str, Any]) -> set[str]:
     return {str(c) for ev in ring.get("evidence", []) for c in ev.get("claims", [])}
 
 
+def settled_for_members(ring: Mapping[str, Any]) -> set[str]:
+    """Claims an evidence row ties to a member patient other than the claim's own (``through``)."""
+    patients = member_patients(ring)
+    return {str(c) for ev in ring.get("evidence", []) for c, p in (ev.get("through") or {}).items()
+            if str(p) in patients}
+
+
 def ring_claims(ring: Mapping[str, Any], facts: Mapping[str, Mapping[str, Any]],
                 among: Iterable[str] | None = None) -> list[str]:
     """The ring's claims (evidence claims for a member patient), in time order then id.
@@ -47,7 +56,8 @@ def ring_claims(ring: Mapping[str, Any], facts: Mapping[str, Mapping[str, Any]],
     """
     patients = member_patients(ring)
     pool = evidence_claims(ring) if among is None else {str(c) for c in among}
-    kept = [c for c in pool if c in facts and str(facts[c].get("patient_id")) in patients]
+    tied = settled_for_members(ring)
+    kept = [c for c in pool if c in facts and (str(facts[c].get("patient_id")) in patients or c in tied)]
     return sorted(kept, key=lambda c: (str(facts[c].get("ts") or ""), c))
 
 

@@ -25,12 +25,12 @@ from graphfraud import queries
 from graphfraud.engines.base import Progress, WriteStats
 from graphfraud.errors import EngineError, EngineUnavailable
 from graphfraud.graph import GraphFrames
-from graphfraud.model import NODES, RELS
+from graphfraud.model import IMMUTABLE, NODES, RELS
 
 _UPDATE_BATCH = 50_000
-# A settlement, once made, does not change: a re-delivered claim id is the same
-# claim, so only its key is compared (cheap at tens of millions of rows).
-_IMMUTABLE = {"Claim"}
+# A settlement, once made, does not change (nor do its lines, nor a purchase): a re-delivered
+# key is the same node, so only keys are compared (cheap at tens of millions of rows).
+_IMMUTABLE = set(IMMUTABLE)
 
 
 def _ddl() -> list[str]:

@@ -19,7 +19,7 @@ from graphfraud.config import Neo4jSettings
 from graphfraud.engines.base import Progress, WriteStats, changed_rows, engine_columns, engine_rows
 from graphfraud.errors import EngineError, EngineUnavailable
 from graphfraud.graph import GraphFrames
-from graphfraud.model import NODES, RELS
+from graphfraud.model import IMMUTABLE, NODES, RELS
 
 LOOKUP_BATCH = 50_000  # keys per indexed lookup of what is already stored
 START_HINT = "start it with `scripts/neo4j-local start` or `docker compose up -d`"
@@ -186,13 +186,15 @@ class Neo4jEngine:
         parts = [p for p in parts if len(p)]
         return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
 
-    def _new_claims(self, claims: pd.DataFrame) -> pd.DataFrame:
+    def _new_keys(self, label: str, frame: pd.DataFrame) -> pd.DataFrame:
+        """The rows of ``frame`` whose key is not stored yet (``load/stored_claims``, ``stored_lines``, …)."""
+        key = NODES[label].key
         stored: set[str] = set()
-        ids = claims["claim_id"].tolist()
-        text = queries.load("load/stored_claims", self.name).text
+        ids = frame[key].tolist()
+        text = queries.load(f"load/stored_{label.lower()}s", self.name).text
         for start in range(0, len(ids), LOOKUP_BATCH):
             stored.update(self.run(text, {"ids": ids[start : start + LOOKUP_BATCH]}).get("id", []))
-        return claims[~claims["claim_id"].isin(stored)] if stored else claims
+        return frame[~frame[key].isin(stored)] if stored else frame
 
     def _write_nodes(self, label: str, frame: pd.DataFrame, progress: Progress | None) -> tuple[set[Any], int]:
         """Create new keys, update changed values of stored ones; return (new keys, nodes updated)."""
@@ -226,22 +228,25 @@ class Neo4jEngine:
         stats = WriteStats()
         new: dict[str, set[Any]] = {}
         for label, frame in frames.nodes.items():
-            if label == "Claim":
+            if label in IMMUTABLE:
                 continue
             new[label], stats.nodes_updated[label] = self._write_nodes(label, frame, progress)
-        claims = frames.nodes.get("Claim")
-        if claims is not None and len(claims):
-            fresh = self._new_claims(claims)
-            # Sorted by patient, concurrent batches hold different patients and cards:
-            # fewer lock waits on those nodes while their claims are linked.
-            fresh = fresh.sort_values(["patient_id", "claim_id"], kind="stable")
-            self._batches("load/claim", fresh, "Claim", progress)
+        for label in IMMUTABLE:  # in this order: a line needs its claim; every end but these is written by now
+            nodes = frames.nodes.get(label)
+            if nodes is None or not len(nodes):
+                continue
+            fresh = self._new_keys(label, nodes)
+            if label == "Claim":
+                # Sorted by patient, concurrent batches hold different patients and cards:
+                # fewer lock waits on those nodes while their claims are linked.
+                fresh = fresh.sort_values(["patient_id", "claim_id"], kind="stable")
+            self._batches(f"load/{label.lower()}", fresh, label, progress)
             if progress:
-                progress("Claim", len(claims) - len(fresh))
+                progress(label, len(nodes) - len(fresh))
         for (rel_type, a, b), frame in frames.rels.items():
-            if "Claim" in (a, b):
+            if a in IMMUTABLE or b in IMMUTABLE:
                 if progress:
-                    progress(rel_type, len(frame))  # written with their claims
+                    progress(rel_type, len(frame))  # written with their claims, lines and purchases
                 continue
             self._write_rels(rel_type, a, b, frame, new, progress)
         after = self.counts()

@@ -30,7 +30,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from graphfraud import queries
 from graphfraud.config import Settings
 from graphfraud.engines.base import WriteStats
 from graphfraud.engines.neo4j_admin import IMPORT_STAGES, AdminTool, ImportOutcome, find_admin, import_full

@@ -16,7 +16,10 @@ from one seeded generator:
 4. everyone's ordinary care up to the requested number of claims
    (``ordinary.py``),
 
-and writes the input-contract files and ``truth.json`` (``writing.py``). The
+and writes the input-contract files and ``truth.json`` (``writing.py``):
+every pharmacy sale with its boxes (items with traceability codes) and every
+box bought in (purchases), with split packs and returns as look-alikes
+(``drugs.py``; the resale and swap rings are in ``drug_rings.py``). The
 same arguments give byte-identical files. All people are made up.
 
 >>> s = generate(Path(tmp) / "in", claims=2_000, seed=1)   # doctest: +SKIP
@@ -49,7 +52,8 @@ CLAIMS_PER_PATIENT = 10
 RINGS_PER_PATIENTS = 4000        # one ring of each shape per this many people (at least one)
 LOOKALIKES_PER_PATIENTS = 6000   # one group of each planted look-alike kind per this many people
 MOBILITY_KINDS = ("migrant", "student", "retiree_with_children", "spring_festival", "referral", "pooling", "hospital_pharmacy")
-LOOKALIKE_KINDS = LOOKALIKE_SHAPES + MOBILITY_KINDS
+DRUG_KINDS = ("split_pack", "return")   # drug-level look-alikes, drawn with the items (graphfraud.generate.drugs)
+LOOKALIKE_KINDS = LOOKALIKE_SHAPES + MOBILITY_KINDS + DRUG_KINDS
 
 
 @dataclass

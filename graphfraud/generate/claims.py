@@ -3,7 +3,12 @@
 Times are local epoch seconds of 2025. A claim carries the index of the ring
 that planted it as ``tag`` (-1 for legitimate care), and ``posthumous`` marks
 the few legitimate claims settled after the patient's death (a final hospital
-stay), which the writer keeps when it drops claims after death.
+stay), which the writer keeps when it drops claims after death. A claim a
+planted group gave one box of a known drug carries the drug's catalogue index
+(``drug``, ``graphfraud.generate.drugs``; -1: the writer draws the items of
+a pharmacy sale), the planted box (``box``: the same number on two claims is
+the same box, settled twice) and whether its provider bought that box in
+(``bought``: a box that came back, or a swapped one, was not).
 """
 
 from __future__ import annotations
@@ -39,16 +44,18 @@ def weekday(day) -> np.ndarray:
 class Claims:
     """Column chunks of claims."""
 
-    COLUMNS = ("patient", "card", "provider", "doctor", "ts", "amount", "vtype", "dx", "admit", "terminal", "tag", "posthumous")
+    COLUMNS = ("patient", "card", "provider", "doctor", "ts", "amount", "vtype", "dx", "admit", "terminal", "tag", "posthumous",
+               "drug", "box", "bought")
 
     def __init__(self) -> None:
         self.chunks: dict[str, list[np.ndarray]] = {c: [] for c in self.COLUMNS}
 
     def add(self, patient, provider, ts, amount, vtype, dx, *, doctor=-1, admit=-1, terminal=0, tag=-1, card=None,
-            posthumous=False) -> None:
+            posthumous=False, drug=-1, box=-1, bought=True) -> None:
         if np.size(patient) == 0 or np.size(ts) == 0:
             return
-        n = max(np.size(x) for x in (patient, provider, ts, amount, vtype, dx, doctor, admit, terminal, card if card is not None else 0))
+        n = max(np.size(x) for x in (patient, provider, ts, amount, vtype, dx, doctor, admit, terminal,
+                                     card if card is not None else 0, drug, box))
         patient = np.broadcast_to(np.asarray(patient, np.int64), n)
         values = {
             "patient": patient,
@@ -63,6 +70,9 @@ class Claims:
             "terminal": np.broadcast_to(np.asarray(terminal, np.int64), n),
             "tag": np.broadcast_to(np.asarray(tag, np.int64), n),
             "posthumous": np.broadcast_to(np.asarray(posthumous, bool), n),
+            "drug": np.broadcast_to(np.asarray(drug, np.int16), n),
+            "box": np.broadcast_to(np.asarray(box, np.int64), n),
+            "bought": np.broadcast_to(np.asarray(bought, bool), n),
         }
         for key, value in values.items():
             self.chunks[key].append(np.array(value))

@@ -54,6 +54,13 @@ class Truth:
     busy: set[int] = field(default_factory=set)               # providers given to a planted group
     phones: dict[int, int] = field(default_factory=dict)      # person → phone
     addresses: dict[int, str] = field(default_factory=dict)   # person → address
+    boxes: int = 0                                            # planted boxes so far (Claims.box numbers)
+
+    def new_boxes(self, k: int) -> np.ndarray:
+        """``k`` box numbers no planted group has used."""
+        out = np.arange(self.boxes, self.boxes + k, dtype=np.int64)
+        self.boxes += k
+        return out
 
     def lookalike(self, kind: str, patients, providers=(), doctors=(), *, cards=None, away=None, **extra) -> None:
         """Record a look-alike group; ``cards`` (holders' cards) and ``away`` (people registered elsewhere) are people indices."""

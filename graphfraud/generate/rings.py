@@ -1,4 +1,4 @@
-"""Planted fraud: eight ring shapes in the design's three families, as they were drawn before the world grew.
+"""Planted fraud: ten ring shapes in the design's four families.
 
 * card lending — ``collector`` (a broker swipes far-away holders' cards one
   after another), ``borrowed`` (cards used far from home for care that cannot
@@ -7,13 +7,17 @@
   terminal), ``refill_mill`` (chronic refills far more often than supply);
 * gangs — ``admission_wave`` (a broker's recruits admitted together),
   ``split_admission`` (re-admitted within days), ``funnel`` (one doctor's
-  scripts all filled at one pharmacy).
+  scripts all filled at one pharmacy);
+* drug resale — ``resale`` (sellers' boxes settled again by one pharmacy),
+  and the pharmacy cash-out shape ``swap`` (a drug billed for other goods):
+  ``graphfraud.generate.drug_rings``.
 
 ``difficulty="burst"`` rings act in waves within weeks, ``"stealth"`` rings
 are smaller and spread over months. Ring members are stayers (registered and
 living in one city) and keep their ordinary care besides what is planted.
-The shapes are unchanged from the single-module generator, so rings found
-before are found the same way.
+The first eight shapes are unchanged from the single-module generator, so
+rings found before are found the same way; the drug shapes come last in each
+round.
 """
 
 from __future__ import annotations
@@ -22,13 +26,15 @@ import numpy as np
 
 from graphfraud import icd
 from graphfraud.generate.claims import DAY, DAYS, INP, OUT, PHA, at, cents
-from graphfraud.generate.planting import Planted, Planter
+from graphfraud.generate.drug_rings import DrugRings
+from graphfraud.generate.planting import Planted
 from graphfraud.generate.world import CLINIC, HOSPITAL, PHARMACY
 
-RING_SHAPES = ("collector", "borrowed", "after_death", "drain", "refill_mill", "admission_wave", "split_admission", "funnel")
+RING_SHAPES = ("collector", "borrowed", "after_death", "drain", "refill_mill", "admission_wave", "split_admission", "funnel",
+               "resale", "swap")
 
 
-class RingPlanter(Planter):
+class RingPlanter(DrugRings):
     """Plants rings; each shape is one method of the same name."""
 
     def ring(self, family: str, shape: str) -> Planted:

@@ -1,4 +1,4 @@
-"""Writing the world: the input-contract CSV files and ``truth.json``.
+"""Writing the world: the input-contract CSV files (items and purchases included) and ``truth.json``.
 
 Claims are sorted by time (then patient) and numbered in that order; claims
 after the patient's death are dropped unless a ring planted them or they are
@@ -17,6 +17,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
+from graphfraud.generate import drugs
 from graphfraud.generate.claims import INP, PHA, VISIT_TYPES, at
 from graphfraud.generate.geography import CITIES
 from graphfraud.generate.planting import Truth
@@ -138,6 +139,7 @@ def write(out_dir: Path, world: World, rng: np.random.Generator, cols: dict[str,
         "specialty": pa.array([SPECIALTIES[s] for s in P.doc_specialty]),
     }), out_dir / "doctors.csv")
     progress("writing", 4, 5)
+    drugs.write(drugs.draw(cols, rng, truth, claims_table.column("claim_id").combine_chunks(), prov_ids), out_dir, _write)
     _write_truth(out_dir, truth, header | {"claims": n}, cols["tag"], claims_table.column("claim_id"),
                  prov_ids.to_pylist(), doc_ids.to_pylist(), pw)
     progress("writing", 5, 5)

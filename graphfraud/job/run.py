@@ -251,13 +251,17 @@ def _load(ctx: JobContext, run: JobRun) -> None:
                             rejects=[str(p) for p in summary.rejects_files], seconds=round(time.perf_counter() - t, 2),
                             nodes_created=summary.stats.total_nodes, rels_created=summary.stats.total_rels,
                             changed_claims=summary.changed,
-                            changed_file=str(summary.changed_file) if summary.changed_file else None)
+                            changed_file=str(summary.changed_file) if summary.changed_file else None,
+                            unmatched=summary.unmatched)
             marks = [{**e.as_dict(), "status": "loaded", "reason": ""} for e in taken]
             log.info("%s: loaded delivery %s: %d file(s), %d rows accepted, %d rejected, %d nodes created (%.1f s)",
                      run.run_id, name, len(taken), summary.accepted, summary.rejected, summary.stats.total_nodes,
                      time.perf_counter() - t)
             if summary.rejected:
                 log.warning("%s: %d rejected rows with reasons in %s", run.run_id, summary.rejected, rejects_dir)
+            if summary.unmatched:
+                log.warning("%s: delivery %s: file(s) matching no table, not read: %s", run.run_id, name,
+                            ", ".join(summary.unmatched))
             if summary.changed:
                 log.warning("%s: %d claim(s) of delivery %s already loaded with other values; the stored ones are "
                             "kept, the delivered rows are in %s", run.run_id, summary.changed, name, summary.changed_file)

@@ -55,6 +55,11 @@ def ring_url(ring_id: str) -> str:
     return "/rings/" + quote(str(ring_id), safe="")
 
 
+def box_url(code: str) -> str:
+    """The page of a box: its trail by traceability code."""
+    return "/box/" + quote(str(code), safe="")
+
+
 def entity_url(kind: str, ident: str) -> str:
     """The page of an entity (a ring's page for a ring)."""
     if kind == "ring":
@@ -133,7 +138,7 @@ def _environment():
         loader=jinja2.ChoiceLoader([jinja2.FileSystemLoader(str(TEMPLATES)),
                                     jinja2.FileSystemLoader(str(data_dir("viz") / "templates"))]),
         autoescape=True, undefined=jinja2.StrictUndefined)
-    env.globals.update(ring_url=ring_url, entity_url=entity_url, graph_url=graph_url)
+    env.globals.update(ring_url=ring_url, entity_url=entity_url, graph_url=graph_url, box_url=box_url)
     env.filters.update(money=money, score=score, number=number)
     env.globals.update(linked=linked)
     return env

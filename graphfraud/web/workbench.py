@@ -367,8 +367,32 @@ def entity(engine, kind: str, ident: str) -> dict[str, Any] | None:
     claims: list[dict[str, Any]] = []
     if kind in ("patient", "card", "provider", "doctor"):
         claims = _records(engine, f"entity/claims_{kind}", {"id": ident, "limit": ENTITY_CLAIMS})
-    return {"kind": kind, "id": ident, "facts": facts, "rings": rings, "claims": claims,
+    items = _records(engine, "entity/claim_items", {"id": ident}) if kind == "claim" else []
+    return {"kind": kind, "id": ident, "facts": facts, "rings": rings, "claims": claims, "lines": items,
             "claims_total": int(facts.get("claims") or 0) if kind != "claim" else 0}
+
+
+def box(engine, code: str) -> dict[str, Any] | None:
+    """A box's trail by its traceability code: how it came in, and each line that sold it, in time order, with
+    what that line is (sold, a piece of a split box, handed back, a second scan, or settled again — and after
+    which sale); None when no box has the code."""
+    from graphfraud.detect.boxes import steps
+
+    rows = _records(engine, "entity/box", {"id": code})
+    if not rows:
+        return None
+    sales = _records(engine, "entity/box_sales", {"id": code})
+    lines = [(s["claim_id"], -1 if float(s.get("quantity") or 0) < 0 else 1, int(s.get("split_pack") or 0) == 1,
+              s["provider_id"]) for s in sales]
+    for sale, (step, before) in zip(sales, steps(lines)):
+        sale["step"] = step
+        sale["after"] = sales[before]["claim_id"] if before is not None else None
+        sale["days_after"] = (round((int(sale["ts_epoch"] or 0) - int(sales[before]["ts_epoch"] or 0)) / 86_400, 1)
+                              if before is not None else None)
+    facts = rows[0]
+    facts["item_name"] = facts.get("item_name") or next((s["item_name"] for s in sales if s.get("item_name")), None)
+    return {"facts": facts, "sales": sales, "purchases": _records(engine, "entity/box_purchases", {"id": code}),
+            "again": sum(1 for s in sales if s["step"] == "again")}
 
 
 MovedMeanwhile = steps.MovedMeanwhile   # the ring moved between showing the form and submitting it

@@ -14,7 +14,7 @@ from graphfraud.neighbourhood import MAX_HOPS, find, neighbourhood
 from graphfraud.viz import fragment, neighbourhood_graph, page, ring_graph_data
 from graphfraud.web import workbench
 from graphfraud.web.i18n import texts
-from graphfraud.web.pages import entity_url, lang_of, render, state
+from graphfraud.web.pages import box_url, entity_url, lang_of, render, state
 
 router = APIRouter()
 
@@ -40,6 +40,8 @@ def search(request: Request, q: str = "") -> Response:
     kinds = find(engine, q)
     if len(kinds) == 1:
         return RedirectResponse(entity_url(kinds[0], q), status_code=303)
+    if not kinds and workbench.box(state(request).engine, q) is not None:  # a traceability code: the box's trail
+        return RedirectResponse(box_url(q), status_code=303)
     lang = lang_of(request)
     matches = [] if kinds else workbench.search(engine, q)
     if not kinds and len(matches) == 1:
@@ -71,6 +73,16 @@ def _neighbourhood_graph(request: Request, kind: str, ident: str, options: dict,
     rings = {r: stored_ring(wb.engine, r) for r in nb.ids("ring")}
     return neighbourhood_graph(nb, lang=lang_of(request), rings={k: v for k, v in rings.items() if v}, href=href,
                                generated=datetime.now().astimezone().isoformat(timespec="seconds"))
+
+
+@router.get("/box/{code:path}")
+def box_page(request: Request, code: str) -> Response:
+    """One box by its traceability code (药品追溯码): bought in by whom, sold where and when, settled again."""
+    lang = lang_of(request)
+    data = workbench.box(state(request).engine, code[:MAX_QUERY])
+    if data is None:
+        raise HTTPException(status_code=404, detail=texts(lang)["not_found"].format(what=f"{texts(lang)['box']} {code[:MAX_QUERY]}"))
+    return render(request, "box.html", box=data, code=code)
 
 
 @router.get("/entity/{kind}/{ident:path}")
