@@ -138,3 +138,19 @@ def small_data(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("gen") / "input"
     generate(out, claims=5_000, seed=11)
     return out
+
+
+ADMIN_PASSWORD = "test-admin-password"
+
+
+def add_user(engine, name: str, role: str, password: str, display_name: str = "", admin_password: str = ADMIN_PASSWORD):
+    """A user added as the workbench does it: by the admin ``admin`` (made first, as the first admin of an empty
+    user list, when there are no users yet; the one named ``admin`` gets ``password`` when it is the one asked for)."""
+    from graphfraud.accounts import store
+
+    if not store.all_users(engine):
+        store.add_first_admin(engine, "admin", password if name == "admin" else admin_password,
+                              display_name="管理员", must_change=False)
+    if name == "admin":
+        return store.require(engine, "admin")
+    return store.add(engine, name, role, password, display_name=display_name, actor="admin")

@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from conftest import add_user
+
 
 @pytest.fixture(scope="module")
 def db(small_data: Path, tmp_path_factory) -> Path:
@@ -24,7 +26,7 @@ def db(small_data: Path, tmp_path_factory) -> Path:
     engine = EmbeddedEngine(folder / "db")
     try:
         for name, role, shown in USERS:
-            store.add(engine, name, role, PASSWORD, display_name=shown)
+            add_user(engine, name, role, PASSWORD, display_name=shown, admin_password=PASSWORD)
     finally:
         engine.close()
     return folder / "db"
@@ -121,10 +123,16 @@ def test_the_cli_acts_as_a_signed_in_user_and_four_eyes_apply(db: Path) -> None:
     assert added.exit_code == 0, added.output
     one_time = added.stdout.strip()
     assert len(one_time) >= 10 and one_time not in added.stderr
-    note = _gf_here(db, "case", "note", ring, "看过", "--user", "wang", "--password-stdin", password=None,
-                    stdin=one_time + "\n")
+    handed = _gf_here(db, "case", "note", ring, "看过", "--user", "wang", "--password-stdin", password=None,
+                      stdin=one_time + "\n")
+    assert handed.exit_code == 77 and "one-time password" in handed.stderr   # whoever holds it cannot act with it
+    own = "wang-own-password"
+    chosen = _gf_here(db, "users", "passwd", "wang", "--user", "wang", "--password-stdin", "--new-password-stdin",
+                      password=None, stdin=f"{one_time}\n{own}\n")
+    assert chosen.exit_code == 0, chosen.output
+    note = _gf_here(db, "case", "note", ring, "看过", "--user", "wang", password=own)
     assert note.exit_code == 0, note.output                               # an analyst may add notes …
-    step = _gf_here(db, "case", "step", ring, "--to", "first_review", "--user", "wang", password=one_time)
+    step = _gf_here(db, "case", "step", ring, "--to", "first_review", "--user", "wang", password=own)
     assert step.exit_code == 77 and "analyst" in step.stderr             # … but takes no review step
     assert _gf_here(db, "case", "step", ring, "--to", "first_review", "--user", "zhang").exit_code == 0
     again = _gf_here(db, "case", "step", ring, "--to", "second_review", "--user", "zhang")
@@ -134,7 +142,7 @@ def test_the_cli_acts_as_a_signed_in_user_and_four_eyes_apply(db: Path) -> None:
     appeal = _gf_here(db, "case", "step", ring, "--to", "appeal", "--user", "zhang")
     assert appeal.exit_code == 0 and "appeal due" in appeal.stdout
     assert _gf_here(db, "users", "disable", "wang", "--user", "admin").exit_code == 0
-    assert _gf_here(db, "case", "note", ring, "x", "--user", "wang", password=one_time).exit_code == 77
+    assert _gf_here(db, "case", "note", ring, "x", "--user", "wang", password=own).exit_code == 77
     listed = _gf_here(db, "users", "list")
     assert "wang" in listed.stdout and "disabled" in listed.stdout and "$argon2" not in listed.stdout
     short = _gf_here(db, "users", "passwd", "zhang", "--new-password-stdin", "--user", "zhang", stdin="short\n")

@@ -19,6 +19,7 @@ from graphfraud.load import load_directory
 from graphfraud.web.app import create_app
 from graphfraud.web.i18n import PAGE_TEXTS, texts
 from graphfraud.web.security import check_bind
+from conftest import add_user
 
 TOKEN = "test-token-0123456789abcdef"
 
@@ -53,7 +54,8 @@ def sign_in(client: TestClient, engine, user: str, password: str = PASSWORD) -> 
     from graphfraud.accounts import store
 
     if store.get(engine, user) is None:
-        store.add(engine, user, ROLES[user], PASSWORD, display_name={"zhang": "张稽核", "li": "李科长"}.get(user, ""))
+        add_user(engine, user, ROLES[user], PASSWORD, display_name={"zhang": "张稽核", "li": "李科长"}.get(user, ""),
+                 admin_password=PASSWORD)
     page = client.get("/login")
     done = client.post("/login", data={"csrf": _form_token(page.text), "username": user, "password": password,
                                        "next": "/"})

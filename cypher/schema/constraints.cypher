@@ -12,6 +12,7 @@ CREATE CONSTRAINT case_event_id IF NOT EXISTS FOR (n:CaseEvent) REQUIRE n.event_
 CREATE CONSTRAINT run_id IF NOT EXISTS FOR (n:DetectionRun) REQUIRE n.run_id IS UNIQUE;
 CREATE CONSTRAINT inbox_sha256 IF NOT EXISTS FOR (n:InboxFile) REQUIRE n.sha256 IS UNIQUE;
 CREATE CONSTRAINT user_name IF NOT EXISTS FOR (n:User) REQUIRE n.username IS UNIQUE;
+CREATE CONSTRAINT account_event_id IF NOT EXISTS FOR (n:AccountEvent) REQUIRE n.event_id IS UNIQUE;
 CREATE CONSTRAINT load_run_source IF NOT EXISTS FOR (n:LoadRun) REQUIRE n.source IS UNIQUE;
 CREATE INDEX claim_ts IF NOT EXISTS FOR (n:Claim) ON (n.ts_epoch);
 CREATE INDEX claim_visit_type IF NOT EXISTS FOR (n:Claim) ON (n.visit_type);
