@@ -78,7 +78,7 @@ class Sessions:
     # -- sessions ----------------------------------------------------------
     def cookie(self, username: str, stamp: str, now: float | None = None) -> str:
         """The cookie value for a new session of ``username`` that begins now (the session is held here)."""
-        now = now or time.time()
+        now = time.time() if now is None else now
         sid = secrets.token_urlsafe(18)
         with self._lock:
             self._expire(now)
@@ -107,7 +107,7 @@ class Sessions:
         if found is None:
             return None
         username, sid, stamp = found
-        now = now or time.time()
+        now = time.time() if now is None else now
         with self._lock:
             session = self._sessions.get(sid)
             if session is None or session.username != username:
@@ -159,7 +159,7 @@ class Sessions:
 
     def locked(self, *keys: str, now: float | None = None) -> bool:
         """Whether any of ``keys`` (a user name, a client address) failed too often lately."""
-        now = now or time.time()
+        now = time.time() if now is None else now
         with self._lock:
             return any(len(self._recent(k, now)) >= MAX_FAILURES for k in keys)
 
@@ -168,7 +168,7 @@ class Sessions:
 
         ``name`` is the user name tried (its address entries carry it, so a success takes back only its own).
         """
-        now = now or time.time()
+        now = time.time() if now is None else now
         with self._lock:
             if any(len(self._recent(k, now)) >= MAX_FAILURES for k in keys):
                 return None
@@ -178,7 +178,7 @@ class Sessions:
 
     def failed(self, *keys: str, now: float | None = None) -> None:
         """Count a failure against ``keys`` (without an attempt: the attempt already counts itself)."""
-        now = now or time.time()
+        now = time.time() if now is None else now
         with self._lock:
             for k in keys:
                 self._recent(k, now).append((now, ""))
