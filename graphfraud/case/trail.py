@@ -75,6 +75,9 @@ def stored_state(engine, ring_id: str) -> tuple[str, int]:
     return str(stored["status"] or "new"), int(stored["steps"])
 
 
+UNCHECKED_TRIES = 3   # an entry no check depends on (an export, the job's reopening) is tried this often in a race
+
+
 def record(engine, ring_id: str, action: str, actor: str, note: str = "", to_status: str | None = None,
            details: dict[str, Any] | None = None, at: str | None = None,
            case_settings: CaseSettings | None = None, after: tuple[str, int] | None = None) -> CaseEvent:
@@ -89,8 +92,22 @@ def record(engine, ring_id: str, action: str, actor: str, note: str = "", to_sta
     before, by :func:`graphfraud.case.steps.take_step`, which passes ``after``: the (status, number of
     steps) it checked against. The write is conditional on the trail still being there, in the same
     statement (``cypher/case/record_event.cypher``), so a step checked against one trail is never written
-    onto another: :class:`MovedMeanwhile` then, and nothing is written.
+    onto another: :class:`MovedMeanwhile` then, and nothing is written. Without ``after`` (an entry no
+    check depends on) a lost race is retried on the trail as it now is, up to ``UNCHECKED_TRIES`` times.
     """
+    for attempt in range(1 if after is not None else UNCHECKED_TRIES):
+        try:
+            return _record_once(engine, ring_id, action, actor, note, to_status, details, at, case_settings, after)
+        except MovedMeanwhile:
+            if after is not None or attempt == UNCHECKED_TRIES - 1:
+                raise
+    raise AssertionError("unreachable")
+
+
+def _record_once(engine, ring_id: str, action: str, actor: str, note: str, to_status: str | None,
+                 details: dict[str, Any] | None, at: str | None, case_settings: CaseSettings | None,
+                 after: tuple[str, int] | None) -> CaseEvent:
+    """One try of :func:`record`: read the ring, write the entry if the trail is still as read."""
     if action not in ACTIONS:
         raise InputError(f"unknown case action {action!r}; known: {', '.join(ACTIONS)}")
     if not actor.strip():
