@@ -20,7 +20,6 @@ def db(small_data: Path, tmp_path_factory) -> Path:
     folder = tmp_path_factory.mktemp("cli")
     result = _gf(folder / "db", "detect", "--input", str(small_data), "--out", str(folder / "out"))
     assert result.returncode == 0, result.stderr
-    from graphfraud.accounts import store
     from graphfraud.engines.embedded import EmbeddedEngine
 
     engine = EmbeddedEngine(folder / "db")
