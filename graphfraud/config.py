@@ -38,9 +38,16 @@ TABLES: dict[str, tuple[str, ...]] = {
     "embedded": ("path", "buffer_pool"),
     "load": ("batch_size", "workers", "bulk_threshold", "import_memory"),
     "case": ("appeal_working_days", "holidays", "workdays"),
+    "accounts": ("one_time_password_hours", "session_hours", "session_idle_minutes"),
 }
 # The institution's appeal (申诉) must come within this many working days of the case entering the appeal step.
 DEFAULT_APPEAL_WORKING_DAYS = 10
+
+# A one-time password (a new user's, a reset, the first admin's) must be changed within this many hours.
+DEFAULT_ONE_TIME_PASSWORD_HOURS = 72
+# A workbench session ends this many hours after signing in, or after this many minutes without a request.
+DEFAULT_SESSION_HOURS = 12
+DEFAULT_SESSION_IDLE_MINUTES = 30
 
 Keys = Mapping[str, "Keys | None"] | Iterable[str]  # a table's keys: names, or names → their own tables' keys (None: a value)
 
@@ -92,6 +99,30 @@ def _case_settings(table: Mapping[str, Any]) -> CaseSettings:
 
 
 @dataclass(frozen=True)
+class AccountSettings:
+    """How long a one-time password stays valid, and how long a workbench session lasts (in all, and idle)."""
+
+    one_time_password_hours: int = DEFAULT_ONE_TIME_PASSWORD_HOURS
+    session_hours: int = DEFAULT_SESSION_HOURS
+    session_idle_minutes: int = DEFAULT_SESSION_IDLE_MINUTES
+
+
+def _account_settings(table: Mapping[str, Any]) -> AccountSettings:
+    """``[accounts]`` read strictly: whole numbers within sensible bounds, else a ConfigError naming the key."""
+    bounds = {"one_time_password_hours": (1, 24 * 30, DEFAULT_ONE_TIME_PASSWORD_HOURS),
+              "session_hours": (1, 24 * 7, DEFAULT_SESSION_HOURS),
+              "session_idle_minutes": (1, 24 * 60, DEFAULT_SESSION_IDLE_MINUTES)}
+    values = {}
+    for key, (low, high, default) in bounds.items():
+        value = table.get(key, default)
+        if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
+            raise ConfigError(f"graphfraud.toml: [accounts] {key} must be a whole number from {low} to {high}, "
+                              f"not {value!r}")
+        values[key] = value
+    return AccountSettings(**values)
+
+
+@dataclass(frozen=True)
 class Settings:
     """Everything a command needs to pick and open an engine, plus detection thresholds."""
 
@@ -105,6 +136,7 @@ class Settings:
     buffer_pool: int | None = None  # embedded engine's buffer pool in bytes; None = LadybugDB's default (80 % of RAM)
     detect: dict[str, Any] = field(default_factory=dict)
     case: CaseSettings = field(default_factory=CaseSettings)
+    accounts: AccountSettings = field(default_factory=AccountSettings)
     source: str = "defaults"
 
 
@@ -228,5 +260,6 @@ def load_settings(
         buffer_pool=byte_size(env.get("GRAPHFRAUD_BUFFER_POOL") or toml.get("embedded", {}).get("buffer_pool")),
         detect=dict(toml.get("detect", {})),
         case=_case_settings(toml.get("case", {})),
+        accounts=_account_settings(toml.get("accounts", {})),
         source=str(config_path) if config_path else "environment/defaults",
     )

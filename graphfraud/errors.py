@@ -8,6 +8,7 @@
     │   └── EncodingError      a text file in no encoding we can read
     ├── EngineError            a database refused or failed a request
     │   ├── EngineUnavailable  the database cannot be reached or opened
+    │   ├── WriteConflict      a write lost a race: another one stored the same key first (look again, retry)
     │   └── BulkImportError    the bulk path cannot run here (database not empty or online, no neo4j-admin) or failed
     ├── OutputError            a file or folder graphfraud writes cannot be written (full disk, no permission)
     ├── DetectionError         detection could not produce rings
@@ -15,6 +16,7 @@
     ├── BundleError            a case bundle could not be written or verified
     ├── AccessError            who may act: signing in and permissions
     │   ├── SignInError        an unknown or disabled user, or a wrong password
+    │   │   └── PasswordExpired  a one-time password not changed in time: an admin issues a new one
     │   └── NotPermitted       the user's role, or the four-eyes rule, does not allow the step
     └── JobError               a scheduled job run could not run or finish
         ├── JobBusy            another job run holds the lock
@@ -70,6 +72,14 @@ class EngineUnavailable(EngineError):
     """The database cannot be reached or opened."""
 
 
+class WriteConflict(EngineError):
+    """A write lost a race: another process stored the same key first (a unique constraint or primary key).
+
+    The message names no key value (it may be a user name or an id); callers that know what raced
+    (a case step, a new user) turn it into their own error.
+    """
+
+
 class BulkImportError(EngineError):
     """The bulk import path cannot run (database not empty or not offline, no neo4j-admin) or failed."""
 
@@ -108,6 +118,10 @@ class AccessError(GraphfraudError):
 
 class SignInError(AccessError):
     """An unknown or disabled user, or a wrong password (the message never says which, nor shows the password)."""
+
+
+class PasswordExpired(SignInError):
+    """A one-time password (a first admin's, a new user's or a reset) was not changed before it expired."""
 
 
 class NotPermitted(AccessError):

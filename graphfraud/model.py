@@ -104,6 +104,13 @@ NODES: dict[str, NodeType] = {
         NodeType("User", "username", (
             ("username", STRING), ("display_name", STRING), ("role", STRING), ("password_hash", STRING),
             ("disabled", INT), ("must_change", INT), ("stamp", STRING), ("created", STRING), ("changed", STRING),
+            ("expires", STRING),   # when a one-time password (must_change) stops working; "" for none
+        )),
+        # One change to the accounts (created, disabled, enabled, role changed, password reset or changed): who
+        # did it to whom, when. Created, never edited or deleted; it never holds a password or a hash.
+        NodeType("AccountEvent", "event_id", (
+            ("event_id", STRING), ("at", STRING), ("actor", STRING), ("action", STRING), ("target", STRING),
+            ("detail", STRING),
         )),
         # One step of a ring's case trail (new → 初审 → 复审 → … → 移送); created, never edited.
         NodeType("CaseEvent", "event_id", (

@@ -229,3 +229,17 @@ def write_drug_folder(folder: Path) -> Path:
 def drug_data(tmp_path_factory) -> Path:
     """The tiny drug-level folder (shared, read-only)."""
     return write_drug_folder(tmp_path_factory.mktemp("drugs") / "input")
+ADMIN_PASSWORD = "test-admin-password"
+
+
+def add_user(engine, name: str, role: str, password: str, display_name: str = "", admin_password: str = ADMIN_PASSWORD):
+    """A user added as the workbench does it: by the admin ``admin`` (made first, as the first admin of an empty
+    user list, when there are no users yet; the one named ``admin`` gets ``password`` when it is the one asked for)."""
+    from graphfraud.accounts import store
+
+    if not store.all_users(engine):
+        store.add_first_admin(engine, "admin", password if name == "admin" else admin_password,
+                              display_name="管理员", must_change=False)
+    if name == "admin":
+        return store.require(engine, "admin")
+    return store.add(engine, name, role, password, display_name=display_name, actor="admin")

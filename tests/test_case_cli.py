@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from conftest import add_user
+
 
 @pytest.fixture(scope="module")
 def db(small_data: Path, tmp_path_factory) -> Path:
@@ -18,13 +20,12 @@ def db(small_data: Path, tmp_path_factory) -> Path:
     folder = tmp_path_factory.mktemp("cli")
     result = _gf(folder / "db", "detect", "--input", str(small_data), "--out", str(folder / "out"))
     assert result.returncode == 0, result.stderr
-    from graphfraud.accounts import store
     from graphfraud.engines.embedded import EmbeddedEngine
 
     engine = EmbeddedEngine(folder / "db")
     try:
         for name, role, shown in USERS:
-            store.add(engine, name, role, PASSWORD, display_name=shown)
+            add_user(engine, name, role, PASSWORD, display_name=shown, admin_password=PASSWORD)
     finally:
         engine.close()
     return folder / "db"
@@ -121,10 +122,16 @@ def test_the_cli_acts_as_a_signed_in_user_and_four_eyes_apply(db: Path) -> None:
     assert added.exit_code == 0, added.output
     one_time = added.stdout.strip()
     assert len(one_time) >= 10 and one_time not in added.stderr
-    note = _gf_here(db, "case", "note", ring, "看过", "--user", "wang", "--password-stdin", password=None,
-                    stdin=one_time + "\n")
+    handed = _gf_here(db, "case", "note", ring, "看过", "--user", "wang", "--password-stdin", password=None,
+                      stdin=one_time + "\n")
+    assert handed.exit_code == 77 and "one-time password" in handed.stderr   # whoever holds it cannot act with it
+    own = "wang-own-password"
+    chosen = _gf_here(db, "users", "passwd", "wang", "--user", "wang", "--password-stdin", "--new-password-stdin",
+                      password=None, stdin=f"{one_time}\n{own}\n")
+    assert chosen.exit_code == 0, chosen.output
+    note = _gf_here(db, "case", "note", ring, "看过", "--user", "wang", password=own)
     assert note.exit_code == 0, note.output                               # an analyst may add notes …
-    step = _gf_here(db, "case", "step", ring, "--to", "first_review", "--user", "wang", password=one_time)
+    step = _gf_here(db, "case", "step", ring, "--to", "first_review", "--user", "wang", password=own)
     assert step.exit_code == 77 and "analyst" in step.stderr             # … but takes no review step
     assert _gf_here(db, "case", "step", ring, "--to", "first_review", "--user", "zhang").exit_code == 0
     again = _gf_here(db, "case", "step", ring, "--to", "second_review", "--user", "zhang")
@@ -134,7 +141,7 @@ def test_the_cli_acts_as_a_signed_in_user_and_four_eyes_apply(db: Path) -> None:
     appeal = _gf_here(db, "case", "step", ring, "--to", "appeal", "--user", "zhang")
     assert appeal.exit_code == 0 and "appeal due" in appeal.stdout
     assert _gf_here(db, "users", "disable", "wang", "--user", "admin").exit_code == 0
-    assert _gf_here(db, "case", "note", ring, "x", "--user", "wang", password=one_time).exit_code == 77
+    assert _gf_here(db, "case", "note", ring, "x", "--user", "wang", password=own).exit_code == 77
     listed = _gf_here(db, "users", "list")
     assert "wang" in listed.stdout and "disabled" in listed.stdout and "$argon2" not in listed.stdout
     short = _gf_here(db, "users", "passwd", "zhang", "--new-password-stdin", "--user", "zhang", stdin="short\n")
@@ -301,3 +308,78 @@ def test_a_bad_signing_key_is_one_line_and_writes_nothing(db: Path, tmp_path: Pa
     (tmp_path / "junk.pub").write_text("not a key")
     _one_line(_gf(db, "case", "verify", str(out), "--public-key", str(tmp_path / "junk.pub")), 2, "junk.pub")
     assert not out.exists()
+
+
+def test_users_cli_resets_are_one_time_admins_keep_their_hands_off_their_own_account_and_all_is_logged(tmp_path: Path) -> None:
+    db = tmp_path / "db"
+    nobody = _gf_here(db, "users", "add", "zhang", "--role", "investigator", "--generate-password")
+    assert nobody.exit_code == 2 and "first admin" in nobody.stderr          # an empty list takes an admin first
+    first = _gf_here(db, "users", "add", "admin", "--role", "admin", "--new-password-stdin", stdin=PASSWORD + "\n")
+    assert first.exit_code == 0, first.output
+    again = _gf_here(db, "users", "add", "root", "--role", "admin", "--new-password-stdin", stdin=PASSWORD + "\n")
+    assert again.exit_code == 77                                           # from now on, only an admin adds users
+    added = _gf_here(db, "users", "add", "zhang", "--role", "investigator", "--new-password-stdin", "--user", "admin",
+                     stdin="zhang-own-password\n")
+    assert added.exit_code == 0, added.output
+    chosen = _gf_here(db, "users", "passwd", "zhang", "--new-password-stdin", "--user", "admin", stdin="admin-knows-it\n")
+    assert chosen.exit_code == 2 and "one-time" in chosen.stderr          # never a chosen password for another
+    reset = _gf_here(db, "users", "passwd", "zhang", "--user", "admin")
+    assert reset.exit_code == 0, reset.output
+    one_time = reset.stdout.strip()
+    assert len(one_time) >= 10 and "expires" in reset.stderr and one_time not in reset.stderr
+    acting = _gf_here(db, "case", "note", "R-X", "x", "--user", "zhang", password=one_time)
+    assert acting.exit_code == 77 and "one-time password" in acting.stderr  # the reset password acts nowhere
+    for args in (("users", "role", "admin", "--to", "supervisor"), ("users", "disable", "admin")):
+        own = _gf_here(db, *args, "--user", "admin")
+        assert own.exit_code == 2 and "own" in own.stderr, args
+    assert _gf_here(db, "users", "role", "zhang", "--to", "supervisor", "--user", "admin").exit_code == 0
+    log = _gf_here(db, "users", "log")
+    assert log.exit_code == 0, log.output
+    rows = [line for line in log.stdout.splitlines() if " zhang " in f" {line} "]
+    assert any("created" in r for r in rows) and any("reset" in r for r in rows) and any("role" in r for r in rows)
+    for secret in (PASSWORD, "zhang-own-password", one_time, "$argon2", "admin-knows-it"):
+        assert secret not in log.stdout
+    about = _gf_here(db, "users", "log", "--about", "zhang").stdout
+    assert "reset" in about and "graphfraud" not in about                 # the first admin's own entry is left out
+    listed = _gf_here(db, "users", "list").stdout
+    assert "one-time password until" in listed
+
+
+def test_the_cli_changes_no_user_without_an_active_admin(tmp_path: Path) -> None:
+    """A user list with no active admin (an old or restored database) is not an open door: only an empty list
+    takes a first admin without one."""
+    from graphfraud.accounts import store
+    from graphfraud.engines.embedded import EmbeddedEngine
+
+    db = tmp_path / "db"
+    engine = EmbeddedEngine(db)
+    try:
+        engine.ensure_schema()
+        add_user(engine, "zhang", "investigator", PASSWORD, admin_password=PASSWORD)
+        admin = store.require(engine, "admin")
+        engine.query("users/update", {   # the admin disabled behind the tool's back
+            "username": "admin", "display_name": admin.display_name, "role": "admin", "password_hash": admin.password_hash,
+            "disabled": 1, "must_change": 0, "expires": "", "stamp": "new", "previous": admin.stamp,
+            "event_id": "0", "actor": "test", "action": "disabled", "detail": "", "at": "2026-01-01T00:00:00+08:00"})
+    finally:
+        engine.close()
+    for args in (("users", "add", "mallory", "--role", "admin", "--new-password-stdin"),
+                 ("users", "enable", "admin"), ("users", "passwd", "zhang", "--user", "zhang", "--generate-password"),
+                 ("users", "role", "zhang", "--to", "admin", "--user", "zhang")):
+        done = _gf_here(db, *args, stdin=PASSWORD + "\n")
+        if args[1] == "passwd":
+            assert done.exit_code == 0                                      # one's own password stays one's own
+            continue
+        assert done.exit_code == 77 and "no active admin" in done.stderr, (args, done.output)
+    assert [u.username for u in _users(db)] == ["admin", "zhang"]
+
+
+def _users(db: Path):
+    from graphfraud.accounts import store
+    from graphfraud.engines.embedded import EmbeddedEngine
+
+    engine = EmbeddedEngine(db)
+    try:
+        return store.all_users(engine)
+    finally:
+        engine.close()

@@ -20,7 +20,10 @@ def _settings(tmp_path: Path, text: str, name: str = "graphfraud.toml"):
 
 
 @pytest.mark.parametrize("text, message", [
-    ('[engin]\nname = "neo4j"\n', "graphfraud.toml: unknown key 'engin' (did you mean engine? known: case, detect, embedded, engine, load, neo4j)"),
+    ('[engin]\nname = "neo4j"\n', "graphfraud.toml: unknown key 'engin' (did you mean engine? known: accounts, case, detect, embedded, engine, load, neo4j)"),
+    ("[accounts]\none_time_password_hours = 0\n", "graphfraud.toml: [accounts] one_time_password_hours must be a whole number from 1 to 720"),
+    ("[accounts]\nsession_idle_minutes = \"30\"\n", "graphfraud.toml: [accounts] session_idle_minutes must be a whole number"),
+    ("[accounts]\nidle_minutes = 30\n", "graphfraud.toml: unknown key 'accounts.idle_minutes' (did you mean"),
     ("[load]\nbatch_sise = 5000\n", "graphfraud.toml: unknown key 'load.batch_sise' (did you mean batch_size? known: batch_size, "),
     ("[detect]\nmin_patiens = 4\n", "graphfraud.toml: unknown key 'detect.min_patiens' (did you mean min_patients? known: "),
     ("[detect.impossible_travl]\nmax_kmh = 900\n", "graphfraud.toml: unknown key 'detect.impossible_travl' (did you mean impossible_travel? "),
@@ -44,7 +47,10 @@ def test_every_known_setting_and_motif_parameter_is_taken(tmp_path: Path) -> Non
         '[detect]\nseed = 1\nresolution = "auto"\nobjective = "modularity"\ncommunities = "igraph"\nclaims_per_part = 10\n'
         "min_patients = 3\npatient_threshold = 0.5\ncontext_seed = 0.35\nmin_entity_patients = 2\nmax_fdr = 0.1\n"
         "null_runs = 0\nnull_seed = 1\n"
-        "[detect.impossible_travel]\nmax_kmh = 900\nfull_kmh = 1000\n[detect.misfit_care]\nfemale_only = []\n"))
+        "[detect.impossible_travel]\nmax_kmh = 900\nfull_kmh = 1000\n[detect.misfit_care]\nfemale_only = []\n"
+        "[accounts]\none_time_password_hours = 24\nsession_hours = 8\nsession_idle_minutes = 15\n"))
+    assert (settings.accounts.one_time_password_hours, settings.accounts.session_hours,
+            settings.accounts.session_idle_minutes) == (24, 8, 15)
     assert settings.detect["impossible_travel"] == {"max_kmh": 900, "full_kmh": 1000} and settings.detect["null_runs"] == 0
 
 
@@ -84,7 +90,7 @@ def test_a_job_file_refuses_a_misspelt_graphfraud_table_but_takes_its_own(tmp_pa
                    '[detect.impossible_travel]\nmax_kmh = 900\n', encoding="utf-8")
     assert engine_settings(job, env={}).detect == {"impossible_travel": {"max_kmh": 900}}
     job.write_text('[job]\ninbox = "in"\n[engin]\nname = "embedded"\n', encoding="utf-8")
-    with pytest.raises(ConfigError, match=r"^job.toml: unknown key 'engin' \(did you mean engine\? known: alerts, bundles, "):
+    with pytest.raises(ConfigError, match=r"^job.toml: unknown key 'engin' \(did you mean engine\? known: accounts, alerts, bundles, "):
         engine_settings(job, env={})
     with pytest.raises(ConfigError, match="^graphfraud.toml: unknown key 'job'"):
         _settings(tmp_path, '[job]\ninbox = "in"\n')  # the job's tables belong in job.toml only

@@ -19,6 +19,7 @@ from graphfraud.load import load_directory
 from graphfraud.web.app import create_app
 from graphfraud.web.i18n import PAGE_TEXTS, texts
 from graphfraud.web.security import check_bind
+from conftest import add_user
 
 TOKEN = "test-token-0123456789abcdef"
 
@@ -42,7 +43,7 @@ ROLES = {"zhang": "investigator", "li": "supervisor", "wang": "analyst", "admin"
 def _client(engine, base_url: str = HERE, user: str | None = "zhang", **kwargs) -> TestClient:
     """The app as a browser at ``base_url`` reaches it (the Host header a browser sends comes from there),
     signed in as ``user`` (made with its role from ``ROLES`` if it does not exist yet; None: not signed in)."""
-    client = TestClient(create_app(engine, store="test", **kwargs), base_url=base_url, follow_redirects=False)
+    client = TestClient(create_app(engine, **{"store": "test", **kwargs}), base_url=base_url, follow_redirects=False)
     if user is not None:
         sign_in(client, engine, user)
     return client
@@ -53,7 +54,8 @@ def sign_in(client: TestClient, engine, user: str, password: str = PASSWORD) -> 
     from graphfraud.accounts import store
 
     if store.get(engine, user) is None:
-        store.add(engine, user, ROLES[user], PASSWORD, display_name={"zhang": "张稽核", "li": "李科长"}.get(user, ""))
+        add_user(engine, user, ROLES[user], PASSWORD, display_name={"zhang": "张稽核", "li": "李科长"}.get(user, ""),
+                 admin_password=PASSWORD)
     page = client.get("/login")
     done = client.post("/login", data={"csrf": _form_token(page.text), "username": user, "password": password,
                                        "next": "/"})
@@ -113,6 +115,11 @@ def test_a_step_without_the_form_token_is_refused_and_leaves_no_trace(site) -> N
     refused = client.post(f"/rings/{ring}/steps", data={"next_status": "first_review"})
     assert refused.status_code == 403
     assert trail.history(engine, ring) == []
+
+
+def _seen(html: str) -> list[str]:
+    """The list page's ``seen`` fields: each listed ring with the status the page showed (``ring_id|status``)."""
+    return re.findall(r'name="seen" value="([^"]+)"', html)
 
 
 def _form_token(html: str) -> str:
@@ -326,9 +333,9 @@ def _a_supervisor_assigns_my_cases_lists_them_and_an_overdue_appeal_is_flagged(s
     engine, rings = site
     ring, other = rings[2].ring_id, rings[3].ring_id
     supervisor, investigator = _client(engine, user="li"), _client(engine, user="zhang")
-    csrf = _form_token(supervisor.get("/").text)
-    done = supervisor.post("/rings/bulk", data={"csrf": csrf, "action": "assign", "assignee": "zhang",
-                                                "ring": [ring, other], "note": "请核查"})
+    listed = supervisor.get("/").text
+    done = supervisor.post("/rings/bulk", data={"csrf": _form_token(listed), "action": "assign", "assignee": "zhang",
+                                                "ring": [ring, other], "seen": _seen(listed), "note": "请核查"})
     assert done.status_code == 303
     assert "已处理 2 个团伙" in supervisor.get(done.headers["location"]).text
     mine = re.findall(r'data-ring="([^"]+)"', investigator.get("/?assignee=me").text)
@@ -345,10 +352,18 @@ def _a_supervisor_assigns_my_cases_lists_them_and_an_overdue_appeal_is_flagged(s
     page = investigator.get(f"/rings/{ring}").text
     assert f'id="ring-due">{due}' in page and 'id="ring-overdue"' in page
     assert re.findall(r'data-ring="([^"]+)"', investigator.get("/?overdue=1").text) == [ring]
-    csrf = _form_token(supervisor.get("/").text)
-    dismissed = supervisor.post("/rings/bulk", data={"csrf": csrf, "action": "dismiss", "ring": [ring, other]})
-    assert trail.current_status(engine, other) == "dismissed" and trail.current_status(engine, ring) == "dismissed"
+    listed = supervisor.get("/").text
+    assert f"{ring}|appeal" in _seen(listed) and f"{other}|new" in _seen(listed)
+    trail.record(engine, other, "status", "zhang", to_status="first_review")   # moved after the list was shown
+    dismissed = supervisor.post("/rings/bulk", data={"csrf": _form_token(listed), "action": "dismiss",
+                                                     "ring": [ring, other, rings[4].ring_id],
+                                                     "seen": [s for s in _seen(listed) if not s.startswith(rings[4].ring_id + "|")]})
     assert dismissed.status_code == 303
+    assert trail.current_status(engine, ring) == "dismissed"                    # still as seen: dismissed
+    assert trail.current_status(engine, other) == "first_review"                # moved since: skipped, and said so
+    assert trail.current_status(engine, rings[4].ring_id) == "new"              # its status was never shown: skipped
+    said = supervisor.get(dismissed.headers["location"]).text
+    assert "已处理 1 个团伙" in said and "2 个未处理" in said and "初审" in said
 
 
 def _the_list_sorts_by_any_column_exports_what_it_shows_and_search_finds_names(site, small_data: Path) -> None:
@@ -402,7 +417,7 @@ def _an_admin_manages_users_in_the_workbench_and_a_disabled_user_is_signed_out(s
     admin.post("/users/zhang", data={"csrf": _form_token(admin.get("/users").text), "change": "disable"})
     assert investigator.get("/").status_code == 303                      # disabled: the session ended
     last = admin.post("/users/admin", data={"csrf": _form_token(admin.get("/users").text), "change": "disable"})
-    assert last.status_code == 400 and "last active admin" in last.text
+    assert last.status_code == 400 and "own account" in last.text        # nobody disables themselves
 
 
 def _graph_claims(html: str) -> int:
@@ -478,3 +493,148 @@ def test_a_box_page_shows_its_trail_and_a_claim_page_its_drugs(embedded, drug_da
     assert texts("en")["step_returned"] in returned.text and 'id="again"' not in returned.text
     assert client.get("/search", params={"q": "B1"}).headers["location"] == "/box/B1"
     assert client.get("/box/NOPE").status_code == 404
+
+
+# -- the security review of issue 18 ------------------------------------------------
+def test_sign_out_ends_the_session_on_the_server_and_sessions_end_when_idle(embedded) -> None:
+    from graphfraud.config import AccountSettings
+    from graphfraud.web.sessions import USER_COOKIE, Sessions
+
+    client = _client(embedded)
+    assert client.get("/account").status_code == 200
+    copied = client.cookies.get(USER_COOKIE)
+    out = client.post("/logout", data={"csrf": _form_token(client.get("/account").text)})
+    assert out.status_code == 303
+    replay = TestClient(client.app, base_url=HERE, follow_redirects=False)
+    replay.cookies.set(USER_COOKIE, copied)                 # a copy of the cookie taken before signing out
+    assert replay.get("/account").status_code == 303 and client.app.state.workbench.sessions.live() == 0
+
+    sessions = Sessions(AccountSettings(session_hours=2, session_idle_minutes=30))
+    cookie = sessions.cookie("zhang", "stamp", now=1000.0)
+    assert sessions.read(cookie, now=1000.0 + 29 * 60) == ("zhang", "stamp")          # active: the clock restarts
+    assert sessions.read(cookie, now=1000.0 + 58 * 60) == ("zhang", "stamp")
+    assert sessions.read(cookie, now=1000.0 + 58 * 60 + 31 * 60) is None              # idle 31 minutes: ended
+    assert sessions.read(cookie, now=1000.0 + 59 * 60) is None                        # … for good
+    busy = sessions.cookie("zhang", "stamp", now=0.0)
+    for minute in range(0, 120, 20):
+        assert sessions.read(busy, now=minute * 60.0) is not None
+    assert sessions.read(busy, now=2 * 3600 + 1.0) is None                            # the absolute maximum
+    forged = cookie[:-1] + ("0" if cookie[-1] != "0" else "1")
+    assert sessions.read(forged, now=1000.0) is None
+
+
+def test_cookies_are_secure_unless_served_over_plain_http_to_this_computer(embedded) -> None:
+    from graphfraud.web.sessions import USER_COOKIE
+
+    def cookies(client, path: str = "/login", **headers) -> list[str]:
+        return client.get(path, headers=headers).headers.get_list("set-cookie")
+
+    local = _client(embedded, user=None)
+    assert cookies(local) and not any("secure" in c.lower() for c in cookies(local))           # the local demo
+    proxied = _client(embedded, user=None, allowed_hosts=("workbench.bureau.example",))
+    assert all("secure" in c.lower() for c in cookies(proxied, Host="workbench.bureau.example"))
+    tls = TestClient(local.app, base_url="https://127.0.0.1:8765", follow_redirects=False)
+    assert all("secure" in c.lower() for c in cookies(tls))
+    lan = _client(embedded, user=None, host="0.0.0.0", token=TOKEN)
+    assert all("secure" in c.lower() for c in cookies(lan, Authorization=f"Bearer {TOKEN}", Host="192.0.2.10:8765"))
+    signed = _client(embedded)
+    assert signed.cookies.get(USER_COOKIE)   # signed in over http://127.0.0.1: the cookie came back
+
+
+def test_a_locked_name_costs_no_hashing_and_a_success_keeps_the_addresss_other_failures(embedded, monkeypatch) -> None:
+    from graphfraud.accounts import passwords
+    from graphfraud.web.sessions import MAX_FAILURES
+
+    add_user(embedded, "zhang", "investigator", PASSWORD, admin_password=PASSWORD)
+    add_user(embedded, "li", "supervisor", PASSWORD)
+    app = _client(embedded, user=None).app
+    hashed = []
+    real = passwords.verify
+    monkeypatch.setattr(passwords, "verify", lambda h, p: (hashed.append(1), real(h, p))[1])
+
+    def attempt(user: str, password: str) -> int:
+        """One sign-in from a fresh browser on the same computer (one client address)."""
+        browser = TestClient(app, base_url=HERE, follow_redirects=False)
+        csrf = _form_token(browser.get("/login").text)
+        return browser.post("/login", data={"csrf": csrf, "username": user, "password": password}).status_code
+
+    for _ in range(MAX_FAILURES - 1):
+        assert attempt("li", "wrong-password") == 401
+    assert attempt("zhang", PASSWORD) == 303          # zhang signs in from the same address …
+    assert attempt("wang", "wrong-password") == 401   # … which keeps li's failures: this is its fifth
+    hashed.clear()
+    assert attempt("zhang", PASSWORD) == 429          # the address is locked now, even for a right password
+    assert attempt("li", PASSWORD) == 429
+    assert hashed == []                               # and a locked attempt is refused before any hashing
+
+
+def test_the_password_form_is_rate_limited_like_a_sign_in(embedded) -> None:
+    from graphfraud.web.sessions import MAX_FAILURES
+
+    client = _client(embedded)
+    form = lambda current: {"csrf": _form_token(client.get("/account").text), "current": current,
+                            "new": "a-new-password-0", "again": "a-new-password-0"}
+    for _ in range(MAX_FAILURES):
+        assert client.post("/account", data=form("wrong-password")).status_code == 400
+    locked = client.post("/account", data=form(PASSWORD))
+    assert locked.status_code == 429
+    from graphfraud.accounts import store
+
+    assert store.authenticate(embedded, "zhang", PASSWORD)   # the password did not change
+
+
+def test_the_sign_in_page_names_no_store_and_an_engine_error_shows_no_detail(embedded, caplog) -> None:
+    import logging
+
+    from graphfraud.errors import EngineError
+
+    secret_path = "/srv/bureau/secret-folder/db"
+    visitor = _client(embedded, user=None, store=secret_path)
+    page = visitor.get("/login")
+    assert page.status_code == 200 and "secret-folder" not in page.text
+    sign_in(visitor, embedded, "zhang")
+    assert secret_path in visitor.get("/account").text            # signed in, the footer says where the trail is
+
+    class Failing:
+        """The real engine, but the ring list's query fails with a message quoting personal data."""
+
+        name = "embedded"
+
+        def query(self, name: str, params=None):
+            if name.startswith("rings/"):
+                raise EngineError("embedded engine rejected a query: 张三 110101199003071234")
+            return embedded.query(name, params)
+
+        def run(self, cypher: str, params=None, write: bool = False):
+            return embedded.run(cypher, params, write=write)
+
+        def close(self) -> None:
+            pass
+
+    client = _client(Failing())
+    with caplog.at_level(logging.INFO, logger="graphfraud.web"):
+        failed = client.get("/")
+    assert failed.status_code == 503 and "参考号" in failed.text
+    for secret in ("110101199003071234", "张三", "rejected"):
+        assert secret not in failed.text and secret not in caplog.text
+    ref = re.search(r"参考号 ([0-9a-f]{8})", failed.text).group(1)
+    assert f"EngineError on GET / (code -, ref {ref})" in caplog.text
+
+
+def test_an_admin_cannot_change_their_own_account_and_resets_show_in_the_log(embedded) -> None:
+    add_user(embedded, "zhang", "investigator", PASSWORD, admin_password=PASSWORD)
+    admin = _client(embedded, user="admin")
+    page = admin.get("/users").text
+    assert 'action="/users/admin"' not in page and 'action="/users/zhang"' in page   # no form for oneself
+    for change in ({"change": "role", "role": "supervisor"}, {"change": "disable"}):
+        own = admin.post("/users/admin", data={"csrf": _form_token(admin.get("/users").text), **change})
+        assert own.status_code == 400 and "own" in own.text, change
+    reset = admin.post("/users/zhang", data={"csrf": _form_token(admin.get("/users").text), "change": "reset"})
+    one_time = re.search(r'id="issued-password">([^<]+)<', reset.text).group(1)
+    assert "账号日志" in reset.text
+    log = reset.text.split('id="account-log"')[1]
+    assert "重置密码" in log and "zhang" in log and one_time not in log and "$argon2" not in log
+    from graphfraud.accounts import store
+
+    assert store.get(embedded, "admin").role == "admin" and not store.get(embedded, "admin").disabled
+    assert store.get(embedded, "zhang").must_change and store.get(embedded, "zhang").expires

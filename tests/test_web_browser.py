@@ -32,7 +32,7 @@ import pytest
 
 from graphfraud.detect.run import detect
 from graphfraud.load import load_directory
-from conftest import REPO, open_test_neo4j
+from conftest import REPO, add_user, open_test_neo4j
 
 HOSTILE = "<img src=x onerror=alert(1)>"
 TOKEN = "browser-test-token-0123456789"
@@ -137,7 +137,7 @@ def _prepare(engine, data: Path) -> tuple[list, str]:
     rings = detect(engine).rings
     for name, role, shown in USERS:
         if store.get(engine, name) is None:
-            store.add(engine, name, role, PASSWORD, display_name=shown)
+            add_user(engine, name, role, PASSWORD, display_name=shown)
     hostile = rings[0].patients[0]
     patients = pd.read_csv(data / "patients.csv", dtype=str)
     patients.loc[patients["patient_id"] == hostile, "name"] = HOSTILE

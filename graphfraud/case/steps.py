@@ -22,12 +22,7 @@ from graphfraud.errors import InputError, NotPermitted
 NOTE_ONLY = "note"
 
 
-class MovedMeanwhile(InputError):
-    """The ring's status changed between showing the form and submitting it."""
-
-    def __init__(self, status: str) -> None:
-        super().__init__(f"the case moved to {status!r} meanwhile; look at it again before taking a step")
-        self.status = status
+MovedMeanwhile = trail.MovedMeanwhile   # the case changed since it was shown, or since the step was checked
 
 
 def check_allowed(user: User, ability: str) -> None:
@@ -49,9 +44,15 @@ def take_step(engine, ring_id: str, user: User, action: str, note: str = "", to_
     not seen. A role that may not take the step, or the first reviewer taking
     the second review, confirmation or referral, is refused with
     :class:`~graphfraud.errors.NotPermitted`; nothing is written then.
+
+    The checks read the trail once; the write is conditional on the trail being
+    unchanged since (one statement, see ``trail.record``'s ``after``), so two
+    reviewers in two processes cannot both pass the four-eyes or status check on
+    the same trail: the second write is refused with :class:`MovedMeanwhile`.
+    ``lock`` only keeps one process's threads from racing for nothing.
     """
     with lock or nullcontext():
-        current = trail.current_status(engine, ring_id)
+        current, seen_steps = trail.stored_state(engine, ring_id)
         if expected and expected != current:
             raise MovedMeanwhile(current)
         details: dict[str, Any] = {}
@@ -62,6 +63,8 @@ def take_step(engine, ring_id: str, user: User, action: str, note: str = "", to_
                 raise NotPermitted(f"the account {user.username} is disabled", "disabled")
             check_transition(current, to_status)   # a step the chain does not allow is refused as such first
             trail_check = trail.history(engine, ring_id)
+            if len(trail_check) != seen_steps:   # a step arrived between the two reads: check again on a fresh view
+                raise MovedMeanwhile(trail.current_status(engine, ring_id))
             why = refusal(user.role, user.username, current, to_status, trail_check)
             if why is not None:
                 raise why
@@ -82,4 +85,4 @@ def take_step(engine, ring_id: str, user: User, action: str, note: str = "", to_
         else:
             raise InputError(f"unknown step {action!r}; take a status step, a note or an assignment")
         return trail.record(engine, ring_id, action, user.username, note, to_status=to_status, details=details,
-                            case_settings=case_settings)
+                            case_settings=case_settings, after=(current, seen_steps))

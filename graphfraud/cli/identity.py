@@ -36,10 +36,19 @@ def read_password(from_stdin: bool, prompt: str = "password") -> str:
     raise SignInError(f"no password: give it with --password-stdin, {PASSWORD_ENV} or at a terminal's prompt")
 
 
-def sign_in(engine, username: str | None, from_stdin: bool):
-    """The user ``--user`` names, signed in with their password (an unknown, disabled or wrong one is refused)."""
+def sign_in(engine, username: str | None, from_stdin: bool, one_time_ok: bool = False):
+    """The user ``--user`` names, signed in with their password (an unknown, disabled or wrong one is refused).
+
+    A user still on a one-time password (new, or reset by an admin) acts only once they have chosen their own
+    (``one_time_ok`` is for ``graphfraud users passwd`` of one's own password), as in the workbench: whoever
+    was handed the one-time password cannot use it to act in its owner's name.
+    """
     from graphfraud.accounts.store import authenticate
 
     if not (username or "").strip():
         raise SignInError(f"say who you are: --user NAME (or {USER_ENV}); graphfraud users list shows the users")
-    return authenticate(engine, username.strip(), read_password(from_stdin, f"password of {username.strip()}"))
+    user = authenticate(engine, username.strip(), read_password(from_stdin, f"password of {username.strip()}"))
+    if user.must_change and not one_time_ok:
+        raise SignInError(f"{user.username} still has a one-time password: choose your own first "
+                          f"(graphfraud users passwd {user.username} --user {user.username})")
+    return user

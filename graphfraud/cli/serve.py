@@ -47,12 +47,16 @@ def serve(
                   + (" — open it with ?token=<your token> once" if token else "") + "; Ctrl+C stops it")
         if eng.name == "embedded":
             err.print("the embedded database stays locked while the workbench runs: stop it before `graphfraud load`/`detect`")
+        hours = settings.accounts.one_time_password_hours
         with errors_as_exit():
-            first = ensure_first_admin(eng)
+            first = ensure_first_admin(eng, one_time_hours=hours)
         if first is not None:
-            err.print(f"no users yet: sign in as [bold]{FIRST_ADMIN}[/] with the one-time password [bold]{first}[/] "
-                      "(shown only now; the workbench asks for a new one at the first sign-in), then add your "
-                      "investigators under 用户管理 / Users or with graphfraud users add", soft_wrap=True)
+            # shown once, on the terminal that started the workbench, and never again (it is in no log or file)
+            err.print(f"\n[bold]first admin[/] — sign in as [bold]{FIRST_ADMIN}[/] with this ONE-TIME password "
+                      f"(shown only now, never again; it expires in {hours} h and must be changed at the first "
+                      f"sign-in):\n\n    [bold]{escape(first)}[/]\n\nthen add your investigators under 用户管理 / "
+                      "Users or with graphfraud users add. Clear this terminal's scroll-back once you have signed "
+                      "in.\n", soft_wrap=True)
         with errors_as_exit():
             run(eng, host=host, port=port, token=token, lang=lang.value, store=store or "", allowed_hosts=allow_host or (),
                 settings=settings)

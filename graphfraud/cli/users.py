@@ -1,10 +1,14 @@
 """``graphfraud users``: add, list, disable or enable users, and change passwords (Argon2id hashes in the graph).
 
-Changing users takes an admin (``--user ADMIN`` and their password), except
-the very first admin of an empty user list. A password is asked twice at a
-hidden prompt, read from standard input (``--new-password-stdin``), or
-generated (``--generate-password``: printed once on standard output, to be
-changed at the first sign-in).
+Changing users takes an active admin (``--user ADMIN`` and their password),
+except the very first admin of an empty user list; an admin never changes
+their own role nor disables themselves. Your own new password is asked twice
+at a hidden prompt, read from standard input (``--new-password-stdin``), or
+generated (``--generate-password``); another user's password is only ever
+reset by an admin to a generated one-time password, printed once on standard
+output, that expires (``[accounts] one_time_password_hours``) and must be
+changed at the first sign-in. Every change is in the account log
+(``graphfraud users log``).
 """
 
 from __future__ import annotations
@@ -47,14 +51,18 @@ def _new_password(generate: bool, from_stdin: bool) -> tuple[str, bool]:
     return first, False
 
 
-def _as_admin(engine, user: str | None, from_stdin: bool) -> None:
-    """Require an admin signed in, unless there is no active admin yet (the first one is being made)."""
-    from graphfraud.accounts.store import all_users
+def _as_admin(engine, user: str | None, from_stdin: bool):
+    """The signed-in admin who makes this change; refused when there is none (no bootstrap here: see ``add``)."""
+    from graphfraud.accounts.store import active_admins
     from graphfraud.case.steps import check_allowed
+    from graphfraud.errors import NotPermitted
 
-    if not any(u.role == "admin" and not u.disabled for u in all_users(engine)):
-        return
-    check_allowed(sign_in(engine, user, from_stdin), "users")
+    if not active_admins(engine):
+        raise NotPermitted("no active admin can sign in to change users (only the first admin of an empty user "
+                           "list is added without one)", "ability", role="", ability="users")
+    actor = sign_in(engine, user, from_stdin)
+    check_allowed(actor, "users")
+    return actor
 
 
 @users_app.command("add")
@@ -70,18 +78,38 @@ def add(
     config: ConfigOpt = None,
     db: DbOpt = None,
 ) -> None:
-    """Add a user (an admin adds them; the first admin needs nobody)."""
+    """Add a user: an admin adds them (--user ADMIN); only the first admin of an empty user list needs nobody."""
     from graphfraud.accounts import store
+    from graphfraud.errors import InputError
 
-    with opened_engine(settings_from(engine, config, db), migrate=True) as eng:
+    settings = settings_from(engine, config, db)
+    hours = settings.accounts.one_time_password_hours
+    with opened_engine(settings, migrate=True) as eng:
         with errors_as_exit():
-            _as_admin(eng, user, password_stdin)
-            password, one_time = _new_password(generate, new_stdin)
-            added = store.add(eng, username, role, password, display_name=name, must_change=one_time)
-    err.print(f"added {escape(added.shown)} as {added.role}"
-              + (" — one-time password on standard output (shown once)" if one_time else ""))
+            if not store.all_users(eng):
+                if role != "admin":
+                    raise InputError("there are no users yet: add the first admin first (--role admin)")
+                password, one_time = _new_password(generate, new_stdin)
+                added = store.add_first_admin(eng, username, password, display_name=name, must_change=one_time,
+                                              one_time_hours=hours)
+            else:
+                actor = _as_admin(eng, user, password_stdin)
+                password, one_time = _new_password(generate, new_stdin)
+                added = store.add(eng, username, role, password, display_name=name, must_change=one_time,
+                                  actor=actor.username, one_time_hours=hours)
+    err.print(f"added {escape(added.shown)} as {added.role} (in the account log: graphfraud users log)"
+              + (f" — its one-time password is on standard output, shown this once; it expires {added.expires} "
+                 "and must be changed at the first sign-in" if one_time else ""), soft_wrap=True)
     if one_time:
         print(password)
+
+
+def _state(u) -> str:
+    if u.disabled:
+        return "disabled"
+    if u.must_change:
+        return "one-time password, expired" if u.expired() else f"one-time password until {u.expires[:16].replace('T', ' ')}"
+    return "active"
 
 
 @users_app.command("list")
@@ -94,8 +122,30 @@ def list_users(engine: EngineOpt = None, config: ConfigOpt = None, db: DbOpt = N
             users = store.all_users(eng)
     table = Table("user", "name", "role", "state", "changed")
     for u in users:
-        state = "disabled" if u.disabled else ("one-time password" if u.must_change else "active")
-        table.add_row(escape(u.username), escape(u.display_name), u.role, state, u.changed[:16].replace("T", " "))
+        table.add_row(escape(u.username), escape(u.display_name), u.role, _state(u), u.changed[:16].replace("T", " "))
+    out.print(table)
+
+
+@users_app.command("log")
+def log(
+    about: Annotated[str, typer.Option("--about", help="Only entries where this user acted or was acted on.")] = "",
+    engine: EngineOpt = None,
+    config: ConfigOpt = None,
+    db: DbOpt = None,
+) -> None:
+    """The account log, oldest first: who created, disabled, enabled, re-roled or reset whom, and when (append-only;
+    never a password or a hash)."""
+    from graphfraud.accounts import store
+
+    with opened_engine(settings_from(engine, config, db), read_only=True, migrate=True) as eng:
+        with errors_as_exit():
+            entries = store.account_log(eng)
+    who = about.strip()
+    table = Table("when", "who", "action", "whom", "detail", title="account log")
+    for e in entries:
+        if who and who not in (e.actor, e.target):
+            continue
+        table.add_row(e.at, escape(e.actor), e.action, escape(e.target), escape(e.detail))
     out.print(table)
 
 
@@ -104,8 +154,8 @@ def _set_disabled(username: str, disabled: bool, user: str | None, password_stdi
 
     with opened_engine(settings_from(engine, config, db), migrate=True) as eng:
         with errors_as_exit():
-            _as_admin(eng, user, password_stdin)
-            changed = store.set_disabled(eng, username, disabled)
+            actor = _as_admin(eng, user, password_stdin)
+            changed = store.set_disabled(eng, username, disabled, actor=actor.username)
     out.print(f"{escape(changed.username)}: {'disabled (its sessions end now)' if disabled else 'enabled'}")
 
 
@@ -125,6 +175,26 @@ def enable(username: Annotated[str, typer.Argument(help="The user to enable agai
     _set_disabled(username, False, user, password_stdin, engine, config, db)
 
 
+@users_app.command("role")
+def role(
+    username: Annotated[str, typer.Argument(help="Whose role to change.")],
+    to: Annotated[str, typer.Option("--to", help="analyst, investigator, supervisor or admin.")],
+    user: UserOpt = None,
+    password_stdin: PasswordStdinOpt = False,
+    engine: EngineOpt = None,
+    config: ConfigOpt = None,
+    db: DbOpt = None,
+) -> None:
+    """Give a user another role (an admin, never their own; their sessions end)."""
+    from graphfraud.accounts import store
+
+    with opened_engine(settings_from(engine, config, db), migrate=True) as eng:
+        with errors_as_exit():
+            actor = _as_admin(eng, user, password_stdin)
+            changed = store.set_role(eng, username, to, actor=actor.username)
+    out.print(f"{escape(changed.username)}: role {changed.role} (its sessions end now)")
+
+
 @users_app.command("passwd")
 def passwd(
     username: Annotated[str, typer.Argument(help="Whose password to change.")],
@@ -136,20 +206,37 @@ def passwd(
     config: ConfigOpt = None,
     db: DbOpt = None,
 ) -> None:
-    """Change a password: your own (your current password is asked), or anyone's as an admin (--user ADMIN)."""
+    """Change your own password (your current one is asked), or, as an admin (--user ADMIN), reset anyone's to a
+    one-time password: printed once, it expires and must be changed at the first sign-in, and the reset is logged."""
     from graphfraud.accounts import store
     from graphfraud.case.steps import check_allowed
+    from graphfraud.errors import InputError
 
-    with opened_engine(settings_from(engine, config, db), migrate=True) as eng:
+    settings = settings_from(engine, config, db)
+    hours = settings.accounts.one_time_password_hours
+    with opened_engine(settings, migrate=True) as eng:
         with errors_as_exit():
-            actor = sign_in(eng, user or username, password_stdin)
-            if actor.username != store.check_username(username):
+            target = store.check_username(username)
+            own = (user or target).strip() == target
+            actor = sign_in(eng, user or target, password_stdin, one_time_ok=own)
+            if own:
+                password, one_time = _new_password(generate, new_stdin)
+                changed = store.set_password(eng, target, password, must_change=one_time, actor=actor.username,
+                                             one_time_hours=hours)
+            else:
                 check_allowed(actor, "users")
-            password, one_time = _new_password(generate, new_stdin)
-            store.set_password(eng, username, password, must_change=one_time)
-    err.print(f"{escape(username)}: password changed (sessions signed in with the old one end)")
+                if new_stdin:
+                    raise InputError("another user's password is reset to a generated one-time password, never to "
+                                     "a chosen one: leave out --new-password-stdin")
+                changed, password = store.reset_password(eng, target, actor=actor.username, one_time_hours=hours)
+                one_time = True
     if one_time:
+        err.print(f"{escape(changed.username)}: password reset (logged; sessions signed in with the old one end) — "
+                  f"the one-time password is on standard output, shown this once; it expires {changed.expires} and "
+                  "must be changed at the first sign-in", soft_wrap=True)
         print(password)
+    else:
+        err.print(f"{escape(changed.username)}: password changed (sessions signed in with the old one end)")
 
 
 def register(app: typer.Typer) -> None:

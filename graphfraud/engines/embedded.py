@@ -23,7 +23,7 @@ import pandas as pd
 
 from graphfraud import queries
 from graphfraud.engines.base import Progress, WriteStats
-from graphfraud.errors import EngineError, EngineUnavailable
+from graphfraud.errors import EngineError, EngineUnavailable, WriteConflict
 from graphfraud.graph import GraphFrames
 from graphfraud.model import IMMUTABLE, NODES, RELS
 
@@ -97,6 +97,9 @@ class EmbeddedEngine:
                     "([embedded] buffer_pool in graphfraud.toml or GRAPHFRAUD_BUFFER_POOL, e.g. 6G) or, "
                     "for detection, lower [detect] claims_per_part so each motif query holds fewer claims"
                 ) from exc
+            if "duplicated primary key" in str(exc).lower():
+                # the message quotes the key (a user name, an event id): not repeated here
+                raise WriteConflict("another write stored the same key first (a primary key is taken)") from exc
             raise EngineError(f"embedded engine rejected a query: {exc}") from exc
         if isinstance(result, list):
             result = result[-1]

@@ -17,7 +17,7 @@ import pandas as pd
 from graphfraud import queries
 from graphfraud.config import Neo4jSettings
 from graphfraud.engines.base import Progress, WriteStats, changed_rows, engine_columns, engine_rows
-from graphfraud.errors import EngineError, EngineUnavailable
+from graphfraud.errors import EngineError, EngineUnavailable, WriteConflict
 from graphfraud.graph import GraphFrames
 from graphfraud.model import IMMUTABLE, NODES, RELS
 
@@ -71,8 +71,15 @@ class Neo4jEngine:
             )
         except neo4j.exceptions.ServiceUnavailable as exc:
             raise EngineUnavailable(f"lost Neo4j at {self.settings.uri}: {START_HINT}") from exc
+        except neo4j.exceptions.ConstraintError as exc:
+            # the server's message quotes the key (a user name, an event id): only its code is kept
+            conflict = WriteConflict(f"another write stored the same key first ({exc.code})")
+            conflict.code = exc.code  # type: ignore[attr-defined]
+            raise conflict from exc
         except neo4j.exceptions.Neo4jError as exc:
-            raise EngineError(f"Neo4j rejected a query: {exc.code}: {exc.message}") from exc
+            error = EngineError(f"Neo4j rejected a query: {exc.code}: {exc.message}")
+            error.code = exc.code  # type: ignore[attr-defined]
+            raise error from exc
 
     def query(self, name: str, params: dict[str, Any] | None = None) -> pd.DataFrame:
         q = queries.load(name, self.name)

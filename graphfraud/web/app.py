@@ -12,6 +12,7 @@ token.
 from __future__ import annotations
 
 import logging
+import secrets
 import time
 from collections.abc import Iterable
 from urllib.parse import urlencode
@@ -26,7 +27,7 @@ from graphfraud.errors import AccessError, GraphfraudError, InputError
 from graphfraud.web import security
 from graphfraud.web.i18n import LANGS, refused, texts
 from graphfraud.web.pages import Workbench, lang_of, render
-from graphfraud.web.sessions import USER_COOKIE
+from graphfraud.web.sessions import USER_COOKIE, Sessions
 from graphfraud.web.workbench import Serialised
 
 log = logging.getLogger("graphfraud.web")
@@ -51,6 +52,7 @@ def create_app(engine, lang: str = "zh", token: str | None = None, store: str = 
     app.state.workbench = Workbench(engine=Serialised(engine), lang=lang if lang in LANGS else "zh", token=token,
                                     store=store, hosts=security.Hosts(host, allowed_hosts),
                                     settings=settings or Settings())
+    app.state.workbench.sessions = Sessions(app.state.workbench.settings.accounts)
     app.include_router(assets.router)
     app.include_router(account.router)
     app.include_router(users.router)
@@ -75,7 +77,7 @@ def create_app(engine, lang: str = "zh", token: str | None = None, store: str = 
             response = _needs_sign_in(request)
         if response is None:
             response = await call_next(request)
-        secure = request.url.scheme == "https"
+        secure = security.secure_cookies(request.url.scheme, request.headers.get("host"), wb.hosts)
         if not session and not getattr(request.state, "session_set", False):
             response.set_cookie(security.SESSION_COOKIE, request.state.session, httponly=True, samesite="strict",
                                 secure=secure)
@@ -99,7 +101,13 @@ def create_app(engine, lang: str = "zh", token: str | None = None, store: str = 
             return _error_page(request, 403, t["not_permitted"].format(reason=refused(exc, lang_of(request))))
         if isinstance(exc, InputError):
             return _error_page(request, 400, t["bad_input"].format(reason=str(exc)))
-        return _error_page(request, 503, t["engine_down"].format(reason=str(exc)))
+        # the engine's own words may quote values (ids, names): the page says it plainly, the log keeps the
+        # error's kind and code under a reference the page shows, never its message
+        ref = secrets.token_hex(4)
+        route = request.scope.get("route")
+        log.error("%s on %s %s (code %s, ref %s)", type(exc).__name__, request.method, getattr(route, "path", "-"),
+                  getattr(exc, "code", "-"), ref)
+        return _error_page(request, 503, t["engine_down"].format(ref=ref))
 
     return app
 
@@ -187,7 +195,8 @@ def _refused(request: Request, wb: Workbench) -> Response | None:
         target = request.url.path + (f"?{urlencode(params)}" if params else "")
         response = RedirectResponse(target, status_code=303)
         response.set_cookie(security.TOKEN_COOKIE, security.cookie_value(wb.token), httponly=True, samesite="strict",
-                            max_age=COOKIE_DAYS * 86400, secure=request.url.scheme == "https")
+                            max_age=COOKIE_DAYS * 86400,
+                            secure=security.secure_cookies(request.url.scheme, request.headers.get("host"), wb.hosts))
         return response
     header = security.bearer(request.headers.get("authorization")) or request.headers.get(security.TOKEN_HEADER)
     if security.same(header, wb.token) or security.same(request.cookies.get(security.TOKEN_COOKIE),

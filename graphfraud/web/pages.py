@@ -164,8 +164,10 @@ def render(request: Request, template: str, status: int = 200, **context: Any) -
     wb = state(request)
     lang = lang_of(request)
     t = texts(lang)
-    note = (t["neo4j_note"].format(uri=wb.store) if wb.shared_trail else t["embedded_note"].format(path=wb.store))
     user = getattr(request.state, "user", None)
+    # where the trail lives (a folder, a server) is for signed-in users only, never on the sign-in page
+    note = "" if user is None else (t["neo4j_note"].format(uri=wb.store) if wb.shared_trail
+                                    else t["embedded_note"].format(path=wb.store))
     base = {
         "t": t, "lang": lang, "lang_url": with_params(request, lang=t["lang_other"]),
         "csrf": wb.csrf.token(request.state.session), "trail_note": note, "shared_trail": wb.shared_trail,

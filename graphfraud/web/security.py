@@ -20,6 +20,8 @@
 - **CSRF**: every form carries a token derived from the browser's session
   cookie with a key that lives only in the server process; a POST without
   the matching token is refused.
+- **Cookies**: HttpOnly, SameSite=Strict, and Secure unless served over plain
+  http on this computer to a loopback name (``secure_cookies``).
 - **Headers**: a Content-Security-Policy that allows scripts from the
   workbench itself only (no inline script can run even if a value slipped
   through escaping), a referrer only to the workbench itself (links never
@@ -181,6 +183,19 @@ def check_bind(host: str, token: str | None) -> None:
     if len(token) < MIN_TOKEN_LENGTH:
         raise InputError(f"--token is too short for serving on {host}: use at least {MIN_TOKEN_LENGTH} characters "
                          "(e.g. python -c 'import secrets; print(secrets.token_urlsafe(24))')")
+
+
+def secure_cookies(scheme: str, host_header: str | None, hosts: Hosts) -> bool:
+    """Whether cookies get the ``Secure`` flag: always, but for plain http to a workbench bound to this computer
+    and reached by a loopback name (``http://127.0.0.1``, ``http://localhost``: the local demo).
+
+    A workbench beyond this computer, or behind a TLS proxy that names it (``Host: workbench.bureau``), never
+    sets a cookie a network could read; a browser then keeps the session over https only.
+    """
+    if scheme == "https":
+        return True
+    parsed = _authority(host_header or "")
+    return not (hosts.loopback and parsed is not None and is_loopback(parsed[0]))
 
 
 def cookie_value(token: str) -> str:

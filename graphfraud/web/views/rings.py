@@ -100,10 +100,25 @@ def ring_list_file(request: Request, fmt: str) -> Response:
                     headers={"Content-Disposition": f'attachment; filename="graphfraud-rings-{stamp}.{fmt}"'})
 
 
+def seen_statuses(seen: list[str]) -> dict[str, str]:
+    """Ring id → the status the list showed for it, from the form's ``seen`` fields (``ring_id|status``)."""
+    out: dict[str, str] = {}
+    for entry in seen[:MAX_BULK * 5]:
+        ring_id, sep, status = entry.rpartition("|")
+        if sep and ring_id and status in STATUSES:
+            out[ring_id] = status
+    return out
+
+
 @router.post("/rings/bulk")
 def bulk(request: Request, csrf: str = Form(""), action: str = Form(""), assignee: str = Form(""),
-         note: str = Form(""), ring: list[str] = Form([])) -> Response:
-    """Assign, or dismiss, the chosen rings at once: one trail entry per ring; rings that cannot move are named."""
+         note: str = Form(""), ring: list[str] = Form([]), seen: list[str] = Form([])) -> Response:
+    """Assign, or dismiss, the chosen rings at once: one trail entry per ring; rings that cannot move are named.
+
+    Each ring is acted on only while it is still in the status the list showed (``seen``; the step is
+    conditional on it, see ``steps.take_step``): a ring that moved since, or whose status the form did not
+    carry, is skipped and named, never changed unseen.
+    """
     wb = state(request)
     lang = lang_of(request)
     t = texts(lang)
@@ -115,16 +130,23 @@ def bulk(request: Request, csrf: str = Form(""), action: str = Form(""), assigne
     chosen = list(dict.fromkeys(r for r in ring if r))[:MAX_BULK]
     if action not in BULK_ACTIONS or not chosen or len(note) > MAX_NOTE:
         return _list_page(request, status=400, error=t["bulk_choose"])
+    shown = seen_statuses(seen)
     done, skipped = 0, []
     for ring_id in chosen:
+        expected = shown.get(ring_id)
+        if expected is None:
+            skipped.append(f"{ring_id}: {t['bulk_unseen']}")
+            continue
         try:
             if action == "assign":
                 steps.take_step(wb.engine, ring_id, user, "assign", note, assignee=assignee.strip() or None,
-                                lock=wb.write_lock, case_settings=wb.settings.case)
+                                expected=expected, lock=wb.write_lock, case_settings=wb.settings.case)
             else:
-                steps.take_step(wb.engine, ring_id, user, "status", note, to_status="dismissed", lock=wb.write_lock,
-                                case_settings=wb.settings.case)
+                steps.take_step(wb.engine, ring_id, user, "status", note, to_status="dismissed", expected=expected,
+                                lock=wb.write_lock, case_settings=wb.settings.case)
             done += 1
+        except steps.MovedMeanwhile as moved:
+            skipped.append(f"{ring_id}: {t['bulk_moved'].format(status=status_label(moved.status, lang))}")
         except AccessError as exc:
             skipped.append(f"{ring_id}: {refused(exc, lang)}")
         except InputError as exc:

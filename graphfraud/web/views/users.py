@@ -1,7 +1,9 @@
-"""User management for admins: list, add, disable or enable, reset a password (one-time), change a role.
+"""User management for admins: list, add, disable or enable, reset a password (one-time), change a role; the log.
 
-The same operations as ``graphfraud users``; here they also work while the
-workbench holds the embedded database.
+The same operations as ``graphfraud users``, under the same rules (an admin
+never changes their own role nor disables themselves; a reset is a one-time
+password that expires; every change is in the account log, shown here); they
+also work while the workbench holds the embedded database.
 """
 
 from __future__ import annotations
@@ -21,12 +23,18 @@ router = APIRouter()
 CHANGES = ("disable", "enable", "reset", "role")
 
 
-def _page(request: Request, status: int = 200, error: str | None = None, issued: tuple[str, str] | None = None,
+LOG_SHOWN = 50   # the latest account-log entries on the page (graphfraud users log shows them all)
+
+
+def _page(request: Request, status: int = 200, error: str | None = None, issued: tuple[str, str, str] | None = None,
           done: str | None = None) -> Response:
     lang = lang_of(request)
-    users = store.all_users(state(request).engine)
+    engine = state(request).engine
+    users = store.all_users(engine)
+    log = store.account_log(engine)[-LOG_SHOWN:][::-1]
     return render(request, "users.html", status=status, users=users, roles=list(ROLES), error=error, issued=issued,
-                  done=done, role_name=lambda r: role_label(r, lang))
+                  done=done, role_name=lambda r: role_label(r, lang), me=request.state.user.username,
+                  account_log=log)
 
 
 def _admin(request: Request) -> Response | None:
@@ -57,10 +65,11 @@ def add_user(request: Request, csrf: str = Form(""), username: str = Form(""), d
         return _page(request, 403, t["csrf_failed"])
     password = passwords.generate()
     try:
-        user = store.add(wb.engine, username, role, password, display_name=display_name, must_change=True)
+        user = store.add(wb.engine, username, role, password, display_name=display_name, must_change=True,
+                         actor=request.state.user.username, one_time_hours=wb.settings.accounts.one_time_password_hours)
     except InputError as exc:
         return _page(request, 400, t["bad_input"].format(reason=str(exc)))
-    return _page(request, issued=(user.username, password))
+    return _page(request, issued=(user.username, password, user.expires))
 
 
 @router.post("/users/{username}")
@@ -76,15 +85,16 @@ def change_user(request: Request, username: str, csrf: str = Form(""), change: s
         return _page(request, 403, t["csrf_failed"])
     if change not in CHANGES:
         return _page(request, 400, t["bad_input"].format(reason=f"change must be one of {', '.join(CHANGES)}"))
+    actor = request.state.user.username
     try:
         if change == "reset":
-            password = passwords.generate()
-            user = store.set_password(wb.engine, username, password, must_change=True)
-            return _page(request, issued=(user.username, password))
+            user, password = store.reset_password(wb.engine, username, actor=actor,
+                                                  one_time_hours=wb.settings.accounts.one_time_password_hours)
+            return _page(request, issued=(user.username, password, user.expires))
         if change in ("disable", "enable"):
-            store.set_disabled(wb.engine, username, change == "disable")
+            store.set_disabled(wb.engine, username, change == "disable", actor=actor)
         else:
-            store.set_role(wb.engine, username, role)
+            store.set_role(wb.engine, username, role, actor=actor)
     except InputError as exc:
         return _page(request, 400, t["bad_input"].format(reason=str(exc)))
     return RedirectResponse(f"/users?done={change}", status_code=303)
