@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from graphfraud.errors import ConfigError
-from graphfraud.settings import (  # noqa: F401  (the defaults are part of this module's interface)
+from graphfraud.settings import (  # the defaults are part of this module's interface too
     DEFAULT_APPEAL_WORKING_DAYS, DEFAULT_BATCH_SIZE, DEFAULT_BULK_THRESHOLD, DEFAULT_LOAD_WORKERS, ENGINES,
     GraphfraudFile, byte_size, read_toml, validate,
 )

@@ -57,12 +57,12 @@ import pandas as pd
 from graphfraud.atomic import atomic_path, remove
 from graphfraud.csvfile import ROW, read_csv
 from graphfraud.display import visible
-from graphfraud.settings import mapping_settings
 from graphfraud.errors import EncodingError, InputError, MappingError, MissingFileError, OutputError
 from graphfraud.schema import (
     DATE, EARLIEST_DATE, ENUM, KEYS, LATEST_DATE, NUMBER, REQUIRED_TABLES, TABLES, TIMESTAMP, VALUE_ALIASES,
     VALUE_MISSING, canonical_header,
 )
+from graphfraud.settings import mapping_settings
 
 SUFFIXES = (".csv", ".txt", ".parquet", ".xlsx")
 MAPPING_FILES = ("mapping.toml", "mapping.yaml", "mapping.yml")  # a folder's own mapping file, by these names

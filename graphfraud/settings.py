@@ -34,8 +34,8 @@ from pathlib import Path
 from typing import Annotated, Any, Literal, Union
 
 from pydantic import (
-    AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StrictBool, StrictFloat, StrictInt, StrictStr,
-    ValidationError, create_model,
+    AfterValidator, BaseModel, ConfigDict, Field, StrictBool, StrictFloat, StrictInt, StrictStr, ValidationError,
+    create_model,
 )
 from pydantic.fields import FieldInfo
 
@@ -103,11 +103,11 @@ def shape(text: str, default: Any = None, **limits: Any) -> Any:
     return Field(default, json_schema_extra={"shape": text}, **limits)
 
 
-Number = Union[StrictInt, StrictFloat]              # 900 or 900.5, never "900" or true
-ByteSize = Annotated[Union[StrictInt, StrictStr], AfterValidator(_size)]           # "4G", "512M", 1048576 → bytes
+Number = StrictInt | StrictFloat                    # 900 or 900.5, never "900" or true
+ByteSize = Annotated[StrictInt | StrictStr, AfterValidator(_size)]                 # "4G", "512M", 1048576 → bytes
 SizeText = Annotated[StrictStr, AfterValidator(_size_text)]                         # "2G" kept as written (neo4j-admin)
-IsoDates = Annotated[list[Union[StrictStr, date]], AfterValidator(_iso_dates)]      # ["2026-10-01"] → sorted tuple
-Scalar = Union[StrictStr, StrictBool, StrictInt, StrictFloat]
+IsoDates = Annotated[list[StrictStr | date], AfterValidator(_iso_dates)]            # ["2026-10-01"] → sorted tuple
+Scalar = StrictStr | StrictBool | StrictInt | StrictFloat
 
 
 class Table(BaseModel):
@@ -202,7 +202,7 @@ def detect_table() -> type[Table]:
     spec: dict[str, tuple[Any, Any]] = {
         "communities": (StrictStr | None, shape('"igraph" or "gds"')),   # detect.communities.method_of says why not
         "objective": (Literal["modularity", "CPM"] | None, shape('"modularity" or "CPM"')),
-        "resolution": (Union[Literal["auto"], StrictInt, StrictFloat] | None, shape('"auto" or a number')),
+        "resolution": (Literal["auto"] | StrictInt | StrictFloat | None, shape('"auto" or a number')),
         "seed": (StrictInt | None, shape("a whole number")),
         "claims_per_part": (StrictInt | None, shape("a whole number of claims ≥ 1", ge=1)),
     }
@@ -342,7 +342,7 @@ def mapping_file() -> type[Table]:
                       shape('a list of file names or globs, e.g. files = ["claims*.csv"]')),
             "na": (list[Scalar] | None, shape('a list of tokens, e.g. na = ["NA", "?"]')),
             "separator": (StrictStr | None, shape('one character, e.g. separator = ";"', min_length=1, max_length=1)),
-            "sheet": (Union[StrictStr, Annotated[StrictInt, Field(ge=0)]] | None,
+            "sheet": (StrictStr | Annotated[StrictInt, Field(ge=0)] | None,
                       shape("a sheet name or a sheet number (0 = the first)")),
             "columns": (_table(f"{table}_columns", {c: (StrictStr | None, shape("a source header")) for c in names})
                         | None, shape("a table of column = source header")),
@@ -448,7 +448,7 @@ def explain(exc: ValidationError, model: type[BaseModel], source: str, where: tu
         models = _models_in(info.annotation)
         current = models[0] if models else None
     dotted = ".".join(path)
-    extra = (info.json_schema_extra or {}) if info is not None else {}
+    extra = info.json_schema_extra if info is not None and isinstance(info.json_schema_extra, dict) else {}
     table, key = ".".join(path[:-1]), path[-1] if path else ""
     if problem["type"] in ("model_type", "model_attributes_type", "dict_type"):
         wanted = extra.get("shape")
@@ -459,7 +459,6 @@ def explain(exc: ValidationError, model: type[BaseModel], source: str, where: tu
         said = str(problem.get("ctx", {}).get("error") or problem["msg"]).removeprefix("Value error, ")
         return f"{source}: [{table}] {key} {said}" if table else f"{source}: {key} {said}"
     wanted = extra.get("shape") or str(problem["msg"]).removeprefix("Input should be ").rstrip(".")
-    value = "" if key in SECRET_KEYS or table.endswith("headers") else f", not {_shown(problem['input'])}"
-    if isinstance(problem["input"], dict) and key not in SECRET_KEYS:
-        value = ""
+    secret = key in SECRET_KEYS or isinstance(problem["input"], (dict, list))  # a secret, or too much to show
+    value = "" if secret else f", not {_shown(problem['input'])}"
     return f"{source}: [{table}] {key} must be {wanted}{value}" if table else f"{source}: {key} must be {wanted}{value}"
