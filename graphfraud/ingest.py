@@ -34,7 +34,8 @@ any other naming::
     [claims.values.visit_type]        # source value = canonical value
     "I" = "inpatient"
 
-Any other setting in a table is refused, so a misspelt key is not silently ignored.
+Any other setting in a table, or a column the table does not have, is refused by name
+(``graphfraud.settings.mapping_file``), so a misspelt key is not silently ignored.
 
 Timestamps are ISO 8601 local time (a value with a UTC offset is converted to China time); they are also
 given as ``ts_epoch``: the
@@ -61,11 +62,11 @@ from graphfraud.schema import (
     DATE, EARLIEST_DATE, ENUM, KEYS, LATEST_DATE, NUMBER, REQUIRED_TABLES, TABLES, TIMESTAMP, VALUE_ALIASES,
     VALUE_MISSING, canonical_header,
 )
+from graphfraud.settings import mapping_settings
 
 SUFFIXES = (".csv", ".txt", ".parquet", ".xlsx")
 MAPPING_FILES = ("mapping.toml", "mapping.yaml", "mapping.yml")  # a folder's own mapping file, by these names
 NA_TOKENS = ("", "NA", "N/A", "NULL", "null", "None", "nan", "NaN", "-")
-MAPPING_KEYS = ("files", "columns", "constants", "copy", "values", "na", "separator", "sheet")
 MAX_HEADERS_SHOWN = 12     # an error lists at most this many of a file's headers, each cut to HEADER_SHOWN characters
 HEADER_SHOWN = 40
 _EPOCH = np.datetime64("1970-01-01T00:00:00", "s")
@@ -109,7 +110,11 @@ class InputSet:
 # -- mapping --------------------------------------------------------------
 
 def read_mapping(path: Path) -> dict[str, dict[str, Any]]:
-    """Read a TOML or YAML mapping file; tables not named in it use the built-in aliases."""
+    """Read a TOML or YAML mapping file, checked by the settings model (``settings.mapping_file``).
+
+    Tables not named in it use the built-in aliases. A misspelt setting or column
+    is a one-line MappingError naming the file, the table and the key.
+    """
     import yaml
 
     try:
@@ -128,66 +133,7 @@ def read_mapping(path: Path) -> dict[str, dict[str, Any]]:
         raise MappingError(f"{path.name}: cannot read mapping file: {detail}") from exc
     if not isinstance(data, dict):
         raise MappingError(f"{path.name}: a mapping file holds one table per input table (claims, patients, …)")
-    unknown = sorted(set(data) - set(TABLES))
-    if unknown:
-        raise MappingError(f"{path.name}: unknown table(s) {', '.join(unknown)}; expected {', '.join(TABLES)}")
-    for table, spec in data.items():
-        if not isinstance(spec, dict):
-            raise MappingError(f"{path.name}: [{table}] must be a table of settings ({', '.join(MAPPING_KEYS)})")
-        stray = sorted(set(spec) - set(MAPPING_KEYS))
-        if stray:
-            raise MappingError(f"{path.name}: [{table}] has unknown setting(s) {', '.join(stray)}; "
-                               f"expected {', '.join(MAPPING_KEYS)}")
-        _check_types(path.name, table, spec)
-        names = {c.name for c in TABLES[table]}
-        for section in ("columns", "constants", "copy", "values"):
-            bad = sorted(set(spec.get(section, {})) - names)
-            if bad:
-                raise MappingError(f"{path.name}: [{table}.{section}] names unknown column(s) {', '.join(bad)}")
-        bad = sorted(v for v in spec.get("copy", {}).values() if v not in names)
-        if bad:
-            raise MappingError(f"{path.name}: [{table}.copy] copies from unknown column(s) {', '.join(bad)}")
-    return data
-
-
-def _scalar(value: Any) -> bool:
-    return isinstance(value, (str, int, float, bool))
-
-
-def _check_types(name: str, table: str, spec: dict[str, Any]) -> None:
-    """Each mapping setting has the shape the docs give it, or the mapping is refused naming the setting."""
-    def refuse(key: str, shape: str) -> None:
-        raise MappingError(f"{name}: [{table}] {key} must be {shape}")
-
-    files = spec.get("files")
-    if files is not None:
-        if not isinstance(files, list) or not all(isinstance(f, str) and f.strip() for f in files):
-            refuse("files", 'a list of file names or globs, e.g. files = ["claims*.csv"]')
-        for glob in files:
-            if Path(glob).is_absolute() or ".." in Path(glob).parts or glob.startswith("~"):
-                refuse("files", f"globs inside the input folder (not {glob!r}: no absolute paths, no ..)")
-    if "na" in spec and (not isinstance(spec["na"], list) or not all(_scalar(v) for v in spec["na"])):
-        refuse("na", 'a list of tokens, e.g. na = ["NA", "?"]')
-    if "separator" in spec and (not isinstance(spec["separator"], str) or len(spec["separator"]) != 1):
-        refuse("separator", 'one character, e.g. separator = ";"')
-    if "sheet" in spec and not (isinstance(spec["sheet"], str) or (type(spec["sheet"]) is int and spec["sheet"] >= 0)):
-        refuse("sheet", "a sheet name or a sheet number (0 = the first)")
-    for section, shape in (("columns", "source header"), ("constants", "fixed value"), ("copy", "canonical column")):
-        if section not in spec:
-            continue
-        entries = spec[section]
-        if not isinstance(entries, dict):
-            refuse(section, f"a table of column = {shape}")
-        wanted = str if section != "constants" else (str, int, float, bool)
-        for column, value in entries.items():
-            if not isinstance(value, wanted):
-                raise MappingError(f"{name}: [{table}.{section}] {column} must be a {shape}, not {value!r}")
-    if "values" in spec:
-        if not isinstance(spec["values"], dict):
-            refuse("values", 'a table per column of source value = canonical value, e.g. [claims.values.visit_type]')
-        for column, pairs in spec["values"].items():
-            if not isinstance(pairs, dict) or not all(_scalar(k) and _scalar(v) for k, v in pairs.items()):
-                raise MappingError(f"{name}: [{table}.values.{column}] must be a table of source value = canonical value")
+    return mapping_settings(data, path.name, MappingError)
 
 
 def _inside(directory: Path, path: Path) -> None:

@@ -229,6 +229,8 @@ def write_drug_folder(folder: Path) -> Path:
 def drug_data(tmp_path_factory) -> Path:
     """The tiny drug-level folder (shared, read-only)."""
     return write_drug_folder(tmp_path_factory.mktemp("drugs") / "input")
+
+
 ADMIN_PASSWORD = "test-admin-password"
 
 

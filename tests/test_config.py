@@ -102,3 +102,73 @@ def test_detection_called_from_python_refuses_a_misspelt_setting_too() -> None:
     check_settings({"resolution": 1.0, "impossible_travel": {"max_kmh": 300}})
     with pytest.raises(ConfigError, match="max_khm"):
         check_settings({"impossible_travel": {"max_khm": 300}})
+
+
+# --------------------------------------------------------------------------- the settings model: types and sizes
+
+@pytest.mark.parametrize("text, message", [
+    ('[load]\nbatch_size = "5000"\n', "graphfraud.toml: [load] batch_size must be a whole number of rows ≥ 1, not '5000'"),
+    ("[load]\nbatch_size = 0\n", "graphfraud.toml: [load] batch_size must be a whole number of rows ≥ 1, not 0"),
+    ('[load]\nimport_memory = "lots"\n', "graphfraud.toml: [load] import_memory must be a size (write it like 8G"),
+    ('[embedded]\nbuffer_pool = "4 parsecs"\n', "graphfraud.toml: [embedded] buffer_pool must be a size (write it"),
+    ('[engine]\nname = "neo5j"\n', "graphfraud.toml: [engine] name must be embedded or neo4j, not 'neo5j'"),
+    ("[detect]\nmin_patients = 2.5\n", "graphfraud.toml: [detect] min_patients must be a whole number ≥ 0, not 2.5"),
+    ('[detect.impossible_travel]\nmax_kmh = "fast"\n', "graphfraud.toml: [detect.impossible_travel] max_kmh must be a number"),
+    ("[case]\nappeal_working_days = 400\n", "graphfraud.toml: [case] appeal_working_days must be a whole number of days from 1 to 365"),
+    ("[neo4j]\npassword = 123456\n", "graphfraud.toml: [neo4j] password must be a valid string"),
+])
+def test_a_value_of_the_wrong_type_is_refused_in_one_line_naming_the_table_and_key(tmp_path: Path, text: str,
+                                                                                   message: str) -> None:
+    with pytest.raises(ConfigError) as refused:
+        _settings(tmp_path, text)
+    said = str(refused.value)
+    assert said.startswith(message) and "\n" not in said, said
+    assert "123456" not in said  # a password is never shown
+
+
+def test_sizes_read_as_bytes_and_defaults_are_unchanged(tmp_path: Path) -> None:
+    from graphfraud.config import DEFAULT_BATCH_SIZE, DEFAULT_BULK_THRESHOLD, DEFAULT_EMBEDDED_PATH, DEFAULT_LOAD_WORKERS
+
+    settings = _settings(tmp_path, '[embedded]\nbuffer_pool = "4G"\n[load]\nimport_memory = "2G"\n')
+    assert settings.buffer_pool == 4 << 30 and settings.import_memory == "2G"
+    assert _settings(tmp_path, "[embedded]\nbuffer_pool = 1048576\n").buffer_pool == 1 << 20
+    assert load_settings(config_file=tmp_path / "none.toml", env={"GRAPHFRAUD_BUFFER_POOL": "512M"},
+                         cwd=tmp_path).buffer_pool == 512 << 20
+    plain = _settings(tmp_path, "")
+    assert (plain.engine, plain.embedded_path, plain.batch_size, plain.load_workers, plain.bulk_threshold,
+            plain.buffer_pool, plain.import_memory, plain.detect, plain.case.appeal_working_days) == (
+        "embedded", DEFAULT_EMBEDDED_PATH, DEFAULT_BATCH_SIZE, DEFAULT_LOAD_WORKERS, DEFAULT_BULK_THRESHOLD,
+        None, None, {}, 10)
+
+
+def test_detection_gets_exactly_the_keys_and_values_the_file_gives(tmp_path: Path) -> None:
+    settings = _settings(tmp_path, '[detect]\nresolution = 8\nmax_fdr = 0.2\n[detect.impossible_travel]\nmax_kmh = 850.5\n'
+                                   '[detect.refill_too_soon]\nchronic = ["E11"]\n')
+    assert settings.detect == {"resolution": 8, "max_fdr": 0.2, "impossible_travel": {"max_kmh": 850.5},
+                               "refill_too_soon": {"chronic": ["E11"]}}
+    assert type(settings.detect["resolution"]) is int
+
+
+@pytest.mark.parametrize("text, message", [
+    ("[bundles]\nredcat = true\n", r"^job.toml: unknown key 'bundles.redcat' \(did you mean redact\? known: dir, "),
+    ("[alerts]\nmin_changed_members = 0\n", r"^job.toml: \[alerts\] min_changed_members must be a whole number ≥ 1, not 0$"),
+    ("[job]\ndetect_without_new_files = 1\n", r"^job.toml: \[job\] detect_without_new_files must be true or false, not 1$"),
+    ('[job]\nactor = "  "\n', r"^job.toml: \[job\] actor must not be empty"),
+    ('[alerts.webhook]\nheaders = { Authorization = 1234 }\n', r"^job.toml: \[alerts.webhook\] headers must be a table of name = value$"),
+    ("[alerts.webhook]\nretries = -1\n", r"^job.toml: \[alerts.webhook\] retries must be a whole number ≥ 0, not -1$"),
+    ("[detect.impossible_travl]\nmax_kmh = 900\n", r"^job.toml: unknown key 'detect.impossible_travl' \(did you mean impossible_travel\?"),
+])
+def test_every_job_table_refuses_a_misspelt_key_or_a_wrong_type_by_name(tmp_path: Path, text: str, message: str) -> None:
+    (tmp_path / "job.toml").write_text(text, encoding="utf-8")
+    with pytest.raises(ConfigError, match=message):
+        load_job_config(tmp_path / "job.toml", env={})
+        engine_settings(tmp_path / "job.toml", env={})
+
+
+def test_the_example_mapping_file_loads_through_the_model() -> None:
+    from graphfraud.ingest import read_mapping
+
+    mapping = read_mapping(REPO / "examples" / "mappings" / "medicare-inpatient.toml")
+    assert mapping["claims"]["columns"]["claim_id"] == "ClaimID" and mapping["claims"]["copy"] == {"card_id": "patient_id"}
+    assert mapping["claims"]["constants"] == {"visit_type": "inpatient"} and mapping["claims"]["na"] == ["NA"]
+    assert set(mapping) == {"claims"} and "sheet" not in mapping["claims"]  # only what the file gives

@@ -108,7 +108,8 @@ def test_a_bad_detect_setting_is_refused_before_the_input_is_loaded(small_data: 
         capture_output=True, text=True, timeout=120, cwd=tmp_path,
     )
     assert result.returncode == 2  # a ConfigError, as from every command (errors.EXIT_CODES)
-    assert result.stderr.strip().splitlines()[-1].startswith("error: [detect] " + setting.split()[0])
+    last = result.stderr.strip().splitlines()[-1]  # one line naming the table and the key
+    assert last.startswith("error: ") and "[detect] " + setting.split()[0] in last, result.stderr
     assert not (tmp_path / "db").exists() and not (tmp_path / "out").exists()
 
 

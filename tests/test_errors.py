@@ -48,3 +48,29 @@ def test_a_bad_setting_exits_the_same_from_detect_and_from_job_run(tmp_path: Pat
     assert detect.exit_code == job.exit_code == EXIT_CODES[ConfigError], (detect.output, job.output)
     assert "Traceback" not in detect.output + job.output
     assert not (tmp_path / "db").exists() and not (tmp_path / "out").exists()
+
+
+def test_a_misspelt_setting_is_one_line_and_the_same_exit_status_from_detect_and_job_run(tmp_path: Path) -> None:
+    """Both commands as a scheduler runs them (own process): same status, the key named on one line, no traceback."""
+    import subprocess
+    import sys
+
+    text = '[engine]\nname = "embedded"\n[detect.impossible_travel]\nmax_khm = 900\n'
+    (tmp_path / "graphfraud.toml").write_text(text, encoding="utf-8")
+    (tmp_path / "job.toml").write_text(text, encoding="utf-8")
+    runs = {
+        "graphfraud.toml": ["detect", "--config", str(tmp_path / "graphfraud.toml"), "--db", str(tmp_path / "db"),
+                            "--out", str(tmp_path / "out")],
+        "job.toml": ["job", "run", "--config", str(tmp_path / "job.toml")],
+    }
+    codes = set()
+    for name, args in runs.items():
+        done = subprocess.run([sys.executable, "-m", "graphfraud", *args], capture_output=True, text=True, timeout=120,
+                              cwd=tmp_path)
+        said = f"{name}: unknown key 'detect.impossible_travel.max_khm' (did you mean max_kmh? known: "
+        lines = [line for line in done.stderr.splitlines() if "max_khm" in line]
+        assert len(lines) == 1 and said in lines[0], done.stderr
+        assert "Traceback" not in done.stderr + done.stdout
+        codes.add(done.returncode)
+    assert codes == {EXIT_CODES[ConfigError]}
+    assert not (tmp_path / "db").exists() and not (tmp_path / "out").exists()

@@ -173,12 +173,15 @@ BAD_MAPPING = {
     "values = 3": ("mapping.toml", "[claims]\nvalues = 3\n", "[claims] values must be a table per column"),
     "values as a list": ("mapping.toml", '[claims]\nvalues = ["a"]\n', "[claims] values must be a table per column"),
     "a column's values not a table": ("mapping.toml", "[claims.values]\nvisit_type = 3\n",
-                                      "[claims.values.visit_type] must be a table"),
+                                      "[claims.values] visit_type must be a table of source value = canonical value"),
     'separator = ""': ("mapping.toml", '[claims]\nseparator = ""\n', "[claims] separator must be one character"),
     "na as a string": ("mapping.toml", '[claims]\nna = "x"\n', "[claims] na must be a list"),
     "a column mapped to a number": ("mapping.toml", "[claims.columns]\nclaim_id = 3\n",
                                     "[claims.columns] claim_id must be a source header"),
-    "copy from nowhere": ("mapping.toml", '[claims.copy]\ncard_id = "holder"\n', "copies from unknown column(s) holder"),
+    "copy from nowhere": ("mapping.toml", '[claims.copy]\ncard_id = "holder"\n', "[claims.copy] card_id must be a canonical column of [claims] ("),
+    "a misspelt column": ("mapping.toml", '[claims.columns]\nclaim_di = "Id"\n',
+                          "unknown key 'claims.columns.claim_di' (did you mean claim_id? known: "),
+    "a misspelt table": ("mapping.yaml", 'claim:\n  na: ["?"]\n', "unknown key 'claim' (did you mean claims? known: "),
 }
 
 

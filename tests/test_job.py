@@ -710,5 +710,5 @@ def test_a_detection_setting_that_cannot_work_stops_the_job_before_it_loads(tmp_
     result = subprocess.run([sys.executable, "-m", "graphfraud", "job", "run", "-c", str(job)], env=_env(),
                             capture_output=True, text=True, timeout=120)
     assert result.returncode == 2
-    assert "[detect] claims_per_part = 0" in result.stderr
+    assert "job.toml: [detect] claims_per_part must be a whole number of claims ≥ 1, not 0" in result.stderr
     assert not (tmp_path / "state").exists() and not (tmp_path / "db").exists()

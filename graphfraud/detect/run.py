@@ -17,7 +17,6 @@ from typing import Any, Mapping
 
 import pandas as pd
 
-from graphfraud.config import check_keys
 from graphfraud.detect import communities as comm
 from graphfraud.detect import significance
 from graphfraud.detect.evidence import Evidence, motif_names
@@ -25,10 +24,10 @@ from graphfraud.detect.motifs import gather
 from graphfraud.detect.partition import claims_per_part
 from graphfraud.detect.projection import Projection, build
 from graphfraud.detect.rings import Candidate, Ring, RingRules, assemble, candidates
-from graphfraud.detect.settings import known
 from graphfraud.detect.store import cards_of, claim_facts, customers, doctors_at, patient_strata, provider_volumes, previous_rings, write_rings
 from graphfraud.detect.suspicion import suspicion, with_context
 from graphfraud.progress import bar
+from graphfraud.settings import detect_settings
 
 CHINA = timezone(timedelta(hours=8))
 _RULE_KEYS = set(RingRules.__dataclass_fields__)
@@ -98,7 +97,7 @@ def rings_from(engine, projection: Projection, membership: list[int], evidence: 
 
 def check_settings(config: Mapping[str, Any] | None) -> None:
     """Refuse a ``[detect]`` setting that cannot work or does not exist (ConfigError naming it) before any work is done."""
-    check_keys("detect settings", dict(config or {}), known(), "detect.")
+    detect_settings(config)  # the settings model: every key known and typed (graphfraud.settings.detect_table)
     comm.method_of(dict(config or {}))
     claims_per_part(config)
 
