@@ -191,10 +191,10 @@ class CaseTable(Table):
 class AccountsTable(Table):
     """``[accounts]``: how long a one-time password stays valid and a workbench session lasts (in all, and idle)."""
 
-    one_time_password_hours: StrictInt = shape("a whole number of hours from 1 to 720", DEFAULT_ONE_TIME_PASSWORD_HOURS,
+    one_time_password_hours: StrictInt = shape("a whole number from 1 to 720", DEFAULT_ONE_TIME_PASSWORD_HOURS,
                                                ge=1, le=24 * 30)
-    session_hours: StrictInt = shape("a whole number of hours from 1 to 168", DEFAULT_SESSION_HOURS, ge=1, le=24 * 7)
-    session_idle_minutes: StrictInt = shape("a whole number of minutes from 1 to 1440", DEFAULT_SESSION_IDLE_MINUTES,
+    session_hours: StrictInt = shape("a whole number from 1 to 168", DEFAULT_SESSION_HOURS, ge=1, le=24 * 7)
+    session_idle_minutes: StrictInt = shape("a whole number from 1 to 1440", DEFAULT_SESSION_IDLE_MINUTES,
                                             ge=1, le=24 * 60)
 
 
