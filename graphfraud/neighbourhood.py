@@ -22,12 +22,12 @@ and time filter.
 from __future__ import annotations
 
 import calendar
-import math
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from graphfraud.engines.base import Engine
 from graphfraud.errors import InputError
 
 KINDS = ("patient", "card", "provider", "doctor", "ring", "phone", "address")
@@ -146,30 +146,14 @@ def epoch_window(since: str | date | None, until: str | date | None) -> tuple[in
     return lo, hi
 
 
-def _plain(value: Any) -> Any:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return None
-    return value.item() if hasattr(value, "item") else value
+def _rows(engine: Engine, name: str, params: dict[str, Any]) -> list[dict[str, Any]]:
+    """The query's rows as dicts of plain Python (missing values None: the engine contract)."""
+    return engine.query(name, params).to_dict("records")
 
 
-def _cell(value: Any) -> Any:
-    """A result cell as plain Python: NaN (embedded engine) and None (Neo4j) both become None; lists stay lists."""
-    if isinstance(value, (list, tuple)) or getattr(value, "ndim", 0) > 0:
-        return value
-    return _plain(value)
-
-
-def _rows(engine, name: str, params: dict[str, Any]) -> list[dict[str, Any]]:
-    return [{k: _cell(v) for k, v in r.items()} for r in engine.query(name, params).to_dict("records")]
-
-
-def _values(value: Any) -> list[Any]:
-    """A collected list from either engine (list, tuple or array), nulls dropped."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return []
-    if hasattr(value, "tolist"):
-        value = value.tolist()
-    return [_plain(v) for v in value if _plain(v) is not None]
+def _values(value: list[Any] | None) -> list[Any]:
+    """A collected list with its nulls dropped (a missing list is empty)."""
+    return [v for v in value or () if v is not None]
 
 
 def find(engine, ident: str) -> list[str]:

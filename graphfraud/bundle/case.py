@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import math
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any, Iterable
@@ -90,14 +89,13 @@ def displayed(case: CaseData) -> CaseData:
 
 
 def plain(value: Any) -> Any:
-    """A value as plain JSON-able Python: numpy scalars unwrapped, NaN as None, lists kept."""
+    """A value as plain JSON-able Python: numpy scalars and arrays unwrapped, lists kept (missing values are
+    already None: the engine contract)."""
     if hasattr(value, "item") and not isinstance(value, (list, tuple, dict)):
         try:
             value = value.item()
         except (ValueError, TypeError):
             pass
-    if isinstance(value, float) and math.isnan(value):
-        return None
     if isinstance(value, (list, tuple)) or (hasattr(value, "tolist") and not isinstance(value, str)):
         return [plain(v) for v in list(value)]
     return value

@@ -9,7 +9,6 @@ them next to the claims. A ring's ``status`` (the investigators' decision) and
 from __future__ import annotations
 
 import json
-import math
 from collections import defaultdict
 from typing import Any, Iterable
 
@@ -25,14 +24,14 @@ _MEMBER_QUERY = {"patient": "rings/member_patient", "card": "rings/member_card",
 def claim_facts(engine, claim_ids: Iterable[str], chunk: int = 20_000) -> dict[str, dict[str, Any]]:
     """Facts of the given claims (patient, card, provider, doctor, time, amounts), by claim id.
 
-    One query per ``chunk`` ids; missing values come back as None, never NaN.
+    One query per ``chunk`` ids; missing values are None (the engine contract).
     """
     ids = sorted(set(claim_ids))
     facts: dict[str, dict[str, Any]] = {}
     for start in range(0, len(ids), chunk):
         frame = engine.query("rings/claims", {"claims": ids[start:start + chunk]})
         for row in frame.to_dict("records"):
-            facts[row["claim_id"]] = {k: (None if isinstance(v, float) and math.isnan(v) else v) for k, v in row.items()}
+            facts[row["claim_id"]] = row
     return facts
 
 
@@ -51,9 +50,7 @@ def patient_strata(engine) -> dict[str, tuple[str, int | None]]:
     out: dict[str, tuple[str, int | None]] = {}
     for row in engine.query("refine/patient_strata").to_dict("records"):
         city, born = row["city"], row["born"]
-        city = city if isinstance(city, str) else ""
-        born = None if born is None or (isinstance(born, float) and math.isnan(born)) else int(born)
-        out[row["patient"]] = (city, born)
+        out[row["patient"]] = (city or "", None if born is None else int(born))
     return out
 
 
@@ -120,10 +117,8 @@ def stored_rings(engine) -> list[dict[str, Any]]:
 
 
 def _text(value: Any) -> str | None:
-    """A stored text property, or None when absent (NaN on the embedded engine, None on Neo4j)."""
-    if value is None or (isinstance(value, float) and math.isnan(value)) or value == "":
-        return None
-    return str(value)
+    """A stored text property, or None when absent or empty."""
+    return None if value is None or value == "" else str(value)
 
 
 def stored_ring(engine, ring_id: str) -> dict[str, Any] | None:
@@ -137,8 +132,6 @@ def stored_ring(engine, ring_id: str) -> dict[str, Any] | None:
         return None
     row = frame.to_dict("records")[0]
     details = row["details"]
-    if isinstance(details, float) and math.isnan(details):  # a missing value on the embedded engine
-        details = None
     ring = json.loads(details) if details else {"ring_id": ring_id, "members": [], "evidence": []}
     ring.update({"status": row["status"] or "new", "first_seen": row["first_seen"], "last_seen": row["last_seen"],
                  "run_id": row["run_id"], "assignee": _text(row.get("assignee")), "due": _text(row.get("due"))})

@@ -22,7 +22,7 @@ from typing import Any, Iterator
 import pandas as pd
 
 from graphfraud import queries
-from graphfraud.engines.base import Progress, WriteStats
+from graphfraud.engines.base import Progress, WriteStats, none_for_missing
 from graphfraud.errors import EngineError, EngineUnavailable
 from graphfraud.graph import GraphFrames
 from graphfraud.model import IMMUTABLE, NODES, RELS
@@ -88,6 +88,12 @@ class EmbeddedEngine:
 
     # -- queries ---------------------------------------------------------
     def run(self, cypher: str, params: dict[str, Any] | None = None, write: bool = False) -> pd.DataFrame:
+        """Rows of ``cypher`` with missing values as None (the ``base`` contract)."""
+        return none_for_missing(self._frame(cypher, params))
+
+    def _frame(self, cypher: str, params: dict[str, Any] | None = None) -> pd.DataFrame:
+        """Rows as LadybugDB gives them (NaN/NaT for nulls): for the load's own whole-table reads, which
+        compare with ``notna`` and need no conversion of ten million rows."""
         try:
             result = self._conn.execute(cypher, params or {})
         except RuntimeError as exc:
@@ -167,8 +173,8 @@ class EmbeddedEngine:
 
     def _existing(self, label: str, key: str) -> pd.DataFrame:
         if label in _IMMUTABLE:
-            return self.run(f"MATCH (n:{label}) RETURN n.{key} AS {key}")
-        stored = self.run(f"MATCH (n:{label}) RETURN n.*")
+            return self._frame(f"MATCH (n:{label}) RETURN n.{key} AS {key}")
+        stored = self._frame(f"MATCH (n:{label}) RETURN n.*")
         stored.columns = [c.removeprefix("n.") for c in stored.columns]
         return stored
 
@@ -228,7 +234,7 @@ class EmbeddedEngine:
 
     def _write_rels(self, rel_type: str, a: str, b: str, frame: pd.DataFrame, stats: WriteStats) -> None:
         ka, kb = NODES[a].key, NODES[b].key
-        stored = self.run(f"MATCH (a:{a})-[:`{rel_type}`]->(b:{b}) RETURN a.{ka} AS src, b.{kb} AS dst")
+        stored = self._frame(f"MATCH (a:{a})-[:`{rel_type}`]->(b:{b}) RETURN a.{ka} AS src, b.{kb} AS dst")
         if len(stored):
             frame = frame.merge(stored.assign(_seen=True), on=["src", "dst"], how="left")
             frame = frame[frame["_seen"].isna()].drop(columns="_seen")

@@ -16,16 +16,11 @@ error; the next run resumes it), ``completed``, ``completed_with_errors``
 from __future__ import annotations
 
 import json
-import math
 from dataclasses import dataclass, field
 from typing import Any
 
 STEPS = ("planned", "loaded", "detected", "reopened", "alerted", "bundled", "finished")
 UNFINISHED = ("running", "failed")
-
-
-def _clean(value: Any) -> Any:
-    return None if value is None or (isinstance(value, float) and math.isnan(value)) else value
 
 
 @dataclass
@@ -115,7 +110,7 @@ def load(engine, run_id: str) -> JobRun | None:
     frame = engine.query("job/run", {"run_id": run_id})
     if frame.empty:
         return None
-    row = {k: _clean(v) for k, v in frame.to_dict("records")[0].items()}
+    row = frame.to_dict("records")[0]
     state = json.loads(row["state"]) if row["state"] else {}
     return JobRun(
         run_id=row["run_id"], started=row["started"], engine=row["engine"] or "", outcome=row["outcome"] or "running",
@@ -172,7 +167,6 @@ def recent(engine, limit: int = 20) -> list[dict[str, Any]]:
     rows = engine.query("job/history", {"limit": int(limit)}).to_dict("records")
     out = []
     for row in rows:
-        row = {k: _clean(v) for k, v in row.items()}
         for key in ("attempts", "files", "files_skipped", "files_failed", "accepted", "rejected", "rings", "alerts",
                     "undelivered", "bundles"):
             row[key] = None if row[key] is None else int(row[key])
