@@ -49,9 +49,20 @@ class WriteStats:
 
 
 class Engine(Protocol):
-    """A graph database graphfraud can load into and query."""
+    """A graph database graphfraud can load into and query.
+
+    What an engine can do is declared by its capabilities, never read from its
+    ``name`` (which is for messages and run records only), so a third engine or a
+    test's fake says what it supports in one place.
+    """
 
     name: str
+    threadsafe: bool
+    """Several threads may call it at once (Neo4j's driver); else the workbench serialises its calls."""
+    shared_store: bool
+    """Its store is a server others use while this process runs (a shared case trail, no folder lock)."""
+    gds: bool
+    """It can run Neo4j Graph Data Science procedures (``cypher/gds/``) when the server has the plugin."""
 
     def ensure_schema(self) -> None:
         """Create constraints/indexes (Neo4j) or tables (embedded); safe to repeat."""

@@ -65,6 +65,9 @@ class EmbeddedEngine:
     """Engine backed by a LadybugDB database folder."""
 
     name = "embedded"
+    threadsafe = False  # one connection, meant for one thread
+    shared_store = False  # the folder is locked by the one process that opened it
+    gds = False
 
     def __init__(self, path: Path, read_only: bool = False, buffer_pool: int | None = None) -> None:
         """Open (or create) the database folder; ``buffer_pool`` caps LadybugDB's cache in bytes (its default

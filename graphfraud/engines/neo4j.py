@@ -29,6 +29,9 @@ class Neo4jEngine:
     """Engine backed by a Neo4j server."""
 
     name = "neo4j"
+    threadsafe = True  # the driver pools connections; explicit transactions are per thread (``transaction``)
+    shared_store = True
+    gds = True  # when the server has the plugin: ``detect.gds.gds_version`` asks it
 
     def __init__(self, settings: Neo4jSettings, batch_size: int = 10_000, workers: int = 2) -> None:
         import neo4j

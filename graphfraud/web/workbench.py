@@ -45,7 +45,9 @@ class Serialised:
     def __init__(self, engine) -> None:
         self._engine = engine
         self.name = engine.name
-        self._lock = threading.RLock() if engine.name == "embedded" else None
+        self.threadsafe = True  # its calls are serialised when the engine's are not
+        self.shared_store, self.gds = engine.shared_store, engine.gds
+        self._lock = None if engine.threadsafe else threading.RLock()
 
     def _held(self):
         return self._lock if self._lock is not None else nullcontext()
