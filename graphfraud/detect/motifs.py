@@ -30,7 +30,6 @@ def run_motif(engine, m: Motif, params: Mapping[str, Any], parts: Partitioner) -
     frames = []
     for extra in parts.params(m.partition):
         frames.append(engine.query(f"motifs/{m.name}", {**params, **extra}))
-        engine.release_memory()
     frames = [f for f in frames if len(f)] or frames[:1]
     return frames[0] if len(frames) == 1 else pd.concat(frames, ignore_index=True)
 

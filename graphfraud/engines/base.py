@@ -93,9 +93,6 @@ class Engine(Protocol):
     def counts(self) -> dict[str, int]:
         """Node count per label and relationship count per type."""
 
-    def release_memory(self) -> None:
-        """Let go of memory earlier queries left behind, between heavy queries (detection calls it per motif)."""
-
     def close(self) -> None:
         """Release the connection or database handle."""
 

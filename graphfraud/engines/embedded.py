@@ -28,6 +28,7 @@ from graphfraud.graph import GraphFrames
 from graphfraud.model import IMMUTABLE, NODES, RELS
 
 _UPDATE_BATCH = 50_000
+_RENEW_AFTER = "motifs/"  # the heavy queries, one after another in detection: a new connection after each
 # A settlement, once made, does not change (nor do its lines, nor a purchase): a re-delivered
 # key is the same node, so only keys are compared (cheap at tens of millions of rows).
 _IMMUTABLE = set(IMMUTABLE)
@@ -112,7 +113,11 @@ class EmbeddedEngine:
         return result.get_as_df()
 
     def query(self, name: str, params: dict[str, Any] | None = None) -> pd.DataFrame:
-        return self.run(queries.load(name, self.name).text, params)
+        """Rows of the named query; after a motif query (``motifs/``) the connection is renewed (``_renew``)."""
+        frame = self.run(queries.load(name, self.name).text, params)
+        if name.startswith(_RENEW_AFTER):
+            self._renew()
+        return frame
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
@@ -266,10 +271,14 @@ class EmbeddedEngine:
             out[rel_type] = int(self.run(f"MATCH ()-[r:`{rel_type}`]->() RETURN count(r) AS n")["n"].iloc[0])
         return out
 
-    def release_memory(self) -> None:
+    def _renew(self) -> None:
         """Continue on a new connection: LadybugDB 0.22 keeps memory from a connection's earlier queries in its
         buffer pool, so at 10^7 claims the motifs, one after another, filled a 6 GiB pool and the tenth failed
-        ("buffer pool is full"); with a new connection per motif the same run peaked at 4.6 GiB."""
+        ("buffer pool is full"); with a new connection after each motif query (each part of a partitioned one)
+        the same run peaked at 4.6 GiB. The database and its cache stay; inside a transaction nothing changes.
+
+        A LadybugDB matter, so it lives here rather than in the engine protocol (Neo4j frees a query's memory
+        itself)."""
         import ladybug
 
         if self._in_transaction:  # the transaction lives on this connection

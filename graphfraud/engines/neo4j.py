@@ -281,8 +281,5 @@ class Neo4jEngine:
             out[rel_type] = int(self.run(f"MATCH ()-[r:`{rel_type}`]->() RETURN count(r) AS n")["n"].iloc[0])
         return out
 
-    def release_memory(self) -> None:
-        """Nothing to do: the server frees each query's memory itself."""
-
     def close(self) -> None:
         self._driver.close()
