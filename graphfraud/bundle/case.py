@@ -24,6 +24,7 @@ from typing import Any, Iterable
 from graphfraud import __version__
 from graphfraud.detect.tally import fund_share, ring_claims
 from graphfraud.display import visible_all
+from graphfraud.engines.base import Engine
 from graphfraud.errors import InputError
 
 KINDS = ("patient", "card", "provider", "doctor")
@@ -106,7 +107,7 @@ def paid(facts: dict[str, Any]) -> float:
     return fund_share(facts)
 
 
-def _rows(engine, name: str, key: str, ids: Iterable[str], chunk: int = 5_000) -> dict[str, dict[str, Any]]:
+def _rows(engine: Engine, name: str, key: str, ids: Iterable[str], chunk: int = 5_000) -> dict[str, dict[str, Any]]:
     ids = sorted(set(ids))
     out: dict[str, dict[str, Any]] = {}
     for start in range(0, len(ids), chunk):
@@ -133,7 +134,7 @@ def snapshot_id(ring: dict[str, Any], claims: dict[str, dict[str, Any]], facts: 
     return "S-" + hashlib.sha256(_canonical(basis)).hexdigest()[:16].upper()
 
 
-def thresholds_for(engine, motifs: Iterable[str], overrides: dict[str, Any] | None) -> dict[str, dict[str, Any]]:
+def thresholds_for(engine: Engine, motifs: Iterable[str], overrides: dict[str, Any] | None) -> dict[str, dict[str, Any]]:
     """The parameters each motif query takes with today's settings (what reproduces the evidence)."""
     from graphfraud.detect.evidence import motif
     from graphfraud.detect.partition import Partitioner
@@ -152,7 +153,7 @@ def thresholds_for(engine, motifs: Iterable[str], overrides: dict[str, Any] | No
     return out
 
 
-def gather(engine, ring_id: str, overrides: dict[str, Any] | None = None) -> CaseData:
+def gather(engine: Engine, ring_id: str, overrides: dict[str, Any] | None = None) -> CaseData:
     """Read everything about ``ring_id`` the bundle shows; an unknown ring is an InputError."""
     from graphfraud.case import trail
     from graphfraud.detect.store import claim_facts, stored_ring
@@ -186,7 +187,7 @@ def gather(engine, ring_id: str, overrides: dict[str, Any] | None = None) -> Cas
     )
 
 
-def _items(engine, claim_ids: Iterable[str], chunk: int = 5_000) -> list[dict[str, Any]]:
+def _items(engine: Engine, claim_ids: Iterable[str], chunk: int = 5_000) -> list[dict[str, Any]]:
     """The lines of the evidence claims (``bundle/items``), by claim and line."""
     ids = sorted(set(claim_ids))
     rows: list[dict[str, Any]] = []

@@ -16,12 +16,13 @@ import pandas as pd
 
 from graphfraud.detect.rings import Ring, ring_json
 from graphfraud.detect.significance import Customers
+from graphfraud.engines.base import Engine
 
 _MEMBER_QUERY = {"patient": "rings/member_patient", "card": "rings/member_card",
                  "provider": "rings/member_provider", "doctor": "rings/member_doctor"}
 
 
-def claim_facts(engine, claim_ids: Iterable[str], chunk: int = 20_000) -> dict[str, dict[str, Any]]:
+def claim_facts(engine: Engine, claim_ids: Iterable[str], chunk: int = 20_000) -> dict[str, dict[str, Any]]:
     """Facts of the given claims (patient, card, provider, doctor, time, amounts), by claim id.
 
     One query per ``chunk`` ids; missing values are None (the engine contract).
@@ -35,7 +36,7 @@ def claim_facts(engine, claim_ids: Iterable[str], chunk: int = 20_000) -> dict[s
     return facts
 
 
-def cards_of(engine, patients: Iterable[str], chunk: int = 20_000) -> dict[str, list[str]]:
+def cards_of(engine: Engine, patients: Iterable[str], chunk: int = 20_000) -> dict[str, list[str]]:
     """Cards held by each of the given patients."""
     ids = sorted(set(patients))
     held: dict[str, list[str]] = defaultdict(list)
@@ -45,7 +46,7 @@ def cards_of(engine, patients: Iterable[str], chunk: int = 20_000) -> dict[str, 
     return held
 
 
-def patient_strata(engine) -> dict[str, tuple[str, int | None]]:
+def patient_strata(engine: Engine) -> dict[str, tuple[str, int | None]]:
     """Registered city and birth year of every patient (the null model's peer strata)."""
     out: dict[str, tuple[str, int | None]] = {}
     for row in engine.query("refine/patient_strata").to_dict("records"):
@@ -54,7 +55,7 @@ def patient_strata(engine) -> dict[str, tuple[str, int | None]]:
     return out
 
 
-def doctors_at(engine) -> dict[str, dict[str, int]]:
+def doctors_at(engine: Engine) -> dict[str, dict[str, int]]:
     """Each provider's doctors and their numbers of claims there (the null model's stand-in doctors)."""
     out: dict[str, dict[str, int]] = defaultdict(dict)
     frame = engine.query("refine/provider_doctors")
@@ -63,7 +64,7 @@ def doctors_at(engine) -> dict[str, dict[str, int]]:
     return out
 
 
-def customers(engine) -> Customers:
+def customers(engine: Engine) -> Customers:
     """The patients seen at each provider (the null model's stand-in patients)."""
     return Customers(engine.query("refine/provider_patients"))
 
@@ -76,7 +77,7 @@ def provider_volumes(providers: pd.DataFrame) -> dict[str, tuple[str, int]]:
             for provider, row in providers.iterrows()}
 
 
-def previous_rings(engine) -> list[dict[str, Any]]:
+def previous_rings(engine: Engine) -> list[dict[str, Any]]:
     frame = engine.query("rings/previous")
     return [
         {"ring_id": r["ring_id"], "status": r["status"], "first_seen": r["first_seen"], "patients": list(r["patients"])}
@@ -84,7 +85,7 @@ def previous_rings(engine) -> list[dict[str, Any]]:
     ]
 
 
-def write_rings(engine, rings: list[Ring], run_id: str, seen: str) -> None:
+def write_rings(engine: Engine, rings: list[Ring], run_id: str, seen: str) -> None:
     """Upsert the rings and replace their memberships with this run's, in one transaction.
 
     All of it is stored or none: a run that fails or is killed in the middle
@@ -107,7 +108,7 @@ def write_rings(engine, rings: list[Ring], run_id: str, seen: str) -> None:
                 engine.query(name, {"rows": rows})
 
 
-def stored_rings(engine) -> list[dict[str, Any]]:
+def stored_rings(engine: Engine) -> list[dict[str, Any]]:
     """Every stored ring's headline (id, patterns, score, amount, size, status, when seen), highest score first."""
     rows = engine.query("rings/stored_list").to_dict("records")
     for row in rows:
@@ -121,7 +122,7 @@ def _text(value: Any) -> str | None:
     return None if value is None or value == "" else str(value)
 
 
-def stored_ring(engine, ring_id: str) -> dict[str, Any] | None:
+def stored_ring(engine: Engine, ring_id: str) -> dict[str, Any] | None:
     """One stored ring as a ``rings.json`` entry, with its current case status and when it was seen; None if absent.
 
     The status is the graph's (the investigators' latest decision), not the one
