@@ -22,12 +22,12 @@ and time filter.
 from __future__ import annotations
 
 import calendar
-import math
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from graphfraud.engines.base import Engine
 from graphfraud.errors import InputError
 
 KINDS = ("patient", "card", "provider", "doctor", "ring", "phone", "address")
@@ -146,39 +146,23 @@ def epoch_window(since: str | date | None, until: str | date | None) -> tuple[in
     return lo, hi
 
 
-def _plain(value: Any) -> Any:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return None
-    return value.item() if hasattr(value, "item") else value
+def _rows(engine: Engine, name: str, params: dict[str, Any]) -> list[dict[str, Any]]:
+    """The query's rows as dicts of plain Python (missing values None: the engine contract)."""
+    return engine.query(name, params).to_dict("records")
 
 
-def _cell(value: Any) -> Any:
-    """A result cell as plain Python: NaN (embedded engine) and None (Neo4j) both become None; lists stay lists."""
-    if isinstance(value, (list, tuple)) or getattr(value, "ndim", 0) > 0:
-        return value
-    return _plain(value)
+def _values(value: list[Any] | None) -> list[Any]:
+    """A collected list with its nulls dropped (a missing list is empty)."""
+    return [v for v in value or () if v is not None]
 
 
-def _rows(engine, name: str, params: dict[str, Any]) -> list[dict[str, Any]]:
-    return [{k: _cell(v) for k, v in r.items()} for r in engine.query(name, params).to_dict("records")]
-
-
-def _values(value: Any) -> list[Any]:
-    """A collected list from either engine (list, tuple or array), nulls dropped."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return []
-    if hasattr(value, "tolist"):
-        value = value.tolist()
-    return [_plain(v) for v in value if _plain(v) is not None]
-
-
-def find(engine, ident: str) -> list[str]:
+def find(engine: Engine, ident: str) -> list[str]:
     """The kinds of entity ``ident`` names (exact match on each key), in the order of START_KINDS."""
     found = {r["kind"] for r in engine.query("entity/find", {"id": ident}).to_dict("records")}
     return [k for k in START_KINDS if k in found]
 
 
-def resolve(engine, ident: str, kind: str | None = None) -> str:
+def resolve(engine: Engine, ident: str, kind: str | None = None) -> str:
     """The one kind ``ident`` names; an unknown id, or an id naming several kinds without ``kind``, is refused."""
     kinds = find(engine, ident)
     if kind is not None:
@@ -194,7 +178,7 @@ def resolve(engine, ident: str, kind: str | None = None) -> str:
     return kinds[0]
 
 
-def neighbourhood(engine, kind: str, ident: str, hops: int = DEFAULT_HOPS, max_nodes: int = DEFAULT_MAX_NODES,
+def neighbourhood(engine: Engine, kind: str, ident: str, hops: int = DEFAULT_HOPS, max_nodes: int = DEFAULT_MAX_NODES,
                   since: str | date | None = None, until: str | date | None = None) -> Neighbourhood:
     """The entity's neighbourhood out to ``hops`` hops, at most ``max_nodes`` nodes, claims within the window."""
     if kind not in START_KINDS:
@@ -228,7 +212,7 @@ def neighbourhood(engine, kind: str, ident: str, hops: int = DEFAULT_HOPS, max_n
     return nb
 
 
-def _hop(engine, nb: Neighbourhood, frontier: list[Key], hop: int, window: dict[str, int]) -> list[Key]:
+def _hop(engine: Engine, nb: Neighbourhood, frontier: list[Key], hop: int, window: dict[str, int]) -> list[Key]:
     """Add the strongest new neighbours of ``frontier`` within the node budget; return them (the next frontier)."""
     by_kind: dict[str, list[str]] = {k: sorted(i for kk, i in frontier if kk == k) for k in KINDS}
     seen: dict[str, list[str]] = {k: nb.ids(k) for k in KINDS}
@@ -276,7 +260,7 @@ def _claim_link(kind: str, r: dict[str, Any], src: Key, dst: Key) -> Link:
                 diagnoses=sorted({str(d) for d in _values(r.get("diagnoses"))}))
 
 
-def _links(engine, nb: Neighbourhood, window: dict[str, int]) -> None:
+def _links(engine: Engine, nb: Neighbourhood, window: dict[str, int]) -> None:
     """Read the edges among the chosen nodes (never beyond them)."""
     ids = {k: nb.ids(k) for k in KINDS}
     if ids["patient"] and ids["card"]:
@@ -315,7 +299,7 @@ _NODE_FACTS = {"patient": "explore/nodes_patients", "card": "explore/nodes_cards
                "doctor": "explore/nodes_doctors", "ring": "explore/nodes_rings"}
 
 
-def _facts(engine, nb: Neighbourhood) -> None:
+def _facts(engine: Engine, nb: Neighbourhood) -> None:
     """Facts for the nodes' labels and tooltips (names, types, cities, ring scores)."""
     for kind, name in _NODE_FACTS.items():
         ids = nb.ids(kind)

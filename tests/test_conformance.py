@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 import pandas as pd
@@ -16,6 +17,38 @@ def _sorted(frame: pd.DataFrame) -> pd.DataFrame:
         frame[column] = frame[column].map(lambda v: tuple(sorted(v)) if isinstance(v, (list, tuple)) else v)
     frame = frame.sort_values(list(frame.columns)).reset_index(drop=True)
     return frame.round(6)
+
+
+def _nan_cells(frame: pd.DataFrame) -> list[tuple[str, object]]:
+    """(column, value) of every cell that is NaN, NaT or pd.NA, inside lists too: the contract allows none."""
+    def bad(v: object) -> bool:
+        return v is pd.NA or v is pd.NaT or (isinstance(v, float) and math.isnan(v))
+
+    out = []
+    for column in frame.columns:
+        for v in frame[column].tolist():
+            if bad(v) or (isinstance(v, (list, tuple)) and any(bad(x) for x in v)):
+                out.append((column, v))
+    return out
+
+
+def test_missing_values_are_none_on_both_engines(engine, drug_data: Path, tmp_path: Path) -> None:
+    """The engine contract (``graphfraud.engines.base``): a missing value is None, never NaN, in text, number
+    and time columns; a complete column keeps its numeric dtype."""
+    load_directory(engine, drug_data, rejects_dir=tmp_path / "r")
+    ids = [f"C{n:02d}" for n in (1, 2, 10, 20, 30, 40)]
+    frame = engine.query("rings/claims", {"claims": ids}).sort_values("claim_id").reset_index(drop=True)
+    assert frame["claim_id"].tolist() == ids
+    assert _nan_cells(frame) == []
+    # the drug folder delivers no doctor, fund share or diagnosis: every one of them is None
+    for column in ("doctor_id", "fund_paid", "diagnosis"):
+        assert frame[column].tolist() == [None] * len(ids), column
+    assert pd.api.types.is_float_dtype(frame["amount"]) and pd.api.types.is_integer_dtype(frame["ts_epoch"])
+    row = frame.to_dict("records")[0]
+    assert row["doctor_id"] is None and row["fund_paid"] is None and row["amount"] == 310.5
+    # a column only some rows have: the phones (none delivered) and a place with no name
+    claim = engine.query("entity/claim", {"id": "C01"})
+    assert len(claim) == 1 and _nan_cells(claim) == []
 
 
 def test_engines_load_the_same_graph(embedded, neo4j, small_data: Path) -> None:
@@ -40,6 +73,7 @@ def test_every_motif_query_returns_the_same_rows_on_both_engines(embedded, neo4j
         assert params == params_for(name) | whole(neo4j, motif(name.split("/")[-1]).partition), name
         a, b = embedded.query(name, params), neo4j.query(name, params)
         assert list(a.columns) == list(b.columns), name
+        assert _nan_cells(a) == [] and _nan_cells(b) == [], name
         pd.testing.assert_frame_equal(_sorted(a), _sorted(b), check_dtype=False, obj=name)
 
 

@@ -20,7 +20,6 @@ password no longer works.
 
 from __future__ import annotations
 
-import math
 import re
 import secrets
 import time
@@ -103,13 +102,13 @@ def _event_id() -> str:
 
 
 def _flag(value: Any) -> bool:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
+    if value is None:
         return False
     return bool(int(value))
 
 
 def _text(value: Any) -> str:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
+    if value is None:
         return ""
     return str(value)
 

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import math
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any, Iterable
@@ -25,6 +24,7 @@ from typing import Any, Iterable
 from graphfraud import __version__
 from graphfraud.detect.tally import fund_share, ring_claims
 from graphfraud.display import visible_all
+from graphfraud.engines.base import Engine
 from graphfraud.errors import InputError
 
 KINDS = ("patient", "card", "provider", "doctor")
@@ -90,14 +90,13 @@ def displayed(case: CaseData) -> CaseData:
 
 
 def plain(value: Any) -> Any:
-    """A value as plain JSON-able Python: numpy scalars unwrapped, NaN as None, lists kept."""
+    """A value as plain JSON-able Python: numpy scalars and arrays unwrapped, lists kept (missing values are
+    already None: the engine contract)."""
     if hasattr(value, "item") and not isinstance(value, (list, tuple, dict)):
         try:
             value = value.item()
         except (ValueError, TypeError):
             pass
-    if isinstance(value, float) and math.isnan(value):
-        return None
     if isinstance(value, (list, tuple)) or (hasattr(value, "tolist") and not isinstance(value, str)):
         return [plain(v) for v in list(value)]
     return value
@@ -108,7 +107,7 @@ def paid(facts: dict[str, Any]) -> float:
     return fund_share(facts)
 
 
-def _rows(engine, name: str, key: str, ids: Iterable[str], chunk: int = 5_000) -> dict[str, dict[str, Any]]:
+def _rows(engine: Engine, name: str, key: str, ids: Iterable[str], chunk: int = 5_000) -> dict[str, dict[str, Any]]:
     ids = sorted(set(ids))
     out: dict[str, dict[str, Any]] = {}
     for start in range(0, len(ids), chunk):
@@ -135,7 +134,7 @@ def snapshot_id(ring: dict[str, Any], claims: dict[str, dict[str, Any]], facts: 
     return "S-" + hashlib.sha256(_canonical(basis)).hexdigest()[:16].upper()
 
 
-def thresholds_for(engine, motifs: Iterable[str], overrides: dict[str, Any] | None) -> dict[str, dict[str, Any]]:
+def thresholds_for(engine: Engine, motifs: Iterable[str], overrides: dict[str, Any] | None) -> dict[str, dict[str, Any]]:
     """The parameters each motif query takes with today's settings (what reproduces the evidence)."""
     from graphfraud.detect.evidence import motif
     from graphfraud.detect.partition import Partitioner
@@ -154,7 +153,7 @@ def thresholds_for(engine, motifs: Iterable[str], overrides: dict[str, Any] | No
     return out
 
 
-def gather(engine, ring_id: str, overrides: dict[str, Any] | None = None) -> CaseData:
+def gather(engine: Engine, ring_id: str, overrides: dict[str, Any] | None = None) -> CaseData:
     """Read everything about ``ring_id`` the bundle shows; an unknown ring is an InputError."""
     from graphfraud.case import trail
     from graphfraud.detect.store import claim_facts, stored_ring
@@ -188,7 +187,7 @@ def gather(engine, ring_id: str, overrides: dict[str, Any] | None = None) -> Cas
     )
 
 
-def _items(engine, claim_ids: Iterable[str], chunk: int = 5_000) -> list[dict[str, Any]]:
+def _items(engine: Engine, claim_ids: Iterable[str], chunk: int = 5_000) -> list[dict[str, Any]]:
     """The lines of the evidence claims (``bundle/items``), by claim and line."""
     ids = sorted(set(claim_ids))
     rows: list[dict[str, Any]] = []

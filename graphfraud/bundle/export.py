@@ -39,6 +39,7 @@ from graphfraud.bundle.sign import SIGNATURE, Signer
 from graphfraud.bundle.report_pdf import pdf_bytes
 from graphfraud.bundle.wording import LANGS
 from graphfraud.case.trail import CHINA
+from graphfraud.engines.base import Engine
 from graphfraud.errors import BundleError, InputError
 
 ACTOR_ENV = "GRAPHFRAUD_ACTOR"
@@ -82,7 +83,7 @@ def render(case: CaseData, lang: str, drawn: list[str] | None = None) -> dict[st
     return files
 
 
-def export_bundle(engine, ring_id: str, out: Path, *, actor: str, redact: bool = False,
+def export_bundle(engine: Engine, ring_id: str, out: Path, *, actor: str, redact: bool = False,
                   now: datetime | None = None, lang: str = "zh",
                   thresholds: Mapping[str, Any] | None = None, signer: Signer | None = None) -> Path:
     """Write the case bundle of ``ring_id`` to ``out`` (a .zip) and record the export on the ring's trail.

@@ -30,6 +30,7 @@ from typing import Any
 
 from graphfraud.bundle.manifest import FORMAT, NAME, self_digest
 from graphfraud.bundle.sign import SIGNATURE
+from graphfraud.engines.base import Engine
 from graphfraud.errors import BundleError
 
 # A bundle graphfraud makes holds about ten files of kilobytes to tens of megabytes (a ring's claims, a PDF, a
@@ -215,7 +216,7 @@ def describe(manifest: dict[str, Any] | None) -> str:
     return ", ".join(p for p in parts if p) or "no readable manifest"
 
 
-def recorded_export(engine, result: VerifyResult):
+def recorded_export(engine: Engine, result: VerifyResult):
     """The export step on the ring's case trail that produced this bundle (same manifest SHA-256), or None.
 
     A bundle whose files and manifest were all rewritten consistently passes

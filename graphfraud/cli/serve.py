@@ -45,7 +45,7 @@ def serve(
         shown = f"[{host}]" if ":" in host else host
         err.print(f"graphfraud workbench on http://{escape(shown)}:{port}/ ({eng.name}: {escape(store or '')})"
                   + (" — open it with ?token=<your token> once" if token else "") + "; Ctrl+C stops it")
-        if eng.name == "embedded":
+        if not eng.shared_store:
             err.print("the embedded database stays locked while the workbench runs: stop it before `graphfraud load`/`detect`")
         hours = settings.accounts.one_time_password_hours
         with errors_as_exit():

@@ -15,6 +15,7 @@ from __future__ import annotations
 import random
 
 from graphfraud.detect.projection import Projection
+from graphfraud.engines.base import Engine
 from graphfraud.errors import ConfigError
 
 DEFAULT_SEED = 42
@@ -51,7 +52,7 @@ def method_of(config: dict) -> str:
     return method
 
 
-def find(engine, projection: Projection, config: dict) -> list[int]:
+def find(engine: Engine, projection: Projection, config: dict) -> list[int]:
     """Community index of every projection node, by the configured method (``[detect]`` settings)."""
     seed = int(config.get("seed", DEFAULT_SEED))
     resolution = config.get("resolution", DEFAULT_RESOLUTION)

@@ -15,7 +15,6 @@ Chinese. Nothing about a motif is kept anywhere else.
 
 from __future__ import annotations
 
-import math
 import tomllib
 from dataclasses import dataclass, field
 from functools import cache
@@ -172,12 +171,10 @@ def motif(name: str) -> Motif:
 
 
 def ids(value: Any) -> list[str]:
-    """Distinct, non-empty ids of a list that may hold None/NaN (as engines return them), in first-seen order."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return []
+    """Distinct, non-empty ids of a list that may be missing or hold None (as engines return them), in first-seen order."""
     out: list[str] = []
-    for v in value:
-        if v is None or (isinstance(v, float) and math.isnan(v)):
+    for v in value or ():
+        if v is None:
             continue
         s = str(v)
         if s and s not in out:
@@ -207,12 +204,11 @@ def reasons(m: Motif, facts: Mapping[str, Any]) -> tuple[str, str]:
 
 
 def plain(value: Any) -> Any:
-    """A fact as a plain Python value; whole floats become ints so both engines word a reason alike."""
+    """A fact as a plain Python value (numpy scalars unwrapped, e.g. from ``round`` of a numpy number); whole
+    floats become ints so both engines word a reason alike (an integer property some rows lack comes as a float
+    from the embedded engine)."""
     if hasattr(value, "item"):
         value = value.item()
-    if isinstance(value, float):
-        if math.isnan(value):
-            return None
-        if value.is_integer() and abs(value) < 2**53:
-            return int(value)
+    if isinstance(value, float) and value.is_integer() and abs(value) < 2**53:
+        return int(value)
     return value

@@ -18,15 +18,16 @@ from __future__ import annotations
 import uuid
 
 from graphfraud.detect.projection import Projection
+from graphfraud.engines.base import Engine
 from graphfraud.errors import ConfigError
 
 GDS_HINT = ("install it in the local server with `scripts/neo4j-local stop && scripts/neo4j-local start --gds` "
             "(Docker: docker-compose.yml enables it), or set communities = \"igraph\" in [detect]")
 
 
-def gds_version(engine) -> str:
+def gds_version(engine: Engine) -> str:
     """The server's GDS version; ``ConfigError`` naming the fix when the engine or server has no GDS."""
-    if getattr(engine, "name", None) != "neo4j":
+    if not engine.gds:
         raise ConfigError(f'communities = "gds" needs the Neo4j engine with Graph Data Science, but this run uses '
                           f'the {getattr(engine, "name", "unknown")} engine: set engine = "neo4j" (--engine neo4j) '
                           'or communities = "igraph" in [detect]')
@@ -36,7 +37,7 @@ def gds_version(engine) -> str:
     return str(engine.query("gds/version")["version"].iloc[0])
 
 
-def leiden(engine, projection: Projection, seed: int, gamma: float) -> list[int]:
+def leiden(engine: Engine, projection: Projection, seed: int, gamma: float) -> list[int]:
     """Community index of every node of ``projection``, computed by GDS Leiden in the server.
 
     Nodes without edges (which GDS never sees) each get a community of their own,

@@ -21,16 +21,16 @@ from graphfraud.detect.partition import Partitioner
 from graphfraud.detect.refine import DEFERRED, PLACES_SOURCE, Context, rows_to_evidence
 from graphfraud.detect.suspicion import RELEVANT, suspicion
 from graphfraud.detect.thresholds import params_for, refine_params
+from graphfraud.engines.base import Engine
 
 Progress = Callable[[str], None]
 
 
-def run_motif(engine, m: Motif, params: Mapping[str, Any], parts: Partitioner) -> pd.DataFrame:
+def run_motif(engine: Engine, m: Motif, params: Mapping[str, Any], parts: Partitioner) -> pd.DataFrame:
     """The motif's rows over the whole graph: one query, or one per id range for a partitioned motif."""
     frames = []
     for extra in parts.params(m.partition):
         frames.append(engine.query(f"motifs/{m.name}", {**params, **extra}))
-        engine.release_memory()
     frames = [f for f in frames if len(f)] or frames[:1]
     return frames[0] if len(frames) == 1 else pd.concat(frames, ignore_index=True)
 
@@ -54,13 +54,13 @@ def _order(rows: list[Evidence]) -> list[Evidence]:
     return ordered
 
 
-def collect(engine, overrides: Mapping[str, Mapping[str, Any]] | None = None,
+def collect(engine: Engine, overrides: Mapping[str, Mapping[str, Any]] | None = None,
             progress: Progress | None = None, only: Iterable[str] | None = None) -> list[Evidence]:
     """Run every motif (or ``only`` these) on the engine and return all evidence, in a stable order."""
     return gather(engine, overrides, progress, only)[0]
 
 
-def gather(engine, overrides: Mapping[str, Mapping[str, Any]] | None = None, progress: Progress | None = None,
+def gather(engine: Engine, overrides: Mapping[str, Mapping[str, Any]] | None = None, progress: Progress | None = None,
            only: Iterable[str] | None = None) -> tuple[list[Evidence], Context]:
     """The evidence, and what the refinements measured on the way (the run's providers, cards' own places).
 

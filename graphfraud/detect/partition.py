@@ -16,6 +16,7 @@ from __future__ import annotations
 import math
 from typing import Any, Mapping
 
+from graphfraud.engines.base import Engine
 from graphfraud.errors import ConfigError
 
 DEFAULT_CLAIMS_PER_PART = 2_000_000
@@ -48,7 +49,7 @@ class Partitioner:
     by default it follows the number of claims and ``[detect] claims_per_part``.
     """
 
-    def __init__(self, engine, config: Mapping[str, Any] | None = None, parts: int | None = None) -> None:
+    def __init__(self, engine: Engine, config: Mapping[str, Any] | None = None, parts: int | None = None) -> None:
         self._engine = engine
         self._per_part = claims_per_part(config)
         self._parts = parts
@@ -79,7 +80,7 @@ class Partitioner:
         return [{"part_lo": lo, "part_hi": hi} for lo, hi in self.ranges(kind)]
 
 
-def whole(engine, kind: str | None) -> dict[str, str]:
+def whole(engine: Engine, kind: str | None) -> dict[str, str]:
     """Parameters that run a motif partitioned by ``kind`` over every id at once (none if it is not partitioned),
     as a case bundle's queries.cypher gives them; for many motifs, keep one ``Partitioner(engine, parts=1)``."""
     return Partitioner(engine, parts=1).params(kind)[0]

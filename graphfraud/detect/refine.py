@@ -171,7 +171,7 @@ def far_strength(far_cards: int, cards: int) -> float:
 def _uses(row: Mapping[str, Any]) -> list[tuple]:
     """(time, claim, provider, city, lat, lon, visit type, amount, patient) of each use, in time order."""
     patients = row.get("patient_list")
-    if patients is None or (isinstance(patients, float) and math.isnan(patients)):
+    if patients is None:
         patients = [row["holder"]] * len(row["times"])
     return sorted(zip(row["times"], row["claim_list"], row["provider_list"], row["city_list"],
                       row["lats"], row["lons"], row["type_list"], row["amounts"], patients))

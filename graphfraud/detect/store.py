@@ -9,7 +9,6 @@ them next to the claims. A ring's ``status`` (the investigators' decision) and
 from __future__ import annotations
 
 import json
-import math
 from collections import defaultdict
 from typing import Any, Iterable
 
@@ -17,26 +16,27 @@ import pandas as pd
 
 from graphfraud.detect.rings import Ring, ring_json
 from graphfraud.detect.significance import Customers
+from graphfraud.engines.base import Engine
 
 _MEMBER_QUERY = {"patient": "rings/member_patient", "card": "rings/member_card",
                  "provider": "rings/member_provider", "doctor": "rings/member_doctor"}
 
 
-def claim_facts(engine, claim_ids: Iterable[str], chunk: int = 20_000) -> dict[str, dict[str, Any]]:
+def claim_facts(engine: Engine, claim_ids: Iterable[str], chunk: int = 20_000) -> dict[str, dict[str, Any]]:
     """Facts of the given claims (patient, card, provider, doctor, time, amounts), by claim id.
 
-    One query per ``chunk`` ids; missing values come back as None, never NaN.
+    One query per ``chunk`` ids; missing values are None (the engine contract).
     """
     ids = sorted(set(claim_ids))
     facts: dict[str, dict[str, Any]] = {}
     for start in range(0, len(ids), chunk):
         frame = engine.query("rings/claims", {"claims": ids[start:start + chunk]})
         for row in frame.to_dict("records"):
-            facts[row["claim_id"]] = {k: (None if isinstance(v, float) and math.isnan(v) else v) for k, v in row.items()}
+            facts[row["claim_id"]] = row
     return facts
 
 
-def cards_of(engine, patients: Iterable[str], chunk: int = 20_000) -> dict[str, list[str]]:
+def cards_of(engine: Engine, patients: Iterable[str], chunk: int = 20_000) -> dict[str, list[str]]:
     """Cards held by each of the given patients."""
     ids = sorted(set(patients))
     held: dict[str, list[str]] = defaultdict(list)
@@ -46,18 +46,16 @@ def cards_of(engine, patients: Iterable[str], chunk: int = 20_000) -> dict[str, 
     return held
 
 
-def patient_strata(engine) -> dict[str, tuple[str, int | None]]:
+def patient_strata(engine: Engine) -> dict[str, tuple[str, int | None]]:
     """Registered city and birth year of every patient (the null model's peer strata)."""
     out: dict[str, tuple[str, int | None]] = {}
     for row in engine.query("refine/patient_strata").to_dict("records"):
         city, born = row["city"], row["born"]
-        city = city if isinstance(city, str) else ""
-        born = None if born is None or (isinstance(born, float) and math.isnan(born)) else int(born)
-        out[row["patient"]] = (city, born)
+        out[row["patient"]] = (city or "", None if born is None else int(born))
     return out
 
 
-def doctors_at(engine) -> dict[str, dict[str, int]]:
+def doctors_at(engine: Engine) -> dict[str, dict[str, int]]:
     """Each provider's doctors and their numbers of claims there (the null model's stand-in doctors)."""
     out: dict[str, dict[str, int]] = defaultdict(dict)
     frame = engine.query("refine/provider_doctors")
@@ -66,7 +64,7 @@ def doctors_at(engine) -> dict[str, dict[str, int]]:
     return out
 
 
-def customers(engine) -> Customers:
+def customers(engine: Engine) -> Customers:
     """The patients seen at each provider (the null model's stand-in patients)."""
     return Customers(engine.query("refine/provider_patients"))
 
@@ -79,7 +77,7 @@ def provider_volumes(providers: pd.DataFrame) -> dict[str, tuple[str, int]]:
             for provider, row in providers.iterrows()}
 
 
-def previous_rings(engine) -> list[dict[str, Any]]:
+def previous_rings(engine: Engine) -> list[dict[str, Any]]:
     frame = engine.query("rings/previous")
     return [
         {"ring_id": r["ring_id"], "status": r["status"], "first_seen": r["first_seen"], "patients": list(r["patients"])}
@@ -87,7 +85,7 @@ def previous_rings(engine) -> list[dict[str, Any]]:
     ]
 
 
-def write_rings(engine, rings: list[Ring], run_id: str, seen: str) -> None:
+def write_rings(engine: Engine, rings: list[Ring], run_id: str, seen: str) -> None:
     """Upsert the rings and replace their memberships with this run's, in one transaction.
 
     All of it is stored or none: a run that fails or is killed in the middle
@@ -110,7 +108,7 @@ def write_rings(engine, rings: list[Ring], run_id: str, seen: str) -> None:
                 engine.query(name, {"rows": rows})
 
 
-def stored_rings(engine) -> list[dict[str, Any]]:
+def stored_rings(engine: Engine) -> list[dict[str, Any]]:
     """Every stored ring's headline (id, patterns, score, amount, size, status, when seen), highest score first."""
     rows = engine.query("rings/stored_list").to_dict("records")
     for row in rows:
@@ -120,13 +118,11 @@ def stored_rings(engine) -> list[dict[str, Any]]:
 
 
 def _text(value: Any) -> str | None:
-    """A stored text property, or None when absent (NaN on the embedded engine, None on Neo4j)."""
-    if value is None or (isinstance(value, float) and math.isnan(value)) or value == "":
-        return None
-    return str(value)
+    """A stored text property, or None when absent or empty."""
+    return None if value is None or value == "" else str(value)
 
 
-def stored_ring(engine, ring_id: str) -> dict[str, Any] | None:
+def stored_ring(engine: Engine, ring_id: str) -> dict[str, Any] | None:
     """One stored ring as a ``rings.json`` entry, with its current case status and when it was seen; None if absent.
 
     The status is the graph's (the investigators' latest decision), not the one
@@ -137,8 +133,6 @@ def stored_ring(engine, ring_id: str) -> dict[str, Any] | None:
         return None
     row = frame.to_dict("records")[0]
     details = row["details"]
-    if isinstance(details, float) and math.isnan(details):  # a missing value on the embedded engine
-        details = None
     ring = json.loads(details) if details else {"ring_id": ring_id, "members": [], "evidence": []}
     ring.update({"status": row["status"] or "new", "first_seen": row["first_seen"], "last_seen": row["last_seen"],
                  "run_id": row["run_id"], "assignee": _text(row.get("assignee")), "due": _text(row.get("due"))})

@@ -17,7 +17,6 @@ nothing from the rest of the package but the standard library.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from typing import Any, Iterable, Mapping
 
@@ -25,7 +24,7 @@ from typing import Any, Iterable, Mapping
 def fund_share(facts: Mapping[str, Any]) -> float:
     """The fund's share of one claim; the whole amount when the fund share is unknown (as detection counts it)."""
     value = facts.get("fund_paid")
-    if value is None or (isinstance(value, float) and math.isnan(value)):
+    if value is None:
         value = facts.get("amount") or 0.0
     return float(value)
 

@@ -2,6 +2,21 @@
 
 Commands talk to an ``Engine`` only, so the embedded engine and Neo4j are
 interchangeable and the conformance tests can run the same job on both.
+
+What ``query`` and ``run`` return (the contract callers rely on, pinned by
+``tests/test_conformance.py`` on both engines):
+
+* a DataFrame with one column per returned name, in the query's order;
+* **a missing value is ``None``, never NaN or NaT**: a column holding one is
+  of object dtype (its present values as the engine gave them, e.g. ``1.0``
+  for an integer property of the embedded engine that some rows lack);
+* a column with no missing value keeps the dtype the engine gave it (int64,
+  float64, str, bool, datetime), so whole-column arithmetic stays vectorised;
+* a list cell is a list (its missing elements ``None``).
+
+Both drivers build their frames with pandas, whose inference turns a null
+into NaN (numbers, and text since pandas 3) or NaT; ``none_for_missing``
+undoes that once, here, instead of every caller testing for NaN.
 """
 
 from __future__ import annotations
@@ -34,9 +49,20 @@ class WriteStats:
 
 
 class Engine(Protocol):
-    """A graph database graphfraud can load into and query."""
+    """A graph database graphfraud can load into and query.
+
+    What an engine can do is declared by its capabilities, never read from its
+    ``name`` (which is for messages and run records only), so a third engine or a
+    test's fake says what it supports in one place.
+    """
 
     name: str
+    threadsafe: bool
+    """Several threads may call it at once (Neo4j's driver); else the workbench serialises its calls."""
+    shared_store: bool
+    """Its store is a server others use while this process runs (a shared case trail, no folder lock)."""
+    gds: bool
+    """It can run Neo4j Graph Data Science procedures (``cypher/gds/``) when the server has the plugin."""
 
     def ensure_schema(self) -> None:
         """Create constraints/indexes (Neo4j) or tables (embedded); safe to repeat."""
@@ -45,7 +71,12 @@ class Engine(Protocol):
         """Upsert nodes then relationships; loading the same frames twice changes nothing."""
 
     def stored_claims(self, ids: list[str]) -> pd.DataFrame:
-        """The stored claims among ``ids``, one column per delivered claim column (``load/stored_claim_values``)."""
+        """The stored claims among ``ids``, one column per delivered claim column (``load/stored_claim_values``).
+
+        Outside the ``query`` contract: a missing value may be None or NaN (the load's comparison,
+        ``graphfraud.load``, treats both as absent, and the embedded engine reads these columns from Arrow
+        at millions of rows, where converting them would cost more than the comparison).
+        """
 
     def query(self, name: str, params: dict[str, Any] | None = None) -> pd.DataFrame:
         """Run the named query from ``cypher/`` (engine override preferred) and return its rows."""
@@ -62,11 +93,23 @@ class Engine(Protocol):
     def counts(self) -> dict[str, int]:
         """Node count per label and relationship count per type."""
 
-    def release_memory(self) -> None:
-        """Let go of memory earlier queries left behind, between heavy queries (detection calls it per motif)."""
-
     def close(self) -> None:
         """Release the connection or database handle."""
+
+
+def none_for_missing(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with every missing value as ``None`` (see the module docstring); complete columns untouched.
+
+    Only columns holding a missing value are converted (to object dtype), so a
+    complete numeric column costs one null check and no copy.
+    """
+    if frame.empty:
+        return frame
+    missing = frame.isna().any().to_numpy()
+    for i in missing.nonzero()[0]:
+        column = frame.iloc[:, i]
+        frame.isetitem(int(i), column.astype(object).where(column.notna(), None))
+    return frame
 
 
 def engine_rows(frame: pd.DataFrame) -> list[dict[str, Any]]:

@@ -22,12 +22,13 @@ from typing import Any, Iterator
 import pandas as pd
 
 from graphfraud import queries
-from graphfraud.engines.base import Progress, WriteStats
+from graphfraud.engines.base import Progress, WriteStats, none_for_missing
 from graphfraud.errors import EngineError, EngineUnavailable, WriteConflict
 from graphfraud.graph import GraphFrames
 from graphfraud.model import IMMUTABLE, NODES, RELS
 
 _UPDATE_BATCH = 50_000
+_RENEW_AFTER = "motifs/"  # the heavy queries, one after another in detection: a new connection after each
 # A settlement, once made, does not change (nor do its lines, nor a purchase): a re-delivered
 # key is the same node, so only keys are compared (cheap at tens of millions of rows).
 _IMMUTABLE = set(IMMUTABLE)
@@ -65,6 +66,9 @@ class EmbeddedEngine:
     """Engine backed by a LadybugDB database folder."""
 
     name = "embedded"
+    threadsafe = False  # one connection, meant for one thread
+    shared_store = False  # the folder is locked by the one process that opened it
+    gds = False
 
     def __init__(self, path: Path, read_only: bool = False, buffer_pool: int | None = None) -> None:
         """Open (or create) the database folder; ``buffer_pool`` caps LadybugDB's cache in bytes (its default
@@ -88,6 +92,12 @@ class EmbeddedEngine:
 
     # -- queries ---------------------------------------------------------
     def run(self, cypher: str, params: dict[str, Any] | None = None, write: bool = False) -> pd.DataFrame:
+        """Rows of ``cypher`` with missing values as None (the ``base`` contract)."""
+        return none_for_missing(self._frame(cypher, params))
+
+    def _frame(self, cypher: str, params: dict[str, Any] | None = None) -> pd.DataFrame:
+        """Rows as LadybugDB gives them (NaN/NaT for nulls): for the load's own whole-table reads, which
+        compare with ``notna`` and need no conversion of ten million rows."""
         try:
             result = self._conn.execute(cypher, params or {})
         except RuntimeError as exc:
@@ -106,7 +116,11 @@ class EmbeddedEngine:
         return result.get_as_df()
 
     def query(self, name: str, params: dict[str, Any] | None = None) -> pd.DataFrame:
-        return self.run(queries.load(name, self.name).text, params)
+        """Rows of the named query; after a motif query (``motifs/``) the connection is renewed (``_renew``)."""
+        frame = self.run(queries.load(name, self.name).text, params)
+        if name.startswith(_RENEW_AFTER):
+            self._renew()
+        return frame
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
@@ -170,8 +184,8 @@ class EmbeddedEngine:
 
     def _existing(self, label: str, key: str) -> pd.DataFrame:
         if label in _IMMUTABLE:
-            return self.run(f"MATCH (n:{label}) RETURN n.{key} AS {key}")
-        stored = self.run(f"MATCH (n:{label}) RETURN n.*")
+            return self._frame(f"MATCH (n:{label}) RETURN n.{key} AS {key}")
+        stored = self._frame(f"MATCH (n:{label}) RETURN n.*")
         stored.columns = [c.removeprefix("n.") for c in stored.columns]
         return stored
 
@@ -231,7 +245,7 @@ class EmbeddedEngine:
 
     def _write_rels(self, rel_type: str, a: str, b: str, frame: pd.DataFrame, stats: WriteStats) -> None:
         ka, kb = NODES[a].key, NODES[b].key
-        stored = self.run(f"MATCH (a:{a})-[:`{rel_type}`]->(b:{b}) RETURN a.{ka} AS src, b.{kb} AS dst")
+        stored = self._frame(f"MATCH (a:{a})-[:`{rel_type}`]->(b:{b}) RETURN a.{ka} AS src, b.{kb} AS dst")
         if len(stored):
             frame = frame.merge(stored.assign(_seen=True), on=["src", "dst"], how="left")
             frame = frame[frame["_seen"].isna()].drop(columns="_seen")
@@ -260,10 +274,14 @@ class EmbeddedEngine:
             out[rel_type] = int(self.run(f"MATCH ()-[r:`{rel_type}`]->() RETURN count(r) AS n")["n"].iloc[0])
         return out
 
-    def release_memory(self) -> None:
+    def _renew(self) -> None:
         """Continue on a new connection: LadybugDB 0.22 keeps memory from a connection's earlier queries in its
         buffer pool, so at 10^7 claims the motifs, one after another, filled a 6 GiB pool and the tenth failed
-        ("buffer pool is full"); with a new connection per motif the same run peaked at 4.6 GiB."""
+        ("buffer pool is full"); with a new connection after each motif query (each part of a partitioned one)
+        the same run peaked at 4.6 GiB. The database and its cache stay; inside a transaction nothing changes.
+
+        A LadybugDB matter, so it lives here rather than in the engine protocol (Neo4j frees a query's memory
+        itself)."""
         import ladybug
 
         if self._in_transaction:  # the transaction lives on this connection

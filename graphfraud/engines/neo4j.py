@@ -16,7 +16,7 @@ import pandas as pd
 
 from graphfraud import queries
 from graphfraud.config import Neo4jSettings
-from graphfraud.engines.base import Progress, WriteStats, changed_rows, engine_columns, engine_rows
+from graphfraud.engines.base import Progress, WriteStats, changed_rows, engine_columns, engine_rows, none_for_missing
 from graphfraud.errors import EngineError, EngineUnavailable, WriteConflict
 from graphfraud.graph import GraphFrames
 from graphfraud.model import IMMUTABLE, NODES, RELS
@@ -29,6 +29,9 @@ class Neo4jEngine:
     """Engine backed by a Neo4j server."""
 
     name = "neo4j"
+    threadsafe = True  # the driver pools connections; explicit transactions are per thread (``transaction``)
+    shared_store = True
+    gds = True  # when the server has the plugin: ``detect.gds.gds_version`` asks it
 
     def __init__(self, settings: Neo4jSettings, batch_size: int = 10_000, workers: int = 2) -> None:
         import neo4j
@@ -56,19 +59,20 @@ class Neo4jEngine:
 
     # -- queries ---------------------------------------------------------
     def run(self, cypher: str, params: dict[str, Any] | None = None, write: bool = False) -> pd.DataFrame:
+        """Rows of ``cypher`` with missing values as None (the ``base`` contract)."""
         import neo4j
 
         tx = getattr(self._open, "tx", None)
         try:
             if tx is not None:
-                return tx.run(cypher, params or {}).to_df()
-            return self._driver.execute_query(
+                return none_for_missing(tx.run(cypher, params or {}).to_df())
+            return none_for_missing(self._driver.execute_query(
                 cypher,
                 parameters_=params or {},
                 database_=self.settings.database,
                 routing_=neo4j.RoutingControl.WRITE if write else neo4j.RoutingControl.READ,
                 result_transformer_=neo4j.Result.to_df,
-            )
+            ))
         except neo4j.exceptions.ServiceUnavailable as exc:
             raise EngineUnavailable(f"lost Neo4j at {self.settings.uri}: {START_HINT}") from exc
         except neo4j.exceptions.ConstraintError as exc:
@@ -283,9 +287,6 @@ class Neo4jEngine:
         for rel_type in RELS:
             out[rel_type] = int(self.run(f"MATCH ()-[r:`{rel_type}`]->() RETURN count(r) AS n")["n"].iloc[0])
         return out
-
-    def release_memory(self) -> None:
-        """Nothing to do: the server frees each query's memory itself."""
 
     def close(self) -> None:
         self._driver.close()

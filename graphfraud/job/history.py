@@ -16,16 +16,13 @@ error; the next run resumes it), ``completed``, ``completed_with_errors``
 from __future__ import annotations
 
 import json
-import math
 from dataclasses import dataclass, field
 from typing import Any
 
+from graphfraud.engines.base import Engine
+
 STEPS = ("planned", "loaded", "detected", "reopened", "alerted", "bundled", "finished")
 UNFINISHED = ("running", "failed")
-
-
-def _clean(value: Any) -> Any:
-    return None if value is None or (isinstance(value, float) and math.isnan(value)) else value
 
 
 @dataclass
@@ -90,12 +87,12 @@ def _params(run: JobRun) -> dict[str, Any]:
     }
 
 
-def save(engine, run: JobRun) -> None:
+def save(engine: Engine, run: JobRun) -> None:
     """Write the whole run record (one statement)."""
     engine.query("job/save_run", _params(run))
 
 
-def mark_files(engine, run: JobRun, marks: list[dict[str, Any]], at: str) -> None:
+def mark_files(engine: Engine, run: JobRun, marks: list[dict[str, Any]], at: str) -> None:
     """Mark inbox files loaded/failed and save the run's load record, in one statement."""
     params = _params(run)
     engine.query("job/mark_files", {
@@ -105,17 +102,17 @@ def mark_files(engine, run: JobRun, marks: list[dict[str, Any]], at: str) -> Non
     })
 
 
-def save_delivered(engine, run: JobRun) -> None:
+def save_delivered(engine: Engine, run: JobRun) -> None:
     engine.query("job/delivered", {"run_id": run.run_id, "delivered": json.dumps(run.delivered),
                                    "undelivered": len(run.undelivered)})
 
 
-def load(engine, run_id: str) -> JobRun | None:
+def load(engine: Engine, run_id: str) -> JobRun | None:
     """The run as saved, or None."""
     frame = engine.query("job/run", {"run_id": run_id})
     if frame.empty:
         return None
-    row = {k: _clean(v) for k, v in frame.to_dict("records")[0].items()}
+    row = frame.to_dict("records")[0]
     state = json.loads(row["state"]) if row["state"] else {}
     return JobRun(
         run_id=row["run_id"], started=row["started"], engine=row["engine"] or "", outcome=row["outcome"] or "running",
@@ -127,52 +124,51 @@ def load(engine, run_id: str) -> JobRun | None:
     )
 
 
-def exists(engine, run_id: str) -> bool:
+def exists(engine: Engine, run_id: str) -> bool:
     return not engine.query("job/run", {"run_id": run_id}).empty
 
 
-def unfinished(engine) -> list[str]:
+def unfinished(engine: Engine) -> list[str]:
     """Ids of runs killed or failed before they finished, oldest first."""
     return [r["run_id"] for r in engine.query("job/unfinished").to_dict("records")]
 
 
-def abandon(engine, run_id: str, at: str, reason: str) -> bool:
+def abandon(engine: Engine, run_id: str, at: str, reason: str) -> bool:
     """Mark an unfinished run abandoned, so the next run plans afresh; False if no such unfinished run."""
     return not engine.query("job/abandon", {"run_id": run_id, "at": at, "reason": reason}).empty
 
 
-def release(engine, name: str, at: str) -> list[str]:
+def release(engine: Engine, name: str, at: str) -> list[str]:
     """Let the next run take the quarantined files of delivery (or file) ``name`` again; the names released."""
     return [r["name"] for r in engine.query("job/release_files", {"name": name, "at": at}).to_dict("records")]
 
 
-def previous_run(engine, run_id: str) -> str | None:
+def previous_run(engine: Engine, run_id: str) -> str | None:
     """The run this one compares with: the latest earlier run that kept its rings' memberships."""
     rows = engine.query("job/previous_run", {"run_id": run_id}).to_dict("records")
     return rows[0]["run_id"] if rows else None
 
 
-def with_undelivered(engine, run_id: str) -> list[str]:
+def with_undelivered(engine: Engine, run_id: str) -> list[str]:
     """Earlier runs whose alerts the webhook has not all taken."""
     return [r["run_id"] for r in engine.query("job/undelivered", {"run_id": run_id}).to_dict("records")]
 
 
-def rings_by_status(engine, run_id: str) -> dict[str, int]:
+def rings_by_status(engine: Engine, run_id: str) -> dict[str, int]:
     rows = engine.query("job/run_rings", {"run_id": run_id}).to_dict("records")
     return {str(r["status"] or "new"): int(r["rings"]) for r in sorted(rows, key=lambda r: str(r["status"]))}
 
 
-def prune_snapshots(engine, keep_from: str) -> None:
+def prune_snapshots(engine: Engine, keep_from: str) -> None:
     """Forget memberships kept by runs older than ``keep_from`` (only the latest is ever compared with)."""
     engine.query("job/prune_snapshots", {"run_id": keep_from})
 
 
-def recent(engine, limit: int = 20) -> list[dict[str, Any]]:
+def recent(engine: Engine, limit: int = 20) -> list[dict[str, Any]]:
     """The latest runs' headline numbers, newest first."""
     rows = engine.query("job/history", {"limit": int(limit)}).to_dict("records")
     out = []
     for row in rows:
-        row = {k: _clean(v) for k, v in row.items()}
         for key in ("attempts", "files", "files_skipped", "files_failed", "accepted", "rejected", "rings", "alerts",
                     "undelivered", "bundles"):
             row[key] = None if row[key] is None else int(row[key])

@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from graphfraud.atomic import write_text_atomic
+from graphfraud.engines.base import Engine
 from graphfraud.errors import InputError
 from graphfraud.ingest import SUFFIXES, table_files
 
@@ -119,7 +120,7 @@ def scan(inbox: Path, min_age: float = 0.0, now: float | None = None,
     return entries, young
 
 
-def known(engine, hashes: list[str]) -> dict[str, dict[str, Any]]:
+def known(engine: Engine, hashes: list[str]) -> dict[str, dict[str, Any]]:
     """What the graph remembers about these files (status, name, run), by hash."""
     if not hashes:
         return {}

@@ -47,6 +47,7 @@ from graphfraud.case import trail
 from graphfraud.detect.report import write_report
 from graphfraud.detect.run import CHINA, detect
 from graphfraud.detect.store import previous_rings
+from graphfraud.engines.base import Engine
 from graphfraud.errors import EXIT_CODES, DeliveryError, GraphfraudError, JobError
 from graphfraud.job import alerts as alert_file
 from graphfraud.job import faults, history, inbox, quarantine
@@ -164,7 +165,7 @@ def _plan(ctx: JobContext, resumed: bool) -> JobRun | None:
     return run
 
 
-def _free_run_id(engine, started: datetime) -> str:
+def _free_run_id(engine: Engine, started: datetime) -> str:
     """``run-YYYYmmddTHHMMSS`` of the start, one second later while an earlier run holds that id."""
     while True:
         run_id = "run-" + started.strftime("%Y%m%dT%H%M%S")
@@ -273,7 +274,7 @@ def _load(ctx: JobContext, run: JobRun) -> None:
     history.save(engine, run)
 
 
-def _previous_states(engine, run: JobRun) -> dict[str, RingState]:
+def _previous_states(engine: Engine, run: JobRun) -> dict[str, RingState]:
     previous_id = run.details.get("previous_run")
     previous = history.load(engine, previous_id) if previous_id else None
     snapshot = (previous.snapshot if previous else None) or {}

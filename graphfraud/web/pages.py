@@ -44,7 +44,7 @@ class Workbench:
 
     @property
     def shared_trail(self) -> bool:
-        return self.engine.name == "neo4j"
+        return self.engine.shared_store
 
 
 def state(request: Request) -> Workbench:

@@ -45,7 +45,9 @@ class Serialised:
     def __init__(self, engine) -> None:
         self._engine = engine
         self.name = engine.name
-        self._lock = threading.RLock() if engine.name == "embedded" else None
+        self.threadsafe = True  # its calls are serialised when the engine's are not
+        self.shared_store, self.gds = engine.shared_store, engine.gds
+        self._lock = None if engine.threadsafe else threading.RLock()
 
     def _held(self):
         return self._lock if self._lock is not None else nullcontext()
@@ -62,16 +64,9 @@ class Serialised:
         self._engine.close()
 
 
-def clean(value: Any) -> Any:
-    """A cell as plain Python (NaN from the embedded engine and None from Neo4j both become None)."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return None
-    return value.item() if hasattr(value, "item") else value
-
-
 def _records(engine, name: str, params: Mapping[str, Any]) -> list[dict[str, Any]]:
-    return [{k: clean(v) if not isinstance(v, (list, tuple)) else v for k, v in r.items()}
-            for r in engine.query(name, dict(params)).to_dict("records")]
+    """The query's rows as dicts of plain Python (missing values None: the engine contract)."""
+    return engine.query(name, dict(params)).to_dict("records")
 
 
 # -- the ring list ------------------------------------------------------------
@@ -172,8 +167,6 @@ def ring_rows(engine, flt: RingFilter, sort: tuple[str, bool] = ("score", True))
         r["status"] = r.get("status") or "new"
         r["cities"] = cities.get(r["ring_id"], [])
         r["motif_list"] = [m for m in (r.get("motifs") or "").split(", ") if m]
-        for k in ("score", "amount_at_risk", "size"):
-            r[k] = clean(r.get(k))
     kept = _sorted([r for r in rings if flt.keeps(r)], *sort)
     return kept, len(rings), Counter(r["status"] for r in rings), sorted({c for r in rings for c in r["cities"]})
 
