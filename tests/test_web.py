@@ -599,6 +599,7 @@ def test_the_sign_in_page_names_no_store_and_an_engine_error_shows_no_detail(emb
         """The real engine, but the ring list's query fails with a message quoting personal data."""
 
         name = "embedded"
+        threadsafe, shared_store, gds = embedded.threadsafe, embedded.shared_store, embedded.gds
 
         def query(self, name: str, params=None):
             if name.startswith("rings/"):
