@@ -148,7 +148,7 @@ def _decide(path: Path, scan: _Scan) -> tuple[str, dict[int, str]]:
                             f"are {_NAMES[other]}", "save the whole file in one encoding")
     wrong = (G_ONLY,) if encoding == UTF8 else (U_ONLY, BOTH_U)
     odd = {n: (UTF8 if kind in (U_ONLY, BOTH_U) else GB) for kind in wrong for n in scan.lines[kind]}
-    odd.update({n: NEITHER for n in unreadable})
+    odd.update(dict.fromkeys(unreadable, NEITHER))
     return encoding, odd
 
 

@@ -59,8 +59,18 @@ from graphfraud.csvfile import ROW, read_csv
 from graphfraud.display import visible
 from graphfraud.errors import EncodingError, InputError, MappingError, MissingFileError, OutputError
 from graphfraud.schema import (
-    DATE, EARLIEST_DATE, ENUM, KEYS, LATEST_DATE, NUMBER, REQUIRED_TABLES, TABLES, TIMESTAMP, VALUE_ALIASES,
-    VALUE_MISSING, canonical_header,
+    DATE,
+    EARLIEST_DATE,
+    ENUM,
+    KEYS,
+    LATEST_DATE,
+    NUMBER,
+    REQUIRED_TABLES,
+    TABLES,
+    TIMESTAMP,
+    VALUE_ALIASES,
+    VALUE_MISSING,
+    canonical_header,
 )
 from graphfraud.settings import mapping_settings
 

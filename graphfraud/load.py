@@ -24,8 +24,7 @@ import pandas as pd
 
 from graphfraud import graph
 from graphfraud.atomic import atomic_path, remove
-from graphfraud.config import LOAD_MODES as MODES
-from graphfraud.config import Settings
+from graphfraud.config import LOAD_MODES as MODES, Settings
 from graphfraud.engines.base import Engine, WriteStats
 from graphfraud.errors import ConfigError, OutputError, UnfinishedLoad
 from graphfraud.graph import GraphFrames

@@ -24,12 +24,13 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from functools import cache
 from importlib import resources
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 from markupsafe import Markup
 
@@ -219,7 +220,7 @@ def fragment(graph: Graph, height: str = GRAPH_HEIGHT) -> dict[str, Any]:
 
 
 def _iso_day(day: int) -> str:
-    return datetime.fromtimestamp(day * DAY, tz=timezone.utc).strftime("%Y-%m-%d")
+    return datetime.fromtimestamp(day * DAY, tz=UTC).strftime("%Y-%m-%d")
 
 
 def environment():

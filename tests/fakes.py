@@ -13,9 +13,10 @@ really returns is for the integration tests (``tests/test_conformance.py``).
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterator, Mapping, Union
+from typing import Any, Union
 
 import pandas as pd
 

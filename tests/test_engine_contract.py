@@ -21,7 +21,6 @@ from graphfraud.job import history
 from graphfraud.web.workbench import Serialised
 from tests.fakes import Call, RecordingEngine
 
-
 # --------------------------------------------------------------------------- none_for_missing
 
 

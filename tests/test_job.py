@@ -433,7 +433,7 @@ class _Hook:
         hook = self
 
         class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:  # noqa: N802 (http.server API)
+            def do_POST(self) -> None:
                 body = self.rfile.read(int(self.headers["Content-Length"]))
                 hook.requests += 1
                 if hook.requests <= hook.fail:
@@ -452,7 +452,7 @@ class _Hook:
         self.url = f"http://127.0.0.1:{self.server.server_port}/hook?access_token=secret-in-url"
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
-    def __enter__(self) -> "_Hook":
+    def __enter__(self) -> _Hook:
         self.thread.start()
         return self
 

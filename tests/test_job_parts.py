@@ -137,7 +137,7 @@ def answering():
     seen: list[float] = []
 
     class Handler(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:  # noqa: N802 (http.server API)
+        def do_POST(self) -> None:
             self.rfile.read(int(self.headers["Content-Length"]))
             seen.append(time.monotonic())
             self.send_response(statuses.pop(0) if statuses else 200)

@@ -10,6 +10,7 @@ import re
 from pathlib import Path
 
 import pytest
+from conftest import add_user
 from fastapi.testclient import TestClient
 
 from graphfraud.case import trail
@@ -19,7 +20,6 @@ from graphfraud.load import load_directory
 from graphfraud.web.app import create_app
 from graphfraud.web.i18n import PAGE_TEXTS, texts
 from graphfraud.web.security import check_bind
-from conftest import add_user
 
 TOKEN = "test-token-0123456789abcdef"
 
@@ -425,7 +425,7 @@ def _graph_claims(html: str) -> int:
     import html as html_lib
     import json
 
-    data = re.search(r'<script type="application/json" id="[^"]+-data">(.*?)</script>', html, re.S).group(1)
+    data = re.search(r'<script type="application/json" id="[^"]+-data">(.*?)</script>', html, re.DOTALL).group(1)
     edges = json.loads(html_lib.unescape(data))["edges"]
     return sum(len(e["days"]) for e in edges if e.get("tally"))
 

@@ -18,8 +18,9 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any, Iterable
+from typing import Any
 
 from graphfraud import __version__
 from graphfraud.detect.tally import fund_share, ring_claims

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -18,7 +18,7 @@ from graphfraud.errors import SignInError
 PASSWORD_ENV = "GRAPHFRAUD_PASSWORD"
 USER_ENV = "GRAPHFRAUD_USER"
 
-UserOpt = Annotated[Optional[str], typer.Option(
+UserOpt = Annotated[str | None, typer.Option(
     "--user", "--actor", help="Who does this: a user made with graphfraud users add (password: --password-stdin, "
                               f"{PASSWORD_ENV} or a prompt).", envvar=USER_ENV, show_envvar=True)]
 PasswordStdinOpt = Annotated[bool, typer.Option(

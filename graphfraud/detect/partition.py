@@ -14,7 +14,8 @@ runs every motif in one part (the whole id range).
 from __future__ import annotations
 
 import math
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 from graphfraud.engines.base import Engine
 from graphfraud.errors import ConfigError

@@ -21,8 +21,9 @@ undoes that once, here, instead of every caller testing for NaN.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable, ContextManager, Protocol
+from typing import Any, ContextManager, Protocol
 
 import pandas as pd
 

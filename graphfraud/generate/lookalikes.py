@@ -31,9 +31,19 @@ from graphfraud import icd
 from graphfraud.generate.claims import DAY, DAYS, INP, OUT, PHA, at, cents, weekday
 from graphfraud.generate.geography import CITIES
 from graphfraud.generate.planting import Planter
-from graphfraud.generate.settings import (CHECKUP_MIGRANTS, CHECKUP_QUEUE, CHRONIC_VARIANTS, DIALYSIS_AWAY, DIALYSIS_TUE_THU_SAT,
-                                          FAMILY_POOLING, FAMILY_SHARES, NURSING_AWAY, NURSING_BATCH, NURSING_FINAL_STAY,
-                                          NURSING_OWN_ADDRESS)
+from graphfraud.generate.settings import (
+    CHECKUP_MIGRANTS,
+    CHECKUP_QUEUE,
+    CHRONIC_VARIANTS,
+    DIALYSIS_AWAY,
+    DIALYSIS_TUE_THU_SAT,
+    FAMILY_POOLING,
+    FAMILY_SHARES,
+    NURSING_AWAY,
+    NURSING_BATCH,
+    NURSING_FINAL_STAY,
+    NURSING_OWN_ADDRESS,
+)
 from graphfraud.generate.world import CLINIC, HOSPITAL, HOSPITAL_WORDS, PHARMACY, PLACED, ROADS
 
 LOOKALIKE_SHAPES = ("dialysis", "nursing_home", "family", "checkup", "chronic_refill")

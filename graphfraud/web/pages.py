@@ -15,13 +15,13 @@ from typing import Any
 from urllib.parse import quote, urlencode
 
 from fastapi import Request
-from markupsafe import Markup
 from fastapi.responses import HTMLResponse
+from markupsafe import Markup
 
 from graphfraud.accounts.roles import may, role_label
+from graphfraud.config import Settings
 from graphfraud.resources import data_dir
 from graphfraud.web.i18n import LANGS, texts
-from graphfraud.config import Settings
 from graphfraud.web.security import Csrf, Hosts
 from graphfraud.web.sessions import Sessions
 

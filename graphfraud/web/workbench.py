@@ -12,10 +12,11 @@ import json
 import math
 import threading
 from collections import Counter, defaultdict
+from collections.abc import Iterator, Mapping
 from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any, Iterator, Mapping
+from typing import Any
 
 from graphfraud.case import steps, trail
 from graphfraud.case.deadlines import overdue
@@ -82,7 +83,7 @@ class RingFilter:
     overdue: bool = False          # only cases whose appeal deadline has passed
 
     @classmethod
-    def parse(cls, params: Mapping[str, str], me: str | None = None) -> "RingFilter":
+    def parse(cls, params: Mapping[str, str], me: str | None = None) -> RingFilter:
         pattern = params.get("pattern") or None
         status = params.get("status") or None
         city = (params.get("city") or "").strip()[:100] or None
