@@ -231,7 +231,8 @@ def read_csv(path: Path, sep: str = ",") -> tuple[pd.DataFrame, str]:
         source = buffer
 
     def text_stream() -> io.TextIOWrapper:
-        binary = open(path, "rb") if isinstance(source, Path) else io.BytesIO(source.getvalue())
+        # the wrapper returned owns the file: the caller's `with` closes it
+        binary = open(path, "rb") if isinstance(source, Path) else io.BytesIO(source.getvalue())  # noqa: SIM115
         return io.TextIOWrapper(binary, encoding=text_encoding, newline="")
 
     with text_stream() as stream:

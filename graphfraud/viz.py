@@ -156,7 +156,7 @@ def tip_rows(pairs: Iterable[tuple[str, Any]], lang: str) -> list[tuple[str, str
     """Tooltip rows with translated labels, empty values dropped, numbers formatted."""
     rows = []
     for key, value in pairs:
-        if value is None or value == "" or value == []:
+        if value is None or value in ("", []):
             continue
         if isinstance(value, float):
             value = f"{value:,.2f}"

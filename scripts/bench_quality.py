@@ -167,7 +167,8 @@ def loaded(claims: int, seed: int, difficulty: str, work: Path, settings: dict |
 def run_world(name: str, claims: int, work: Path, with_baseline: bool = True) -> dict:
     part, seed, difficulty, fields = WORLDS[name]
     engine, truth, folder = loaded(claims, seed, difficulty, work, fields, name)
-    patients = sum(1 for _ in open(folder / "input" / "patients.csv", encoding="utf-8")) - 1
+    with open(folder / "input" / "patients.csv", encoding="utf-8") as rows:
+        patients = sum(1 for _ in rows) - 1
     started = time.perf_counter()
     result = detect(engine, write_back=False)
     ours = score([(r.patients, r.patterns[0]) for r in result.rings], truth, patients)

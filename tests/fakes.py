@@ -16,7 +16,7 @@ import re
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any, Union
+from typing import Any
 
 import pandas as pd
 
@@ -24,7 +24,7 @@ from graphfraud import queries
 from graphfraud.engines.base import WriteStats, none_for_missing
 from graphfraud.graph import GraphFrames
 
-Answer = Union[pd.DataFrame, Callable[[dict[str, Any]], pd.DataFrame]]
+Answer = pd.DataFrame | Callable[[dict[str, Any]], pd.DataFrame]
 _PARAMETER = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
 _COMMENT = re.compile(r"//[^\n]*")
 

@@ -330,7 +330,7 @@ def test_a_run_killed_inside_a_bundle_export_records_it_once_and_puts_the_zip_in
     _wait_for(marker, proc)  # the export is on the trail, the zip not yet in place
     proc.send_signal(signal.SIGKILL)
     proc.wait(timeout=30)
-    [zip_path] = [p for p in (job.parent / "out" / "bundles").iterdir()]
+    [zip_path] = list((job.parent / "out" / "bundles").iterdir())
     assert zip_path.name.endswith(".tmp")
 
     again = _run_cli(job)

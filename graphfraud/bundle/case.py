@@ -15,6 +15,7 @@ show the same data, and a changed claim gives a new id.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 from collections import defaultdict
@@ -94,10 +95,8 @@ def plain(value: Any) -> Any:
     """A value as plain JSON-able Python: numpy scalars and arrays unwrapped, lists kept (missing values are
     already None: the engine contract)."""
     if hasattr(value, "item") and not isinstance(value, (list, tuple, dict)):
-        try:
+        with contextlib.suppress(ValueError, TypeError):
             value = value.item()
-        except (ValueError, TypeError):
-            pass
     if isinstance(value, (list, tuple)) or (hasattr(value, "tolist") and not isinstance(value, str)):
         return [plain(v) for v in list(value)]
     return value

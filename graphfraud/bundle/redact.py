@@ -104,7 +104,7 @@ class _Masker:
         if self.stored is not None:
             value = self.stored.sub(lambda m: self.tokens[m.group(0)], value)
         for prefix, pattern in PATTERNS:
-            value = pattern.sub(lambda m: self.number(prefix, m.group(0)), value)
+            value = pattern.sub(lambda m, prefix=prefix: self.number(prefix, m.group(0)), value)  # bound now (B023)
         return value
 
     def __call__(self, value: Any) -> Any:

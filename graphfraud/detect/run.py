@@ -134,7 +134,7 @@ def detect(engine, config: Mapping[str, Any] | None = None, write_back: bool = T
 
     t = time.perf_counter()
     with bar("detecting", len(motifs) + 3) as advance:
-        evidence, context = gather(engine, overrides=config, progress=lambda name: advance(name))
+        evidence, context = gather(engine, overrides=config, progress=advance)
         seconds["motifs"] = time.perf_counter() - t
 
         t = time.perf_counter()

@@ -14,6 +14,7 @@ idempotent exactly as on Neo4j.
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -139,10 +140,8 @@ class EmbeddedEngine:
             yield
         except BaseException:
             self._in_transaction = False
-            try:
+            with contextlib.suppress(RuntimeError):  # a failed statement may have ended the transaction already
                 self._conn.execute("ROLLBACK")
-            except RuntimeError:  # a failed statement may have ended the transaction already
-                pass
             raise
         self._in_transaction = False
         self.run("COMMIT")

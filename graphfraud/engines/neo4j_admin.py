@@ -62,7 +62,7 @@ class LocalServer:
 
     def _run(self, verb: str) -> subprocess.CompletedProcess:
         env = dict(os.environ, NEO4J_LOCAL_HOME=str(self.home))
-        return subprocess.run([str(self.script), verb], capture_output=True, text=True, env=env)
+        return subprocess.run([str(self.script), verb], capture_output=True, text=True, env=env, check=False)  # callers read returncode
 
     def running(self) -> bool:
         return self._run("status").returncode == 0

@@ -109,7 +109,7 @@ class Providers:
         for t, per_patients, minimum in ((HOSPITAL, 900, 2), (CLINIC, 300, 2), (PHARMACY, 160, 3)):
             for c in range(N_CITIES):
                 small = CITIES[c].role == PREFECTURE
-                k = max(minimum - small, int(round(n_patients * SHARE[c] / per_patients)))
+                k = max(minimum - small, int(round(n_patients * SHARE[c] / per_patients)))  # noqa: RUF046 — numpy < 2 rounds to a float64
                 types += [t] * k
                 cities += [c] * k
         kind = np.array(types, np.int8)

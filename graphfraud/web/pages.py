@@ -148,7 +148,7 @@ _ENV = None
 
 
 def environment():
-    global _ENV
+    global _ENV  # noqa: PLW0603 — built once, on first use (not at import)
     if _ENV is None:
         _ENV = _environment()
     return _ENV

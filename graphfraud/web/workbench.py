@@ -394,5 +394,4 @@ MovedMeanwhile = steps.MovedMeanwhile   # the ring moved between showing the for
 
 def iter_pages(page: int, pages: int) -> Iterator[int]:
     """Page numbers to link around the current one."""
-    for p in range(max(1, page - 3), min(pages, page + 3) + 1):
-        yield p
+    yield from range(max(1, page - 3), min(pages, page + 3) + 1)
