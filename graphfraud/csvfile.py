@@ -309,8 +309,8 @@ def read_csv(path: Path, sep: str = ",") -> tuple[pd.DataFrame, str]:
 
     rebuilt: list[dict[str, object]] = []
     lines_at: dict[int, int] = {}  # a line in the wrong encoding → its row number
-    for number, found, text in invalid:
-        number = number if number is not None else 0
+    for row_number, found, text in invalid:
+        number = row_number if row_number is not None else 0
         if number <= header_row or not text.strip():
             continue  # above the header, or a line of spaces (as blank as an empty one)
         whole = pattern.fullmatch(text.rstrip("\r\n"))
@@ -336,11 +336,11 @@ def read_csv(path: Path, sep: str = ",") -> tuple[pd.DataFrame, str]:
             else:
                 frame.at[index, "_problem"] = why_marked(" ".join(cells))
         frame = frame.drop(index=own_rows)
-        for line, number in lines_at.items():
-            kind = odd[line]
+        for line_number, number in lines_at.items():
+            kind = odd[line_number]
             own = kind if kind != NEITHER else encoding
-            rebuilt.append(row_of(_fields(raw[line].decode(own, "backslashreplace"), sep), number,
-                                  _reason(kind, encoding, offsets.get(line))))
+            rebuilt.append(row_of(_fields(raw[line_number].decode(own, "backslashreplace"), sep), number,
+                                  _reason(kind, encoding, offsets.get(line_number))))
 
     if rebuilt:
         frame = pd.concat([frame, pd.DataFrame(rebuilt)], ignore_index=True)

@@ -249,6 +249,7 @@ def _read_file(path: Path, spec: dict[str, Any]) -> tuple[pd.DataFrame, str | No
     whole row is rejected: its encoding, its number of fields; else empty) and, for CSV rows with more fields than
     the header, ``_extra`` (those fields)."""
     suffix = path.suffix.lower()
+    encoding: str | None
     if suffix in (".csv", ".txt"):
         frame, encoding = _read_csv(path, sep=spec.get("separator", ","))
         rows = frame[[c for c in _ROW_COLUMNS if c in frame]]
@@ -472,6 +473,7 @@ def purchase_keys(frame: pd.DataFrame) -> pd.Series:
         for column in parts.columns:  # column by column: a row-wise join takes minutes at millions of rows
             values = parts[column].astype(object).where(parts[column].notna(), "").astype(str)
             text = values if text is None else text + "\x1f" + values
+        assert text is not None  # the five columns above
         digest = [hashlib.sha1(t.encode("utf-8")).hexdigest()[:16] for t in text]
         key[~named] = frame.loc[~named, "provider_id"].astype(str) + "/#" + pd.Series(digest, index=text.index)
     return key

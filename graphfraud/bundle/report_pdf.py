@@ -298,14 +298,14 @@ def pdf_bytes(case: CaseData, tables: dict[str, Table], picture: bytes, lang: st
     # 八、审核记录
     r.heading("history")
     if case.history:
-        rows = []
+        history_rows: list[list[Any]] = []
         for e in case.history:
             action = w.word(w.ACTIONS, e["action"], lang)
             if e["action"] in ("status", "reopened"):
                 action += f"：{status_label(e['from_status'], lang)} → {status_label(e['to_status'], lang)}" if lang == "zh" \
                     else f": {status_label(e['from_status'], lang)} → {status_label(e['to_status'], lang)}"
-            rows.append([e["seq"], e["at"], e["actor"], action, e["note"]])
-        r.table(_h(w.HISTORY_COLUMNS, ["seq", "at", "actor", "action", "note"], lang), rows, (10, 34, 24, 50, 62), size=7.5)
+            history_rows.append([e["seq"], e["at"], e["actor"], action, e["note"]])
+        r.table(_h(w.HISTORY_COLUMNS, ["seq", "at", "actor", "action", "note"], lang), history_rows, (10, 34, 24, 50, 62), size=7.5)
     else:
         r.para(w.HEADINGS["no_history"][lang])
 

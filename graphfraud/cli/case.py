@@ -65,12 +65,14 @@ def export(
             check_allowed(exporter, "export")
         who = exporter.username
         if top:
+            assert out_dir is not None  # refused above: --top needs --out-dir
             targets = [(r["ring_id"], out_dir / f"{r['ring_id']}{'-redacted' if redact else ''}.zip")
                        for r in stored_rings(eng)[:top]]
             if not targets:
                 with errors_as_exit():
                     raise InputError("no rings stored in the graph; run detect first")
         else:
+            assert ring_id is not None and out_file is not None  # refused above: RING_ID needs --out
             targets = [(ring_id, out_file)]
         written = []
         with errors_as_exit(), bar("bundles", len(targets)) as advance:

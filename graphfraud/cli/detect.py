@@ -33,9 +33,9 @@ def detect(
     from graphfraud.load import load_directory, unfinished_loads, unfinished_message
 
     settings = settings_from(engine, config, db)
-    config = {**settings.detect, **({"communities": communities} if communities else {})}
+    detect_config = {**settings.detect, **({"communities": communities} if communities else {})}
     with errors_as_exit():
-        check_settings(config)  # before --input is loaded: a bad setting fails with nothing done
+        check_settings(detect_config)  # before --input is loaded: a bad setting fails with nothing done
     with opened_engine(settings) as eng:
         if input_dir is not None:
             summary = load_directory(eng, input_dir, mapping=mapping)
@@ -50,7 +50,7 @@ def detect(
         if unfinished:
             err.print(f"[bold yellow]warning:[/] {escape(unfinished_message(unfinished))}; detecting anyway "
                       "(--allow-unfinished-load): rings may be missing or wrong", soft_wrap=True)
-        result = run_detection(faults.watched(eng), config, write_back=write_back)  # hold points for kill tests only
+        result = run_detection(faults.watched(eng), detect_config, write_back=write_back)  # hold points for kill tests only
         paths = write_report(result, out_dir)
     table = Table(title=f"{len(result.rings)} rings in {result.total_seconds:.1f} s")
     table.add_column("ring", no_wrap=True, min_width=12)  # full ids: investigators copy them into other commands

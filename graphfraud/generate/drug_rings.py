@@ -72,7 +72,7 @@ class DrugRings(Planter):
                                 rng.choice(icd.CHRONIC), doctor=doctor, terminal=self.terminal(place), tag=r.tag,
                                 drug=int(drug[i]), box=int(boxes[i]), bought=True)
             back = rng.random(n) < rng.uniform(*resold)
-            for i in np.flatnonzero(back):
+            for i in np.flatnonzero(back).tolist():
                 day = int(days[i]) + int(rng.integers(*RESALE_DELAY_DAYS))
                 if day >= DAYS:
                     continue

@@ -59,8 +59,8 @@ class LookalikePlanter(Planter):
 
     def relocated(self, city: int, k: int, min_age: int, max_age: int) -> np.ndarray:
         """People registered in other cities (by population) who now live in ``city``, placed near their children."""
-        people = [self.people.take(self.other_city(city), 1, min_age, max_age) for _ in range(k)]
-        people = np.concatenate(people) if people else np.array([], np.int64)
+        each = [self.people.take(self.other_city(city), 1, min_age, max_age) for _ in range(k)]
+        people = np.concatenate(each) if each else np.array([], np.int64)
         self.w.live_city[people] = city
         self.w.mover[people] = PLACED
         return people
@@ -182,7 +182,7 @@ class LookalikePlanter(Planter):
             total = np.cumsum(gap)
             base = np.maximum.accumulate(np.where(first, total - gap, 0))
             ts = at(days, 8, rng.integers(0, 20)) + total - base
-            terminal = int(rng.integers(1, 4))
+            terminal: int | np.ndarray = int(rng.integers(1, 4))
         else:
             ts = at(day + rng.integers(0, 3, n), rng.integers(8, 11, n), rng.integers(0, 60, n), rng.integers(0, 60, n))
             terminal = rng.integers(1, 4, n)

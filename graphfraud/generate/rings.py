@@ -27,7 +27,6 @@ import numpy as np
 from graphfraud import icd
 from graphfraud.generate.claims import DAY, DAYS, INP, OUT, PHA, at, cents
 from graphfraud.generate.drug_rings import DrugRings
-from graphfraud.generate.planting import Planted
 from graphfraud.generate.world import CLINIC, HOSPITAL, PHARMACY
 
 RING_SHAPES = ("collector", "borrowed", "after_death", "drain", "refill_mill", "admission_wave", "split_admission", "funnel",
@@ -36,11 +35,6 @@ RING_SHAPES = ("collector", "borrowed", "after_death", "drain", "refill_mill", "
 
 class RingPlanter(DrugRings):
     """Plants rings; each shape is one method of the same name."""
-
-    def ring(self, family: str, shape: str) -> Planted:
-        r = Planted(f"T{len(self.truth.rings) + 1:03d}", family, shape, {}, len(self.truth.rings))
-        self.truth.rings.append(r)
-        return r
 
     # ----------------------------------------------------------- card lending
     def collector(self) -> None:
@@ -88,7 +82,7 @@ class RingPlanter(DrugRings):
         r.add("patient", holders, "card_holder")
         r.add("card", holders, "lent_card")
         first, length = self.window()
-        home_providers = {}
+        home_providers: dict[int, int] = {}
         for h in holders:
             uses = int(rng.integers(2, 4))
             days = rng.integers(first, first + length, uses)

@@ -142,7 +142,7 @@ class Providers:
         self.top = np.full(N_CITIES, -1, np.int64)
         self.top[[CITIES[c].role in (CAPITAL, MUNICIPALITY) for c in range(N_CITIES)]] = top
         self.city_top = first_hospital
-        self.side = [[] for _ in range(len(self.kind))]   # side pharmacies of each hospital
+        self.side: list[list[int]] = [[] for _ in range(len(self.kind))]   # side pharmacies of each hospital
         for j, h in enumerate(beside):
             self.side[int(h)].append(m + j)
         counts = np.concatenate([counts, np.zeros(k, counts.dtype)])

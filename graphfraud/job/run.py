@@ -92,6 +92,7 @@ def run_job(ctx: JobContext) -> list[JobRun]:
     runs: list[JobRun] = []
     for run_id in history.unfinished(ctx.engine):
         run = history.load(ctx.engine, run_id)
+        assert run is not None  # history.unfinished names saved runs
         run.attempts += 1
         run.outcome, run.error = "running", None
         log.info("%s: resuming after step %s (attempt %d)", run.run_id, run.step, run.attempts)
@@ -359,6 +360,7 @@ def _deliver_older(ctx: JobContext, run_id: str) -> int:
     left = 0
     for older_id in history.with_undelivered(ctx.engine, run_id):
         older = history.load(ctx.engine, older_id)
+        assert older is not None  # history.with_undelivered names saved runs
         _deliver(ctx, older)
         left += len(older.undelivered)
     return left
@@ -366,6 +368,7 @@ def _deliver_older(ctx: JobContext, run_id: str) -> int:
 
 def _deliver(ctx: JobContext, run: JobRun) -> None:
     webhook = ctx.config.alerts.webhook
+    assert webhook is not None  # the callers deliver only with a webhook configured
     waiting = set(run.undelivered)
     pending = [a for a in run.details.get("alerts", []) if a["alert_id"] in waiting]
     if not pending:

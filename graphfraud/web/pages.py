@@ -172,7 +172,7 @@ def render(request: Request, template: str, status: int = 200, **context: Any) -
         "t": t, "lang": lang, "lang_url": with_params(request, lang=t["lang_other"]),
         "csrf": wb.csrf.token(request.state.session), "trail_note": note, "shared_trail": wb.shared_trail,
         "q": context.pop("q", ""), "request_path": here(request), "user": user,
-        "role_word": role_label(user.role, lang) if user else "", "can": (lambda ability: bool(user) and may(user.role, ability)),
+        "role_word": role_label(user.role, lang) if user else "", "can": (lambda ability: bool(user and may(user.role, ability))),
     }
     html = environment().get_template(template).render(**base, **context)
     return HTMLResponse(html, status_code=status)

@@ -230,4 +230,6 @@ class Csrf:
         return hmac.new(self._key, session.encode("utf-8"), hashlib.sha256).hexdigest()
 
     def valid(self, session: str | None, token: str | None) -> bool:
-        return bool(session) and same(self.token(session), token)
+        if not session:
+            return False
+        return same(self.token(session), token)

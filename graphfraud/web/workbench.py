@@ -264,7 +264,7 @@ def ordered_members(members: list[Mapping[str, Any]], facts: Mapping[str, Mappin
     holder = {str(f.get("card_id")): str(f.get("patient_id")) for f in facts.values() if f.get("card_id")}
     cards_of: dict[str, list[Mapping[str, Any]]] = defaultdict(list)
     patients = {m["id"] for m in members if m["type"] == "patient"}
-    loose = []
+    loose: list[Mapping[str, Any]] = []
     for m in members:
         if m["type"] == "card":
             (cards_of[holder[m["id"]]] if holder.get(m["id"]) in patients else loose).append(m)
