@@ -36,6 +36,7 @@ import sys
 import tempfile
 import time
 from collections import defaultdict
+from collections.abc import Sequence
 from pathlib import Path
 
 import pandas as pd
@@ -73,7 +74,7 @@ def jaccard(a: set, b: set) -> float:
     return len(a & b) / len(a | b) if a | b else 0.0
 
 
-def score(rings: list[tuple[list[str], str | None]], truth: dict, patients: int) -> dict:
+def score(rings: Sequence[tuple[Sequence[str], str | None]], truth: dict, patients: int) -> dict:
     """rings: (patients, family) in rank order."""
     planted = [(set(r["patients"]), r["family"]) for r in truth["rings"] if r["patients"]]
     truth_patients = set().union(*(p for p, _ in planted)) if planted else set()
