@@ -18,9 +18,18 @@ from typing import Any
 
 from graphfraud.errors import ConfigError
 from graphfraud.settings import (  # the defaults are part of this module's interface too
-    DEFAULT_APPEAL_WORKING_DAYS, DEFAULT_BATCH_SIZE, DEFAULT_BULK_THRESHOLD, DEFAULT_LOAD_WORKERS,
-    DEFAULT_ONE_TIME_PASSWORD_HOURS, DEFAULT_SESSION_HOURS, DEFAULT_SESSION_IDLE_MINUTES, ENGINES,
-    GraphfraudFile, byte_size, read_toml, validate,
+    DEFAULT_APPEAL_WORKING_DAYS,
+    DEFAULT_BATCH_SIZE,
+    DEFAULT_BULK_THRESHOLD,
+    DEFAULT_LOAD_WORKERS,
+    DEFAULT_ONE_TIME_PASSWORD_HOURS,
+    DEFAULT_SESSION_HOURS,
+    DEFAULT_SESSION_IDLE_MINUTES,
+    ENGINES,
+    GraphfraudFile,
+    byte_size,
+    read_toml,
+    validate,
 )
 
 DEFAULT_EMBEDDED_PATH = Path(".graphfraud/db")

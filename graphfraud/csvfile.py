@@ -148,7 +148,7 @@ def _decide(path: Path, scan: _Scan) -> tuple[str, dict[int, str]]:
                             f"are {_NAMES[other]}", "save the whole file in one encoding")
     wrong = (G_ONLY,) if encoding == UTF8 else (U_ONLY, BOTH_U)
     odd = {n: (UTF8 if kind in (U_ONLY, BOTH_U) else GB) for kind in wrong for n in scan.lines[kind]}
-    odd.update({n: NEITHER for n in unreadable})
+    odd.update(dict.fromkeys(unreadable, NEITHER))
     return encoding, odd
 
 
@@ -231,7 +231,8 @@ def read_csv(path: Path, sep: str = ",") -> tuple[pd.DataFrame, str]:
         source = buffer
 
     def text_stream() -> io.TextIOWrapper:
-        binary = open(path, "rb") if isinstance(source, Path) else io.BytesIO(source.getvalue())
+        # the wrapper returned owns the file: the caller's `with` closes it
+        binary = open(path, "rb") if isinstance(source, Path) else io.BytesIO(source.getvalue())  # noqa: SIM115
         return io.TextIOWrapper(binary, encoding=text_encoding, newline="")
 
     with text_stream() as stream:
@@ -308,8 +309,8 @@ def read_csv(path: Path, sep: str = ",") -> tuple[pd.DataFrame, str]:
 
     rebuilt: list[dict[str, object]] = []
     lines_at: dict[int, int] = {}  # a line in the wrong encoding → its row number
-    for number, found, text in invalid:
-        number = number if number is not None else 0
+    for row_number, found, text in invalid:
+        number = row_number if row_number is not None else 0
         if number <= header_row or not text.strip():
             continue  # above the header, or a line of spaces (as blank as an empty one)
         whole = pattern.fullmatch(text.rstrip("\r\n"))
@@ -335,11 +336,11 @@ def read_csv(path: Path, sep: str = ",") -> tuple[pd.DataFrame, str]:
             else:
                 frame.at[index, "_problem"] = why_marked(" ".join(cells))
         frame = frame.drop(index=own_rows)
-        for line, number in lines_at.items():
-            kind = odd[line]
+        for line_number, number in lines_at.items():
+            kind = odd[line_number]
             own = kind if kind != NEITHER else encoding
-            rebuilt.append(row_of(_fields(raw[line].decode(own, "backslashreplace"), sep), number,
-                                  _reason(kind, encoding, offsets.get(line))))
+            rebuilt.append(row_of(_fields(raw[line_number].decode(own, "backslashreplace"), sep), number,
+                                  _reason(kind, encoding, offsets.get(line_number))))
 
     if rebuilt:
         frame = pd.concat([frame, pd.DataFrame(rebuilt)], ignore_index=True)

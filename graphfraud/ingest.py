@@ -59,8 +59,18 @@ from graphfraud.csvfile import ROW, read_csv
 from graphfraud.display import visible
 from graphfraud.errors import EncodingError, InputError, MappingError, MissingFileError, OutputError
 from graphfraud.schema import (
-    DATE, EARLIEST_DATE, ENUM, KEYS, LATEST_DATE, NUMBER, REQUIRED_TABLES, TABLES, TIMESTAMP, VALUE_ALIASES,
-    VALUE_MISSING, canonical_header,
+    DATE,
+    EARLIEST_DATE,
+    ENUM,
+    KEYS,
+    LATEST_DATE,
+    NUMBER,
+    REQUIRED_TABLES,
+    TABLES,
+    TIMESTAMP,
+    VALUE_ALIASES,
+    VALUE_MISSING,
+    canonical_header,
 )
 from graphfraud.settings import mapping_settings
 
@@ -239,6 +249,7 @@ def _read_file(path: Path, spec: dict[str, Any]) -> tuple[pd.DataFrame, str | No
     whole row is rejected: its encoding, its number of fields; else empty) and, for CSV rows with more fields than
     the header, ``_extra`` (those fields)."""
     suffix = path.suffix.lower()
+    encoding: str | None
     if suffix in (".csv", ".txt"):
         frame, encoding = _read_csv(path, sep=spec.get("separator", ","))
         rows = frame[[c for c in _ROW_COLUMNS if c in frame]]
@@ -462,6 +473,7 @@ def purchase_keys(frame: pd.DataFrame) -> pd.Series:
         for column in parts.columns:  # column by column: a row-wise join takes minutes at millions of rows
             values = parts[column].astype(object).where(parts[column].notna(), "").astype(str)
             text = values if text is None else text + "\x1f" + values
+        assert text is not None  # the five columns above
         digest = [hashlib.sha1(t.encode("utf-8")).hexdigest()[:16] for t in text]
         key[~named] = frame.loc[~named, "provider_id"].astype(str) + "/#" + pd.Series(digest, index=text.index)
     return key

@@ -14,6 +14,7 @@ the rule in :func:`choose_path`.
 
 from __future__ import annotations
 
+import contextlib
 import time
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -24,8 +25,7 @@ import pandas as pd
 
 from graphfraud import graph
 from graphfraud.atomic import atomic_path, remove
-from graphfraud.config import LOAD_MODES as MODES
-from graphfraud.config import Settings
+from graphfraud.config import LOAD_MODES as MODES, Settings
 from graphfraud.engines.base import Engine, WriteStats
 from graphfraud.errors import ConfigError, OutputError, UnfinishedLoad
 from graphfraud.graph import GraphFrames
@@ -210,10 +210,10 @@ def _write_incremental(engine: Engine, read: ReadFolder) -> WriteStats:
         with bar(f"loading into {engine.name}", frames.rows()) as advance:
             stats = engine.write(frames, progress=advance)
     except Exception as exc:
-        try:  # the database may be what failed: the mark stays 'running', which detection refuses just the same
+        # the database may be what failed: the mark stays 'running', which detection refuses just the same;
+        # the write's own error is the one to report
+        with contextlib.suppress(Exception):
             engine.query("load/run_failed", {"source": source, "error": type(exc).__name__})
-        except Exception:  # noqa: BLE001 — the write's own error is the one to report
-            pass
         raise
     engine.query("load/run_finished", {"source": source, "at": _now(), "claims": len(frames.nodes.get("Claim", ()))})
     return stats

@@ -128,7 +128,7 @@ def epoch_window(since: str | date | None, until: str | date | None) -> tuple[in
     day is a day of the bureau's calendar on every engine.
     """
     lo, hi = ALL_TIME
-    days = []
+    days: list[date | None] = []
     for name, value in (("since", since), ("until", until)):
         if value in (None, ""):
             days.append(None)

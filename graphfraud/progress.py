@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Iterator
+from typing import Protocol
 
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -12,8 +13,14 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 console = Console(stderr=True)
 
 
+class Advance(Protocol):
+    """What :func:`bar` yields: ``advance(what)`` for one more step, ``advance(what, n)`` for ``n``."""
+
+    def __call__(self, what: str, n: int = 1) -> None: ...
+
+
 @contextmanager
-def bar(description: str, total: int | None) -> Iterator[callable]:
+def bar(description: str, total: int | None) -> Iterator[Advance]:
     """Yield ``advance(what, n)``: a bar on a terminal, nothing in logs and CI."""
     if not sys.stderr.isatty():
         yield lambda what, n=1: None

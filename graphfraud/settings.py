@@ -31,10 +31,18 @@ import typing
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
-from typing import Annotated, Any, Literal, Union
+from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeVar, Union
 
 from pydantic import (
-    AfterValidator, BaseModel, ConfigDict, Field, StrictBool, StrictFloat, StrictInt, StrictStr, ValidationError,
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictBool,
+    StrictFloat,
+    StrictInt,
+    StrictStr,
+    ValidationError,
     create_model,
 )
 from pydantic.fields import FieldInfo
@@ -104,9 +112,13 @@ def shape(text: str, default: Any = None, **limits: Any) -> Any:
 
 
 Number = StrictInt | StrictFloat                    # 900 or 900.5, never "900" or true
-ByteSize = Annotated[StrictInt | StrictStr, AfterValidator(_size)]                 # "4G", "512M", 1048576 → bytes
+if TYPE_CHECKING:  # what a checked model holds (its validators' results), for the type checker
+    ByteSize = int
+    IsoDates = tuple[str, ...]
+else:
+    ByteSize = Annotated[StrictInt | StrictStr, AfterValidator(_size)]             # "4G", "512M", 1048576 → bytes
+    IsoDates = Annotated[list[StrictStr | date], AfterValidator(_iso_dates)]        # ["2026-10-01"] → sorted tuple
 SizeText = Annotated[StrictStr, AfterValidator(_size_text)]                         # "2G" kept as written (neo4j-admin)
-IsoDates = Annotated[list[StrictStr | date], AfterValidator(_iso_dates)]            # ["2026-10-01"] → sorted tuple
 Scalar = StrictStr | StrictBool | StrictInt | StrictFloat
 
 
@@ -389,8 +401,11 @@ def read_toml(path: Path, what: str = "settings", error: type[GraphfraudError] =
         raise error(f"{path.name}: not valid TOML: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}") from exc
 
 
-def validate(model: type[Table], data: Any, source: str, error: type[GraphfraudError] = ConfigError,
-             where: tuple[str, ...] = ()) -> Table:
+TableT = TypeVar("TableT", bound="Table")
+
+
+def validate(model: type[TableT], data: Any, source: str, error: type[GraphfraudError] = ConfigError,
+             where: tuple[str, ...] = ()) -> TableT:
     """``data`` as ``model``, or ``error`` with one line naming ``source``, the table and the key (``explain``).
 
     ``where`` is the table ``data`` is in (``("detect",)`` for a ``[detect]``

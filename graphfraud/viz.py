@@ -24,12 +24,13 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from functools import cache
 from importlib import resources
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 from markupsafe import Markup
 
@@ -155,7 +156,7 @@ def tip_rows(pairs: Iterable[tuple[str, Any]], lang: str) -> list[tuple[str, str
     """Tooltip rows with translated labels, empty values dropped, numbers formatted."""
     rows = []
     for key, value in pairs:
-        if value is None or value == "" or value == []:
+        if value is None or value in ("", []):
             continue
         if isinstance(value, float):
             value = f"{value:,.2f}"
@@ -219,7 +220,7 @@ def fragment(graph: Graph, height: str = GRAPH_HEIGHT) -> dict[str, Any]:
 
 
 def _iso_day(day: int) -> str:
-    return datetime.fromtimestamp(day * DAY, tz=timezone.utc).strftime("%Y-%m-%d")
+    return datetime.fromtimestamp(day * DAY, tz=UTC).strftime("%Y-%m-%d")
 
 
 def environment():

@@ -32,15 +32,14 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "scripts"))
 
 from bench_quality import jaccard, loaded, score  # noqa: E402
+
 from graphfraud.config import load_settings  # noqa: E402
-from graphfraud.detect import communities as comm  # noqa: E402
-from graphfraud.detect import gds  # noqa: E402
+from graphfraud.detect import communities as comm, gds  # noqa: E402
 from graphfraud.detect.motifs import collect  # noqa: E402
 from graphfraud.detect.projection import build  # noqa: E402
-from graphfraud.detect.suspicion import suspicion, with_context  # noqa: E402
 from graphfraud.detect.rings import RingRules  # noqa: E402
 from graphfraud.detect.run import rings_from  # noqa: E402
-
+from graphfraud.detect.suspicion import suspicion, with_context  # noqa: E402
 
 REPEAT = 3
 

@@ -24,7 +24,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_load import GF, ROOT, _load_avg, _peaks, arguments, embedded_db, inputs, remove  # noqa: E402
+from bench_load import GF, ROOT, _load_avg, _peaks, arguments, embedded_db, inputs, remove
 
 
 def _one_detect(engine_name: str, db: str) -> None:

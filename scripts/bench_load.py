@@ -28,8 +28,8 @@ import shutil
 import subprocess
 import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -174,7 +174,7 @@ def _path_options(parser: argparse.ArgumentParser) -> None:
 
 def main() -> None:
     args, engines = arguments(__doc__, _path_options)
-    paths = [p for p in args.paths if p == "embedded" and "embedded" in engines or p != "embedded" and "neo4j" in engines]
+    paths = [p for p in args.paths if (p == "embedded" and "embedded" in engines) or (p != "embedded" and "neo4j" in engines)]
     work = Path(tempfile.mkdtemp(prefix="bench-load-"))
     rows: list[tuple] = []
 

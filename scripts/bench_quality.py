@@ -36,6 +36,7 @@ import sys
 import tempfile
 import time
 from collections import defaultdict
+from collections.abc import Sequence
 from pathlib import Path
 
 import pandas as pd
@@ -73,7 +74,7 @@ def jaccard(a: set, b: set) -> float:
     return len(a & b) / len(a | b) if a | b else 0.0
 
 
-def score(rings: list[tuple[list[str], str | None]], truth: dict, patients: int) -> dict:
+def score(rings: Sequence[tuple[Sequence[str], str | None]], truth: dict, patients: int) -> dict:
     """rings: (patients, family) in rank order."""
     planted = [(set(r["patients"]), r["family"]) for r in truth["rings"] if r["patients"]]
     truth_patients = set().union(*(p for p, _ in planted)) if planted else set()
@@ -167,7 +168,8 @@ def loaded(claims: int, seed: int, difficulty: str, work: Path, settings: dict |
 def run_world(name: str, claims: int, work: Path, with_baseline: bool = True) -> dict:
     part, seed, difficulty, fields = WORLDS[name]
     engine, truth, folder = loaded(claims, seed, difficulty, work, fields, name)
-    patients = sum(1 for _ in open(folder / "input" / "patients.csv", encoding="utf-8")) - 1
+    with open(folder / "input" / "patients.csv", encoding="utf-8") as rows:
+        patients = sum(1 for _ in rows) - 1
     started = time.perf_counter()
     result = detect(engine, write_back=False)
     ours = score([(r.patients, r.patterns[0]) for r in result.rings], truth, patients)

@@ -13,9 +13,10 @@ really returns is for the integration tests (``tests/test_conformance.py``).
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterator, Mapping, Union
+from typing import Any
 
 import pandas as pd
 
@@ -23,7 +24,7 @@ from graphfraud import queries
 from graphfraud.engines.base import WriteStats, none_for_missing
 from graphfraud.graph import GraphFrames
 
-Answer = Union[pd.DataFrame, Callable[[dict[str, Any]], pd.DataFrame]]
+Answer = pd.DataFrame | Callable[[dict[str, Any]], pd.DataFrame]
 _PARAMETER = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
 _COMMENT = re.compile(r"//[^\n]*")
 

@@ -110,7 +110,7 @@ def test_bulk_refuses_a_database_that_holds_data_without_overwrite(neo4j, admin,
 
 
 def test_bulk_refuses_a_running_server_it_may_not_stop(neo4j, admin, small_data: Path) -> None:
-    with pytest.raises(BulkImportError, match="needs database 'neo4j' .* offline.*--restart-local"):
+    with pytest.raises(BulkImportError, match=r"needs database 'neo4j' .* offline.*--restart-local"):
         load_folder(settings_for(neo4j), small_data, mode="bulk")
     assert neo4j.counts()["Claim"] == 0
 

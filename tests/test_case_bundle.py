@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import io
-import os
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -415,7 +415,7 @@ def test_a_bundle_from_neo4j_is_complete_and_its_queries_reproduce_the_evidence(
     text = _pdf_text(files["report.pdf"], tmp_path)
     assert all(h in text for h in HEADINGS) and ring_id in text
     text = files["queries.cypher"].decode("utf-8")
-    blocks = re.findall(r"^// ── ([^\n]*) \((\S+)\.cypher\)\n(?://[^\n]*\n)*:params (\{[^\n]*\})\n(.*?);$", text, flags=re.S | re.M)
+    blocks = re.findall(r"^// ── ([^\n]*) \((\S+)\.cypher\)\n(?://[^\n]*\n)*:params (\{[^\n]*\})\n(.*?);$", text, flags=re.DOTALL | re.MULTILINE)
     ring = json.loads(neo4j.query("rings/stored", {"ring_id": ring_id})["details"][0])
     motifs = {ev["motif"] for ev in ring["evidence"]}
     assert {name for _, name, _, _ in blocks} >= {"rings/claims", "bundle/patients"}

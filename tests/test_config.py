@@ -92,7 +92,7 @@ def test_a_job_file_refuses_a_misspelt_graphfraud_table_but_takes_its_own(tmp_pa
     job.write_text('[job]\ninbox = "in"\n[engin]\nname = "embedded"\n', encoding="utf-8")
     with pytest.raises(ConfigError, match=r"^job.toml: unknown key 'engin' \(did you mean engine\? known: accounts, alerts, bundles, "):
         engine_settings(job, env={})
-    with pytest.raises(ConfigError, match="^graphfraud.toml: unknown key 'job'"):
+    with pytest.raises(ConfigError, match=r"^graphfraud\.toml: unknown key 'job'"):
         _settings(tmp_path, '[job]\ninbox = "in"\n')  # the job's tables belong in job.toml only
 
 

@@ -76,7 +76,7 @@ def test_the_airflow_dag_runs_the_same_command_and_skips_on_a_busy_lock(tmp_path
 
 def test_the_image_copies_what_the_installed_command_reads() -> None:
     text = (DEPLOY / "docker" / "Dockerfile").read_text(encoding="utf-8")
-    copied = re.findall(r"^COPY (\S+)", text, flags=re.M)
+    copied = re.findall(r"^COPY (\S+)", text, flags=re.MULTILINE)
     for source in copied:
         assert (REPO / source).exists(), source
     assert {"graphfraud", "cypher", "viz", "pyproject.toml"} <= set(copied)

@@ -12,18 +12,17 @@ import json
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 import pytest
 
-from graphfraud.detect import communities as comm
-from graphfraud.detect import gds
+from graphfraud.detect import communities as comm, gds
 from graphfraud.detect.motifs import collect
 from graphfraud.detect.projection import build
-from graphfraud.detect.suspicion import suspicion, with_context
 from graphfraud.detect.rings import RingRules
 from graphfraud.detect.run import detect
+from graphfraud.detect.suspicion import suspicion, with_context
 from graphfraud.errors import ConfigError, EngineError
 from graphfraud.load import load_directory
 from tests.conftest import REPO, open_test_neo4j

@@ -21,7 +21,6 @@ from graphfraud.job import history
 from graphfraud.web.workbench import Serialised
 from tests.fakes import Call, RecordingEngine
 
-
 # --------------------------------------------------------------------------- none_for_missing
 
 
@@ -55,7 +54,7 @@ def test_gds_is_refused_on_an_engine_that_declares_no_gds_without_asking_it_anyt
 
 def test_gds_asks_whether_the_server_has_it_before_asking_its_version() -> None:
     without = RecordingEngine({"gds/available": pd.DataFrame({"name": []})}, gds=True)
-    with pytest.raises(ConfigError, match="no Graph Data Science.*start --gds"):
+    with pytest.raises(ConfigError, match=r"no Graph Data Science.*start --gds"):
         gds.gds_version(without)
     assert without.names() == ["gds/available"]   # gds/version would not even compile there
 

@@ -115,11 +115,11 @@ def test_made_up_id_numbers_are_well_formed_and_match_birth_date_sex_and_registe
 # --------------------------------------------------------------------------- settings
 
 @pytest.mark.parametrize("settings, message", [
-    (dict(mobility=1.5), "mobility must be a share between 0 and 1"),
-    (dict(pooling=-0.1), "pooling must be a share"),
-    (dict(referral=float("nan")), "referral must be a share"),
-    (dict(rush=-1), "rush must be an intensity between 0 and"),
-    (dict(fraud="yes"), "fraud must be true or false"),
+    ({"mobility": 1.5}, "mobility must be a share between 0 and 1"),
+    ({"pooling": -0.1}, "pooling must be a share"),
+    ({"referral": float("nan")}, "referral must be a share"),
+    ({"rush": -1}, "rush must be an intensity between 0 and"),
+    ({"fraud": "yes"}, "fraud must be true or false"),
 ])
 def test_bad_settings_are_refused_in_one_line(settings: dict, message: str) -> None:
     with pytest.raises(ConfigError, match=message) as caught:

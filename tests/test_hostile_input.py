@@ -229,7 +229,7 @@ def test_a_utf8_row_in_a_gbk_file_is_rejected_with_its_line_not_garbled(tmp_path
     (tmp_path / "claims.csv").write_text(CLAIMS + GOOD, encoding="utf-8")
     (tmp_path / "patients.csv").write_bytes(
         (PATIENTS + "P1,张三,上海市浦东新区\n").encode("gbk")
-        + "P2,李四,北京市朝阳区\n".encode("utf-8")          # row 3: pasted in from a UTF-8 export
+        + "P2,李四,北京市朝阳区\n".encode()          # row 3: pasted in from a UTF-8 export
         + "P3,王五,北京市海淀区\n".encode("gbk"))
     patients = read_input(tmp_path).tables["patients"]
     assert patients.encoding == "gb18030"
@@ -246,7 +246,7 @@ def test_a_gbk_row_in_a_utf8_file_is_rejected_and_the_utf8_rows_stay_readable(tm
     (tmp_path / "patients.csv").write_bytes(
         (PATIENTS + "P1,张三,上海市浦东新区\nP2,李四,北京市朝阳区\n").encode("utf-8")
         + "P3,王五,杭州市西湖区\n".encode("gbk")              # row 4
-        + "P4,赵六,广州市天河区\n".encode("utf-8"))
+        + "P4,赵六,广州市天河区\n".encode())
     patients = read_input(tmp_path).tables["patients"]
     assert patients.encoding == "utf-8"
     assert patients.frame["name"].tolist() == ["张三", "李四", "赵六"]
@@ -272,7 +272,7 @@ UNREADABLE = {
     "a binary file": (b"claim_id\n" + (bytes(range(128, 256)) + b"\n") * 5,
                       "claims.csv: neither UTF-8 nor GB18030/GBK text (5 line(s) neither encoding reads, the first is line 2)"),
     "UTF-16": ("claim_id,patient_id\nA1,P1\n".encode("utf-16"), "claims.csv: UTF-16 text"),
-    "a GBK header over UTF-8 rows": ("结算流水号,参保人编号\n".encode("gbk") + "甲1,乙1\n甲2,乙2\n".encode("utf-8"),
+    "a GBK header over UTF-8 rows": ("结算流水号,参保人编号\n".encode("gbk") + "甲1,乙1\n甲2,乙2\n".encode(),
                                      "claims.csv: line 1 (the header row) is GB18030/GBK text but most lines are UTF-8; "
                                      "save the whole file in one encoding"),
 }

@@ -330,7 +330,7 @@ def test_a_run_killed_inside_a_bundle_export_records_it_once_and_puts_the_zip_in
     _wait_for(marker, proc)  # the export is on the trail, the zip not yet in place
     proc.send_signal(signal.SIGKILL)
     proc.wait(timeout=30)
-    [zip_path] = [p for p in (job.parent / "out" / "bundles").iterdir()]
+    [zip_path] = list((job.parent / "out" / "bundles").iterdir())
     assert zip_path.name.endswith(".tmp")
 
     again = _run_cli(job)
@@ -433,7 +433,7 @@ class _Hook:
         hook = self
 
         class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:  # noqa: N802 (http.server API)
+            def do_POST(self) -> None:
                 body = self.rfile.read(int(self.headers["Content-Length"]))
                 hook.requests += 1
                 if hook.requests <= hook.fail:
@@ -452,7 +452,7 @@ class _Hook:
         self.url = f"http://127.0.0.1:{self.server.server_port}/hook?access_token=secret-in-url"
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
-    def __enter__(self) -> "_Hook":
+    def __enter__(self) -> _Hook:
         self.thread.start()
         return self
 

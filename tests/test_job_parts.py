@@ -137,7 +137,7 @@ def answering():
     seen: list[float] = []
 
     class Handler(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:  # noqa: N802 (http.server API)
+        def do_POST(self) -> None:
             self.rfile.read(int(self.headers["Content-Length"]))
             seen.append(time.monotonic())
             self.send_response(statuses.pop(0) if statuses else 200)
@@ -164,7 +164,7 @@ def test_the_webhook_backs_off_between_retries(answering) -> None:
 def test_a_refusal_that_cannot_pass_later_is_not_retried(answering) -> None:
     url, statuses, seen = answering
     statuses += [401]
-    with pytest.raises(DeliveryError, match="HTTP 401.*not retried"):
+    with pytest.raises(DeliveryError, match=r"HTTP 401.*not retried"):
         post({"alert_id": "A-1"}, WebhookConfig(url, retries=3, backoff=0), sleep=lambda s: None)
     assert len(seen) == 1
 
@@ -197,9 +197,9 @@ def test_a_second_holder_of_the_lock_waits_then_gives_up_naming_the_first(tmp_pa
     holder.start()
     taken.wait(10)
     started = time.monotonic()
-    with pytest.raises(JobBusy, match=r"another job run holds .*job\.lock \(pid \d+ on .* since .*\).* after waiting 0\.5 s"):
-        with job_lock(lock, wait=0.5):
-            pass
+    with pytest.raises(JobBusy, match=r"another job run holds .*job\.lock \(pid \d+ on .* since .*\).* after waiting 0\.5 s"), \
+            job_lock(lock, wait=0.5):
+        pass
     assert time.monotonic() - started >= 0.5
     release.set()
     holder.join()

@@ -146,7 +146,7 @@ def test_a_full_embedded_cache_says_which_setting_gives_it_more(tmp_path: Path) 
 
     engine = EmbeddedEngine(tmp_path / "db", buffer_pool=16 * 2**20)
     try:
-        with pytest.raises(EngineError, match="buffer pool.*GRAPHFRAUD_BUFFER_POOL.*claims_per_part"):
+        with pytest.raises(EngineError, match=r"buffer pool.*GRAPHFRAUD_BUFFER_POOL.*claims_per_part"):
             engine.run("UNWIND range(1, 3000000) AS x WITH x % 1000000 AS k, x AS v "
                        "RETURN k, collect(v) AS vs ORDER BY k LIMIT 1")
     finally:
@@ -157,7 +157,7 @@ def test_a_size_that_is_not_one_is_refused_naming_it(tmp_path: Path) -> None:
     from graphfraud.config import load_settings
     from graphfraud.errors import ConfigError
 
-    with pytest.raises(ConfigError, match="'lots'.*8G"):
+    with pytest.raises(ConfigError, match=r"'lots'.*8G"):
         load_settings(engine="embedded", env={"GRAPHFRAUD_BUFFER_POOL": "lots"}, cwd=tmp_path)
 
 

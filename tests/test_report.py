@@ -49,7 +49,7 @@ def test_a_failure_between_the_two_renames_keeps_the_old_pair_and_leaves_no_temp
     monkeypatch.setattr(os, "replace", failing)
     from graphfraud.errors import OutputError
 
-    with pytest.raises(OutputError, match="rings.json"):
+    with pytest.raises(OutputError, match=r"rings\.json"):
         write_report(_result("run-B", 1), tmp_path)
     monkeypatch.setattr(os, "replace", real)
     assert _pair(tmp_path) == old

@@ -25,7 +25,7 @@ def row(name: str, patients: list[str], providers: list[str] = (), doctors: list
 def test_being_far_from_home_again_and_again_never_makes_anyone_suspicious() -> None:
     rows = [row("displaced_card", ["P1"], ["H1"]) for _ in range(5)] + [row("far_pharmacy", ["P1"], ["Y1"]),
                                                                        row("two_place_card", ["P1"], ["Y1"])]
-    assert abs(suspicion(rows)["P1"] - WEAK_CAP) < 1e-9 and WEAK_CAP < RULES.context_seed
+    assert abs(suspicion(rows)["P1"] - WEAK_CAP) < 1e-9 and RULES.context_seed > WEAK_CAP
 
 
 def test_a_shared_phone_alone_is_weak_but_with_care_that_does_not_fit_it_corroborates() -> None:
@@ -102,7 +102,7 @@ def test_the_null_hands_a_places_rows_to_customers_of_a_place_like_it_and_to_its
 def test_the_null_makes_fewer_copies_once_they_hold_enough_rings_between_them() -> None:
     """Where chance makes rings in every copy, five copies estimate E as well as twenty (at 10^7: minutes each)."""
     rows = [row("round_amounts", [p], ["Y1"]) for p in ("P1", "P2", "P3") for _ in range(2)]
-    peers = strata({p: ("长春市", 1950) for p in ("P1", "P2", "P3")})   # the rows can only land on the same three
+    peers = strata(dict.fromkeys(("P1", "P2", "P3"), ("长春市", 1950)))   # the rows can only land on the same three
     one_community = lambda projection, seed: [0] * len(projection.names)  # noqa: E731
     busy = null_model(rows, peers, RingRules(null_enough=3), one_community)
     assert busy.runs == 5 and all(len(run) == 1 for run in busy.strengths)
@@ -159,7 +159,7 @@ def test_weak_lines_together_stay_weak_so_a_care_home_that_gives_its_phone_lends
     residents = ["P1", "P2", "P3", "P4", "P5"]
     rows = [row("shared_phone", residents)] + [row("displaced_card", [p], ["K1"]) for p in residents]
     s = suspicion(rows)
-    assert all(abs(s[p] - WEAK_CAP) < 1e-9 for p in residents) and WEAK_CAP < RULES.context_seed
+    assert all(abs(s[p] - WEAK_CAP) < 1e-9 for p in residents) and RULES.context_seed > WEAK_CAP
     together = with_context(rows + [row("co_visit", residents, ["K1"])], s, RULES.context_seed)
     assert together == s
 
@@ -177,7 +177,7 @@ def test_two_rings_that_one_coincidence_joins_are_two_candidates() -> None:
     rows = cashed + readmitted + [same_day]
     core = ["P1", "P2", "P3", "P4", "P5", "P6"]
     assert split_at_bridges(core, rows, RULES) == [["P1", "P2", "P3"], ["P4", "P5", "P6"]]
-    found = candidates({0: core}, rows, {p: 0.6 for p in core}, RULES)
+    found = candidates({0: core}, rows, dict.fromkeys(core, 0.6), RULES)
     assert sorted(c.core for c in found) == [["P1", "P2", "P3"], ["P4", "P5", "P6"]]
 
 
@@ -190,7 +190,7 @@ def test_one_patients_coincidence_among_company_is_no_ring() -> None:
     residents = ["P1", "P2", "P3", "P4"]
     rows = [row("shared_phone", residents), row("impossible_travel", ["P1"], ["H1", "Y1"]),
             row("co_visit", residents, ["K1"])]
-    found = candidates({0: residents}, rows, {p: 0.6 for p in residents}, RULES)
+    found = candidates({0: residents}, rows, dict.fromkeys(residents, 0.6), RULES)
     assert found[0].tied and "travel" in found[0].lines and found[0].own == 1 and not found[0].corroborated
     rows.append(row("misfit_care", ["P2"], ["H1"]))                       # a second patient's own evidence
-    assert candidates({0: residents}, rows, {p: 0.6 for p in residents}, RULES)[0].corroborated
+    assert candidates({0: residents}, rows, dict.fromkeys(residents, 0.6), RULES)[0].corroborated

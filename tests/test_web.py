@@ -10,6 +10,7 @@ import re
 from pathlib import Path
 
 import pytest
+from conftest import add_user
 from fastapi.testclient import TestClient
 
 from graphfraud.case import trail
@@ -19,7 +20,6 @@ from graphfraud.load import load_directory
 from graphfraud.web.app import create_app
 from graphfraud.web.i18n import PAGE_TEXTS, texts
 from graphfraud.web.security import check_bind
-from conftest import add_user
 
 TOKEN = "test-token-0123456789abcdef"
 
@@ -306,7 +306,10 @@ def _roles_and_four_eyes_decide_who_takes_which_step(site) -> None:
     engine, rings = site
     ring = rings[1].ring_id
     analyst, investigator, supervisor = (_client(engine, user=u) for u in ("wang", "zhang", "li"))
-    offered = lambda c: re.findall(r'name="next_status" value="(\w+)"', c.get(f"/rings/{ring}").text)
+
+    def offered(c) -> list[str]:
+        return re.findall(r'name="next_status" value="(\w+)"', c.get(f"/rings/{ring}").text)
+
     assert offered(analyst) == ["note"] and offered(investigator) == ["first_review", "dismissed", "note"]
 
     def step(client, to: str, expected: str):
@@ -425,7 +428,7 @@ def _graph_claims(html: str) -> int:
     import html as html_lib
     import json
 
-    data = re.search(r'<script type="application/json" id="[^"]+-data">(.*?)</script>', html, re.S).group(1)
+    data = re.search(r'<script type="application/json" id="[^"]+-data">(.*?)</script>', html, re.DOTALL).group(1)
     edges = json.loads(html_lib.unescape(data))["edges"]
     return sum(len(e["days"]) for e in edges if e.get("tally"))
 
@@ -572,8 +575,11 @@ def test_the_password_form_is_rate_limited_like_a_sign_in(embedded) -> None:
     from graphfraud.web.sessions import MAX_FAILURES
 
     client = _client(embedded)
-    form = lambda current: {"csrf": _form_token(client.get("/account").text), "current": current,
-                            "new": "a-new-password-0", "again": "a-new-password-0"}
+
+    def form(current: str) -> dict[str, str]:
+        return {"csrf": _form_token(client.get("/account").text), "current": current,
+                "new": "a-new-password-0", "again": "a-new-password-0"}
+
     for _ in range(MAX_FAILURES):
         assert client.post("/account", data=form("wrong-password")).status_code == 400
     locked = client.post("/account", data=form(PASSWORD))

@@ -23,16 +23,16 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
 
 import pandas as pd
 import pytest
+from conftest import REPO, add_user, open_test_neo4j
 
 from graphfraud.detect.run import detect
 from graphfraud.load import load_directory
-from conftest import REPO, add_user, open_test_neo4j
 
 HOSTILE = "<img src=x onerror=alert(1)>"
 TOKEN = "browser-test-token-0123456789"
@@ -89,7 +89,7 @@ class Server:
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
-    def start(self) -> "Server":
+    def start(self) -> Server:
         out = self.log.open("a", encoding="utf-8")
         self.proc = subprocess.Popen(self.args, cwd=REPO, stdout=out, stderr=subprocess.STDOUT, env=os.environ.copy())
         deadline = time.monotonic() + STARTUP_SECONDS

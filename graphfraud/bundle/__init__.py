@@ -11,4 +11,4 @@ still match it. See docs/bundles.md.
 from graphfraud.bundle.export import default_actor, export_bundle
 from graphfraud.bundle.verify import VerifyResult, verify_bundle
 
-__all__ = ["export_bundle", "verify_bundle", "VerifyResult", "default_actor"]
+__all__ = ["VerifyResult", "default_actor", "export_bundle", "verify_bundle"]

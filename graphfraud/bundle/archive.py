@@ -14,8 +14,8 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Callable, Iterator
 
 from graphfraud.atomic import write_bytes_atomic
 from graphfraud.errors import BundleError

@@ -15,11 +15,13 @@ show the same data, and a changed claim gives a new id.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any, Iterable
+from typing import Any
 
 from graphfraud import __version__
 from graphfraud.detect.tally import fund_share, ring_claims
@@ -93,10 +95,8 @@ def plain(value: Any) -> Any:
     """A value as plain JSON-able Python: numpy scalars and arrays unwrapped, lists kept (missing values are
     already None: the engine contract)."""
     if hasattr(value, "item") and not isinstance(value, (list, tuple, dict)):
-        try:
+        with contextlib.suppress(ValueError, TypeError):
             value = value.item()
-        except (ValueError, TypeError):
-            pass
     if isinstance(value, (list, tuple)) or (hasattr(value, "tolist") and not isinstance(value, str)):
         return [plain(v) for v in list(value)]
     return value

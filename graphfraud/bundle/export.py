@@ -24,9 +24,10 @@ from __future__ import annotations
 import getpass
 import os
 import tempfile
+from collections.abc import Mapping
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 from graphfraud.bundle import tables as tb
 from graphfraud.bundle.archive import write_atomic, zip_bytes
@@ -34,9 +35,9 @@ from graphfraud.bundle.case import CaseData, displayed, gather
 from graphfraud.bundle.manifest import NAME as MANIFEST, manifest_bytes, sha256
 from graphfraud.bundle.picture import png_bytes
 from graphfraud.bundle.redact import leaks, redact as redacted
+from graphfraud.bundle.report_pdf import pdf_bytes
 from graphfraud.bundle.reproduce import queries_text
 from graphfraud.bundle.sign import SIGNATURE, Signer
-from graphfraud.bundle.report_pdf import pdf_bytes
 from graphfraud.bundle.wording import LANGS
 from graphfraud.case.trail import CHINA
 from graphfraud.engines.base import Engine

@@ -126,7 +126,7 @@ def png_bytes(case: CaseData, lang: str) -> tuple[bytes, int, int]:
     if total > len(nodes):
         note = w.HEADINGS["graph_capped"][lang].format(shown=len(nodes), total=total).strip()
         draw.text((x, 64 * s), note, fill="#666666", font=legend_font)
-    small = img.resize((WIDTH, HEIGHT), Image.LANCZOS)
+    small = img.resize((WIDTH, HEIGHT), Image.Resampling.LANCZOS)
     buffer = io.BytesIO()
     small.save(buffer, format="PNG")
     return buffer.getvalue(), len(nodes), total

@@ -24,6 +24,7 @@ The mapping from tokens back to values is never written anywhere.
 
 from __future__ import annotations
 
+import functools
 import html
 import json
 import re
@@ -98,13 +99,17 @@ class _Masker:
         self.tokens.setdefault(written, self.numbers[key])
         return self.numbers[key]
 
+    def _numbered(self, prefix: str, found: re.Match[str]) -> str:
+        """The token for ``found`` (a match of ``prefix``'s pattern): what ``re.sub`` puts in its place."""
+        return self.number(prefix, found.group(0))
+
     def text(self, value: str) -> str:
         if value in self.tokens:
             return self.tokens[value]
         if self.stored is not None:
             value = self.stored.sub(lambda m: self.tokens[m.group(0)], value)
         for prefix, pattern in PATTERNS:
-            value = pattern.sub(lambda m: self.number(prefix, m.group(0)), value)
+            value = pattern.sub(functools.partial(self._numbered, prefix), value)
         return value
 
     def __call__(self, value: Any) -> Any:

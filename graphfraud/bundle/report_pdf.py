@@ -13,8 +13,9 @@ prints (who exported, when: the same record as manifest.json and the trail).
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import datetime, timezone
-from typing import Any, Sequence
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from typing import Any
 
 from graphfraud.bundle import wording as w
 from graphfraud.bundle.case import CaseData, paid
@@ -26,7 +27,7 @@ from graphfraud.detect.tally import totals
 FONT = "cjk"
 INK, GREY, ACCENT = (33, 33, 33), (110, 110, 110), (176, 30, 36)
 HEAD_FILL = (235, 235, 235)
-FALLBACK_DATE = datetime(2000, 1, 1, tzinfo=timezone.utc)
+FALLBACK_DATE = datetime(2000, 1, 1, tzinfo=UTC)
 
 
 def _created(case: CaseData) -> datetime:
@@ -36,7 +37,7 @@ def _created(case: CaseData) -> datetime:
         moment = datetime.fromisoformat(str(stamp))
     except (TypeError, ValueError):
         return FALLBACK_DATE
-    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 class _Report:
@@ -44,7 +45,6 @@ class _Report:
 
     def __init__(self, case: CaseData, lang: str, drawn: list[str] | None = None) -> None:
         from fpdf import FPDF
-
         from fpdf.enums import WrapMode
 
         self.case, self.lang = case, lang
@@ -53,15 +53,15 @@ class _Report:
         drawn = drawn if drawn is not None else []
 
         class _Doc(FPDF):
-            def cell(self, w=None, h=None, text="", *args, **kwargs):  # noqa: D401 - records what is drawn
+            def cell(self, w=None, h=None, text="", *args, **kwargs):
                 drawn.append(str(text))
                 return super().cell(w, h, text, *args, **kwargs)
 
-            def multi_cell(self, w, h=None, text="", *args, **kwargs):  # noqa: D401 - records what is drawn
+            def multi_cell(self, w, h=None, text="", *args, **kwargs):
                 drawn.append(str(text))
                 return super().multi_cell(w, h, text, *args, **kwargs)
 
-            def header(self) -> None:  # noqa: D401 - fpdf2 hook
+            def header(self) -> None:
                 self.set_font(FONT, size=7.5)
                 self.set_text_color(*GREY)
                 self.cell(0, 5, f"{report.case.ring_id} · {w.HEADINGS['snapshot'][lang]} {report.case.snapshot}"
@@ -69,7 +69,7 @@ class _Report:
                 self.ln(7)
                 self.set_text_color(*INK)
 
-            def footer(self) -> None:  # noqa: D401 - fpdf2 hook
+            def footer(self) -> None:
                 self.set_y(-12)
                 self.set_font(FONT, size=7.5)
                 self.set_text_color(*GREY)
@@ -247,12 +247,12 @@ def pdf_bytes(case: CaseData, tables: dict[str, Table], picture: bytes, lang: st
     r.heading("amount")
     counted = case.ring_claims()
     at_risk, total = own.fund_paid, own.amount
-    r.para((f"涉案金额按团伙成员（参保人）证据结算的基金支付部分计算：共 {len(counted)} 笔，总金额 {w.money(total)} 元，"
+    r.para(f"涉案金额按团伙成员（参保人）证据结算的基金支付部分计算：共 {len(counted)} 笔，总金额 {w.money(total)} 元，"
             f"其中基金支付 {w.money(at_risk)} 元（检测时记录为 {w.money(float(ring.get('amount_at_risk') or 0))} 元）。"
             if lang == "zh" else
             f"The amount at risk is the fund's share of the ring patients' evidence claims: {len(counted)} claims, "
             f"{w.money(total)} CNY in total, of which the fund paid {w.money(at_risk)} CNY "
-            f"(recorded at detection: {w.money(float(ring.get('amount_at_risk') or 0))} CNY)."))
+            f"(recorded at detection: {w.money(float(ring.get('amount_at_risk') or 0))} CNY).")
     by_visit: dict[str, list[float]] = defaultdict(lambda: [0, 0.0, 0.0])
     by_provider: dict[str, list[float]] = defaultdict(lambda: [0, 0.0, 0.0])
     for c in counted:
@@ -298,14 +298,14 @@ def pdf_bytes(case: CaseData, tables: dict[str, Table], picture: bytes, lang: st
     # 八、审核记录
     r.heading("history")
     if case.history:
-        rows = []
+        history_rows: list[list[Any]] = []
         for e in case.history:
             action = w.word(w.ACTIONS, e["action"], lang)
             if e["action"] in ("status", "reopened"):
                 action += f"：{status_label(e['from_status'], lang)} → {status_label(e['to_status'], lang)}" if lang == "zh" \
                     else f": {status_label(e['from_status'], lang)} → {status_label(e['to_status'], lang)}"
-            rows.append([e["seq"], e["at"], e["actor"], action, e["note"]])
-        r.table(_h(w.HISTORY_COLUMNS, ["seq", "at", "actor", "action", "note"], lang), rows, (10, 34, 24, 50, 62), size=7.5)
+            history_rows.append([e["seq"], e["at"], e["actor"], action, e["note"]])
+        r.table(_h(w.HISTORY_COLUMNS, ["seq", "at", "actor", "action", "note"], lang), history_rows, (10, 34, 24, 50, 62), size=7.5)
     else:
         r.para(w.HEADINGS["no_history"][lang])
 

@@ -10,8 +10,9 @@ that ranking may use once there are enough.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any, Iterable, Mapping
+from typing import Any
 
 CONFIRMED = ("confirmed", "referred")
 DISMISSED = ("dismissed",)

@@ -30,7 +30,7 @@ def check_allowed(user: User, ability: str) -> None:
     if user.disabled:
         raise NotPermitted(f"the account {user.username} is disabled", "disabled")
     if not may(user.role, ability):
-        raise NotPermitted(f"the role {user.role} may not {ability}" + (" cases" if ability in ("assign",) else ""),
+        raise NotPermitted(f"the role {user.role} may not {ability}" + (" cases" if ability == "assign" else ""),
                            "ability", role=user.role, ability=ability)
 
 

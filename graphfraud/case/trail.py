@@ -145,7 +145,7 @@ def _record_once(engine, ring_id: str, action: str, actor: str, note: str, to_st
         raise MovedMeanwhile(current_status(engine, ring_id))
     row = rows[0]
     return CaseEvent(event_id=row["event_id"], seq=int(row["seq"]), action=action, from_status=current,
-                     to_status=to_status, actor=params["actor"], at=params["at"], note=note, details=details)
+                     to_status=to_status, actor=actor.strip(), at=at, note=note, details=details)
 
 
 def history(engine, ring_id: str) -> list[CaseEvent]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 from rich.markup import escape
@@ -26,13 +26,13 @@ class Lang(str, Enum):
 
 @case_app.command("export")
 def export(
-    ring_id: Annotated[Optional[str], typer.Argument(help="The ring to export (omit with --top).")] = None,
-    out_file: Annotated[Optional[Path], typer.Option("--out", "-o", help="The bundle to write (a .zip).", dir_okay=False)] = None,
+    ring_id: Annotated[str | None, typer.Argument(help="The ring to export (omit with --top).")] = None,
+    out_file: Annotated[Path | None, typer.Option("--out", "-o", help="The bundle to write (a .zip).", dir_okay=False)] = None,
     top: Annotated[int, typer.Option("--top", help="Export the N highest-scoring stored rings instead of one.", min=0)] = 0,
-    out_dir: Annotated[Optional[Path], typer.Option("--out-dir", help="Folder for --top bundles (<ring>.zip each).", file_okay=False)] = None,
+    out_dir: Annotated[Path | None, typer.Option("--out-dir", help="Folder for --top bundles (<ring>.zip each).", file_okay=False)] = None,
     redact: Annotated[bool, typer.Option("--redact", help="Mask names, ID numbers, phones and addresses in every file.")] = False,
     lang: Annotated[Lang, typer.Option("--lang", help="Language of the report and tables.")] = Lang.zh,
-    sign_key: Annotated[Optional[Path], typer.Option(
+    sign_key: Annotated[Path | None, typer.Option(
         "--sign-key", help="The bureau's private key (graphfraud case keygen): sign the manifest (signature.ed25519).",
         envvar="GRAPHFRAUD_SIGN_KEY", show_envvar=True)] = None,
     user: UserOpt = None,
@@ -65,12 +65,14 @@ def export(
             check_allowed(exporter, "export")
         who = exporter.username
         if top:
+            assert out_dir is not None  # refused above: --top needs --out-dir
             targets = [(r["ring_id"], out_dir / f"{r['ring_id']}{'-redacted' if redact else ''}.zip")
                        for r in stored_rings(eng)[:top]]
             if not targets:
                 with errors_as_exit():
                     raise InputError("no rings stored in the graph; run detect first")
         else:
+            assert ring_id is not None and out_file is not None  # refused above: RING_ID needs --out
             targets = [(ring_id, out_file)]
         written = []
         with errors_as_exit(), bar("bundles", len(targets)) as advance:
@@ -100,7 +102,7 @@ def keygen(
 def verify(
     bundle: Annotated[Path, typer.Argument(help="The bundle (.zip) to check.")],
     trail: Annotated[bool, typer.Option("--trail", help="Also require the export to be on the ring's case trail (needs the graph).")] = False,
-    public_key: Annotated[Optional[Path], typer.Option(
+    public_key: Annotated[Path | None, typer.Option(
         "--public-key", help="The bureau's public key (bureau.pub): also require its signature over the manifest "
                              "(no database needed).")] = None,
     engine: EngineOpt = None,
@@ -152,16 +154,14 @@ def verify(
 def history(ring_id: Annotated[str, typer.Argument(help="The ring.")], engine: EngineOpt = None,
             config: ConfigOpt = None, db: DbOpt = None) -> None:
     """Show the ring's case trail: every review step, note and export, oldest first."""
+    from graphfraud.accounts.store import display_names
     from graphfraud.case import trail
     from graphfraud.case.workflow import label
 
-    from graphfraud.accounts.store import display_names
-
-    with opened_engine(settings_from(engine, config, db), read_only=True, migrate=True) as eng:
-        with errors_as_exit():
-            status = trail.current_status(eng, ring_id)
-            steps = trail.history(eng, ring_id)
-            names = display_names(eng)
+    with opened_engine(settings_from(engine, config, db), read_only=True, migrate=True) as eng, errors_as_exit():
+        status = trail.current_status(eng, ring_id)
+        steps = trail.history(eng, ring_id)
+        names = display_names(eng)
     table = Table("#", "when", "who", "action", "status", "note", title=f"{ring_id}: {label(status)} ({status})")
     for e in steps:
         moved = f"{e.from_status} → {e.to_status}" if e.from_status != e.to_status else e.to_status
@@ -190,10 +190,9 @@ def step(
     from graphfraud.case.workflow import label
 
     settings = settings_from(engine, config, db)
-    with opened_engine(settings, migrate=True) as eng:
-        with errors_as_exit():
-            who = sign_in(eng, user, password_stdin)
-            event = steps.take_step(eng, ring_id, who, "status", note, to_status=to, case_settings=settings.case)
+    with opened_engine(settings, migrate=True) as eng, errors_as_exit():
+        who = sign_in(eng, user, password_stdin)
+        event = steps.take_step(eng, ring_id, who, "status", note, to_status=to, case_settings=settings.case)
     due = f"; appeal due {event.details['due']}" if event.details.get("due") else ""
     out.print(f"{ring_id}: {label(event.from_status)} → {label(event.to_status)} (step {event.seq}){due}")
 
@@ -211,10 +210,9 @@ def note(
     """Add a note to the ring's trail without changing its status, as --user."""
     from graphfraud.case import steps
 
-    with opened_engine(settings_from(engine, config, db), migrate=True) as eng:
-        with errors_as_exit():
-            who = sign_in(eng, user, password_stdin)
-            event = steps.take_step(eng, ring_id, who, "note", text)
+    with opened_engine(settings_from(engine, config, db), migrate=True) as eng, errors_as_exit():
+        who = sign_in(eng, user, password_stdin)
+        event = steps.take_step(eng, ring_id, who, "note", text)
     out.print(f"{ring_id}: note recorded (step {event.seq})")
 
 
@@ -232,10 +230,9 @@ def assign(
     """Give the case to an investigator (a supervisor assigns); it shows in their 我的案件 / My cases."""
     from graphfraud.case import steps
 
-    with opened_engine(settings_from(engine, config, db), migrate=True) as eng:
-        with errors_as_exit():
-            who = sign_in(eng, user, password_stdin)
-            event = steps.take_step(eng, ring_id, who, "assign", note, assignee=to.strip() or None)
+    with opened_engine(settings_from(engine, config, db), migrate=True) as eng, errors_as_exit():
+        who = sign_in(eng, user, password_stdin)
+        event = steps.take_step(eng, ring_id, who, "assign", note, assignee=to.strip() or None)
     out.print(f"{ring_id}: assigned to {escape(to.strip() or 'nobody')} (step {event.seq})")
 
 

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Iterator, Optional
+from typing import Annotated
 
 import typer
 from rich.console import Console
@@ -18,15 +19,15 @@ err = Console(stderr=True, highlight=False)
 out = Console(highlight=False)
 
 EngineOpt = Annotated[
-    Optional[str],
+    str | None,
     typer.Option("--engine", help="embedded or neo4j (default: neo4j when NEO4J_URI is set, else embedded).", envvar="GRAPHFRAUD_ENGINE", show_envvar=True),
 ]
 ConfigOpt = Annotated[
-    Optional[Path],
+    Path | None,
     typer.Option("--config", help="Settings file (default: graphfraud.toml in this folder or above).", exists=True, dir_okay=False),
 ]
 DbOpt = Annotated[
-    Optional[Path],
+    Path | None,
     typer.Option("--db", help="Embedded database folder (default .graphfraud/db).", envvar="GRAPHFRAUD_DB", show_envvar=True),
 ]
 

@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import Annotated, Optional
-
 from enum import Enum
+from pathlib import Path
+from typing import Annotated
 
 import typer
 from rich.markup import escape
 from rich.table import Table
 
-from graphfraud.generate.settings import (DEFAULT_MOBILITY, DEFAULT_POOLING, DEFAULT_REFERRAL, DEFAULT_RUSH,
-                                        DEFAULT_SPRING_FESTIVAL)
 from graphfraud.cli.common import ConfigOpt, DbOpt, EngineOpt, err, errors_as_exit, opened_engine, out, settings_from
+from graphfraud.generate.settings import (
+    DEFAULT_MOBILITY,
+    DEFAULT_POOLING,
+    DEFAULT_REFERRAL,
+    DEFAULT_RUSH,
+    DEFAULT_SPRING_FESTIVAL,
+)
 
 
 class Mode(str, Enum):
@@ -37,8 +41,7 @@ def generate(
     rush: Annotated[float, typer.Option("--rush", help="Rushes at pharmacies next to big hospitals: 1 realistic, 0 none, 2 twice the crowd.")] = DEFAULT_RUSH,
 ) -> None:
     """Generate synthetic Chinese settlement data: ordinary mobility, legitimate look-alikes and planted rings."""
-    from graphfraud.generate import WorldSettings
-    from graphfraud.generate import generate as run
+    from graphfraud.generate import WorldSettings, generate as run
     from graphfraud.progress import bar
 
     with errors_as_exit():
@@ -52,8 +55,8 @@ def generate(
 
 def load(
     input_dir: Annotated[Path, typer.Argument(help="Folder of claims (required) and patients/cards/providers/doctors/items/purchases files.", exists=True, file_okay=False)],
-    mapping: Annotated[Optional[Path], typer.Option("--mapping", "-m", help="Column mapping file (TOML/YAML) for other namings.", exists=True, dir_okay=False)] = None,
-    rejects: Annotated[Optional[Path], typer.Option("--rejects", help="Folder for rejected rows (default INPUT/rejects).")] = None,
+    mapping: Annotated[Path | None, typer.Option("--mapping", "-m", help="Column mapping file (TOML/YAML) for other namings.", exists=True, dir_okay=False)] = None,
+    rejects: Annotated[Path | None, typer.Option("--rejects", help="Folder for rejected rows (default INPUT/rejects).")] = None,
     mode: Annotated[Mode, typer.Option("--mode", help="Neo4j load path: incremental (through the driver, adds to what is stored), bulk (neo4j-admin import into an empty or --overwrite database), auto (bulk for a large first load when the database may go offline, else incremental; docs/loading.md).")] = Mode.auto,
     overwrite: Annotated[bool, typer.Option("--overwrite", help="With --mode bulk: replace the database even if it holds data.")] = False,
     restart_local: Annotated[bool, typer.Option("--restart-local", help="Bulk path: stop the scripts/neo4j-local server for the import and start it again.")] = False,

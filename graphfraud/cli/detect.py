@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 from rich.markup import escape
@@ -14,11 +14,11 @@ from graphfraud.cli.common import ConfigOpt, DbOpt, EngineOpt, err, errors_as_ex
 
 def detect(
     out_dir: Annotated[Path, typer.Option("--out", "-o", help="Folder for rings.json and rings.csv.")],
-    input_dir: Annotated[Optional[Path], typer.Option("--input", "-i", help="Load this folder first (same as `graphfraud load`).", exists=True, file_okay=False)] = None,
-    mapping: Annotated[Optional[Path], typer.Option("--mapping", "-m", help="Column mapping file for --input.", exists=True, dir_okay=False)] = None,
+    input_dir: Annotated[Path | None, typer.Option("--input", "-i", help="Load this folder first (same as `graphfraud load`).", exists=True, file_okay=False)] = None,
+    mapping: Annotated[Path | None, typer.Option("--mapping", "-m", help="Column mapping file for --input.", exists=True, dir_okay=False)] = None,
     write_back: Annotated[bool, typer.Option("--write-back/--no-write-back", help="Store rings in the graph (:Ring, MEMBER_OF).")] = True,
     top: Annotated[int, typer.Option("--top", help="Rings to list on screen.")] = 10,
-    communities: Annotated[Optional[str], typer.Option("--communities", help='Where Leiden runs: "igraph" (in-process) or "gds" (Neo4j with Graph Data Science); default: \\[detect] communities, else igraph.')] = None,
+    communities: Annotated[str | None, typer.Option("--communities", help='Where Leiden runs: "igraph" (in-process) or "gds" (Neo4j with Graph Data Science); default: \\[detect] communities, else igraph.')] = None,
     allow_unfinished_load: Annotated[bool, typer.Option("--allow-unfinished-load", help="Detect even though a load did not finish (killed or failed midway), with a warning; by default detect refuses a half-loaded graph (exit 1) until that folder is loaded again.")] = False,
     engine: EngineOpt = None,
     config: ConfigOpt = None,
@@ -27,16 +27,15 @@ def detect(
     """Detect fraud rings and write OUT/rings.json (contract) and OUT/rings.csv."""
     from graphfraud.cli.data import print_input, print_rejects, rejected_and_changed
     from graphfraud.detect.report import write_report
-    from graphfraud.detect.run import check_settings
-    from graphfraud.detect.run import detect as run_detection
+    from graphfraud.detect.run import check_settings, detect as run_detection
+    from graphfraud.errors import UnfinishedLoad
     from graphfraud.job import faults
     from graphfraud.load import load_directory, unfinished_loads, unfinished_message
-    from graphfraud.errors import UnfinishedLoad
 
     settings = settings_from(engine, config, db)
-    config = {**settings.detect, **({"communities": communities} if communities else {})}
+    detect_config = {**settings.detect, **({"communities": communities} if communities else {})}
     with errors_as_exit():
-        check_settings(config)  # before --input is loaded: a bad setting fails with nothing done
+        check_settings(detect_config)  # before --input is loaded: a bad setting fails with nothing done
     with opened_engine(settings) as eng:
         if input_dir is not None:
             summary = load_directory(eng, input_dir, mapping=mapping)
@@ -51,7 +50,7 @@ def detect(
         if unfinished:
             err.print(f"[bold yellow]warning:[/] {escape(unfinished_message(unfinished))}; detecting anyway "
                       "(--allow-unfinished-load): rings may be missing or wrong", soft_wrap=True)
-        result = run_detection(faults.watched(eng), config, write_back=write_back)  # hold points for kill tests only
+        result = run_detection(faults.watched(eng), detect_config, write_back=write_back)  # hold points for kill tests only
         paths = write_report(result, out_dir)
     table = Table(title=f"{len(result.rings)} rings in {result.total_seconds:.1f} s")
     table.add_column("ring", no_wrap=True, min_width=12)  # full ids: investigators copy them into other commands

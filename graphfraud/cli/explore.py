@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 from rich.markup import escape
@@ -21,7 +21,7 @@ class Lang(str, Enum):
 
 def graphs(
     results: Annotated[Path, typer.Option("--results", "-r", help="Folder of a detect run (holds rings.json).", exists=True, file_okay=False)],
-    ring: Annotated[Optional[list[str]], typer.Option("--ring", help="Only these ring ids (repeatable).")] = None,
+    ring: Annotated[list[str] | None, typer.Option("--ring", help="Only these ring ids (repeatable).")] = None,
     top: Annotated[int, typer.Option("--top", help="Graphs for the top N rings by score (0 = all).")] = 20,
     lang: Annotated[Lang, typer.Option("--lang", help="Labels in Chinese or English.")] = Lang.zh,
     engine: EngineOpt = None,
@@ -71,9 +71,9 @@ def explore(
     ident: Annotated[str, typer.Argument(metavar="ID", help="Id of a patient, card, provider, doctor, claim, ring, phone or address.")],
     out_file: Annotated[Path, typer.Option("--out", "-o", help="HTML file to write (offline, opens in any browser).", dir_okay=False)],
     hops: Annotated[int, typer.Option("--hops", help="How many hops outward (1-4).", min=1, max=4)] = 2,
-    kind: Annotated[Optional[Kind], typer.Option("--kind", help="What the id names, when it names more than one thing.")] = None,
-    since: Annotated[Optional[str], typer.Option("--since", help="Only claims on or after this date (YYYY-MM-DD).")] = None,
-    until: Annotated[Optional[str], typer.Option("--until", help="Only claims on or before this date (YYYY-MM-DD).")] = None,
+    kind: Annotated[Kind | None, typer.Option("--kind", help="What the id names, when it names more than one thing.")] = None,
+    since: Annotated[str | None, typer.Option("--since", help="Only claims on or after this date (YYYY-MM-DD).")] = None,
+    until: Annotated[str | None, typer.Option("--until", help="Only claims on or before this date (YYYY-MM-DD).")] = None,
     max_nodes: Annotated[int, typer.Option("--max-nodes", help="Cap on nodes; each hop keeps the strongest and says what it left out.", min=10)] = 300,
     lang: Annotated[Lang, typer.Option("--lang", help="Labels in Chinese or English.")] = Lang.zh,
     engine: EngineOpt = None,
@@ -87,11 +87,10 @@ def explore(
     from graphfraud.neighbourhood import neighbourhood, resolve
     from graphfraud.viz import neighbourhood_graph, write_page
 
-    with opened_engine(settings_from(engine, config, db), read_only=True) as eng:
-        with errors_as_exit():
-            found = resolve(eng, ident, kind.value if kind else None)
-            nb = neighbourhood(eng, found, ident, hops=hops, max_nodes=max_nodes, since=since, until=until)
-            rings = {r: stored_ring(eng, r) for r in nb.ids("ring")}
+    with opened_engine(settings_from(engine, config, db), read_only=True) as eng, errors_as_exit():
+        found = resolve(eng, ident, kind.value if kind else None)
+        nb = neighbourhood(eng, found, ident, hops=hops, max_nodes=max_nodes, since=since, until=until)
+        rings = {r: stored_ring(eng, r) for r in nb.ids("ring")}
     graph = neighbourhood_graph(nb, lang=lang.value, rings={k: v for k, v in rings.items() if v},
                                 generated=datetime.now().astimezone().isoformat(timespec="seconds"))
     with errors_as_exit():

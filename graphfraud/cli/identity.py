@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -18,7 +18,7 @@ from graphfraud.errors import SignInError
 PASSWORD_ENV = "GRAPHFRAUD_PASSWORD"
 USER_ENV = "GRAPHFRAUD_USER"
 
-UserOpt = Annotated[Optional[str], typer.Option(
+UserOpt = Annotated[str | None, typer.Option(
     "--user", "--actor", help="Who does this: a user made with graphfraud users add (password: --password-stdin, "
                               f"{PASSWORD_ENV} or a prompt).", envvar=USER_ENV, show_envvar=True)]
 PasswordStdinOpt = Annotated[bool, typer.Option(
@@ -45,9 +45,10 @@ def sign_in(engine, username: str | None, from_stdin: bool, one_time_ok: bool = 
     """
     from graphfraud.accounts.store import authenticate
 
-    if not (username or "").strip():
+    name = (username or "").strip()
+    if not name:
         raise SignInError(f"say who you are: --user NAME (or {USER_ENV}); graphfraud users list shows the users")
-    user = authenticate(engine, username.strip(), read_password(from_stdin, f"password of {username.strip()}"))
+    user = authenticate(engine, name, read_password(from_stdin, f"password of {name}"))
     if user.must_change and not one_time_ok:
         raise SignInError(f"{user.username} still has a one-time password: choose your own first "
                           f"(graphfraud users passwd {user.username} --user {user.username})")

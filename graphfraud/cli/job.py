@@ -13,7 +13,7 @@ import json
 import time
 from datetime import datetime
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 from rich.markup import escape
@@ -33,13 +33,13 @@ JobConfigOpt = Annotated[Path, typer.Option("--config", "-c", help="The job's se
 
 def _run_once(config: Path, engine: str | None, lock_wait: float | None, force_detect: bool = False) -> int:
     """One job invocation; every outcome is a log line and an exit status."""
+    from graphfraud.detect.run import check_settings
+    from graphfraud.engines import open_engine
     from graphfraud.errors import GraphfraudError, exit_code_for
     from graphfraud.job import logs
     from graphfraud.job.config import engine_settings, load_job_config
     from graphfraud.job.lock import job_lock
-    from graphfraud.detect.run import check_settings
     from graphfraud.job.run import JobContext, exit_code, run_job
-    from graphfraud.engines import open_engine
 
     log = logs.setup(None)
     try:
@@ -85,8 +85,8 @@ def _print_runs(runs) -> None:
 def run(
     config: JobConfigOpt,
     engine: EngineOpt = None,
-    lock_wait: Annotated[Optional[float], typer.Option("--lock-wait", help="Seconds to wait for another run to finish (default: lock_wait in job.toml).", min=0)] = None,
-    daily: Annotated[Optional[str], typer.Option("--daily", metavar="HH:MM", help="Stay up and run every day at this local time (containers without cron).")] = None,
+    lock_wait: Annotated[float | None, typer.Option("--lock-wait", help="Seconds to wait for another run to finish (default: lock_wait in job.toml).", min=0)] = None,
+    daily: Annotated[str | None, typer.Option("--daily", metavar="HH:MM", help="Stay up and run every day at this local time (containers without cron).")] = None,
     force_detect: Annotated[bool, typer.Option("--detect", help="Detect even when nothing new arrived (after changing detection settings or abandoning a run).")] = False,
 ) -> None:
     """Take new files from the inbox, load them, detect rings, and alert on new and changed rings."""
@@ -110,7 +110,7 @@ def run(
 
 @app.command("history")
 def history(
-    config: Annotated[Optional[Path], typer.Option("--config", "-c", help="The job's settings (job.toml), for its engine; default: graphfraud.toml/environment.", exists=True, dir_okay=False, envvar="GRAPHFRAUD_JOB_CONFIG", show_envvar=True)] = None,
+    config: Annotated[Path | None, typer.Option("--config", "-c", help="The job's settings (job.toml), for its engine; default: graphfraud.toml/environment.", exists=True, dir_okay=False, envvar="GRAPHFRAUD_JOB_CONFIG", show_envvar=True)] = None,
     limit: Annotated[int, typer.Option("--limit", "-n", help="Runs to show, newest first.", min=1)] = 20,
     as_json: Annotated[bool, typer.Option("--json", help="Print the runs as JSON instead of a table.")] = False,
     engine: EngineOpt = None,

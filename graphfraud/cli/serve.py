@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, List, Optional
+from typing import Annotated
 
 import typer
 from rich.markup import escape
@@ -14,9 +14,9 @@ from graphfraud.cli.explore import Lang
 def serve(
     host: Annotated[str, typer.Option("--host", help="Address to listen on; anything but loopback needs --token.")] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", help="Port to listen on.", min=1, max=65535)] = 8765,
-    token: Annotated[Optional[str], typer.Option("--token", help="Access token every request must carry (≥ 16 characters).",
+    token: Annotated[str | None, typer.Option("--token", help="Access token every request must carry (≥ 16 characters).",
                                                  envvar="GRAPHFRAUD_TOKEN", show_envvar=True)] = None,
-    allow_host: Annotated[Optional[List[str]], typer.Option(
+    allow_host: Annotated[list[str] | None, typer.Option(
         "--allow-host", help="Another name the workbench is reached by (a DNS name, a reverse proxy's); repeat for more. "
                              "Requests naming any other host are refused.",
         envvar="GRAPHFRAUD_ALLOW_HOSTS", show_envvar=True)] = None,

@@ -84,19 +84,18 @@ def add(
 
     settings = settings_from(engine, config, db)
     hours = settings.accounts.one_time_password_hours
-    with opened_engine(settings, migrate=True) as eng:
-        with errors_as_exit():
-            if not store.all_users(eng):
-                if role != "admin":
-                    raise InputError("there are no users yet: add the first admin first (--role admin)")
-                password, one_time = _new_password(generate, new_stdin)
-                added = store.add_first_admin(eng, username, password, display_name=name, must_change=one_time,
-                                              one_time_hours=hours)
-            else:
-                actor = _as_admin(eng, user, password_stdin)
-                password, one_time = _new_password(generate, new_stdin)
-                added = store.add(eng, username, role, password, display_name=name, must_change=one_time,
-                                  actor=actor.username, one_time_hours=hours)
+    with opened_engine(settings, migrate=True) as eng, errors_as_exit():
+        if not store.all_users(eng):
+            if role != "admin":
+                raise InputError("there are no users yet: add the first admin first (--role admin)")
+            password, one_time = _new_password(generate, new_stdin)
+            added = store.add_first_admin(eng, username, password, display_name=name, must_change=one_time,
+                                          one_time_hours=hours)
+        else:
+            actor = _as_admin(eng, user, password_stdin)
+            password, one_time = _new_password(generate, new_stdin)
+            added = store.add(eng, username, role, password, display_name=name, must_change=one_time,
+                              actor=actor.username, one_time_hours=hours)
     err.print(f"added {escape(added.shown)} as {added.role} (in the account log: graphfraud users log)"
               + (f" — its one-time password is on standard output, shown this once; it expires {added.expires} "
                  "and must be changed at the first sign-in" if one_time else ""), soft_wrap=True)
@@ -117,9 +116,8 @@ def list_users(engine: EngineOpt = None, config: ConfigOpt = None, db: DbOpt = N
     """Every user with role and state (never a password or a hash)."""
     from graphfraud.accounts import store
 
-    with opened_engine(settings_from(engine, config, db), read_only=True, migrate=True) as eng:
-        with errors_as_exit():
-            users = store.all_users(eng)
+    with opened_engine(settings_from(engine, config, db), read_only=True, migrate=True) as eng, errors_as_exit():
+        users = store.all_users(eng)
     table = Table("user", "name", "role", "state", "changed")
     for u in users:
         table.add_row(escape(u.username), escape(u.display_name), u.role, _state(u), u.changed[:16].replace("T", " "))
@@ -137,9 +135,8 @@ def log(
     never a password or a hash)."""
     from graphfraud.accounts import store
 
-    with opened_engine(settings_from(engine, config, db), read_only=True, migrate=True) as eng:
-        with errors_as_exit():
-            entries = store.account_log(eng)
+    with opened_engine(settings_from(engine, config, db), read_only=True, migrate=True) as eng, errors_as_exit():
+        entries = store.account_log(eng)
     who = about.strip()
     table = Table("when", "who", "action", "whom", "detail", title="account log")
     for e in entries:
@@ -152,10 +149,9 @@ def log(
 def _set_disabled(username: str, disabled: bool, user: str | None, password_stdin: bool, engine, config, db) -> None:
     from graphfraud.accounts import store
 
-    with opened_engine(settings_from(engine, config, db), migrate=True) as eng:
-        with errors_as_exit():
-            actor = _as_admin(eng, user, password_stdin)
-            changed = store.set_disabled(eng, username, disabled, actor=actor.username)
+    with opened_engine(settings_from(engine, config, db), migrate=True) as eng, errors_as_exit():
+        actor = _as_admin(eng, user, password_stdin)
+        changed = store.set_disabled(eng, username, disabled, actor=actor.username)
     out.print(f"{escape(changed.username)}: {'disabled (its sessions end now)' if disabled else 'enabled'}")
 
 
@@ -188,10 +184,9 @@ def role(
     """Give a user another role (an admin, never their own; their sessions end)."""
     from graphfraud.accounts import store
 
-    with opened_engine(settings_from(engine, config, db), migrate=True) as eng:
-        with errors_as_exit():
-            actor = _as_admin(eng, user, password_stdin)
-            changed = store.set_role(eng, username, to, actor=actor.username)
+    with opened_engine(settings_from(engine, config, db), migrate=True) as eng, errors_as_exit():
+        actor = _as_admin(eng, user, password_stdin)
+        changed = store.set_role(eng, username, to, actor=actor.username)
     out.print(f"{escape(changed.username)}: role {changed.role} (its sessions end now)")
 
 
@@ -214,22 +209,21 @@ def passwd(
 
     settings = settings_from(engine, config, db)
     hours = settings.accounts.one_time_password_hours
-    with opened_engine(settings, migrate=True) as eng:
-        with errors_as_exit():
-            target = store.check_username(username)
-            own = (user or target).strip() == target
-            actor = sign_in(eng, user or target, password_stdin, one_time_ok=own)
-            if own:
-                password, one_time = _new_password(generate, new_stdin)
-                changed = store.set_password(eng, target, password, must_change=one_time, actor=actor.username,
-                                             one_time_hours=hours)
-            else:
-                check_allowed(actor, "users")
-                if new_stdin:
-                    raise InputError("another user's password is reset to a generated one-time password, never to "
-                                     "a chosen one: leave out --new-password-stdin")
-                changed, password = store.reset_password(eng, target, actor=actor.username, one_time_hours=hours)
-                one_time = True
+    with opened_engine(settings, migrate=True) as eng, errors_as_exit():
+        target = store.check_username(username)
+        own = (user or target).strip() == target
+        actor = sign_in(eng, user or target, password_stdin, one_time_ok=own)
+        if own:
+            password, one_time = _new_password(generate, new_stdin)
+            changed = store.set_password(eng, target, password, must_change=one_time, actor=actor.username,
+                                         one_time_hours=hours)
+        else:
+            check_allowed(actor, "users")
+            if new_stdin:
+                raise InputError("another user's password is reset to a generated one-time password, never to "
+                                 "a chosen one: leave out --new-password-stdin")
+            changed, password = store.reset_password(eng, target, actor=actor.username, one_time_hours=hours)
+            one_time = True
     if one_time:
         err.print(f"{escape(changed.username)}: password reset (logged; sessions signed in with the old one end) — "
                   f"the one-time password is on standard output, shown this once; it expires {changed.expires} and "

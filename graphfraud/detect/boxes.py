@@ -25,7 +25,8 @@ work:
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 import pandas as pd
 
@@ -93,7 +94,7 @@ def resales(m: Motif, frame: pd.DataFrame, params: Mapping[str, Any], ctx) -> li
         name = _first(row.get("names")) or row["item"]
         sales = _sales(row)
         for (step, before_at), sale in zip(steps([(c, q, s, p) for _, c, q, s, p, _, _ in sales]), sales):
-            if step != AGAIN or not sales[before_at][5]:
+            if step != AGAIN or before_at is None or not sales[before_at][5]:  # AGAIN always names its line
                 continue
             before, (ts, claim, _, _, provider, _, _) = sales[before_at], sale
             same = before[4] == provider

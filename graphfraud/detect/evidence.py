@@ -16,10 +16,11 @@ Chinese. Nothing about a motif is kept anywhere else.
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from types import MappingProxyType
-from typing import Any, Mapping
+from typing import Any
 
 from graphfraud import queries
 

@@ -13,8 +13,10 @@ runs every motif in one part (the whole id range).
 
 from __future__ import annotations
 
+import itertools
 import math
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 from graphfraud.engines.base import Engine
 from graphfraud.errors import ConfigError
@@ -39,7 +41,7 @@ def slices(ids: list[str], parts: int) -> list[Range]:
         return [("", "")]
     parts = max(1, min(parts, len(ids)))
     bounds = [i * len(ids) // parts for i in range(parts + 1)]
-    return [(ids[a], ids[b - 1]) for a, b in zip(bounds, bounds[1:]) if b > a]
+    return [(ids[a], ids[b - 1]) for a, b in itertools.pairwise(bounds) if b > a]
 
 
 class Partitioner:

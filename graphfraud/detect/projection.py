@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from graphfraud.detect.evidence import Evidence
 from graphfraud.detect.suspicion import RELEVANT
 
+
 @dataclass
 class Projection:
     names: list[str]                  # "patient:P1", "provider:H1", "doctor:D1", "event:12"

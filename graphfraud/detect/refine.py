@@ -16,8 +16,9 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterable, Mapping
+from typing import Any
 
 import pandas as pd
 
@@ -36,7 +37,7 @@ class Places:
     address: str
 
     def far(self, city: str) -> bool:
-        return bool(city) and city != self.home and city != self.centre
+        return bool(city) and city not in (self.home, self.centre)
 
 
 PLACES_SOURCE = "impossible_travel"   # the query every card's own places are worked out from
@@ -353,6 +354,14 @@ def sequences(m: Motif, frame: pd.DataFrame, params: Mapping[str, Any], ctx: Con
     return out
 
 
+def _root(parent: list[int], i: int) -> int:
+    """The representative of ``i``'s group in the union-find forest ``parent`` (halving the path on the way)."""
+    while parent[i] != i:
+        parent[i] = parent[parent[i]]
+        i = parent[i]
+    return i
+
+
 def far_together(m: Motif, frame: pd.DataFrame, params: Mapping[str, Any], ctx: Context) -> list[Evidence]:
     """Far cards of several households swiped in runs on one terminal, the same cards meeting on several days.
 
@@ -374,21 +383,14 @@ def far_together(m: Motif, frame: pd.DataFrame, params: Mapping[str, Any], ctx: 
     out: list[Evidence] = []
     for (terminal, provider), runs in sorted(by_terminal.items()):
         parent = list(range(len(runs)))
-
-        def root(i: int) -> int:
-            while parent[i] != i:
-                parent[i] = parent[parent[i]]
-                i = parent[i]
-            return i
-
         cards = [{s[1] for s in run} for _, run in runs]
         for i in range(len(runs)):
             for j in range(i + 1, len(runs)):
                 if runs[i][0] != runs[j][0] and len(cards[i] & cards[j]) >= 2:
-                    parent[root(i)] = root(j)
+                    parent[_root(parent, i)] = _root(parent, j)
         groups: dict[int, list[int]] = defaultdict(list)
         for i in range(len(runs)):
-            groups[root(i)].append(i)
+            groups[_root(parent, i)].append(i)
         for members in groups.values():
             days = {runs[i][0] for i in members}
             swipes = [s for i in members for s in runs[i][1]]

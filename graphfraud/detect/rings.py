@@ -23,6 +23,7 @@ from graphfraud.detect.evidence import FAMILIES, WEAK_LINES, Evidence, motif
 from graphfraud.detect.suspicion import RELEVANT, lines
 from graphfraud.detect.tally import fund_share
 
+
 @dataclass
 class Member:
     type: str
@@ -115,7 +116,7 @@ def _family_scores(rows: list[Evidence], members: set[str]) -> dict[str, float]:
             for p in members.intersection(ev.patients):
                 if value > best.get((family, p), 0.0):
                     best[(family, p)] = value
-    scores = {f: 0.0 for f in FAMILIES}
+    scores = dict.fromkeys(FAMILIES, 0.0)
     for (family, _), value in best.items():
         scores[family] = scores.get(family, 0.0) + value
     return scores

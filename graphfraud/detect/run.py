@@ -11,20 +11,29 @@ from __future__ import annotations
 
 import time
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, timezone, timedelta
-from typing import Any, Mapping
+from datetime import datetime, timedelta, timezone
+from typing import Any
 
 import pandas as pd
 
-from graphfraud.detect import communities as comm
-from graphfraud.detect import significance
+from graphfraud.detect import communities as comm, significance
 from graphfraud.detect.evidence import Evidence, motif_names
 from graphfraud.detect.motifs import gather
 from graphfraud.detect.partition import claims_per_part
 from graphfraud.detect.projection import Projection, build
 from graphfraud.detect.rings import Candidate, Ring, RingRules, assemble, candidates
-from graphfraud.detect.store import cards_of, claim_facts, customers, doctors_at, patient_strata, provider_volumes, previous_rings, write_rings
+from graphfraud.detect.store import (
+    cards_of,
+    claim_facts,
+    customers,
+    doctors_at,
+    patient_strata,
+    previous_rings,
+    provider_volumes,
+    write_rings,
+)
 from graphfraud.detect.suspicion import suspicion, with_context
 from graphfraud.progress import bar
 from graphfraud.settings import detect_settings
@@ -125,7 +134,7 @@ def detect(engine, config: Mapping[str, Any] | None = None, write_back: bool = T
 
     t = time.perf_counter()
     with bar("detecting", len(motifs) + 3) as advance:
-        evidence, context = gather(engine, overrides=config, progress=lambda name: advance(name))
+        evidence, context = gather(engine, overrides=config, progress=advance)
         seconds["motifs"] = time.perf_counter() - t
 
         t = time.perf_counter()

@@ -51,8 +51,8 @@ import bisect
 import math
 import random
 from collections import Counter, defaultdict
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
-from typing import Callable, Mapping
 
 import numpy as np
 import pandas as pd

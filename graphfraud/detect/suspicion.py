@@ -145,8 +145,7 @@ def with_context(evidence: list[Evidence], s: dict[str, float], seed: float,
         flagged_set = set(flagged)
         for p in patients:
             lift = weight * (n_flagged - (1 if p in flagged_set else 0)) / others
-            if lift > best[(p, source)]:
-                best[(p, source)] = lift
+            best[(p, source)] = max(best[(p, source)], lift)
     keep: dict[str, float] = defaultdict(lambda: 1.0)
     for (p, _), lift in best.items():
         keep[p] *= 1 - lift

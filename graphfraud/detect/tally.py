@@ -17,8 +17,9 @@ nothing from the rest of the package but the standard library.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any, Iterable, Mapping
+from typing import Any
 
 
 def fund_share(facts: Mapping[str, Any]) -> float:

@@ -14,7 +14,8 @@ are computed here from ``graphfraud.icd``.
 
 from __future__ import annotations
 
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 from graphfraud import icd
 from graphfraud.detect.evidence import motif, motif_names

@@ -21,8 +21,10 @@ undoes that once, here, instead of every caller testing for NaN.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
-from typing import Any, Callable, ContextManager, Protocol
+from typing import Any, Protocol
 
 import pandas as pd
 
@@ -84,7 +86,7 @@ class Engine(Protocol):
     def run(self, cypher: str, params: dict[str, Any] | None = None, write: bool = False) -> pd.DataFrame:
         """Run Cypher text with parameters; for the project's own fixed statements only."""
 
-    def transaction(self) -> ContextManager[None]:
+    def transaction(self) -> AbstractContextManager[None]:
         """The queries made inside the block as one transaction: all stored, or none (an error or a kill included).
 
         A block inside another joins it. For a few bounded writes (detection's write-back), not for loads.

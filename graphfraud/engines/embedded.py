@@ -14,10 +14,12 @@ idempotent exactly as on Neo4j.
 
 from __future__ import annotations
 
+import contextlib
 import os
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import pandas as pd
 
@@ -138,10 +140,8 @@ class EmbeddedEngine:
             yield
         except BaseException:
             self._in_transaction = False
-            try:
+            with contextlib.suppress(RuntimeError):  # a failed statement may have ended the transaction already
                 self._conn.execute("ROLLBACK")
-            except RuntimeError:  # a failed statement may have ended the transaction already
-                pass
             raise
         self._in_transaction = False
         self.run("COMMIT")

@@ -9,8 +9,9 @@ The bulk path for a first load of a large history is ``neo4j_bulk``.
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterator
 from contextlib import contextmanager, suppress
-from typing import Any, Iterator
+from typing import Any
 
 import pandas as pd
 

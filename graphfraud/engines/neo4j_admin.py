@@ -50,19 +50,19 @@ class LocalServer:
         """The Bolt port this server listens on (its config), or the one it will use (ports.env)."""
         conf = self.home / "server" / "conf" / "neo4j.conf"
         if conf.is_file():
-            found = re.search(r"^server\.bolt\.listen_address=.*:(\d+)\s*$", conf.read_text(encoding="utf-8"), re.M)
+            found = re.search(r"^server\.bolt\.listen_address=.*:(\d+)\s*$", conf.read_text(encoding="utf-8"), re.MULTILINE)
             if found:
                 return int(found.group(1))
         ports = self.home / "ports.env"
         if ports.is_file():
-            found = re.search(r"^SAVED_BOLT_PORT=(\d+)", ports.read_text(encoding="utf-8"), re.M)
+            found = re.search(r"^SAVED_BOLT_PORT=(\d+)", ports.read_text(encoding="utf-8"), re.MULTILINE)
             if found:
                 return int(found.group(1))
         return None
 
     def _run(self, verb: str) -> subprocess.CompletedProcess:
         env = dict(os.environ, NEO4J_LOCAL_HOME=str(self.home))
-        return subprocess.run([str(self.script), verb], capture_output=True, text=True, env=env)
+        return subprocess.run([str(self.script), verb], capture_output=True, text=True, env=env, check=False)  # callers read returncode
 
     def running(self) -> bool:
         return self._run("status").returncode == 0

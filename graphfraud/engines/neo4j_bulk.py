@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from graphfraud.config import Settings
-from graphfraud.engines.base import WriteStats
+from graphfraud.engines.base import Engine, WriteStats
 from graphfraud.engines.neo4j_admin import IMPORT_STAGES, AdminTool, ImportOutcome, find_admin, import_full
 from graphfraud.engines.neo4j_csv import ImportFiles, write_import_files
 from graphfraud.errors import BulkImportError, EngineUnavailable
@@ -91,6 +91,7 @@ def preflight(settings: Settings, admin: AdminTool, overwrite: bool, restart_loc
         )
     nodes = stored_nodes(settings)
     if nodes is None and restart_local and not overwrite:
+        assert admin.local is not None  # refused above otherwise
         admin.local.start()  # start it to look inside; it is stopped again for the import
         nodes = stored_nodes(settings)
     if nodes is None and not overwrite:
@@ -127,7 +128,7 @@ def bulk_load(
     overwrite: bool = False,
     restart_local: bool = False,
     admin: AdminTool | None = None,
-    finished: Callable[[object], None] | None = None,
+    finished: Callable[[Engine], None] | None = None,
 ) -> BulkResult:
     """Import ``frames`` into the configured (empty, or ``overwrite``) Neo4j database with neo4j-admin.
 
@@ -151,7 +152,8 @@ def bulk_load(
             files = write_import_files(frames, folder, progress=advance)
         result.phases["write CSV"] = time.perf_counter() - clock
 
-        if was_running:
+        if was_running:  # preflight lets a running server through only with --restart-local, a local one
+            assert admin.local is not None
             clock = time.perf_counter()
             admin.local.stop()
             result.phases["stop server"] = time.perf_counter() - clock
@@ -172,6 +174,7 @@ def bulk_load(
         finally:
             result.phases["neo4j-admin import"] = time.perf_counter() - clock
             if restart_local:
+                assert admin.local is not None  # preflight refuses --restart-local without a local server
                 clock = time.perf_counter()
                 admin.local.start()
                 result.phases["start server"] = time.perf_counter() - clock

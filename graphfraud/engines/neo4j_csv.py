@@ -96,7 +96,7 @@ def write_import_files(frames: GraphFrames, folder: Path, progress=None) -> Impo
         node = NODES[label]
         data = frame[node.columns]
         if label == "Provider":
-            data = data.assign(**{"_labels": data["type"].map(PROVIDER_TYPE_LABELS)})
+            data = data.assign(_labels=data["type"].map(PROVIDER_TYPE_LABELS))
         path = folder / f"nodes-{label}.csv"
         _write(path, node_header(label), data)
         files.nodes[label] = path

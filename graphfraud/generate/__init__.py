@@ -46,7 +46,7 @@ from graphfraud.generate.settings import DIFFICULTIES, WorldSettings, check_diff
 from graphfraud.generate.world import People, World
 from graphfraud.generate.writing import write
 
-__all__ = ["generate", "Summary", "WorldSettings", "RING_SHAPES", "LOOKALIKE_KINDS", "DIFFICULTIES", "CLAIMS_PER_PATIENT"]
+__all__ = ["CLAIMS_PER_PATIENT", "DIFFICULTIES", "LOOKALIKE_KINDS", "RING_SHAPES", "Summary", "WorldSettings", "generate"]
 
 CLAIMS_PER_PATIENT = 10
 RINGS_PER_PATIENTS = 4000        # one ring of each shape per this many people (at least one)

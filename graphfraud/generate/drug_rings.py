@@ -45,7 +45,9 @@ class DrugRings(Planter):
         city = self.city_with(PHARMACY, people=(k, 40))
         pharmacy = self.provider(PHARMACY, city)
         sellers = self.people.take(city, k, 40, 80)
-        r.add("patient", sellers, "seller"); r.add("card", sellers, "card"); r.add("provider", pharmacy, "resale_pharmacy")
+        r.add("patient", sellers, "seller")
+        r.add("card", sellers, "card")
+        r.add("provider", pharmacy, "resale_pharmacy")
         places = np.concatenate([self.p.of(HOSPITAL, city), [p for p in self.p.of(PHARMACY, city) if p != pharmacy]])
         customers = np.flatnonzero((w.live_city == city) & (w.death_day < 0) & ~self.people.used)
         if not len(places) or not len(customers):
@@ -70,7 +72,7 @@ class DrugRings(Planter):
                                 rng.choice(icd.CHRONIC), doctor=doctor, terminal=self.terminal(place), tag=r.tag,
                                 drug=int(drug[i]), box=int(boxes[i]), bought=True)
             back = rng.random(n) < rng.uniform(*resold)
-            for i in np.flatnonzero(back):
+            for i in np.flatnonzero(back).tolist():
                 day = int(days[i]) + int(rng.integers(*RESALE_DELAY_DAYS))
                 if day >= DAYS:
                     continue
@@ -88,7 +90,9 @@ class DrugRings(Planter):
         city = self.city_with(PHARMACY, people=(k, 30))
         pharmacy = self.provider(PHARMACY, city)
         cards = self.people.take(city, k, 30, 80)
-        r.add("patient", cards, "swapped_card"); r.add("card", cards, "card"); r.add("provider", pharmacy, "swap_pharmacy")
+        r.add("patient", cards, "swapped_card")
+        r.add("card", cards, "card")
+        r.add("provider", pharmacy, "swap_pharmacy")
         drug = int(rng.choice(SWAP_DRUGS))
         first, length = self.window()
         terminal = self.terminal(pharmacy)

@@ -244,7 +244,8 @@ def _returns(cols, rng, truth: Truth, owner, line_no, split, drug, box, legit) -
     provider, ts = cols["provider"][owner[whole]], cols["ts"][owner[whole]]
     order = whole[np.lexsort((ts, provider))]
     chosen = np.flatnonzero(rng.random(len(order) - 1) < RETURN_SHARE) if len(order) > 1 else np.array([], np.int64)
-    handed_back, taken = [], set()
+    handed_back: list[int] = []
+    taken: set[int] = set()
     by_place: dict[int, list[int]] = {}
     for i in chosen:
         a, b = order[i], order[i + 1]

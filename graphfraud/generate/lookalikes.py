@@ -31,9 +31,19 @@ from graphfraud import icd
 from graphfraud.generate.claims import DAY, DAYS, INP, OUT, PHA, at, cents, weekday
 from graphfraud.generate.geography import CITIES
 from graphfraud.generate.planting import Planter
-from graphfraud.generate.settings import (CHECKUP_MIGRANTS, CHECKUP_QUEUE, CHRONIC_VARIANTS, DIALYSIS_AWAY, DIALYSIS_TUE_THU_SAT,
-                                          FAMILY_POOLING, FAMILY_SHARES, NURSING_AWAY, NURSING_BATCH, NURSING_FINAL_STAY,
-                                          NURSING_OWN_ADDRESS)
+from graphfraud.generate.settings import (
+    CHECKUP_MIGRANTS,
+    CHECKUP_QUEUE,
+    CHRONIC_VARIANTS,
+    DIALYSIS_AWAY,
+    DIALYSIS_TUE_THU_SAT,
+    FAMILY_POOLING,
+    FAMILY_SHARES,
+    NURSING_AWAY,
+    NURSING_BATCH,
+    NURSING_FINAL_STAY,
+    NURSING_OWN_ADDRESS,
+)
 from graphfraud.generate.world import CLINIC, HOSPITAL, HOSPITAL_WORDS, PHARMACY, PLACED, ROADS
 
 LOOKALIKE_SHAPES = ("dialysis", "nursing_home", "family", "checkup", "chronic_refill")
@@ -49,8 +59,8 @@ class LookalikePlanter(Planter):
 
     def relocated(self, city: int, k: int, min_age: int, max_age: int) -> np.ndarray:
         """People registered in other cities (by population) who now live in ``city``, placed near their children."""
-        people = [self.people.take(self.other_city(city), 1, min_age, max_age) for _ in range(k)]
-        people = np.concatenate(people) if people else np.array([], np.int64)
+        each = [self.people.take(self.other_city(city), 1, min_age, max_age) for _ in range(k)]
+        people = np.concatenate(each) if each else np.array([], np.int64)
         self.w.live_city[people] = city
         self.w.mover[people] = PLACED
         return people
@@ -172,7 +182,7 @@ class LookalikePlanter(Planter):
             total = np.cumsum(gap)
             base = np.maximum.accumulate(np.where(first, total - gap, 0))
             ts = at(days, 8, rng.integers(0, 20)) + total - base
-            terminal = int(rng.integers(1, 4))
+            terminal: int | np.ndarray = int(rng.integers(1, 4))
         else:
             ts = at(day + rng.integers(0, 3, n), rng.integers(8, 11, n), rng.integers(0, 60, n), rng.integers(0, 60, n))
             terminal = rng.integers(1, 4, n)

@@ -17,7 +17,7 @@ days and cities; the behaviour modules use it for the care they add.
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 import numpy as np
 

@@ -84,6 +84,12 @@ class Planter:
         self.phone_overrides = truth.phones
         self.address_overrides = truth.addresses
 
+    def ring(self, family: str, shape: str) -> Planted:
+        """A new planted ring of ``family`` and ``shape``, numbered T001, T002, … and recorded in the truth."""
+        r = Planted(f"T{len(self.truth.rings) + 1:03d}", family, shape, {}, len(self.truth.rings))
+        self.truth.rings.append(r)
+        return r
+
     def size(self, burst: tuple[int, int], stealth: tuple[int, int]) -> int:
         lo, hi = stealth if self.stealth else burst
         return int(self.rng.integers(lo, hi + 1))

@@ -27,7 +27,6 @@ import numpy as np
 from graphfraud import icd
 from graphfraud.generate.claims import DAY, DAYS, INP, OUT, PHA, at, cents
 from graphfraud.generate.drug_rings import DrugRings
-from graphfraud.generate.planting import Planted
 from graphfraud.generate.world import CLINIC, HOSPITAL, PHARMACY
 
 RING_SHAPES = ("collector", "borrowed", "after_death", "drain", "refill_mill", "admission_wave", "split_admission", "funnel",
@@ -36,11 +35,6 @@ RING_SHAPES = ("collector", "borrowed", "after_death", "drain", "refill_mill", "
 
 class RingPlanter(DrugRings):
     """Plants rings; each shape is one method of the same name."""
-
-    def ring(self, family: str, shape: str) -> Planted:
-        r = Planted(f"T{len(self.truth.rings) + 1:03d}", family, shape, {}, len(self.truth.rings))
-        self.truth.rings.append(r)
-        return r
 
     # ----------------------------------------------------------- card lending
     def collector(self) -> None:
@@ -54,8 +48,10 @@ class RingPlanter(DrugRings):
                                   for k in (self.size((5, 10), (3, 4)) for _ in range(2))])
         broker = self.people.take(city_b, 1, 25, 60)
         cards = np.concatenate([holders, broker])
-        r.add("patient", holders, "card_holder"); r.add("patient", broker, "broker")
-        r.add("card", cards, "lent_card"); r.add("provider", site, "collector_site")
+        r.add("patient", holders, "card_holder")
+        r.add("patient", broker, "broker")
+        r.add("card", cards, "lent_card")
+        r.add("provider", site, "collector_site")
         first, length = self.window()
         sessions = int(rng.integers(9, 15)) if self.stealth else int(rng.integers(5, 10))
         terminal = self.terminal(site)
@@ -83,9 +79,10 @@ class RingPlanter(DrugRings):
         city_a = self.far_city(city_b, people=(k, 50))
         holders = np.concatenate([self.people.take(city_a, (k + 1) // 2, 45, 85, "M"), self.people.take(city_a, k // 2, 50, 85, "F")])
         victims = [self.provider(HOSPITAL, city_b)] + ([self.provider(CLINIC, city_b)] if rng.random() < 0.5 else [])
-        r.add("patient", holders, "card_holder"); r.add("card", holders, "lent_card")
+        r.add("patient", holders, "card_holder")
+        r.add("card", holders, "lent_card")
         first, length = self.window()
-        home_providers = {}
+        home_providers: dict[int, int] = {}
         for h in holders:
             uses = int(rng.integers(2, 4))
             days = rng.integers(first, first + length, uses)
@@ -124,7 +121,8 @@ class RingPlanter(DrugRings):
         site = self.provider(kind, city)
         holders = self.people.take(city, k, 70)
         w.death_day[holders] = rng.integers(20, 150, len(holders))
-        r.add("patient", holders, "deceased_holder"); r.add("card", holders, "kept_card")
+        r.add("patient", holders, "deceased_holder")
+        r.add("card", holders, "kept_card")
         r.add("provider", site, "colluding_provider")
         vtype = PHA if self.p.kind[site] == PHARMACY else OUT
         terminal = self.terminal(site)
@@ -155,7 +153,9 @@ class RingPlanter(DrugRings):
         local = self.people.take(city, k - k // 5, 20, 80)
         away = self.people.take(self.far_city(city, 300, people=(k // 5, 20)), k // 5, 20, 80)
         recruits = np.concatenate([local, away])
-        r.add("patient", recruits, "recruit"); r.add("card", recruits, "drained_card"); r.add("provider", pharmacy, "cashout_pharmacy")
+        r.add("patient", recruits, "recruit")
+        r.add("card", recruits, "drained_card")
+        r.add("provider", pharmacy, "cashout_pharmacy")
         first, length = self.window()
         terminal = self.terminal(pharmacy)
         round_sums = np.array([100, 200, 200, 300, 300, 500, 500, 800, 1000], float)
@@ -191,7 +191,9 @@ class RingPlanter(DrugRings):
         clinic = self.provider(kind, city)
         doctors = self.doctors(clinic, int(rng.integers(1, 3)))
         patients = self.people.take(city, k, 35, 85)
-        r.add("patient", patients, "recruit"); r.add("card", patients, "card"); r.add("provider", pharmacy, "cashout_pharmacy")
+        r.add("patient", patients, "recruit")
+        r.add("card", patients, "card")
+        r.add("provider", pharmacy, "cashout_pharmacy")
         r.add("doctor", doctors, "prescriber")
         first, length = self.window()
         gap_lo, gap_hi = (6, 12) if self.stealth else (3, 8)
@@ -219,8 +221,11 @@ class RingPlanter(DrugRings):
         share = rng.uniform(0.4, 0.6) if self.stealth else rng.uniform(0.8, 1.0)
         for p in recruits[rng.random(len(recruits)) < share] if len(broker) else []:
             self.phone_overrides[int(p)] = int(w.phone[broker[0]])
-        r.add("patient", recruits, "recruit"); r.add("patient", broker, "broker"); r.add("card", recruits, "card")
-        r.add("provider", hospital, "colluding_provider"); r.add("doctor", doctors, "admitting_doctor")
+        r.add("patient", recruits, "recruit")
+        r.add("patient", broker, "broker")
+        r.add("card", recruits, "card")
+        r.add("provider", hospital, "colluding_provider")
+        r.add("doctor", doctors, "admitting_doctor")
         dx_pool = rng.choice(["I63.9", "M17.9", "K29.7", "I25.1", "E11.9"], 2, replace=False)
         first, length = self.window()
 
@@ -251,8 +256,10 @@ class RingPlanter(DrugRings):
         hospital = self.provider(HOSPITAL, city)
         doctors = self.doctors(hospital, int(rng.integers(1, 3)))
         patients = self.people.take(city, k, 40, 90)
-        r.add("patient", patients, "patient"); r.add("card", patients, "card")
-        r.add("provider", hospital, "colluding_provider"); r.add("doctor", doctors, "admitting_doctor")
+        r.add("patient", patients, "patient")
+        r.add("card", patients, "card")
+        r.add("provider", hospital, "colluding_provider")
+        r.add("doctor", doctors, "admitting_doctor")
         first, length = self.window()
         for p in patients:
             dx = rng.choice(["I63.9", "J18.9", "M17.9", "I25.1"])
@@ -281,8 +288,10 @@ class RingPlanter(DrugRings):
             broker_phone = int(w.phone[patients[0]])
             for p in patients[1:][rng.random(len(patients) - 1) < 0.3]:
                 self.phone_overrides[int(p)] = broker_phone
-        r.add("patient", patients, "recruit"); r.add("card", patients, "card")
-        r.add("provider", pharmacy, "receiving_pharmacy"); r.add("doctor", doctor, "prescriber")
+        r.add("patient", patients, "recruit")
+        r.add("card", patients, "card")
+        r.add("provider", pharmacy, "receiving_pharmacy")
+        r.add("doctor", doctor, "prescriber")
         first, length = self.window()
         trips = int(rng.integers(10, 16)) if self.stealth else int(rng.integers(5, 9))
         for day in np.sort(rng.integers(first, first + length, trips)):

@@ -109,7 +109,7 @@ class Providers:
         for t, per_patients, minimum in ((HOSPITAL, 900, 2), (CLINIC, 300, 2), (PHARMACY, 160, 3)):
             for c in range(N_CITIES):
                 small = CITIES[c].role == PREFECTURE
-                k = max(minimum - small, int(round(n_patients * SHARE[c] / per_patients)))
+                k = max(minimum - small, int(round(n_patients * SHARE[c] / per_patients)))  # noqa: RUF046 — numpy < 2 rounds to a float64
                 types += [t] * k
                 cities += [c] * k
         kind = np.array(types, np.int8)
@@ -142,7 +142,7 @@ class Providers:
         self.top = np.full(N_CITIES, -1, np.int64)
         self.top[[CITIES[c].role in (CAPITAL, MUNICIPALITY) for c in range(N_CITIES)]] = top
         self.city_top = first_hospital
-        self.side = [[] for _ in range(len(self.kind))]   # side pharmacies of each hospital
+        self.side: list[list[int]] = [[] for _ in range(len(self.kind))]   # side pharmacies of each hospital
         for j, h in enumerate(beside):
             self.side[int(h)].append(m + j)
         counts = np.concatenate([counts, np.zeros(k, counts.dtype)])

@@ -40,9 +40,19 @@ from pathlib import Path
 from graphfraud.config import Settings, load_settings, read_file
 from graphfraud.errors import ConfigError
 from graphfraud.settings import (  # the defaults are part of this module's interface too
-    CHANGE_KINDS, DEFAULT_ACTOR, DEFAULT_ALERT_CHANGES, DEFAULT_ALERT_FILE, DEFAULT_ALERT_MIN_SCORE, DEFAULT_BUNDLE_DIR,
-    DEFAULT_BUNDLE_MIN_SCORE, DEFAULT_LOCK_WAIT, DEFAULT_MIN_AGE, DEFAULT_MIN_CHANGED_MEMBERS, DEFAULT_WEBHOOK_BACKOFF,
-    DEFAULT_WEBHOOK_MAX_DELAY, DEFAULT_WEBHOOK_RETRIES, DEFAULT_WEBHOOK_TIMEOUT, JobFile, WebhookTable,
+    DEFAULT_ACTOR,
+    DEFAULT_ALERT_CHANGES,
+    DEFAULT_ALERT_MIN_SCORE,
+    DEFAULT_BUNDLE_MIN_SCORE,
+    DEFAULT_LOCK_WAIT,
+    DEFAULT_MIN_AGE,
+    DEFAULT_MIN_CHANGED_MEMBERS,
+    DEFAULT_WEBHOOK_BACKOFF,
+    DEFAULT_WEBHOOK_MAX_DELAY,
+    DEFAULT_WEBHOOK_RETRIES,
+    DEFAULT_WEBHOOK_TIMEOUT,
+    JobFile,
+    WebhookTable,
 )
 
 DEFAULT_INBOX = "inbox"
@@ -161,7 +171,7 @@ def load_job_config(path: Path, env: dict[str, str] | None = None) -> JobConfig:
     base = path.parent
 
     def where(value: str | None, default: str) -> Path:
-        p = Path(value if value else default).expanduser()
+        p = Path(value or default).expanduser()
         return p if p.is_absolute() else base / p
 
     job, alerts, bundles = data.job, data.alerts, data.bundles

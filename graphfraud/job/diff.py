@@ -26,8 +26,9 @@ change's ``related`` rings instead). Members are compared as typed ids
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Mapping
+from typing import Any
 
 LINK_MIN_PATIENTS = 2
 LINK_SHARE = 1 / 3
@@ -60,13 +61,13 @@ class RingState:
                 "amount_at_risk": self.amount_at_risk, "status": self.status, "first_seen": self.first_seen}
 
     @classmethod
-    def from_json(cls, ring_id: str, data: Mapping[str, Any]) -> "RingState":
+    def from_json(cls, ring_id: str, data: Mapping[str, Any]) -> RingState:
         return cls(ring_id, frozenset(data.get("members", ())), float(data.get("score") or 0.0),
                    tuple(data.get("patterns", ())), float(data.get("amount_at_risk") or 0.0),
                    str(data.get("status") or "new"), data.get("first_seen"))
 
     @classmethod
-    def from_ring(cls, ring) -> "RingState":
+    def from_ring(cls, ring) -> RingState:
         """From a ``graphfraud.detect.rings.Ring``."""
         return cls(ring.ring_id, frozenset(f"{m.type}:{m.id}" for m in ring.members), float(ring.score),
                    tuple(ring.patterns), float(ring.amount_at_risk), ring.status or "new", ring.first_seen)
@@ -146,7 +147,7 @@ def compare(previous: Mapping[str, RingState], current: Mapping[str, RingState],
 def counts(changes: list[Change]) -> dict[str, int]:
     """How many rings of each kind of change, in the documented order."""
     order = ("new", "grown", "shrunk", "changed", "merged", "split", "disappeared", "unchanged")
-    out = {k: 0 for k in order}
+    out = dict.fromkeys(order, 0)
     for c in changes:
         out[c.kind] += 1
     return {k: v for k, v in out.items() if v}

@@ -16,10 +16,10 @@ import fcntl
 import os
 import socket
 import time
+from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
-from typing import Iterator
 
 from graphfraud.errors import JobBusy
 

@@ -37,10 +37,11 @@ from __future__ import annotations
 import logging
 import shutil
 import time
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any, Callable, Mapping
+from typing import Any
 
 from graphfraud import atomic
 from graphfraud.case import trail
@@ -49,8 +50,7 @@ from graphfraud.detect.run import CHINA, detect
 from graphfraud.detect.store import previous_rings
 from graphfraud.engines.base import Engine
 from graphfraud.errors import EXIT_CODES, DeliveryError, GraphfraudError, JobError
-from graphfraud.job import alerts as alert_file
-from graphfraud.job import faults, history, inbox, quarantine
+from graphfraud.job import alerts as alert_file, faults, history, inbox, quarantine
 from graphfraud.job.config import JobConfig
 from graphfraud.job.diff import RingState, compare, counts
 from graphfraud.job.history import JobRun
@@ -72,7 +72,7 @@ class JobContext:
     config: JobConfig
     engine: Any
     detect: Mapping[str, Any] = field(default_factory=dict)
-    clock: Clock = lambda: datetime.now(CHINA)  # noqa: E731
+    clock: Clock = lambda: datetime.now(CHINA)
 
     def now(self) -> str:
         return self.clock().isoformat(timespec="seconds")
@@ -92,6 +92,7 @@ def run_job(ctx: JobContext) -> list[JobRun]:
     runs: list[JobRun] = []
     for run_id in history.unfinished(ctx.engine):
         run = history.load(ctx.engine, run_id)
+        assert run is not None  # history.unfinished names saved runs
         run.attempts += 1
         run.outcome, run.error = "running", None
         log.info("%s: resuming after step %s (attempt %d)", run.run_id, run.step, run.attempts)
@@ -191,7 +192,7 @@ def _execute(ctx: JobContext, run: JobRun) -> None:
             _bundle(ctx, run)
         run.seconds += time.perf_counter() - t
         _finish(ctx, run)
-    except Exception as exc:  # noqa: BLE001 — every failure is recorded and reported, then the run stops
+    except Exception as exc:
         run.seconds += time.perf_counter() - t
         run.outcome = "failed"
         message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
@@ -234,7 +235,7 @@ def _load(ctx: JobContext, run: JobRun) -> None:
         rejects_dir = config.out / "rejects" / run.run_id / _safe(name)
         try:
             read = read_folder(staged, mapping=config.mapping, rejects_dir=rejects_dir)  # nothing written to the graph yet
-        except Exception as exc:  # noqa: BLE001 — whatever the delivery does to the reader, it is set aside, not fatal
+        except Exception as exc:
             if not quarantine.is_delivery_fault(exc):  # a full disk or no memory: the run fails, the next run resumes it
                 raise JobError(f"delivery {name} could not be read here: {quarantine.machine_fault(exc)}") from exc
             reason = quarantine.reason_of(exc)
@@ -359,6 +360,7 @@ def _deliver_older(ctx: JobContext, run_id: str) -> int:
     left = 0
     for older_id in history.with_undelivered(ctx.engine, run_id):
         older = history.load(ctx.engine, older_id)
+        assert older is not None  # history.with_undelivered names saved runs
         _deliver(ctx, older)
         left += len(older.undelivered)
     return left
@@ -366,6 +368,7 @@ def _deliver_older(ctx: JobContext, run_id: str) -> int:
 
 def _deliver(ctx: JobContext, run: JobRun) -> None:
     webhook = ctx.config.alerts.webhook
+    assert webhook is not None  # the callers deliver only with a webhook configured
     waiting = set(run.undelivered)
     pending = [a for a in run.details.get("alerts", []) if a["alert_id"] in waiting]
     if not pending:
@@ -419,7 +422,7 @@ def _bundle(ctx: JobContext, run: JobRun) -> None:
                 elif not path.exists() and not _finish_export(path, mine[-1].details.get("bundle_sha256")):
                     raise JobError(f"the export of {path.name} is on the trail but its file is gone; write it again "
                                    f"with: graphfraud case export {ring_id} --out {path}")
-            except Exception as exc:  # noqa: BLE001 — one bundle that cannot be made never stops the job
+            except Exception as exc:
                 if not quarantine.is_delivery_fault(exc):
                     raise  # a full disk or no memory: the run fails and the next run resumes it
                 failed.append({"ring_id": ring_id, "error": quarantine.reason_of(exc, "drawing the bundle")})

@@ -189,18 +189,20 @@ def _refused(request: Request, wb: Workbench) -> Response | None:
     """None when the request may pass; else the answer (401, or a redirect that stores the token in a cookie)."""
     if request.url.path in security.OPEN_PATHS:
         return None
+    token = wb.token
+    assert token is not None  # asked only of a workbench with a token
     given = request.query_params.get("token")
-    if given is not None and security.same(given, wb.token):
+    if given is not None and security.same(given, token):
         params = {k: v for k, v in request.query_params.items() if k != "token"}
         target = request.url.path + (f"?{urlencode(params)}" if params else "")
         response = RedirectResponse(target, status_code=303)
-        response.set_cookie(security.TOKEN_COOKIE, security.cookie_value(wb.token), httponly=True, samesite="strict",
+        response.set_cookie(security.TOKEN_COOKIE, security.cookie_value(token), httponly=True, samesite="strict",
                             max_age=COOKIE_DAYS * 86400,
                             secure=security.secure_cookies(request.url.scheme, request.headers.get("host"), wb.hosts))
         return response
     header = security.bearer(request.headers.get("authorization")) or request.headers.get(security.TOKEN_HEADER)
-    if security.same(header, wb.token) or security.same(request.cookies.get(security.TOKEN_COOKIE),
-                                                        security.cookie_value(wb.token)):
+    if security.same(header, token) or security.same(request.cookies.get(security.TOKEN_COOKIE),
+                                                     security.cookie_value(token)):
         return None
     return PlainTextResponse(texts(lang_of(request))["unauthorized"], status_code=401,
                              headers={"WWW-Authenticate": "Bearer"})

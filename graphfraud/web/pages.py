@@ -15,13 +15,13 @@ from typing import Any
 from urllib.parse import quote, urlencode
 
 from fastapi import Request
-from markupsafe import Markup
 from fastapi.responses import HTMLResponse
+from markupsafe import Markup
 
 from graphfraud.accounts.roles import may, role_label
+from graphfraud.config import Settings
 from graphfraud.resources import data_dir
 from graphfraud.web.i18n import LANGS, texts
-from graphfraud.config import Settings
 from graphfraud.web.security import Csrf, Hosts
 from graphfraud.web.sessions import Sessions
 
@@ -148,7 +148,7 @@ _ENV = None
 
 
 def environment():
-    global _ENV
+    global _ENV  # noqa: PLW0603 — built once, on first use (not at import)
     if _ENV is None:
         _ENV = _environment()
     return _ENV
@@ -172,7 +172,7 @@ def render(request: Request, template: str, status: int = 200, **context: Any) -
         "t": t, "lang": lang, "lang_url": with_params(request, lang=t["lang_other"]),
         "csrf": wb.csrf.token(request.state.session), "trail_note": note, "shared_trail": wb.shared_trail,
         "q": context.pop("q", ""), "request_path": here(request), "user": user,
-        "role_word": role_label(user.role, lang) if user else "", "can": (lambda ability: bool(user) and may(user.role, ability)),
+        "role_word": role_label(user.role, lang) if user else "", "can": (lambda ability: bool(user and may(user.role, ability))),
     }
     html = environment().get_template(template).render(**base, **context)
     return HTMLResponse(html, status_code=status)

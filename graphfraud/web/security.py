@@ -84,7 +84,7 @@ def _ip(name: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
 def _authority(value: str) -> tuple[str, int | None] | None:
     """``host[:port]`` (a Host header, a --allow-host name) as (lower-case host, port or None); None if malformed."""
     value = value.strip()
-    if not value or any(ch in value for ch in "/?#@\\ \t") or value.count(":") > 1 and not value.startswith("["):
+    if not value or any(ch in value for ch in "/?#@\\ \t") or (value.count(":") > 1 and not value.startswith("[")):
         return None
     try:
         parts = urlsplit("//" + value)
@@ -200,7 +200,7 @@ def secure_cookies(scheme: str, host_header: str | None, hosts: Hosts) -> bool:
 
 def cookie_value(token: str) -> str:
     """What the token cookie holds: a digest of the token (stable across restarts), not the token itself."""
-    return hashlib.sha256(f"graphfraud-workbench:{token}".encode("utf-8")).hexdigest()
+    return hashlib.sha256(f"graphfraud-workbench:{token}".encode()).hexdigest()
 
 
 def same(a: str | None, b: str | None) -> bool:
@@ -230,4 +230,6 @@ class Csrf:
         return hmac.new(self._key, session.encode("utf-8"), hashlib.sha256).hexdigest()
 
     def valid(self, session: str | None, token: str | None) -> bool:
-        return bool(session) and same(self.token(session), token)
+        if not session:
+            return False
+        return same(self.token(session), token)

@@ -12,10 +12,11 @@ import json
 import math
 import threading
 from collections import Counter, defaultdict
+from collections.abc import Iterator, Mapping
 from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any, Iterator, Mapping
+from typing import Any
 
 from graphfraud.case import steps, trail
 from graphfraud.case.deadlines import overdue
@@ -82,7 +83,7 @@ class RingFilter:
     overdue: bool = False          # only cases whose appeal deadline has passed
 
     @classmethod
-    def parse(cls, params: Mapping[str, str], me: str | None = None) -> "RingFilter":
+    def parse(cls, params: Mapping[str, str], me: str | None = None) -> RingFilter:
         pattern = params.get("pattern") or None
         status = params.get("status") or None
         city = (params.get("city") or "").strip()[:100] or None
@@ -263,7 +264,7 @@ def ordered_members(members: list[Mapping[str, Any]], facts: Mapping[str, Mappin
     holder = {str(f.get("card_id")): str(f.get("patient_id")) for f in facts.values() if f.get("card_id")}
     cards_of: dict[str, list[Mapping[str, Any]]] = defaultdict(list)
     patients = {m["id"] for m in members if m["type"] == "patient"}
-    loose = []
+    loose: list[Mapping[str, Any]] = []
     for m in members:
         if m["type"] == "card":
             (cards_of[holder[m["id"]]] if holder.get(m["id"]) in patients else loose).append(m)
@@ -393,5 +394,4 @@ MovedMeanwhile = steps.MovedMeanwhile   # the ring moved between showing the for
 
 def iter_pages(page: int, pages: int) -> Iterator[int]:
     """Page numbers to link around the current one."""
-    for p in range(max(1, page - 3), min(pages, page + 3) + 1):
-        yield p
+    yield from range(max(1, page - 3), min(pages, page + 3) + 1)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from fastapi import APIRouter, HTTPException
 from fastapi.responses import PlainTextResponse, Response
 
@@ -18,7 +20,7 @@ def _app_css() -> str:
     return (TEMPLATES.parent / "static" / "app.css").read_text(encoding="utf-8")
 
 
-_FILES = {
+_FILES: dict[str, Callable[[], str]] = {
     "vis-network.min.js": vis_js,
     "graph.js": lambda: asset("graph.js"),
     "graph.css": lambda: asset("graph.css"),
