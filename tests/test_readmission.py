@@ -48,3 +48,29 @@ def test_a_re_admission_within_days_is_split_but_an_overlapping_stay_is_not(engi
     assert sorted(rows["patient"]) == ["P001", "P003"]
     gaps = rows.set_index("patient")["gap_days"]
     assert round(float(gaps["P001"]), 2) == 1.58 and -1 < float(gaps["P003"]) <= 0
+
+
+def test_quick_re_admissions_count_only_where_an_institution_or_a_doctor_stands_out() -> None:
+    """Every hospital re-admits some patients within days; one that cuts stays in two re-admits far more often."""
+    from collections import Counter
+    from types import SimpleNamespace
+
+    from graphfraud.detect.evidence import motif
+    from graphfraud.detect.refine import _standing_out, readmissions
+
+    stays = {f"H{i}": 400 for i in range(20)} | {"BUSY": 2_000, "SPLIT": 60}
+    quick = Counter({f"H{i}": 2 for i in range(20)} | {"BUSY": 12, "SPLIT": 9})   # about 0.5 % everywhere but SPLIT
+    assert set(_standing_out(quick, stays, 2.0, 0.01)) == {"SPLIT"}
+    lift, k, n = _standing_out(quick, stays, 2.0, 0.01)["SPLIT"]
+    assert (k, n) == (9, 60) and lift > 10
+
+    def frame(provider: str, doctor: str, patients: int) -> list[dict]:
+        return [{"patient": f"{provider}{doctor}{p}", "provider": provider, "gap_days": 1.0, "patients": [f"{provider}{doctor}{p}"],
+                 "cards": [], "providers": [provider], "doctors": [doctor, doctor], "claims": [f"A{provider}{doctor}{p}"]}
+                for p in range(patients)]
+    rows = pd.DataFrame(frame("BUSY", "D1", 3) + frame("BUSY", "D2", 6) + frame("H1", "D3", 2) + frame("H2", "D4", 20))
+    ctx = SimpleNamespace(stays={"provider": {"BUSY": 2_000, "H1": 400, "H2": 4_000},
+                                 "doctor": {"D1": 1_000, "D2": 30, "D3": 400, "D4": 4_570}})
+    kept = readmissions(motif("split_admission"), rows, {"min_lift": 2.0, "max_p": 0.01}, ctx)
+    assert {ev.facts["who"] for ev in kept} == {"D2"}              # the busy hospital is ordinary, one of its doctors is not
+    assert len(kept) == 6 and "D2" in kept[0].reason and "30" in kept[0].reason_zh
