@@ -34,7 +34,7 @@ def graph_of(case: CaseData) -> tuple[list[Node], dict[tuple[Node, Node], dict[s
         holder = holders.get(ident) if kind == "card" else None
         if holder and ("patient", holder) in members:
             edges[(("patient", holder), (kind, ident))] = {"claims": 0, "evidence": False}
-    for cid in case.claim_ids():
+    for cid in case.ring_claims():           # the ring's own claims, by the one rule of detect.tally
         c = case.claims[cid]
         card, patient = ("card", str(c.get("card_id"))), ("patient", str(c.get("patient_id")))
         payer = card if card in members else patient if patient in members else None
