@@ -42,6 +42,19 @@ from pathlib import Path
 _NO_FOLDER_SYNC = (errno.EINVAL, errno.ENOTSUP)
 
 
+def write_synced(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` itself and sync it to disk (no rename: for callers that commit several files at once)."""
+    with open(path, "wb") as f:
+        f.write(data)
+        f.flush()
+        os.fsync(f.fileno())
+
+
+def sync_folder(folder: Path) -> None:
+    """Make the renames and removals in ``folder`` durable (POSIX)."""
+    _sync_folder(folder)
+
+
 def _sync_file(path: Path) -> None:
     fd = os.open(path, os.O_RDONLY if os.name == "posix" else os.O_RDWR | getattr(os, "O_BINARY", 0))
     try:

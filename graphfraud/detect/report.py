@@ -27,6 +27,7 @@ import shutil
 from contextlib import suppress
 from pathlib import Path
 
+from graphfraud.atomic import sync_folder, write_synced
 from graphfraud.detect.rings import ring_json
 from graphfraud.detect.run import DetectionResult
 from graphfraud.errors import OutputError
@@ -40,27 +41,6 @@ def _tmp(path: Path) -> Path:
 
 def _prev(path: Path) -> Path:
     return path.with_name(f".{path.name}.prev")
-
-
-def _write_synced(path: Path, data: bytes) -> None:
-    with open(path, "wb") as f:
-        f.write(data)
-        f.flush()
-        os.fsync(f.fileno())
-
-
-def _sync_folder(folder: Path) -> None:
-    """Make the renames in ``folder`` durable (POSIX; a no-op where folders cannot be opened)."""
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
 
 
 def _sha256(path: Path) -> str | None:
@@ -83,7 +63,7 @@ def _keep(csv_path: Path, prev: Path) -> None:
     """Keep the current CSV as ``prev`` (an empty ``prev`` says there was none)."""
     prev.unlink(missing_ok=True)
     if not csv_path.exists():
-        _write_synced(prev, b"")
+        write_synced(prev, b"")
         return
     try:
         os.link(csv_path, prev)
@@ -122,10 +102,10 @@ def write_pair(out_dir: Path, document: dict, csv_bytes: bytes) -> tuple[Path, P
     recover(out_dir)
     swapped = committed = False
     try:
-        _write_synced(tmp_csv, csv_bytes)
-        _write_synced(tmp_json, json.dumps(document, ensure_ascii=False, indent=1).encode("utf-8"))
+        write_synced(tmp_csv, csv_bytes)
+        write_synced(tmp_json, json.dumps(document, ensure_ascii=False, indent=1).encode("utf-8"))
         _keep(csv_path, prev)
-        _sync_folder(out_dir)
+        sync_folder(out_dir)
         os.replace(tmp_csv, csv_path)
         swapped = True
         os.replace(tmp_json, json_path)
@@ -142,7 +122,7 @@ def write_pair(out_dir: Path, document: dict, csv_bytes: bytes) -> tuple[Path, P
         if committed or not swapped:
             with suppress(OSError):
                 prev.unlink(missing_ok=True)
-    _sync_folder(out_dir)
+    sync_folder(out_dir)
     return json_path, csv_path
 
 

@@ -17,6 +17,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
+from graphfraud.atomic import atomic_path
 from graphfraud.generate import drugs
 from graphfraud.generate.claims import INP, PHA, VISIT_TYPES, at
 from graphfraud.generate.geography import CITIES
@@ -67,9 +68,9 @@ def _names(rng: np.random.Generator, n: int) -> np.ndarray:
 
 
 def _write(table: pa.Table, path: Path) -> None:
-    tmp = path.with_suffix(".csv.tmp")
-    pacsv.write_csv(table, tmp, pacsv.WriteOptions(quoting_style="needed"))
-    tmp.replace(path)
+    # not synced: a generated folder is made again from its seed; the rename keeps a kill from leaving half a file
+    with atomic_path(path, durable=False) as tmp:
+        pacsv.write_csv(table, tmp, pacsv.WriteOptions(quoting_style="needed"))
 
 
 def write(out_dir: Path, world: World, rng: np.random.Generator, cols: dict[str, np.ndarray], truth: Truth,
@@ -175,6 +176,5 @@ def _write_truth(out_dir: Path, truth: Truth, header: dict, tags: np.ndarray, cl
             group["registered_elsewhere"] = [pid(i) for i in g.away]
         lookalikes.append(group | g.extra)
     document = header | {"rings": rings, "lookalikes": lookalikes}
-    tmp = out_dir / "truth.json.tmp"
-    tmp.write_text(json.dumps(document, ensure_ascii=False, indent=1), encoding="utf-8")
-    tmp.replace(out_dir / "truth.json")
+    with atomic_path(out_dir / "truth.json", durable=False) as tmp:
+        tmp.write_text(json.dumps(document, ensure_ascii=False, indent=1), encoding="utf-8")
