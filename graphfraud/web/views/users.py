@@ -46,6 +46,16 @@ def _admin(request: Request) -> Response | None:
     return None
 
 
+def _admin_form(request: Request, csrf: str) -> Response | None:
+    """None for an admin's form with a valid token; else the refusal (403) that changes nothing."""
+    refused = _admin(request)
+    if refused:
+        return refused
+    if not state(request).csrf.valid(request.cookies.get(SESSION_COOKIE), csrf):
+        return _page(request, 403, texts(lang_of(request))["csrf_failed"])
+    return None
+
+
 @router.get("/users")
 def users_page(request: Request) -> Response:
     """Every user with their role and state, and the forms to manage them (admins only)."""
@@ -56,13 +66,11 @@ def users_page(request: Request) -> Response:
 def add_user(request: Request, csrf: str = Form(""), username: str = Form(""), display_name: str = Form(""),
              role: str = Form("")) -> Response:
     """Add a user with a generated one-time password, shown once on the page that answers."""
-    refused = _admin(request)
+    refused = _admin_form(request, csrf)
     if refused:
         return refused
     wb = state(request)
     t = texts(lang_of(request))
-    if not wb.csrf.valid(request.cookies.get(SESSION_COOKIE), csrf):
-        return _page(request, 403, t["csrf_failed"])
     password = passwords.generate()
     try:
         user = store.add(wb.engine, username, role, password, display_name=display_name, must_change=True,
@@ -76,13 +84,11 @@ def add_user(request: Request, csrf: str = Form(""), username: str = Form(""), d
 def change_user(request: Request, username: str, csrf: str = Form(""), change: str = Form(""),
                 role: str = Form("")) -> Response:
     """Disable, enable, reset the password of (one-time, shown once), or change the role of one user."""
-    refused = _admin(request)
+    refused = _admin_form(request, csrf)
     if refused:
         return refused
     wb = state(request)
     t = texts(lang_of(request))
-    if not wb.csrf.valid(request.cookies.get(SESSION_COOKIE), csrf):
-        return _page(request, 403, t["csrf_failed"])
     if change not in CHANGES:
         return _page(request, 400, t["bad_input"].format(reason=f"change must be one of {', '.join(CHANGES)}"))
     actor = request.state.user.username
