@@ -354,9 +354,6 @@ def _epoch(parsed: pd.Series) -> pd.Series:
     return pd.Series(seconds, index=parsed.index).where(parsed.notna()).astype("Int64")
 
 
-CONTROL_CHARACTER = r"[\x00-\x1f\x7f]"
-
-
 def _validate(table: str, raw: pd.DataFrame, spec: dict[str, Any], source: pd.DataFrame,
               claim_ids: pd.Index | None = None) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """Return (accepted canonical frame with derived columns, rejects with source values and reasons,
@@ -413,9 +410,6 @@ def _validate(table: str, raw: pd.DataFrame, spec: dict[str, Any], source: pd.Da
         else:
             if column.name in value_maps:
                 values = values.map({str(k): str(v) for k, v in value_maps[column.name].items()}).fillna(values)
-            if column.name.endswith(("_id", "_code")):  # an id with a control character is a damaged export
-                problems.add(present & values.str.contains(CONTROL_CHARACTER, regex=True, na=False), column.name,
-                             "contains a control character")
             out[column.name] = values.where(present, None)
 
     # Rules across columns.

@@ -44,16 +44,6 @@ def test_dates_outside_the_supported_range_reject_their_row_and_the_load_goes_on
     assert patients["_column"].to_dict() == {"3": "birth_date", "4": "birth_date", "5": "death_date"}
 
 
-def test_an_id_with_a_control_character_rejects_its_row_and_the_message_quotes_no_value(embedded, tmp_path: Path) -> None:
-    (tmp_path / "claims.csv").write_text(CLAIMS + GOOD + "A\x071,P1,C1,Y1,2026-01-05T10:00:00,10,outpatient,,\n"
-                                         + "A2,P\x002,C2,Y1,2026-01-05T10:00:00,10,outpatient,,\n", encoding="utf-8")
-    summary = load_directory(embedded, tmp_path, rejects_dir=tmp_path / "rejects")
-    assert (summary.accepted, summary.rejected) == (1, 2) and embedded.counts()["Claim"] == 1
-    claims = pd.read_csv(tmp_path / "rejects" / "claims.csv", dtype=str, encoding="utf-8-sig").set_index("_row")
-    assert claims["_column"].to_dict() == {"3": "claim_id", "4": "patient_id"}
-    assert claims["_reason"].str.endswith("contains a control character").all()
-
-
 def test_a_no_date_placeholder_listed_in_the_mapping_na_reads_as_missing(tmp_path: Path) -> None:
     (tmp_path / "claims.csv").write_text(CLAIMS + GOOD, encoding="utf-8")
     (tmp_path / "patients.csv").write_text("patient_id,birth_date,death_date\nP9,1980-02-03,9999-12-31\n", encoding="utf-8")
