@@ -85,3 +85,17 @@ def test_drug_motifs_find_the_resale_and_the_swap_and_nobody_else_on_both_engine
     assert not members & {"X1", "X2", "X3", "X4", "H1", "Y2"}
     # the boxes settled again count towards the ring's amount at risk
     assert resale.amount_at_risk > sum((310.5, 305.0, 310.5, 310.5, 310.5))
+
+
+def test_purchases_bring_in_their_boxes_when_every_item_of_the_folder_is_rejected(engine, tmp_path: Path) -> None:
+    from conftest import write_drug_folder
+
+    folder = write_drug_folder(tmp_path / "input")
+    items = (folder / "items.csv").read_text(encoding="utf-8").splitlines()
+    (folder / "items.csv").write_text("\n".join([items[0]] + [f"Z{line}" for line in items[1:]]) + "\n", encoding="utf-8")
+    summary = load_directory(engine, folder, rejects_dir=tmp_path / "rejects")   # items of claims not in the folder
+    purchases = pd.read_csv(folder / "purchases.csv", dtype=str)
+    assert summary.rejected == len(items) - 1
+    assert engine.counts()["Box"] == purchases["trace_code"].nunique()
+    brought = engine.run("MATCH (:Purchase)-[:BROUGHT_IN]->(b:Box) RETURN count(DISTINCT b) AS n")
+    assert int(brought["n"][0]) == purchases["trace_code"].nunique()

@@ -36,6 +36,17 @@ _RENEW_AFTER = "motifs/"  # the heavy queries, one after another in detection: a
 _IMMUTABLE = set(IMMUTABLE)
 
 
+def _copied(result: Any) -> int | None:
+    """The row count a COPY reports ("N tuples have been copied to the T table."), None if it says none."""
+    result = result[0] if isinstance(result, list) else result
+    try:
+        message = str(result.get_next()[0])
+    except (RuntimeError, IndexError, AttributeError):
+        return None
+    number = message.split(" ", 1)[0]
+    return int(number) if number.isdigit() else None
+
+
 def _ddl() -> list[str]:
     statements = []
     for node in NODES.values():
@@ -200,17 +211,23 @@ class EmbeddedEngine:
         """
         import pyarrow as pa
 
-        arrow = pa.Table.from_pandas(frame, preserve_index=False)  # noqa: F841 (bound for COPY by name)
+        # One chunk per column: LadybugDB 0.22 copies nothing, in silence, from a column whose first chunk is
+        # empty (a pandas concat of an empty frame and a full one: every item of a folder rejected, its
+        # purchases kept). The count it reports is checked so that no such loss ever passes unseen.
+        arrow = pa.Table.from_pandas(frame, preserve_index=False).combine_chunks()  # noqa: F841 (bound for COPY by name)
         single = key is not None and _long_text(frame[key])
         try:
             if single:
                 self._conn.set_max_threads_for_exec(1)
-            self._conn.execute(f"COPY `{table}` FROM arrow{options}")
+            result = self._conn.execute(f"COPY `{table}` FROM arrow{options}")
         except RuntimeError as exc:
             raise EngineError(f"embedded bulk load of {table} failed: {exc}") from exc
         finally:
             if single:
                 self._conn.set_max_threads_for_exec(os.cpu_count() or 1)
+        copied = _copied(result)
+        if copied is not None and copied != len(frame):
+            raise EngineError(f"embedded bulk load of {table} copied {copied} of {len(frame)} rows")
 
     def _write_nodes(self, label: str, frame: pd.DataFrame, stats: WriteStats) -> None:
         node = NODES[label]
