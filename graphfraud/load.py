@@ -345,7 +345,7 @@ def load_folder(
         phases = {"read and validate": read.seconds, **result.phases}
         return _summary(read, started, result.stats, path="bulk", notes=notes + result.notes, phases=phases,
                         counts=result.counts)
-    from graphfraud.job import faults
+    from graphfraud import faults
 
     opened = open_engine(settings)
     engine = faults.watched(opened)  # hold points, for tests that kill a load midway; the engine itself otherwise

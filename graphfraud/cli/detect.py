@@ -25,11 +25,11 @@ def detect(
     db: DbOpt = None,
 ) -> None:
     """Detect fraud rings and write OUT/rings.json (contract) and OUT/rings.csv."""
+    from graphfraud import faults
     from graphfraud.cli.data import print_input, print_rejects, rejected_and_changed
     from graphfraud.detect.report import write_report
     from graphfraud.detect.run import check_settings, detect as run_detection
     from graphfraud.errors import UnfinishedLoad
-    from graphfraud.job import faults
     from graphfraud.load import load_directory, unfinished_loads, unfinished_message
 
     settings = settings_from(engine, config, db)

@@ -119,10 +119,8 @@ def against_stock(m: Motif, frame: pd.DataFrame, params: Mapping[str, Any], ctx)
     """Rows of unpurchased_code kept where the card's share of unbought boxes at the pharmacy is at least
     ``min_lift`` times the share among the pharmacy's other customers' coded sales (those the motif did not
     flag), shrunk towards all pharmacies' share for a pharmacy with few other sales (empirical Bayes)."""
-    from graphfraud.detect.refine import _rows
-
     lift_min = float(params["min_lift"])
-    found = _rows(m, frame)
+    found = m.rows(frame)
     flagged: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     for ev in found:
         flagged[ev.facts["provider"]][0] += int(ev.facts["n"])
@@ -149,10 +147,8 @@ def against_stock(m: Motif, frame: pd.DataFrame, params: Mapping[str, Any], ctx)
 
 def oversold(m: Motif, frame: pd.DataFrame, params: Mapping[str, Any], ctx) -> list[Evidence]:
     """One row per card and oversold item, its strength the share of the item's sales the stock cannot cover."""
-    from graphfraud.detect.refine import _rows
-
     out = []
-    for ev in _rows(m, frame):
+    for ev in m.rows(frame):
         sold, bought = float(ev.facts["sold"] or 0), float(ev.facts["bought"] or 0)
         ev.strength = max(0.0, min(1.0, (sold - max(bought, 0.0)) / sold)) if sold > 0 else 0.0
         out.append(ev)

@@ -126,6 +126,14 @@ class Motif:
             strength=max(0.0, min(1.0, float(strength))), through=dict(through) if through else NO_THROUGH,
         )
 
+    def rows(self, frame: Any) -> list[Evidence]:
+        """One evidence row per row of this motif's query result (a DataFrame); its other columns are the facts."""
+        entity_columns = ("patients", "cards", "providers", "doctors", "claims")
+        fact_columns = [c for c in frame.columns if c not in entity_columns]
+        return [self.evidence(row.get("patients"), row.get("cards"), row.get("providers"), row.get("doctors"),
+                              row.get("claims"), {c: plain(row[c]) for c in fact_columns})
+                for row in frame.to_dict("records")]
+
 
 def motif_names() -> list[str]:
     """Names of the motifs, in file order (the folder is read once)."""

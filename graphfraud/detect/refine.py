@@ -518,7 +518,7 @@ def against_provider(m: Motif, frame: pd.DataFrame, params: Mapping[str, Any], c
     lift_min = float(params["min_lift"])
     # (hits, of how many): late purchases are counted among the claims that carry a time of day
     index, base_of, hit_column = (1, 0, "n_round") if m.name == "round_amounts" else (2, 3, "n_late")
-    rows = _rows(m, frame)
+    rows = m.rows(frame)
     flagged: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     for ev in rows:
         flagged[ev.facts["provider"]][0] += int(ev.facts["n"])
@@ -571,7 +571,7 @@ def readmissions(m: Motif, frame: pd.DataFrame, params: Mapping[str, Any], ctx: 
     public US Medicare extract: three ordinary-looking re-admissions at one hospital were a
     "ring" whatever that hospital's own rate; now the reason says how far it stands out.
     """
-    rows = _rows(m, frame)
+    rows = m.rows(frame)
     if not rows:
         return []
     lift_min, max_p = float(params["min_lift"]), float(params["max_p"])
@@ -588,15 +588,6 @@ def readmissions(m: Motif, frame: pd.DataFrame, params: Mapping[str, Any], ctx: 
     return out
 
 
-def _rows(m: Motif, frame: pd.DataFrame) -> list[Evidence]:
-    """One evidence row per query row (the motif's own columns are its facts)."""
-    fact_columns = [c for c in frame.columns if c not in ("patients", "cards", "providers", "doctors", "claims")]
-    return [
-        m.evidence(row.get("patients"), row.get("cards"), row.get("providers"), row.get("doctors"), row.get("claims"),
-                   {c: plain(row[c]) for c in fact_columns})
-        for row in frame.to_dict("records")
-    ]
-
 
 REFINEMENTS: dict[str, Callable[[Motif, pd.DataFrame, Mapping[str, Any], Context], list[Evidence]]] = {
     "travels": travels, "displaced": displaced, "far_pharmacy": far_pharmacy, "two_places": two_places,
@@ -611,4 +602,4 @@ def rows_to_evidence(m: Motif, frame: pd.DataFrame, params: Mapping[str, Any], c
     """The motif's evidence: its refinement's, or one row per query row."""
     if m.refine:
         return REFINEMENTS[m.refine](m, frame, params, ctx)
-    return _rows(m, frame)
+    return m.rows(frame)

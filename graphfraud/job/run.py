@@ -43,14 +43,14 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from graphfraud import atomic
+from graphfraud import atomic, faults
 from graphfraud.case import trail
 from graphfraud.detect.report import write_report
 from graphfraud.detect.run import CHINA, detect
 from graphfraud.detect.store import previous_rings
 from graphfraud.engines.base import Engine
 from graphfraud.errors import EXIT_CODES, DeliveryError, GraphfraudError, JobError
-from graphfraud.job import alerts as alert_file, faults, history, inbox, quarantine
+from graphfraud.job import alerts as alert_file, history, inbox, quarantine
 from graphfraud.job.config import JobConfig
 from graphfraud.job.diff import RingState, compare, counts
 from graphfraud.job.history import JobRun
