@@ -73,6 +73,7 @@ from graphfraud.schema import (
     canonical_header,
 )
 from graphfraud.settings import mapping_settings
+from graphfraud.vocabulary import CHINA_ZONE
 
 SUFFIXES = (".csv", ".txt", ".parquet", ".xlsx")
 MAPPING_FILES = ("mapping.toml", "mapping.yaml", "mapping.yml")  # a folder's own mapping file, by these names
@@ -288,7 +289,6 @@ class _Problems:
         return self.reason != ""
 
 
-LOCAL_ZONE = "Asia/Shanghai"
 
 
 def _parse_times(values: pd.Series, date_only: bool) -> pd.Series:
@@ -309,7 +309,7 @@ def _parse_times(values: pd.Series, date_only: bool) -> pd.Series:
         parsed[~offset] = pd.to_datetime(text[~offset], format="ISO8601", errors="coerce")
     if offset.any():
         aware = pd.to_datetime(text[offset], format="ISO8601", errors="coerce", utc=True)
-        parsed[offset] = aware.dt.tz_convert(LOCAL_ZONE).dt.tz_localize(None)
+        parsed[offset] = aware.dt.tz_convert(CHINA_ZONE).dt.tz_localize(None)
     if date_only:
         parsed = parsed.dt.normalize()
     return parsed

@@ -24,15 +24,15 @@ import re
 import secrets
 import time
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from typing import Any
 
 from graphfraud.accounts import passwords
 from graphfraud.accounts.roles import ROLES, may
 from graphfraud.config import DEFAULT_ONE_TIME_PASSWORD_HOURS
 from graphfraud.errors import InputError, NotPermitted, PasswordExpired, SignInError, WriteConflict
+from graphfraud.vocabulary import CHINA
 
-CHINA = timezone(timedelta(hours=8))
 USERNAME = re.compile(r"^[\w][\w.-]{1,31}$")
 MAX_DISPLAY_NAME = 40
 FIRST_ADMIN = "admin"

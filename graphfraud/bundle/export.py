@@ -38,10 +38,9 @@ from graphfraud.bundle.redact import leaks, redact as redacted
 from graphfraud.bundle.report_pdf import pdf_bytes
 from graphfraud.bundle.reproduce import queries_text
 from graphfraud.bundle.sign import SIGNATURE, Signer
-from graphfraud.bundle.wording import LANGS
-from graphfraud.case.trail import CHINA
 from graphfraud.engines.base import Engine
 from graphfraud.errors import BundleError, InputError
+from graphfraud.vocabulary import CHINA, LANGUAGES
 
 ACTOR_ENV = "GRAPHFRAUD_ACTOR"
 
@@ -99,8 +98,8 @@ def export_bundle(engine: Engine, ring_id: str, out: Path, *, actor: str, redact
     """
     from graphfraud.case import trail
 
-    if lang not in LANGS:
-        raise InputError(f"unknown report language {lang!r}; known: {', '.join(LANGS)}")
+    if lang not in LANGUAGES:
+        raise InputError(f"unknown report language {lang!r}; known: {', '.join(LANGUAGES)}")
     if not actor or not actor.strip():
         raise InputError("an export needs who made it (actor)")
     out = Path(out)

@@ -17,6 +17,7 @@ from graphfraud.bundle import wording as w
 from graphfraud.bundle.case import CaseData
 from graphfraud.bundle.fonts import cjk_font
 from graphfraud.resources import data_dir
+from graphfraud.vocabulary import language
 
 WIDTH, HEIGHT, SCALE = 1600, 1150, 2    # drawn at SCALE× and shrunk, for smooth lines
 MAX_NODES = 150
@@ -120,7 +121,7 @@ def png_bytes(case: CaseData, lang: str) -> tuple[bytes, int, int]:
     for kind in ("patient", "card", "provider", "doctor", "context"):
         look = style[kind]
         draw.ellipse([x, 66 * s, x + 14 * s, 80 * s], fill=look["color"])
-        text = look[lang if lang in ("zh", "en") else "zh"]
+        text = look[language(lang)]
         draw.text((x + 20 * s, 64 * s), text, fill="#333333", font=legend_font)
         x += int(draw.textlength(text, font=legend_font)) + 50 * s
     if total > len(nodes):

@@ -10,8 +10,6 @@ from __future__ import annotations
 
 from graphfraud.case.workflow import label as status_label
 
-LANGS = ("zh", "en")
-
 HEADINGS: dict[str, dict[str, str]] = {
     "title": {"zh": "医保基金欺诈团伙案件材料", "en": "Medical-insurance fraud ring: case file"},
     "draft": {"zh": "注意：本案件尚未确认（当前状态：{status}），材料仅供内部审核。",

@@ -10,15 +10,14 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime
 from typing import Any
 
 from graphfraud.case.deadlines import appeal_due
 from graphfraud.case.workflow import ACTIONS, APPEAL, check_transition
 from graphfraud.config import CaseSettings
 from graphfraud.errors import InputError, WriteConflict
-
-CHINA = timezone(timedelta(hours=8))
+from graphfraud.vocabulary import CHINA
 
 
 class MovedMeanwhile(InputError):

@@ -158,11 +158,11 @@ def abandon(
     """
     from datetime import datetime
 
-    from graphfraud.detect.run import CHINA
     from graphfraud.errors import InputError
     from graphfraud.job import history as runs
     from graphfraud.job.config import engine_settings, load_job_config
     from graphfraud.job.lock import job_lock
+    from graphfraud.vocabulary import CHINA
 
     with errors_as_exit():
         cfg = load_job_config(config)
@@ -187,11 +187,11 @@ def release(
     """
     from datetime import datetime
 
-    from graphfraud.detect.run import CHINA
     from graphfraud.errors import InputError
     from graphfraud.job import history as runs
     from graphfraud.job.config import engine_settings, load_job_config
     from graphfraud.job.lock import job_lock
+    from graphfraud.vocabulary import CHINA
 
     with errors_as_exit():
         cfg = load_job_config(config)

@@ -25,7 +25,6 @@ from typing import Any
 from graphfraud import queries
 
 ENTITY_COLUMNS = ("patients", "cards", "providers", "doctors")
-FAMILIES = ("card_lending", "pharmacy_cashout", "gang", "drug_resale")
 
 # Lines of evidence whose rows alone can never make a patient suspicious: being away from home
 # is what movers, students, retirees with their children and referrals do; one phone for people at

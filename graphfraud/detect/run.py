@@ -13,7 +13,7 @@ import time
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import datetime
 from typing import Any
 
 import pandas as pd
@@ -37,8 +37,8 @@ from graphfraud.detect.store import (
 from graphfraud.detect.suspicion import suspicion, with_context
 from graphfraud.progress import bar
 from graphfraud.settings import detect_settings
+from graphfraud.vocabulary import CHINA
 
-CHINA = timezone(timedelta(hours=8))
 _RULE_KEYS = set(RingRules.__dataclass_fields__)
 
 

@@ -46,7 +46,7 @@ from typing import Any
 from graphfraud import atomic, faults
 from graphfraud.case import trail
 from graphfraud.detect.report import write_report
-from graphfraud.detect.run import CHINA, detect
+from graphfraud.detect.run import detect
 from graphfraud.detect.store import previous_rings
 from graphfraud.engines.base import Engine
 from graphfraud.errors import EXIT_CODES, DeliveryError, GraphfraudError, JobError
@@ -57,6 +57,7 @@ from graphfraud.job.history import JobRun
 from graphfraud.job.webhook import host_of, post
 from graphfraud.load import check_loads_finished, load_read, read_folder
 from graphfraud.progress import bar
+from graphfraud.vocabulary import CHINA
 
 log = logging.getLogger("graphfraud.job")
 Clock = Callable[[], datetime]

@@ -24,8 +24,9 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from graphfraud.config import Settings
 from graphfraud.errors import AccessError, GraphfraudError, InputError
+from graphfraud.vocabulary import LANGUAGES, language
 from graphfraud.web import security
-from graphfraud.web.i18n import LANGS, refused, texts
+from graphfraud.web.i18n import refused, texts
 from graphfraud.web.pages import Workbench, lang_of, render
 from graphfraud.web.sessions import USER_COOKIE, Sessions
 from graphfraud.web.workbench import Serialised
@@ -49,7 +50,7 @@ def create_app(engine, lang: str = "zh", token: str | None = None, store: str = 
     from graphfraud.web.views import account, assets, entities, rings, users
 
     app = FastAPI(title="graphfraud workbench", docs_url=None, redoc_url=None, openapi_url=None, **_no_telemetry())
-    app.state.workbench = Workbench(engine=Serialised(engine), lang=lang if lang in LANGS else "zh", token=token,
+    app.state.workbench = Workbench(engine=Serialised(engine), lang=language(lang), token=token,
                                     store=store, hosts=security.Hosts(host, allowed_hosts),
                                     settings=settings or Settings())
     app.state.workbench.sessions = Sessions(app.state.workbench.settings.accounts)
@@ -64,7 +65,7 @@ def create_app(engine, lang: str = "zh", token: str | None = None, store: str = 
         started = time.perf_counter()
         wb: Workbench = request.app.state.workbench
         asked = request.query_params.get("lang")
-        request.state.lang = asked if asked in LANGS else request.cookies.get(security.LANG_COOKIE, wb.lang)
+        request.state.lang = asked if asked in LANGUAGES else request.cookies.get(security.LANG_COOKIE, wb.lang)
         stranger = _stranger(request, wb)
         if stranger is not None:  # before anything else: no session, no cookie, no data
             return _finish(request, stranger, started)
@@ -81,7 +82,7 @@ def create_app(engine, lang: str = "zh", token: str | None = None, store: str = 
         if not session and not getattr(request.state, "session_set", False):
             response.set_cookie(security.SESSION_COOKIE, request.state.session, httponly=True, samesite="strict",
                                 secure=secure)
-        if asked in LANGS:
+        if asked in LANGUAGES:
             response.set_cookie(security.LANG_COOKIE, asked, max_age=COOKIE_DAYS * 86400, samesite="strict", secure=secure)
         return _finish(request, response, started)
 

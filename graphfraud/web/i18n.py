@@ -12,8 +12,7 @@ from functools import cache
 
 from graphfraud.case.workflow import STATUSES
 from graphfraud.viz import labels
-
-LANGS = ("zh", "en")
+from graphfraud.vocabulary import language
 
 PAGE_TEXTS: dict[str, dict[str, str]] = {
     "zh": {
@@ -241,7 +240,7 @@ def refused(exc: Exception, lang: str) -> str:
 @cache
 def texts(lang: str) -> dict[str, str]:
     """Every word a page may use in ``lang``: the page texts, the graph labels and the status names."""
-    lang = lang if lang in LANGS else "zh"
+    lang = language(lang)
     out = dict(labels()[lang])
     out.update({f"status_{k}": v[lang] for k, v in STATUSES.items()})
     out.update(PAGE_TEXTS[lang])

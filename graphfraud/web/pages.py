@@ -21,7 +21,8 @@ from markupsafe import Markup
 from graphfraud.accounts.roles import may, role_label
 from graphfraud.config import Settings
 from graphfraud.resources import data_dir
-from graphfraud.web.i18n import LANGS, texts
+from graphfraud.vocabulary import LANGUAGES
+from graphfraud.web.i18n import texts
 from graphfraud.web.security import Csrf, Hosts
 from graphfraud.web.sessions import Sessions
 
@@ -156,7 +157,7 @@ def environment():
 
 def lang_of(request: Request) -> str:
     lang = getattr(request.state, "lang", None)
-    return lang if lang in LANGS else state(request).lang
+    return lang if lang in LANGUAGES else state(request).lang
 
 
 def render(request: Request, template: str, status: int = 200, **context: Any) -> HTMLResponse:

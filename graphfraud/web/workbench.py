@@ -21,10 +21,10 @@ from typing import Any
 from graphfraud.case import steps, trail
 from graphfraud.case.deadlines import overdue
 from graphfraud.case.workflow import STATUSES, label as status_label, next_statuses
-from graphfraud.detect.evidence import FAMILIES
 from graphfraud.detect.store import claim_facts, stored_ring, stored_rings
 from graphfraud.detect.tally import ring_claims, totals
 from graphfraud.viz import count_of, reason_text, role_name, word
+from graphfraud.vocabulary import FAMILIES
 from graphfraud.web.i18n import texts
 
 PAGE_SIZE = 50

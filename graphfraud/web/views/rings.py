@@ -19,9 +19,9 @@ from graphfraud.accounts.roles import may
 from graphfraud.case import outcomes, steps, trail
 from graphfraud.case.deadlines import overdue
 from graphfraud.case.workflow import STATUSES, label as status_label, offered
-from graphfraud.detect.evidence import FAMILIES
 from graphfraud.errors import AccessError, InputError
 from graphfraud.viz import fragment, ring_graph_data
+from graphfraud.vocabulary import FAMILIES, language
 from graphfraud.web import ring_export, workbench
 from graphfraud.web.i18n import refused, texts
 from graphfraud.web.pages import entity_url, lang_of, render, ring_url, state, with_params
@@ -250,7 +250,7 @@ def export(request: Request, ring_id: str, csrf: str = Form(""), redact: str = F
         try:
             with wb.write_lock:
                 path = export_bundle(wb.engine, ring_id, Path(folder) / name, actor=user.username, redact=bool(redact),
-                                     lang=report_lang if report_lang in ("zh", "en") else "zh",
+                                     lang=language(report_lang),
                                      thresholds=wb.settings.detect)
         except InputError as exc:
             return _ring_page(request, ring_id, status=400, error=t["bad_input"].format(reason=str(exc)))
