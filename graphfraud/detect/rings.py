@@ -19,9 +19,10 @@ from typing import Any
 
 import networkx as nx
 
-from graphfraud.detect.evidence import FAMILIES, WEAK_LINES, Evidence, motif
+from graphfraud.detect.evidence import WEAK_LINES, Evidence, motif
 from graphfraud.detect.suspicion import RELEVANT, lines
 from graphfraud.detect.tally import fund_share
+from graphfraud.vocabulary import FAMILIES
 
 
 @dataclass
