@@ -191,6 +191,22 @@ def test_one_patients_coincidence_among_company_is_no_ring() -> None:
     rows = [row("shared_phone", residents), row("impossible_travel", ["P1"], ["H1", "Y1"]),
             row("co_visit", residents, ["K1"])]
     found = candidates({0: residents}, rows, dict.fromkeys(residents, 0.6), RULES)
-    assert found[0].tied and "travel" in found[0].lines and found[0].own == 1 and not found[0].corroborated
-    rows.append(row("misfit_care", ["P2"], ["H1"]))                       # a second patient's own evidence
+    assert found[0].tied and "travel" in found[0].lines and found[0].own == 0 and not found[0].corroborated
+    rows.append(row("misfit_care", ["P2"], ["H1"]))                       # one patient suspicious on her own
+    assert candidates({0: residents}, rows, dict.fromkeys(residents, 0.6), RULES)[0].own == 1
+    rows.append(row("misfit_care", ["P3"], ["H1"]))                       # and a second one
     assert candidates({0: residents}, rows, dict.fromkeys(residents, 0.6), RULES)[0].corroborated
+
+
+def test_two_faint_coincidences_in_one_care_home_are_no_ring() -> None:
+    """The home's phone, the staff's monthly refills at one pharmacy, one resident admitted on a busy day and
+    another whose card was once in two cities within the hour: each coincidence is below what lets a patient
+    raise its company, so neither resident vouches for a ring (burst-mobile's false ring of eleven residents)."""
+    residents = [f"P{i}" for i in range(1, 12)]
+    rows = [row("shared_phone", residents), row("card_burst", residents, ["Y1"]),
+            row("terminal_sequence", residents[:6], ["K1"]),
+            row("admission_wave", ["P1", "P90", "P91", "P92"], ["H1"], ["D1", "D2"]),
+            row("impossible_travel", ["P2"], ["K3", "K4"])]
+    found = candidates({0: residents}, rows, dict.fromkeys(residents, 0.6), RULES)
+    assert found[0].tied and sorted(found[0].lines) == ["admission", "phone", "travel"]
+    assert found[0].own == 0 and not found[0].corroborated
