@@ -5,7 +5,17 @@ from __future__ import annotations
 import pandas as pd
 
 from graphfraud.detect.evidence import motif
-from graphfraud.detect.refine import Context, bursts, centre_of, displaced, far_strength, poisson_sf, travels, two_places
+from graphfraud.detect.refine import (
+    Context,
+    bursts,
+    centre_of,
+    displaced,
+    far_same_day,
+    far_strength,
+    poisson_sf,
+    travels,
+    two_places,
+)
 from graphfraud.detect.thresholds import refine_params
 
 HOUR, DAY, WEEK = 3600, 86400, 7 * 86400
@@ -181,3 +191,45 @@ def test_a_morning_rush_every_weekday_is_no_burst_but_eight_cards_at_night_are()
 
 def ev_reason_has_rhythm(reason: str) -> bool:
     return "weekday" in reason and "usual number at that hour" in reason
+
+
+def _dated(card: str, home_days: list[int], far_days: list[int], far_at: str = "Y9", home: str = "北京市") -> dict:
+    """A card with dated claims only (settled at 00:00:00): its life at home, and days at a counter in 上海市."""
+    uses = [(d * DAY, f"{card}-h{d}", f"H{i % 3 + 1}", home, BEIJING) for i, d in enumerate(home_days)]  # a life at three counters
+    uses += [(d * DAY, f"{card}-f{d}", far_at, "上海市", SHANGHAI) for d in far_days]
+    return _card(uses, home=home, card=card)
+
+
+def _same_day(*cards: dict, open_days: int = 300):
+    frame, ctx = _context(*cards, providers={"Y9": ("上海市", 400), "H1": ("北京市", 900)})
+    ctx._days = {"Y9": open_days, "H1": 360}
+    return far_same_day(motif("far_cards_same_day"), frame, refine_params("far_cards_same_day"), ctx)
+
+
+def test_far_cards_used_on_the_same_days_again_and_again_are_a_collector_even_without_times() -> None:
+    sessions = [40, 61, 90, 122, 150, 181]
+    cards = [_dated(f"C{i}", [10 + i, 100 + i, 200 + i], sessions) for i in range(1, 6)]
+    rows = _same_day(*cards)
+    assert [(r.facts["n_cards"], r.facts["n_households"], r.facts["n_days"], r.providers) for r in rows] == [(5, 5, 6, ["Y9"])]
+    assert rows[0].patients == ["P1", "P2", "P3", "P4", "P5"] and len(rows[0].claims) == 30
+
+
+def test_far_patients_each_on_their_own_days_at_a_busy_counter_are_no_collector() -> None:
+    # referral patients at the provincial hospital: each twice a month on days of their own, 40 of them, so
+    # pairs share a day, or three, now and then (forced here: the first five share three days)
+    import random
+
+    rng = random.Random(7)
+    days = [sorted(rng.sample(range(300), 24)) for _ in range(40)]
+    for d in days[:5]:
+        d[:3] = [10, 20, 30]
+    cards = [_dated(f"C{i}", [301, 320, 340], d) for i, d in enumerate(days, start=1)]
+    assert _same_day(*cards) == []
+
+
+def test_timed_claims_are_left_to_far_cards_together() -> None:
+    sessions = [40, 61, 90, 122, 150, 181]
+    cards = [_card([(d * DAY + T0, f"C{i}-{d}", "Y9", "上海市", SHANGHAI) for d in sessions]
+                   + [(d * DAY + T0, f"C{i}-h{d}", "H1", "北京市", BEIJING) for d in (11, 101, 201)], card=f"C{i}")
+             for i in range(1, 6)]
+    assert _same_day(*cards) == []

@@ -59,6 +59,7 @@ class Context:
     _far_at: dict[int, dict[str, int]] = field(default_factory=dict, repr=False)
     _stock: dict[str, tuple[int, int]] | None = field(default=None, repr=False)
     _stays: dict[str, dict[str, int]] | None = field(default=None, repr=False)
+    _days: dict[str, int] | None = field(default=None, repr=False)
 
     def records(self, frame: pd.DataFrame) -> list[dict[str, Any]]:
         """The frame's rows as dicts, converted once however many motifs read the frame."""
@@ -143,6 +144,14 @@ class Context:
                 if row["doctor"] is not None:
                     self._stays["doctor"][row["doctor"]] += int(row["n"])
         return self._stays
+
+
+    @property
+    def open_days(self) -> dict[str, int]:
+        """Days each provider settled claims on, read once."""
+        if self._days is None:
+            self._days = {row["provider"]: int(row["days"]) for row in self.engine.query("refine/provider_days").to_dict("records")}
+        return self._days
 
 
 def centre_of(cities: Iterable[str], home: str, providers: Iterable[str] | None = None) -> str:
@@ -416,6 +425,64 @@ def far_together(m: Motif, frame: pd.DataFrame, params: Mapping[str, Any], ctx: 
     return out
 
 
+def far_same_day(m: Motif, frame: pd.DataFrame, params: Mapping[str, Any], ctx: Context) -> list[Evidence]:
+    """Far cards that share dated days at one provider far more often than chance would, joined into groups.
+
+    Only claims with a date and no time of day (settled at exactly 00:00:00) are read: with times,
+    ``far_cards_together`` sees the sessions themselves. Per provider, each far card's days there;
+    a pair sharing ``d`` days is kept when ``d ≥ min_days`` and P(Poisson(a·b/D) ≥ d) < ``max_p``
+    (``a``, ``b``: the cards' days there, ``D``: the provider's open days); kept pairs are joined, and a
+    group of ``min_cards`` far cards of as many households makes a row.
+    """
+    min_cards, min_days, max_p = int(params["min_cards"]), int(params["min_days"]), float(params["max_p"])
+    days_of: dict[str, dict[str, set[int]]] = defaultdict(lambda: defaultdict(set))
+    claims_of: dict[tuple[str, str], list[str]] = defaultdict(list)
+    holder_of: dict[str, str] = {}
+    for row in ctx.records(frame):
+        places = ctx.places[row["card"]]
+        for ts, claim, provider, city in zip(row["times"], row["claim_list"], row["provider_list"], row["city_list"]):
+            if ts is None or int(ts) % 86_400 or not places.far(city):
+                continue
+            days_of[provider][row["card"]].add(int(ts) // 86_400)
+            claims_of[(provider, row["card"])].append(claim)
+            holder_of[row["card"]] = row["holder"]
+    out: list[Evidence] = []
+    for provider in sorted(days_of):
+        cards = sorted(c for c, d in days_of[provider].items() if len(d) >= min_days)
+        if len(cards) < min_cards:
+            continue
+        open_days = max(ctx.open_days.get(provider, 0), *(len(days_of[provider][c]) for c in cards))
+        graph: dict[str, set[str]] = defaultdict(set)
+        for i, a in enumerate(cards):
+            da = days_of[provider][a]
+            for b in cards[i + 1:]:
+                db = days_of[provider][b]
+                shared = len(da & db)
+                if shared >= min_days and poisson_sf(shared, len(da) * len(db) / open_days) < max_p:
+                    graph[a].add(b)
+                    graph[b].add(a)
+        seen: set[str] = set()
+        for start in sorted(graph):
+            if start in seen:
+                continue
+            group, todo = set(), [start]
+            while todo:
+                card = todo.pop()
+                if card not in group:
+                    group.add(card)
+                    todo.extend(graph[card] - group)
+            seen |= group
+            households = {ctx.places[c].address or c for c in group}
+            if len(group) < min_cards or len(households) < min_cards:
+                continue
+            days = set().union(*(days_of[provider][c] for c in group))
+            facts = {"provider": provider, "city": ctx.city_of(provider), "n_cards": len(group),
+                     "n_households": len(households), "n_days": len(days)}
+            out.append(m.evidence((holder_of[c] for c in group), group, [provider], [],
+                                  (cl for c in sorted(group) for cl in claims_of[(provider, c)]), facts))
+    return out
+
+
 def co_visits(m: Motif, frame: pd.DataFrame, params: Mapping[str, Any], ctx: Context) -> list[Evidence]:
     """Pairs of patients seen together (same provider, same half hour) on at least ``min_days`` days."""
     min_days, bucket_s = int(params["min_days"]), int(params["bucket_s"])
@@ -592,7 +659,8 @@ def readmissions(m: Motif, frame: pd.DataFrame, params: Mapping[str, Any], ctx: 
 REFINEMENTS: dict[str, Callable[[Motif, pd.DataFrame, Mapping[str, Any], Context], list[Evidence]]] = {
     "travels": travels, "displaced": displaced, "far_pharmacy": far_pharmacy, "two_places": two_places,
     "sequences": sequences, "far_together": far_together, "co_visits": co_visits, "bursts": bursts,
-    "against_provider": against_provider, "readmissions": readmissions, **boxes.REFINEMENTS,
+    "against_provider": against_provider, "readmissions": readmissions, "far_same_day": far_same_day,
+    **boxes.REFINEMENTS,
 }
 # Link refinements that run last, only for groups holding a patient the indicators already found suspicious.
 DEFERRED = frozenset({"sequences", "co_visits"})
