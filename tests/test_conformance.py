@@ -100,7 +100,7 @@ def test_drug_motif_queries_return_the_same_rows_on_both_engines(embedded, neo4j
     assert embedded.counts() == neo4j.counts()
     for name in ("box_resold", "unpurchased_code", "oversold_item", "repeat_purchase", "refine/stock_profile"):
         query = name if "/" in name else f"motifs/{name}"
-        params = params_for(name) | (whole(embedded, motif(name).partition) if "/" not in name else {})
+        params = params_for(name) | whole(embedded, motif(name).partition if "/" not in name else "providers")
         a, b = embedded.query(query, params), neo4j.query(query, params)
         assert len(a) and list(a.columns) == list(b.columns), name
         pd.testing.assert_frame_equal(_sorted(a), _sorted(b), check_dtype=False, obj=name)

@@ -1,7 +1,7 @@
 // title: Each provider's coded sales and, of them, boxes it never bought in and nobody sold before
-// why: unpurchased_code holds a card's share of such boxes against the pharmacy's other customers (detect.boxes.against_stock), so a pharmacy whose purchase records lack codes is not read as selling boxes that never existed.
+// why: run once per slice of the provider ids (as the partitioned motifs are: at 10^7 claims with 7.4 million lines one pass filled a 4 GiB cache); unpurchased_code holds a card's share of such boxes against the pharmacy's other customers (detect.boxes.against_stock), so a pharmacy whose purchase records lack codes is not read as selling boxes that never existed.
 MATCH (l:Line)-[:DISPENSED]->(b:Box)
-WHERE l.quantity > 0
+WHERE l.provider_id >= $part_lo AND l.provider_id <= $part_hi AND l.quantity > 0
 OPTIONAL MATCH (b)<-[:BROUGHT_IN]-(u:Purchase)
 WHERE u.provider_id = l.provider_id
 WITH l, b, count(u) AS bought

@@ -24,6 +24,7 @@ import pandas as pd
 
 from graphfraud.detect import boxes
 from graphfraud.detect.evidence import Evidence, Motif, plain
+from graphfraud.detect.partition import whole
 
 Relevant = Callable[[Iterable[str]], bool]
 
@@ -51,6 +52,7 @@ class Context:
     frames: dict[str, pd.DataFrame]
     params: Callable[[str], dict[str, Any]]
     relevant: Relevant = lambda patients: True
+    parts: Any = None               # the run's detect.partition.Partitioner: norms over all lines are read in its slices
     _places: dict[str, Places] | None = field(default=None, repr=False)
     _providers: pd.DataFrame | None = field(default=None, repr=False)
     _profile: dict[str, tuple[int, int, int, int]] | None = field(default=None, repr=False)
@@ -130,8 +132,12 @@ class Context:
     def stock(self) -> dict[str, tuple[int, int]]:
         """Per provider: (coded sales, of them boxes it never bought in and nobody sold before), read once."""
         if self._stock is None:
-            frame = self.engine.query("refine/stock_profile")
-            self._stock = {row["provider"]: (int(row["n"]), int(row["n_unbought"])) for row in frame.to_dict("records")}
+            slices = self.parts.params("providers") if self.parts is not None else [whole(self.engine, "providers")]
+            self._stock = {}
+            for bounds in slices:   # every row is one provider's: the slices' rows together are those of one pass
+                frame = self.engine.query("refine/stock_profile", bounds)
+                self._stock.update((row["provider"], (int(row["n"]), int(row["n_unbought"])))
+                                   for row in frame.to_dict("records"))
         return self._stock
 
     @property
