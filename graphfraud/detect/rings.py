@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import math
 from collections import Counter, defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -223,15 +224,16 @@ def _candidate(core: list[str], rows: list[Evidence], suspicion: dict[str, float
     n_actors = sum(1 for who in actors.values() if len(who) >= rules.min_entity_patients)
     shared_place = any(len(who) >= rules.min_entity_patients for who in places.values())
     tied = bool(together) or n_actors > 0 or shared_place
+    by_line = lines(rows)
     per_patient = {p: {line for line, value in per_line.items() if value >= RELEVANT}
-                   for p, per_line in lines(rows).items() if p in core_set}
+                   for p, per_line in by_line.items() if p in core_set}
     found = sorted(set().union(*per_patient.values())) if per_patient else []
-    own = _own(rows, core_set, rules.context_seed)
+    own = _own(by_line, core_set, rules.context_seed)
     strength = sum(suspicion[p] for p in core) * (1 + 0.1 * max(0, len(found) - 1)) + min(n_actors, 3)
     return Candidate(core, rows, found, tied, round(strength, 6), own)
 
 
-def _own(rows: list[Evidence], core_set: set[str], seed: float) -> int:
+def _own(by_line: Mapping[str, Mapping[str, float]], core_set: set[str], seed: float) -> int:
     """Core patients whose own evidence of lines that are not weak reaches ``seed`` (lines by noisy-or).
 
     The level is the one at which a patient raises the suspicion of its company: a patient who could
@@ -243,7 +245,7 @@ def _own(rows: list[Evidence], core_set: set[str], seed: float) -> int:
     pharmacy, two such coincidences) is gone, and no planted ring is lost.
     """
     count = 0
-    for p, per_line in lines(rows).items():
+    for p, per_line in by_line.items():
         if p not in core_set:
             continue
         keep = 1.0
