@@ -458,26 +458,18 @@ def far_same_day(m: Motif, frame: pd.DataFrame, params: Mapping[str, Any], ctx: 
         if len(cards) < min_cards:
             continue
         open_days = max(ctx.open_days.get(provider, 0), *(len(days_of[provider][c]) for c in cards))
-        graph: dict[str, set[str]] = defaultdict(set)
+        parent = list(range(len(cards)))   # cards joined by kept pairs, with far_together's union-find
         for i, a in enumerate(cards):
             da = days_of[provider][a]
-            for b in cards[i + 1:]:
-                db = days_of[provider][b]
+            for j in range(i + 1, len(cards)):
+                db = days_of[provider][cards[j]]
                 shared = len(da & db)
                 if shared >= min_days and poisson_sf(shared, len(da) * len(db) / open_days) < max_p:
-                    graph[a].add(b)
-                    graph[b].add(a)
-        seen: set[str] = set()
-        for start in sorted(graph):
-            if start in seen:
-                continue
-            group, todo = set(), [start]
-            while todo:
-                card = todo.pop()
-                if card not in group:
-                    group.add(card)
-                    todo.extend(graph[card] - group)
-            seen |= group
+                    parent[_root(parent, i)] = _root(parent, j)
+        groups: dict[int, set[str]] = defaultdict(set)
+        for i, card in enumerate(cards):
+            groups[_root(parent, i)].add(card)
+        for group in groups.values():
             households = {ctx.places[c].address or c for c in group}
             if len(group) < min_cards or len(households) < min_cards:
                 continue
