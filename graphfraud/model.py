@@ -78,6 +78,7 @@ NODES: dict[str, NodeType] = {
             ("status", STRING), ("summary", STRING), ("first_seen", STRING), ("last_seen", STRING),
             ("run_id", STRING), ("size", INT), ("details", STRING),
             ("assignee", STRING), ("due", STRING),  # who works the case; the appeal's deadline (ISO date)
+            ("expected_false", FLOAT),  # false rings chance gives this strong per run: orders rings of equal score
         )),
         # One scheduled job run (graphfraud job run): what it loaded, found and told; also its resumable state.
         NodeType("DetectionRun", "run_id", (

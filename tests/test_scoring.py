@@ -10,7 +10,7 @@ import random
 import pandas as pd
 
 from graphfraud.detect.evidence import motif
-from graphfraud.detect.rings import RingRules, _accomplices, candidates, split_at_bridges
+from graphfraud.detect.rings import RingRules, _accomplices, assemble, candidates, ring_json, split_at_bridges
 from graphfraud.detect.significance import Customers, Null, StandIns, judge, null_evidence, null_model, strata
 from graphfraud.detect.suspicion import WEAK_CAP, suspicion, with_context
 
@@ -124,6 +124,21 @@ def test_candidates_are_cut_above_the_false_discovery_rate_and_scored_by_it() ->
     assert set(strong) == {0, 1} and all(q < 0.01 for _, q in strong.values())
     noise = judge(found, Null([[found[0].strength + 1] * 3] * 10), 0.1)   # chance gives three as strong every run
     assert noise == {}
+
+
+def test_rings_far_beyond_chance_all_score_near_one_and_are_told_apart_by_how_far() -> None:
+    rows = [row("round_amounts", [p], [v], claims=[f"k{p}{i}"]) for v, ps, n in
+            (("Y1", ["P1", "P2", "P3"], 2), ("Y2", ["P4", "P5", "P6"], 6)) for p in ps for i in range(n)]
+    rows += [row("misfit_care", [p], ["Y2"], claims=[f"h{p}"]) for p in ("P4", "P5", "P6")]
+    found = candidates({0: ["P1", "P2", "P3"], 1: ["P4", "P5", "P6"]}, rows, suspicion(rows), RULES)
+    null = Null([[0.1]] * 40)
+    facts = {c: {"patient_id": ev.patients[0], "provider_id": ev.providers[0], "amount": 10.0, "ts": "2026-01-01"}
+             for ev in rows for c in ev.claims}
+    rings = assemble(found, {}, facts, rules=RULES, judged=judge(found, null, 0.1), null_strongest=null.strongest)
+    chance = [ring_json(r)["significance"] for r in rings]
+    assert min(r.score for r in rings) > 0.999 and all(c["beyond_null"] for c in chance)
+    assert rings[0].patients == ["P4", "P5", "P6"]   # the stronger ring first although both read 1.0
+    assert chance[0]["chance_log10"] < chance[1]["chance_log10"] < -3
 
 
 def test_a_doctor_is_an_accomplice_only_through_the_rings_own_claims() -> None:

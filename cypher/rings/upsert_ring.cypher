@@ -7,4 +7,4 @@ MERGE (r:Ring {ring_id: row.ring_id})
 ON CREATE SET r.status = 'new', r.first_seen = row.seen
 SET r.patterns = row.patterns, r.score = row.score, r.amount_at_risk = row.amount_at_risk,
     r.summary = row.summary, r.last_seen = row.seen, r.run_id = row.run_id, r.size = row.size,
-    r.details = row.details
+    r.details = row.details, r.expected_false = row.expected_false

@@ -51,6 +51,7 @@ class Ring:
     lines: list[str] = field(default_factory=list)  # independent lines of evidence among its patients
     expected_false: float = 0.0     # rings at least this strong that chance alone gives per run (null model)
     q_value: float = 0.0            # estimated share of false rings among those at least this strong
+    beyond_null: bool = False       # stronger than every ring of every null run: expected_false is the fitted tail
 
     def ids(self, kind: str) -> list[str]:
         return [m.id for m in self.members if m.type == kind]
@@ -82,8 +83,19 @@ def ring_json(ring: Ring) -> dict[str, Any]:
         "period": {"first": ring.first_ts, "last": ring.last_ts},
         "size": {kind: len(ring.ids(kind)) for kind in ("patient", "card", "provider", "doctor")},
         "significance": {"strength": ring.strength, "lines": ring.lines, "expected_false_rings": ring.expected_false,
-                         "q_value": ring.q_value},
+                         "q_value": ring.q_value, "chance_log10": chance_log10(ring.expected_false),
+                         "beyond_null": ring.beyond_null},
     }
+
+
+def chance_log10(expected: float) -> float | None:
+    """How many orders of magnitude below one false ring per run chance sits at the ring's strength.
+
+    The score ``exp(-E)`` is the chance that the ring is not chance, calibrated and so near 1 for
+    every ring far beyond the null; ``log10 E`` keeps those rings apart (−2: chance makes one as
+    strong once in a hundred runs; −9: once in a thousand million). None when no null was drawn.
+    """
+    return round(math.log10(expected), 1) if expected > 0 else None
 
 
 @dataclass(frozen=True)
@@ -331,11 +343,14 @@ def assemble(
     previous: list[dict[str, Any]] | None = None,
     rules: RingRules = RingRules(),
     judged: dict[int, tuple[float, float]] | None = None,
+    null_strongest: float | None = None,
 ) -> list[Ring]:
     """Rings from the corroborated candidates that pass the null model, strongest first.
 
     ``judged`` maps a candidate's position in ``found`` to (expected false rings at its strength,
     q-value) from :mod:`graphfraud.detect.significance`; a candidate missing from it is not a ring.
+    ``null_strongest`` is the strongest null ring: a ring above it is marked ``beyond_null``. Rings
+    of equal score (all ≈ 1 far beyond chance) are ordered by their expected false rings, fewest first.
     """
     rings: list[Ring] = []
     for i, cand in enumerate(found):
@@ -373,10 +388,11 @@ def assemble(
             amount_at_risk=round(amount, 2), evidence=rows, family_scores={k: round(v, 3) for k, v in families.items()},
             motifs=sorted({ev.motif for ev in rows}), first_ts=times[0] if times else None,
             last_ts=times[-1] if times else None, strength=cand.strength, lines=cand.lines,
-            expected_false=round(expected, 4), q_value=round(q, 4),
+            expected_false=float(f"{expected:.3g}"), q_value=float(f"{q:.3g}"),
+            beyond_null=null_strongest is not None and cand.strength > null_strongest,
         ))
     _carry_over(rings, previous or [])
-    rings.sort(key=lambda r: (-r.score, r.ring_id))
+    rings.sort(key=lambda r: (-r.score, r.expected_false, r.ring_id))
     return rings
 
 

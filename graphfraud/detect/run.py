@@ -101,7 +101,7 @@ def rings_from(engine, projection: Projection, membership: list[int], evidence: 
     judged = significance.judge(found, null, rules.max_fdr)
     held = cards_of(engine, {p for i in judged for p in found[i].core})
     facts = claim_facts(engine, (c for i in judged for ev in found[i].rows for c in ev.claims))
-    return assemble(found, held, facts, previous, rules, judged), null, sum(1 for c in found if c.corroborated)
+    return assemble(found, held, facts, previous, rules, judged, null.strongest), null, sum(1 for c in found if c.corroborated)
 
 
 def check_settings(config: Mapping[str, Any] | None) -> None:

@@ -77,6 +77,11 @@ class Null:
     def runs(self) -> int:
         return len(self.strengths)
 
+    @property
+    def strongest(self) -> float:
+        """The strongest ring any null run found (0 when none did): beyond it, ``expected`` is the fitted tail."""
+        return max((s for run in self.strengths for s in run), default=0.0)
+
     def expected(self, x: float) -> float:
         """Expected number of null rings at least ``x`` strong, per run."""
         if not self.runs:

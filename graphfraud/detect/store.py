@@ -99,7 +99,8 @@ def write_rings(engine: Engine, rings: list[Ring], run_id: str, seen: str) -> No
         engine.query("rings/upsert_ring", {"rows": [
             {"ring_id": r.ring_id, "patterns": json.dumps(r.patterns), "score": float(r.score),
              "amount_at_risk": float(r.amount_at_risk), "summary": ", ".join(r.motifs), "seen": seen,
-             "run_id": run_id, "size": len(r.patients), "details": json.dumps(ring_json(r), ensure_ascii=False)}
+             "run_id": run_id, "size": len(r.patients), "details": json.dumps(ring_json(r), ensure_ascii=False),
+             "expected_false": float(r.expected_false)}
             for r in rings
         ]})
         engine.query("rings/clear_members", {"ring_ids": [r.ring_id for r in rings]})

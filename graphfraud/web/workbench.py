@@ -145,7 +145,7 @@ def sort_of(params: Mapping[str, str]) -> tuple[str, bool]:
 
 
 def _sorted(rings: list[dict[str, Any]], key: str, desc: bool) -> list[dict[str, Any]]:
-    """Rings in the order asked; empty values last either way, ties by score then id."""
+    """Rings in the order asked; empty values last either way, ties by score, then the least likely by chance, then id."""
     def value(r: Mapping[str, Any]) -> Any:
         v = r.get(key)
         if key == "status":
@@ -154,9 +154,14 @@ def _sorted(rings: list[dict[str, Any]], key: str, desc: bool) -> list[dict[str,
 
     present = [r for r in rings if value(r) not in (None, "")]
     missing = [r for r in rings if value(r) in (None, "")]
-    present.sort(key=lambda r: (-(r.get("score") or 0), r["ring_id"]))
+    present.sort(key=lambda r: (-(r.get("score") or 0), _or_inf(r.get("expected_false")), r["ring_id"]))
     present.sort(key=value, reverse=desc)
     return present + missing
+
+
+def _or_inf(value: Any) -> float:
+    """A number to sort by, a missing one (a ring stored before it was kept) last."""
+    return math.inf if value is None or value != value else float(value)
 
 
 def ring_rows(engine, flt: RingFilter, sort: tuple[str, bool] = ("score", True)) -> tuple[list[dict[str, Any]], int, Counter, list[str]]:
