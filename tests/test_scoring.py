@@ -10,7 +10,7 @@ import random
 import pandas as pd
 
 from graphfraud.detect.evidence import motif
-from graphfraud.detect.rings import RingRules, _accomplices, assemble, candidates, ring_json, split_at_bridges
+from graphfraud.detect.rings import RingRules, _accomplices, assemble, candidates, joined, ring_json, split_at_bridges
 from graphfraud.detect.significance import Customers, Null, StandIns, judge, null_evidence, null_model, strata
 from graphfraud.detect.suspicion import WEAK_CAP, suspicion, with_context
 
@@ -139,6 +139,15 @@ def test_rings_far_beyond_chance_all_score_near_one_and_are_told_apart_by_how_fa
     assert min(r.score for r in rings) > 0.999 and all(c["beyond_null"] for c in chance)
     assert rings[0].patients == ["P4", "P5", "P6"]   # the stronger ring first although both read 1.0
     assert chance[0]["chance_log10"] < chance[1]["chance_log10"] < -3
+
+
+def test_the_rings_phone_brings_in_those_who_give_it_but_a_switchboard_does_not() -> None:
+    core = {"P1", "P2", "P3"}
+    broker = row("shared_phone", ["P1", "P2", "B1", "R1"])        # half of the number's people are the core
+    switchboard = row("shared_phone", ["P3", "P1", *[f"E{i}" for i in range(10)]])   # two of twelve
+    alone = row("shared_phone", ["P3", "S1", "S2", "S3"])         # one core patient is no tie
+    assert joined([broker, switchboard, alone], core, RULES) == {"B1": "shared_phone", "R1": "shared_phone"}
+    assert joined([row("co_visit", ["P1", "P2", "X1"])], core, RULES) == {}   # togetherness does not join
 
 
 def test_a_doctor_is_an_accomplice_only_through_the_rings_own_claims() -> None:

@@ -8,8 +8,8 @@ A motif's whole description lives in the header of its file in
 itself; ``link``: the row ties entities together and matters only next to
 indicators), its *line* of evidence (independent lines corroborate each
 other; two motifs of one line do not), weight, the entity types it
-implicates, its default thresholds, the roles it gives, which Python
-refinement completes it, and the sentence that explains a row in English and
+implicates, its default thresholds, the roles it gives, whether its rows bring
+the other patients they hold into a ring (``joins``), which Python refinement completes it, and the sentence that explains a row in English and
 Chinese. Nothing about a motif is kept anywhere else.
 """
 
@@ -108,6 +108,7 @@ class Motif:
     roles: Mapping[str, str] = field(default_factory=dict)      # member type → role this motif gives
     family_mix: Mapping[str, float] = field(default_factory=dict)  # families a row speaks for, and how much
     first_row: float = 0.75         # share of the weight a single row lends (detect.suspicion.motif_suspicion)
+    joins: bool = False             # a row that holds a ring's core brings its other patients in (detect.rings.joined)
 
     def evidence(self, patients: Any = (), cards: Any = (), providers: Any = (), doctors: Any = (),
                  claims: Any = (), facts: Mapping[str, Any] | None = None, strength: float = 1.0,
@@ -175,6 +176,7 @@ def motif(name: str) -> Motif:
         roles=_pairs(meta.get("roles", "")),
         family_mix=_pairs(meta.get("family_mix", ""), float) or {meta.get("family", ""): 1.0},
         first_row=float(meta.get("first_row", 0.75)),
+        joins=meta.get("joins", "no") == "yes",
     )
 
 

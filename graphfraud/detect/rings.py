@@ -307,6 +307,29 @@ def patient_index(evidence: list[Evidence], only: set[str] | None = None) -> dic
     return index
 
 
+def joined(rows: list[Evidence], core_set: set[str], rules: RingRules) -> dict[str, str]:
+    """Patients outside the core that a row of a ``joins`` motif brings into the ring (→ that motif).
+
+    A phone given by many people at different addresses is weak alone (a company's, a child
+    registering parents); once a ring stands on its own evidence and its core holds two or more of
+    the number's patients — at least a third of them, so a company's switchboard shared by a few
+    ring members does not bring the whole company — the number is the ring's shared actor, and those
+    who give it are the broker and the recruits whose own care left no trace. Measured on the world
+    sweep (stealthy admission waves: three of ten recruits in the core): every patient so joined was
+    planted. They join after the ring is judged: the strength the null is held to is the core's.
+    """
+    out: dict[str, str] = {}
+    for ev in rows:
+        if not motif(ev.motif).joins:
+            continue
+        inside = core_set.intersection(ev.patients)
+        if len(inside) >= rules.min_entity_patients and 3 * len(inside) >= len(ev.patients):
+            for p in ev.patients:
+                if p not in core_set:
+                    out.setdefault(p, ev.motif)
+    return dict(sorted(out.items()))
+
+
 def _accomplices(rows: list[Evidence], core_set: set[str], claim_facts: dict[str, dict[str, Any]],
                  rules: RingRules) -> list[tuple[str, str, Counter]]:
     """Providers and doctors the ring's own evidence claims tie to at least ``min_entity_patients`` patients.
@@ -366,6 +389,8 @@ def assemble(
                 patient_motifs[p][ev.motif] += 1
         for p in core:
             members.append(Member("patient", p, _role(patient_motifs[p], "patient", "member")))
+        for p, name in joined(rows, core_set, rules).items():
+            members.append(Member("patient", p, _role(Counter([name]), "patient", "member")))
         in_rows_cards = {c for ev in rows for c in ev.cards}
         for p in core:
             for c in cards_of.get(p, []):
