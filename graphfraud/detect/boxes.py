@@ -118,23 +118,38 @@ def _first(values: Any) -> str:
 def against_stock(m: Motif, frame: pd.DataFrame, params: Mapping[str, Any], ctx) -> list[Evidence]:
     """Rows of unpurchased_code kept where the card's share of unbought boxes at the pharmacy is at least
     ``min_lift`` times the share among the pharmacy's other customers' coded sales (those the motif did not
-    flag), shrunk towards all pharmacies' share for a pharmacy with few other sales (empirical Bayes)."""
-    lift_min = float(params["min_lift"])
-    found = m.rows(frame)
+    flag), shrunk towards all pharmacies' share for a pharmacy with few other sales (empirical Bayes).
+
+    The query gives one row per pharmacy (its coded sales and unbought boxes in all, and the cards past its
+    thresholds as aligned lists); each card becomes a row here, at pharmacies that upload purchases."""
+    lift_min, min_purchases = float(params["min_lift"]), int(params["min_purchases"])
+    stock: dict[str, tuple[int, int]] = {}
+    cards: list[dict[str, Any]] = []
+    for row in frame.to_dict("records"):
+        provider = row["provider"]
+        stock[provider] = (int(row["coded"] or 0), int(row["unbought"] or 0))
+        if int(row["n_purchases"] or 0) < min_purchases:
+            continue
+        for card, patient, n, k, claims in zip(row["card_ids"], row["patient_ids"], row["ns"], row["unboughts"],
+                                               row["claim_lists"]):
+            cards.append({"card": card, "patient": patient, "provider": provider, "n": int(n), "n_unbought": int(k),
+                          "n_purchases": int(row["n_purchases"]), "patients": [patient], "cards": [card],
+                          "providers": [provider], "doctors": [], "claims": list(claims)})
+    found = m.rows(pd.DataFrame(cards, columns=["card", "patient", "provider", "n", "n_unbought", "n_purchases",
+                                                "patients", "cards", "providers", "doctors", "claims"]))
     flagged: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     for ev in found:
         flagged[ev.facts["provider"]][0] += int(ev.facts["n"])
         flagged[ev.facts["provider"]][1] += int(ev.facts["n_unbought"])
-    stock = ctx.stock if found else {}
     # the norm of ordinary sales: flagged cards are left out of it, as they are of each pharmacy's own
     all_n = sum(n for n, _ in stock.values()) - sum(f[0] for f in flagged.values())
     all_k = sum(k for _, k in stock.values()) - sum(f[1] for f in flagged.values())
     prior = (max(0, all_k) + 0.5) / (max(0, all_n) + 1)
     out: list[Evidence] = []
     for ev in found:
-        total = stock.get(ev.facts["provider"])
+        total = stock[ev.facts["provider"]]
         n, k = int(ev.facts["n"]), int(ev.facts["n_unbought"])
-        if total is None or not n:
+        if not n:
             continue
         flagged_n, flagged_k = flagged[ev.facts["provider"]]
         others_n, others_k = max(0, total[0] - flagged_n), max(0, total[1] - flagged_k)

@@ -77,7 +77,7 @@ def gather(engine: Engine, overrides: Mapping[str, Mapping[str, Any]] | None = N
     sources = sorted({m.source or m.name for m in selected}, key=lambda n: (n != PLACES_SOURCE, order.index(n)))
     parts = Partitioner(engine, overrides)
     frames: dict[str, pd.DataFrame] = {}
-    ctx = Context(engine, frames, lambda name: refine_params(name, overrides), parts=parts)
+    ctx = Context(engine, frames, lambda name: refine_params(name, overrides))
     found: dict[str, list[Evidence]] = {}
     for name in sources:
         frames[name] = run_motif(engine, motif(name), params_for(name, overrides, baseline), parts)

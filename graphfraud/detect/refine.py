@@ -24,7 +24,6 @@ import pandas as pd
 
 from graphfraud.detect import boxes
 from graphfraud.detect.evidence import Evidence, Motif, plain
-from graphfraud.detect.partition import whole
 
 Relevant = Callable[[Iterable[str]], bool]
 
@@ -52,14 +51,12 @@ class Context:
     frames: dict[str, pd.DataFrame]
     params: Callable[[str], dict[str, Any]]
     relevant: Relevant = lambda patients: True
-    parts: Any = None               # the run's detect.partition.Partitioner: norms over all lines are read in its slices
     _places: dict[str, Places] | None = field(default=None, repr=False)
     _providers: pd.DataFrame | None = field(default=None, repr=False)
     _profile: dict[str, tuple[int, int, int, int]] | None = field(default=None, repr=False)
     _records: dict[int, list[dict[str, Any]]] = field(default_factory=dict, repr=False)
     _cities: dict[str, str] | None = field(default=None, repr=False)
     _far_at: dict[int, dict[str, int]] = field(default_factory=dict, repr=False)
-    _stock: dict[str, tuple[int, int]] | None = field(default=None, repr=False)
     _stays: dict[str, dict[str, int]] | None = field(default=None, repr=False)
     _days: dict[str, int] | None = field(default=None, repr=False)
 
@@ -127,18 +124,6 @@ class Context:
                              for row in frame.to_dict("records")}
         return self._profile
 
-
-    @property
-    def stock(self) -> dict[str, tuple[int, int]]:
-        """Per provider: (coded sales, of them boxes it never bought in and nobody sold before), read once."""
-        if self._stock is None:
-            slices = self.parts.params("providers") if self.parts is not None else [whole(self.engine, "providers")]
-            self._stock = {}
-            for bounds in slices:   # every row is one provider's: the slices' rows together are those of one pass
-                frame = self.engine.query("refine/stock_profile", bounds)
-                self._stock.update((row["provider"], (int(row["n"]), int(row["n_unbought"])))
-                                   for row in frame.to_dict("records"))
-        return self._stock
 
     @property
     def stays(self) -> dict[str, dict[str, int]]:
