@@ -385,7 +385,7 @@ def test_a_failed_export_leaves_no_zip_and_no_trail_entry(graph, tmp_path: Path)
         export_bundle(graph, ring_id, tmp_path / "anon.zip", actor=" ")
     graph.query("rings/upsert_ring", {"rows": [{"ring_id": "R-BARE", "patterns": "[]", "score": 0.0, "amount_at_risk": 0.0,
                                                 "summary": "", "seen": "2026-01-01T00:00:00+08:00", "run_id": "old",
-                                                "size": 0, "details": ""}]})
+                                                "size": 0, "details": "", "expected_false": 0.0}]})
     with pytest.raises(InputError, match="no stored members or evidence"):
         export_bundle(graph, "R-BARE", tmp_path / "bare.zip", actor="张稽核")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a-file"]

@@ -11,7 +11,8 @@ from graphfraud.errors import InputError
 def _ring(engine, ring_id: str = "R-TEST01") -> str:
     engine.query("rings/upsert_ring", {"rows": [{
         "ring_id": ring_id, "patterns": '["gang"]', "score": 0.9, "amount_at_risk": 1000.0, "summary": "admission_wave",
-        "seen": "2026-11-01T00:00:00+08:00", "run_id": "run-1", "size": 5, "details": "{}"}]})
+        "seen": "2026-11-01T00:00:00+08:00", "run_id": "run-1", "size": 5, "details": "{}",
+        "expected_false": 0.01}]})
     return ring_id
 
 

@@ -23,7 +23,7 @@ SAMPLE = {
     "rings/clear_members": {"ring_ids": ["R-NONE"]},
     "rings/upsert_ring": {"rows": [{"ring_id": "R-TEST", "patterns": "[]", "score": 0.5, "amount_at_risk": 1.0,
                                      "summary": "", "seen": "2026-01-01T00:00:00+08:00", "run_id": "t", "size": 0,
-                                     "details": "{}"}]},
+                                     "details": "{}", "expected_false": 0.01}]},
     "rings/stored": {"ring_id": "R-TEST"},
     "case/ring": {"ring_id": "R-TEST"},
     "case/history": {"ring_id": "R-TEST"},

@@ -218,7 +218,8 @@ def test_every_word_exists_in_both_languages_and_reads_as_a_word_in_templates() 
 def test_a_ring_stored_without_details_still_shows_its_headline_and_trail(engine) -> None:
     engine.query("rings/upsert_ring", {"rows": [{
         "ring_id": "R-OLD", "patterns": '["gang"]', "score": 0.8, "amount_at_risk": 10.0, "summary": "",
-        "seen": "2026-01-01T00:00:00+08:00", "run_id": "old", "size": 3, "details": None}]})
+        "seen": "2026-01-01T00:00:00+08:00", "run_id": "old", "size": 3, "details": None,
+        "expected_false": 0.0}]})
     trail.record(engine, "R-OLD", "status", "zhang", "旧线索", to_status="first_review")
     page = _client(engine).get("/rings/R-OLD")
     assert page.status_code == 200
