@@ -37,10 +37,11 @@ from markupsafe import Markup
 from graphfraud.atomic import write_text_atomic
 from graphfraud.detect.tally import ring_claims
 from graphfraud.resources import data_dir
+from graphfraud.vocabulary import MEMBER_KINDS, Kind
 
 DEFAULT_MAX_NODES = 300
 GRAPH_HEIGHT = "680px"
-KINDS = ("patient", "card", "provider", "doctor", "ring", "claim", "phone", "address")
+KINDS = (*MEMBER_KINDS, Kind.RING, Kind.CLAIM, Kind.PHONE, Kind.ADDRESS)   # node kinds, in the legend's order
 VIS_JS = ("templates", "lib", "vis-9.1.2", "vis-network.min.js")  # inside the pyvis package
 DAY = 86_400
 

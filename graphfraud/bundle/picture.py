@@ -17,7 +17,7 @@ from graphfraud.bundle import wording as w
 from graphfraud.bundle.case import CaseData
 from graphfraud.bundle.fonts import cjk_font
 from graphfraud.resources import data_dir
-from graphfraud.vocabulary import language
+from graphfraud.vocabulary import MEMBER_KINDS, language
 
 WIDTH, HEIGHT, SCALE = 1600, 1150, 2    # drawn at SCALE× and shrunk, for smooth lines
 MAX_NODES = 150
@@ -118,7 +118,7 @@ def png_bytes(case: CaseData, lang: str) -> tuple[bytes, int, int]:
         else ", ".join(w.word(w.FAMILIES, p, lang) for p in case.ring.get("patterns", []))
     draw.text((margin, 24 * s), f"{case.ring_id} · {patterns}", fill="#222222", font=title_font)
     x = margin
-    for kind in ("patient", "card", "provider", "doctor", "context"):
+    for kind in (*MEMBER_KINDS, "context"):
         look = style[kind]
         draw.ellipse([x, 66 * s, x + 14 * s, 80 * s], fill=look["color"])
         text = look[language(lang)]

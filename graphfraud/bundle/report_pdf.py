@@ -23,6 +23,7 @@ from graphfraud.bundle.fonts import cjk_font, font_name
 from graphfraud.bundle.tables import Table, cell_text, when
 from graphfraud.case.workflow import label as status_label
 from graphfraud.detect.tally import totals
+from graphfraud.vocabulary import MEMBER_KINDS
 
 FONT = "cjk"
 INK, GREY, ACCENT = (33, 33, 33), (110, 110, 110), (176, 30, 36)
@@ -171,7 +172,7 @@ def pdf_bytes(case: CaseData, tables: dict[str, Table], picture: bytes, lang: st
     # 一、案件摘要
     r.heading("summary")
     sep = "、" if lang == "zh" else ", "
-    sizes = {k: len(case.members(k)) for k in ("patient", "card", "provider", "doctor")}
+    sizes: dict[str, int] = {k: len(case.members(k)) for k in MEMBER_KINDS}
     size_text = (f"参保人 {sizes['patient']} 人，医保卡 {sizes['card']} 张，医药机构 {sizes['provider']} 家，医师 {sizes['doctor']} 人"
                  if lang == "zh" else
                  f"{sizes['patient']} patients, {sizes['card']} cards, {sizes['provider']} providers, {sizes['doctor']} doctors")
@@ -212,12 +213,12 @@ def pdf_bytes(case: CaseData, tables: dict[str, Table], picture: bytes, lang: st
         "provider": (["id", "name", "role", "city", "claims", "amount"], (20, 55, 40, 20, 15, 30)),
         "doctor": (["id", "name", "role", "provider_id", "specialty", "claims", "amount"], (20, 20, 40, 25, 30, 15, 30)),
     }
-    type_words = {"patient": "patients", "card": "cards", "provider": "providers", "doctor": "doctors"}
-    for kind, (keys, widths) in layouts.items():
+    for kind in MEMBER_KINDS:
+        keys, widths = layouts[kind]
         rows = [m for m in members if m["kind"] == kind]
         if not rows:
             continue
-        r.subheading(f"{w.HEADINGS[type_words[kind]][lang]}（{len(rows)}）" if lang == "zh" else f"{w.HEADINGS[type_words[kind]][lang]} ({len(rows)})")
+        r.subheading(f"{w.HEADINGS[kind.plural][lang]}（{len(rows)}）" if lang == "zh" else f"{w.HEADINGS[kind.plural][lang]} ({len(rows)})")
         r.table(_h(w.MEMBER_COLUMNS, keys, lang), [[m.get(k, "") for k in keys] for m in rows], widths, size=7)
 
     # 三、疑点说明

@@ -16,6 +16,7 @@ from typing import Any
 from graphfraud.bundle import wording as w
 from graphfraud.bundle.case import CaseData, paid
 from graphfraud.viz import reason_text
+from graphfraud.vocabulary import MEMBER_KINDS
 
 Table = tuple[list[str], list[dict[str, Any]]]   # column keys, rows
 
@@ -68,9 +69,9 @@ def member_totals(case: CaseData) -> dict[tuple[str, str], tuple[int, float]]:
     totals: dict[tuple[str, str], list] = defaultdict(lambda: [0, 0.0])
     for cid in case.ring_claims():
         c = case.claims[cid]
-        for kind, key in (("patient", "patient_id"), ("card", "card_id"), ("provider", "provider_id"), ("doctor", "doctor_id")):
-            if c.get(key):
-                t = totals[(kind, str(c[key]))]
+        for kind in MEMBER_KINDS:
+            if c.get(kind.id_column):
+                t = totals[(kind, str(c[kind.id_column]))]
                 t[0] += 1
                 t[1] += paid(c)
     return {k: (v[0], round(v[1], 2)) for k, v in totals.items()}
@@ -80,7 +81,7 @@ def member_rows(case: CaseData, lang: str) -> Table:
     """Every member with its role and what the graph knows of it (personal facts for people)."""
     totals = member_totals(case)
     rows = []
-    for kind in ("patient", "card", "provider", "doctor"):
+    for kind in MEMBER_KINDS:
         for m in sorted(case.members(kind), key=lambda m: m["id"]):
             f = case.facts.get(kind, {}).get(m["id"], {})
             n, amount = totals.get((kind, m["id"]), (0, 0.0))

@@ -12,6 +12,7 @@ import typer
 from rich.markup import escape
 
 from graphfraud.cli.common import ConfigOpt, DbOpt, EngineOpt, errors_as_exit, opened_engine, out, settings_from
+from graphfraud.vocabulary import Kind
 
 
 class Lang(str, Enum):
@@ -56,17 +57,6 @@ def graphs(
     out.print(f"wrote {len(written)} ring graphs to {escape(str(results / 'graphs'))}")
 
 
-class Kind(str, Enum):
-    patient = "patient"
-    card = "card"
-    provider = "provider"
-    doctor = "doctor"
-    claim = "claim"
-    ring = "ring"
-    phone = "phone"
-    address = "address"
-
-
 def explore(
     ident: Annotated[str, typer.Argument(metavar="ID", help="Id of a patient, card, provider, doctor, claim, ring, phone or address.")],
     out_file: Annotated[Path, typer.Option("--out", "-o", help="HTML file to write (offline, opens in any browser).", dir_okay=False)],
@@ -88,7 +78,7 @@ def explore(
     from graphfraud.viz import neighbourhood_graph, write_page
 
     with opened_engine(settings_from(engine, config, db), read_only=True) as eng, errors_as_exit():
-        found = resolve(eng, ident, kind.value if kind else None)
+        found = resolve(eng, ident, kind)
         nb = neighbourhood(eng, found, ident, hops=hops, max_nodes=max_nodes, since=since, until=until)
         rings = {r: stored_ring(eng, r) for r in nb.ids("ring")}
     graph = neighbourhood_graph(nb, lang=lang.value, rings={k: v for k, v in rings.items() if v},

@@ -23,10 +23,10 @@ from typing import Any
 
 from graphfraud.job.config import AlertConfig
 from graphfraud.job.diff import Change
+from graphfraud.vocabulary import MEMBER_KINDS
 
 KIND_ZH = {"new": "新发现", "grown": "扩大", "shrunk": "缩小", "changed": "成员变化", "merged": "合并", "split": "拆分",
            "disappeared": "消失", "unchanged": "未变"}
-MEMBER_TYPES = ("patient", "card", "provider", "doctor")
 
 
 def alert_id(change: Change) -> str:
@@ -70,7 +70,7 @@ def payload(change: Change, run_id: str, at: str, include_members: bool = True, 
     """The alert as written to ``alerts.jsonl`` and POSTed to the webhook."""
     r = change.ring
     members = _by_type(r.members) if change.kind != "disappeared" else {}
-    size = {t: len(members.get(t, [])) for t in MEMBER_TYPES} if change.kind != "disappeared" else \
+    size: dict[str, int] = {t: len(members.get(t, [])) for t in MEMBER_KINDS} if change.kind != "disappeared" else \
         {t: len(v) for t, v in _by_type(change.removed).items()}
     added, removed = _by_type(change.added), _by_type(change.removed)
     summary, summary_zh = _summary(change, size)
