@@ -13,7 +13,15 @@ from enum import StrEnum
 CHINA = timezone(timedelta(hours=8))
 CHINA_ZONE = "Asia/Shanghai"     # its IANA name, for pandas' tz_convert of times written with an offset
 
-LANGUAGES = ("zh", "en")         # what pages, graphs and bundles are written in; Chinese first (the default)
+
+class Language(StrEnum):
+    """What pages, graphs and bundles are written in (``--lang``, ``?lang=``); Chinese first (the default)."""
+
+    ZH = "zh"
+    EN = "en"
+
+
+LANGUAGES = tuple(Language)
 
 # The pattern families of the contract (design.md), in report order; drug_resale added by issue 17.
 FAMILIES = ("card_lending", "pharmacy_cashout", "gang", "drug_resale")
