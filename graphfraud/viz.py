@@ -369,7 +369,7 @@ def _node_tip(kind: str, ident: str, facts: dict[str, Any], hop: int, lang: str)
     elif kind == "card":
         rows += [("holder", f.get("holder_id"))]
     elif kind == "provider":
-        rows += [("name", f.get("name")), ("type", word(f["type"], lang) if f.get("type") else None), ("city", f.get("city"))]
+        rows += [("name", f.get("name")), ("type", word(f"provider_type_{f['type']}", lang) if f.get("type") else None), ("city", f.get("city"))]
     elif kind == "doctor":
         rows += [("name", f.get("name")), ("specialty", f.get("specialty")), ("works_at", f.get("provider_id"))]
     elif kind == "ring":
