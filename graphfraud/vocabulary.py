@@ -1,7 +1,8 @@
 """The words every part shares: the China time zone, the languages shown, the ring families, the entity kinds.
 
 One spelling each, so that a page, a bundle and a detection run cannot disagree
-about what "zh" or "gang" or "provider" or the bureau's clock means.
+about what "zh" or "gang" or "provider" or the bureau's clock means. What
+these words say to people, in Chinese and English, is ``graphfraud.words``.
 """
 
 from __future__ import annotations

@@ -19,6 +19,7 @@ from graphfraud.bundle import wording as w
 from graphfraud.bundle.case import CaseData
 from graphfraud.display import visible
 from graphfraud.vocabulary import MEMBER_KINDS
+from graphfraud.words import word
 
 _IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 # Inside a Cypher string every control character is written as an escape, so an id with a carriage return
@@ -77,7 +78,7 @@ def queries_text(case: CaseData, lang: str) -> str:
                          {"claims": case.claim_ids()}))
     for kind in MEMBER_KINDS:   # the queries the bundle read its members' facts with (graphfraud.bundle.case)
         if member[kind]:
-            blocks.append(_block(f"{w.HEADINGS[kind.plural][lang]}", f"bundle/{kind.plural}", {kind.plural: member[kind]}))
+            blocks.append(_block(word(f"bundle.heading.{kind.plural}", lang), f"bundle/{kind.plural}", {kind.plural: member[kind]}))
     blocks.append(_block("The ring and its review history" if lang != "zh" else "团伙及审核记录", "case/history",
                          {"ring_id": case.ring_id}))
     by_motif: dict[str, list[list[str]]] = {}

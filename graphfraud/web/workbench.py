@@ -23,7 +23,7 @@ from graphfraud.case.deadlines import overdue
 from graphfraud.case.workflow import STATUSES, label as status_label, next_statuses
 from graphfraud.detect.store import claim_facts, stored_ring, stored_rings
 from graphfraud.detect.tally import ring_claims, totals
-from graphfraud.viz import count_of, reason_text, role_name, word
+from graphfraud.viz import count_of, family_name, reason_text, role_name
 from graphfraud.vocabulary import FAMILIES, MEMBER_KINDS, Kind
 from graphfraud.web.i18n import texts
 
@@ -240,10 +240,10 @@ def summary(ring: Mapping[str, Any], claims: int, amount: float, lang: str) -> s
     parts = [count_of(k, size[k], lang) for k in MEMBER_KINDS if size[k]]
     if lang == "zh":
         members = "、".join(parts[:-1]) + " 和 " + parts[-1] if len(parts) > 1 else "".join(parts)
-        patterns = "、".join(word(p, lang) for p in ring["patterns"])
+        patterns = "、".join(family_name(p, lang) for p in ring["patterns"])
     else:
         members = ", ".join(parts[:-1]) + " and " + parts[-1] if len(parts) > 1 else "".join(parts)
-        patterns = ", ".join(word(p, lang) for p in ring["patterns"])
+        patterns = ", ".join(family_name(p, lang) for p in ring["patterns"])
     return texts(lang)["summary_text"].format(
         members=members, patterns=patterns,
         claims=f"{claims:,}", amount=f"{amount:,.2f}", first=(period.get("first") or "—")[:10],
