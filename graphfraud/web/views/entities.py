@@ -26,8 +26,7 @@ BUSY_KINDS = (Kind.PROVIDER, Kind.DOCTOR)  # one hop is already many nodes
 
 
 def _kind_word(kind: str, lang: str) -> str:
-    t = texts(lang)
-    return t.get(kind) or t.get(f"kind_{kind}", kind)
+    return texts(lang).get(kind, kind)
 
 
 @router.get("/search")
