@@ -242,7 +242,7 @@ def pdf_bytes(case: CaseData, tables: dict[str, Table], picture: bytes, lang: st
                 f"fund paid {w.money(part.fund_paid)} {w.currency(lang)}."),
                size=8.5, colour=GREY)
     keys, evidence = tables["evidence"]
-    r.subheading("证据明细" if lang == "zh" else "Evidence rows")
+    r.subheading(word("bundle.heading.evidence_rows", lang))
     r.table(_h("evidence", ["no", "motif", "statement"], lang),
             [[e["no"], e["motif"], e["statement"]] for e in evidence], (10, 40, 130), size=7)
 
@@ -264,14 +264,13 @@ def pdf_bytes(case: CaseData, tables: dict[str, Table], picture: bytes, lang: st
             bucket[key][0] += 1
             bucket[key][1] += float(f.get("amount") or 0)
             bucket[key][2] += paid(f)
-    head = ["", "笔数" if lang == "zh" else "claims", "总金额（元）" if lang == "zh" else "amount (CNY)",
-            "基金支付（元）" if lang == "zh" else "fund paid (CNY)"]
-    r.table(["就诊类型" if lang == "zh" else "visit type"] + head[1:],
+    head = [word(f"bundle.column.at_risk.{k}", lang) for k in ("claims", "amount", "fund_paid")]
+    r.table([word("bundle.column.at_risk.visit_type", lang), *head],
             [[word(f"visit.{k}", lang, k), int(v[0]), round(v[1], 2), round(v[2], 2)] for k, v in sorted(by_visit.items())],
             (60, 30, 45, 45), size=8)
     names = case.facts.get("provider", {})
     top = sorted(by_provider.items(), key=lambda kv: (-kv[1][2], kv[0]))[:15]
-    r.table(["医药机构" if lang == "zh" else "provider"] + head[1:],
+    r.table([word("bundle.column.at_risk.provider", lang), *head],
             [[f"{k} {names.get(k, {}).get('name') or ''}".strip(), int(v[0]), round(v[1], 2), round(v[2], 2)] for k, v in top],
             (60, 30, 45, 45), size=8)
 
@@ -319,7 +318,7 @@ def pdf_bytes(case: CaseData, tables: dict[str, Table], picture: bytes, lang: st
         (word("bundle.heading.snapshot", lang), case.snapshot),
         (word("bundle.summary.run_id", lang), case.run_id or "—"),
         (word("bundle.summary.tool", lang), case.tool),
-        ("字体" if lang == "zh" else "Font", f"{font_name(cjk_font())} (embedded subset)" if lang != "zh" else f"{font_name(cjk_font())}（嵌入子集）"),
+        (word("bundle.heading.font", lang), font_name(cjk_font()) + word("bundle.heading.font_subset", lang)),
     ], (45, 135), size=8.5)
     r.para(word("bundle.heading.verify", lang), size=8.5)
 

@@ -74,12 +74,12 @@ def queries_text(case: CaseData, lang: str) -> str:
         "Run in Neo4j Browser or cypher-shell: each block sets its parameters with :params, then runs the query.\n"
         "Motif queries run over the whole graph; the claim ids listed above each one are this ring's rows."
     ) + "\n"]
-    blocks.append(_block("Claims behind the evidence" if lang != "zh" else "证据结算明细", "rings/claims",
+    blocks.append(_block(word("bundle.query.claims", lang), "rings/claims",
                          {"claims": case.claim_ids()}))
     for kind in MEMBER_KINDS:   # the queries the bundle read its members' facts with (graphfraud.bundle.case)
         if member[kind]:
             blocks.append(_block(word(f"bundle.heading.{kind.plural}", lang), f"bundle/{kind.plural}", {kind.plural: member[kind]}))
-    blocks.append(_block("The ring and its review history" if lang != "zh" else "团伙及审核记录", "case/history",
+    blocks.append(_block(word("bundle.query.history", lang), "case/history",
                          {"ring_id": case.ring_id}))
     by_motif: dict[str, list[list[str]]] = {}
     for ev in ring.get("evidence", []):
