@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from graphfraud.vocabulary import MEMBER_KINDS
+
 STRING, INT, FLOAT = "STRING", "INT64", "DOUBLE"
 
 
@@ -122,7 +124,7 @@ NODES: dict[str, NodeType] = {
     )
 }
 
-MEMBER_ENDS = tuple((label, "Ring") for label in ("Patient", "Card", "Provider", "Doctor"))
+MEMBER_ENDS = tuple((kind.label, "Ring") for kind in MEMBER_KINDS)
 
 RELS: dict[str, RelType] = {
     r.type: r
@@ -148,9 +150,6 @@ RELS: dict[str, RelType] = {
 # Nodes created once and never changed, each written together with its links (a settlement, a line of it, a
 # purchase): the engines compare only their keys with what is stored.
 IMMUTABLE = ("Claim", "Line", "Purchase")
-
-# Input tables → the entity nodes they describe (claims also create Claim nodes).
-ENTITY_LABELS = {"patient": "Patient", "card": "Card", "provider": "Provider", "doctor": "Doctor"}
 
 # Provider type → the extra Neo4j label Browser/Bloom users style and filter by
 # (set by cypher/load/provider*.cypher and by the bulk import's :LABEL column).

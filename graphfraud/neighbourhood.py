@@ -29,10 +29,10 @@ from typing import Any
 
 from graphfraud.engines.base import Engine
 from graphfraud.errors import InputError
+from graphfraud.vocabulary import MEMBER_KINDS, Kind
 
-KINDS = ("patient", "card", "provider", "doctor", "ring", "phone", "address")
-START_KINDS = KINDS + ("claim",)
-ENTITY_KINDS = ("patient", "card", "provider", "doctor")
+KINDS = (*MEMBER_KINDS, Kind.RING, Kind.PHONE, Kind.ADDRESS)   # what a hop can reach
+START_KINDS = (*KINDS, Kind.CLAIM)                              # what a neighbourhood can start from
 DEFAULT_HOPS = 2
 MAX_HOPS = 4
 DEFAULT_MAX_NODES = 300
@@ -199,7 +199,7 @@ def neighbourhood(engine: Engine, kind: str, ident: str, hops: int = DEFAULT_HOP
     if kind == "claim":
         claim = _rows(engine, "entity/claim", {"id": ident})[0]
         nb.facts[(kind, ident)] = claim
-        frontier = [(k, claim[f"{k}_id"]) for k in ENTITY_KINDS if claim.get(f"{k}_id")]
+        frontier = [(k, claim[k.id_column]) for k in MEMBER_KINDS if claim.get(k.id_column)]
         for key in frontier:
             nb.nodes.setdefault(key, 1)
         first_hop = 2
@@ -231,8 +231,8 @@ def _hop(engine: Engine, nb: Neighbourhood, frontier: list[Key], hop: int, windo
         more = more or len(rows) >= ROW_LIMIT
         for r in rows:
             offer((step.dst, str(r["dst"])), step.rank, r["weight"])
-    if any(by_kind[k] for k in ENTITY_KINDS):
-        params = {f"{k}s": by_kind[k] for k in ENTITY_KINDS}
+    if any(by_kind[k] for k in MEMBER_KINDS):
+        params = {k.plural: by_kind[k] for k in MEMBER_KINDS}
         for r in _rows(engine, "explore/entity_rings", {**params, "seen": seen["ring"]}):
             offer(("ring", str(r["dst"])), RING_RANK, r["weight"])
     if by_kind["ring"]:
@@ -262,7 +262,7 @@ def _claim_link(kind: str, r: dict[str, Any], src: Key, dst: Key) -> Link:
 
 def _links(engine: Engine, nb: Neighbourhood, window: dict[str, int]) -> None:
     """Read the edges among the chosen nodes (never beyond them)."""
-    ids = {k: nb.ids(k) for k in KINDS}
+    ids: dict[str, list[str]] = {k: nb.ids(k) for k in KINDS}
     if ids["patient"] and ids["card"]:
         for r in _rows(engine, "explore/edges_holds", {"patients": ids["patient"], "cards": ids["card"]}):
             nb.links.append(Link("holds", ("patient", r["src"]), ("card", r["dst"])))
@@ -284,15 +284,15 @@ def _links(engine: Engine, nb: Neighbourhood, window: dict[str, int]) -> None:
                                                       "limit": EDGE_ROW_LIMIT, **window})
         nb.edges_cut = max(nb.edges_cut, EDGE_ROW_LIMIT if len(rows) >= EDGE_ROW_LIMIT else 0)
         nb.links.extend(_claim_link("claims", r, ("card", r["src"]), ("provider", r["dst"])) for r in rows)
-    if ids["ring"] and any(ids[k] for k in ENTITY_KINDS):
-        params = {f"{k}s": ids[k] for k in ENTITY_KINDS}
+    if ids["ring"] and any(ids[k] for k in MEMBER_KINDS):
+        params = {k.plural: ids[k] for k in MEMBER_KINDS}
         for r in _rows(engine, "explore/edges_members", {**params, "rings": ids["ring"]}):
             nb.links.append(Link("member", (str(r["kind"]), r["src"]), ("ring", r["dst"]), role=r.get("role")))
     if nb.start[0] == "claim":
         claim = nb.facts[nb.start]
-        for k in ENTITY_KINDS:
-            if claim.get(f"{k}_id") and (k, claim[f"{k}_id"]) in nb.nodes:
-                nb.links.append(Link("claim_of", nb.start, (k, claim[f"{k}_id"])))
+        for k in MEMBER_KINDS:
+            if claim.get(k.id_column) and (k, claim[k.id_column]) in nb.nodes:
+                nb.links.append(Link("claim_of", nb.start, (k, claim[k.id_column])))
 
 
 _NODE_FACTS = {"patient": "explore/nodes_patients", "card": "explore/nodes_cards", "provider": "explore/nodes_providers",

@@ -37,10 +37,12 @@ from markupsafe import Markup
 from graphfraud.atomic import write_text_atomic
 from graphfraud.detect.tally import ring_claims
 from graphfraud.resources import data_dir
+from graphfraud.vocabulary import MEMBER_KINDS, Kind
+from graphfraud.words import catalogue, word
 
 DEFAULT_MAX_NODES = 300
 GRAPH_HEIGHT = "680px"
-KINDS = ("patient", "card", "provider", "doctor", "ring", "claim", "phone", "address")
+KINDS = (*MEMBER_KINDS, Kind.RING, Kind.CLAIM, Kind.PHONE, Kind.ADDRESS)   # node kinds, in the legend's order
 VIS_JS = ("templates", "lib", "vis-9.1.2", "vis-network.min.js")  # inside the pyvis package
 DAY = 86_400
 
@@ -48,14 +50,8 @@ DAY = 86_400
 # -- data files -------------------------------------------------------------
 @cache
 def styles() -> dict[str, Any]:
-    """Node look by type and the legend's names (``viz/styles.json``)."""
+    """Node look by type: colour and shape (``viz/styles.json``); the words are in graphfraud/words.toml."""
     return json.loads((data_dir("viz") / "styles.json").read_text(encoding="utf-8"))
-
-
-@cache
-def labels() -> dict[str, dict[str, str]]:
-    """Words on graph pages in Chinese and English (``viz/labels.json``)."""
-    return json.loads((data_dir("viz") / "labels.json").read_text(encoding="utf-8"))
 
 
 @cache
@@ -64,31 +60,29 @@ def options() -> dict[str, Any]:
     return json.loads((data_dir("viz") / "options.json").read_text(encoding="utf-8"))
 
 
-def word(key: str, lang: str = "zh") -> str:
-    """A word of ``viz/labels.json`` in the language (the key itself when there is none)."""
-    table = labels()
-    return table.get(lang, table["zh"]).get(key, key)
-
-
 def kind_name(kind: str, lang: str = "zh") -> str:
     """The legend's name of an entity type."""
-    look = styles().get(kind)
-    return look.get(lang, kind) if isinstance(look, dict) else kind
+    return word(f"kind.{kind}", lang, kind)
 
 
 def count_of(kind: str, n: int, lang: str = "zh") -> str:
     """"12 cards" / "1 card" / "12 张医保卡" (English words take a plural only for more than one)."""
-    key = f"count_{kind}"
-    if lang == "en" and n == 1 and f"{key}_one" in labels()["en"]:
+    key = f"count.{kind}"
+    if lang == "en" and n == 1 and f"{key}_one" in catalogue():
         key += "_one"
     return word(key, lang).format(n=f"{n:,}")
+
+
+def family_name(family: str, lang: str = "zh") -> str:
+    """A pattern family as a tag or in a title (the code itself when unknown)."""
+    return word(f"family.{family}", lang, family)
 
 
 def role_name(role: str | None, lang: str = "zh") -> str:
     """A ring member's role in words (the code itself when unknown)."""
     if not role:
         return ""
-    return word(f"role_{role}", lang) if f"role_{role}" in labels()["zh"] else role
+    return word(f"role.{role}", lang, role)
 
 
 @cache
@@ -162,7 +156,7 @@ def tip_rows(pairs: Iterable[tuple[str, Any]], lang: str) -> list[tuple[str, str
             value = f"{value:,.2f}"
         elif isinstance(value, int) and not isinstance(value, bool):
             value = f"{value:,}"
-        rows.append((word(key, lang), str(value)))
+        rows.append((word(f"graph.{key}", lang, key), str(value)))
     return rows
 
 
@@ -203,16 +197,16 @@ def fragment(graph: Graph, height: str = GRAPH_HEIGHT) -> dict[str, Any]:
     kinds = [k for k in KINDS if any(n.kind == k and not n.context for n in graph.nodes)]
     legend = [{"label": kind_name(k, lang), "color": styles()[k]["color"], "shape": styles()[k]["shape"]} for k in kinds]
     if any(n.context for n in graph.nodes):
-        legend.append({"label": kind_name("context", lang), "color": styles()["context"]["color"], "shape": "dot"})
-    texts = {k: word(k, lang) for k in ("legend_member", "legend_focus", "legend_evidence", "time_filter", "from", "to",
-                                        "reset", "claims_in_range")}
+        legend.append({"label": word("graph.legend_context", lang), "color": styles()["context"]["color"], "shape": "dot"})
+    texts = {k: word(f"graph.{k}", lang) for k in ("legend_member", "legend_focus", "legend_evidence", "time_filter", "from",
+                                                   "to", "reset", "claims_in_range")}
     return {
         "gid": "gf-" + hashlib.sha1(json.dumps([graph.title, [n.key for n in graph.nodes]], ensure_ascii=False)
                                     .encode("utf-8")).hexdigest()[:10],
         "legend": legend,
         "notes": graph.notes,
         "texts": texts,
-        "hint": word("open_hint", lang) if any(n.href for n in graph.nodes) else "",
+        "hint": word("graph.open_hint", lang) if any(n.href for n in graph.nodes) else "",
         "height": height,
         "days": ({"lo": days[0], "hi": days[-1], "first": _iso_day(days[0]), "last": _iso_day(days[-1])} if days else None),
         "data": {"nodes": nodes, "edges": edges, "options": options(), "texts": texts},
@@ -336,13 +330,13 @@ def ring_graph_data(ring: dict[str, Any], claims: dict[str, dict[str, Any]], max
         out_edges.append(Edge(
             f"{a[0]}:{a[1]}", f"{b[0]}:{b[1]}", kind, evidence=bool(e["why"]), claims=len(e["claims"]),
             days=sorted(e["days"]), tally=kind == "claims",
-            tip=tip_rows([("type", word(f"edge_{kind}", lang)), ("claims", len(e["claims"])), ("amount", e["amount"]),
+            tip=tip_rows([("type", word(f"graph.edge_{kind}", lang)), ("claims", len(e["claims"])), ("amount", e["amount"]),
                           ("fund_paid", e["fund"]), ("first", times[0] if times else ""), ("last", times[-1] if times else ""),
                           ("diagnoses", ", ".join(sorted(e["dx"]))), ("why", why[:600])], lang)))
-    notes = [word("nodes_left_out", lang).format(n=left_out, cap=max_nodes)] if left_out else []
-    patterns = ", ".join(word(p, lang) for p in ring.get("patterns", []))
-    subtitle = [f"{patterns} · {word('score', lang)} {_fmt_score(ring.get('score'))}"]
-    return Graph(title=f"{word('ring_graph', lang)} {ring['ring_id']}", subtitle=subtitle, nodes=nodes,
+    notes = [word("graph.nodes_left_out", lang).format(n=left_out, cap=max_nodes)] if left_out else []
+    patterns = ", ".join(family_name(p, lang) for p in ring.get("patterns", []))
+    subtitle = [f"{patterns} · {word('graph.score', lang)} {_fmt_score(ring.get('score'))}"]
+    return Graph(title=f"{word('graph.ring_graph', lang)} {ring['ring_id']}", subtitle=subtitle, nodes=nodes,
                  edges=out_edges, notes=notes, lang=lang)
 
 
@@ -363,23 +357,25 @@ def _node_tip(kind: str, ident: str, facts: dict[str, Any], hop: int, lang: str)
     f = facts
     rows: list[tuple[str, Any]] = [("id", ident), ("type", kind_name(kind, lang))]
     if kind == "patient":
-        rows += [("name", f.get("name")), ("sex", word(f["sex"], lang) if f.get("sex") else None),
+        rows += [("name", f.get("name")), ("sex", word(f"sex.{f['sex']}", lang, f["sex"]) if f.get("sex") else None),
                  ("birth_date", f.get("birth_date")), ("city", f.get("city")), ("death_date", f.get("death_date"))]
     elif kind == "card":
         rows += [("holder", f.get("holder_id"))]
     elif kind == "provider":
-        rows += [("name", f.get("name")), ("type", word(f["type"], lang) if f.get("type") else None), ("city", f.get("city"))]
+        rows += [("name", f.get("name")), ("type", word(f"provider_type.{f['type']}", lang, f["type"]) if f.get("type") else None),
+                 ("city", f.get("city"))]
     elif kind == "doctor":
         rows += [("name", f.get("name")), ("specialty", f.get("specialty")), ("works_at", f.get("provider_id"))]
     elif kind == "ring":
         patterns = json.loads(f["patterns"]) if isinstance(f.get("patterns"), str) and f["patterns"].startswith("[") else []
         rows += [("score", _fmt_score(f.get("score")) if f.get("score") is not None else None),
-                 ("patterns", ", ".join(word(p, lang) for p in patterns)),
+                 ("patterns", ", ".join(family_name(p, lang) for p in patterns)),
                  ("status", status_label(f.get("status") or "new", lang)), ("amount_at_risk", f.get("amount_at_risk")),
                  ("size", f.get("size"))]
     elif kind == "claim":
         rows += [("ts", f.get("ts")), ("amount", f.get("amount")), ("fund_paid", f.get("fund_paid")),
-                 ("visit_type", word(f["visit_type"], lang) if f.get("visit_type") else None), ("diagnosis", f.get("diagnosis"))]
+                 ("visit_type", word(f"visit.{f['visit_type']}", lang, f["visit_type"]) if f.get("visit_type") else None),
+                 ("diagnosis", f.get("diagnosis"))]
     rows.append(("hop", hop))
     return tip_rows(rows, lang)
 
@@ -421,7 +417,7 @@ def neighbourhood_graph(nb, lang: str = "zh", rings: dict[str, dict[str, Any]] |
             shown_ids = ", ".join(link.claim_ids[:8]) + (" …" if len(link.claim_ids) > 8 else "")
             edges.append(Edge(src, dst, link.kind, evidence=bool(why), claims=link.claims,
                               days=[t // DAY for t in link.times], tally=link.kind == "claims",
-                              tip=tip_rows([("type", word(f"edge_{link.kind}", lang)), ("claims", link.claims),
+                              tip=tip_rows([("type", word(f"graph.edge_{link.kind}", lang)), ("claims", link.claims),
                                             ("amount", link.amount), ("fund_paid", link.fund_paid),
                                             ("first", link.first), ("last", link.last),
                                             ("diagnoses", ", ".join(link.diagnoses[:12])),
@@ -429,7 +425,7 @@ def neighbourhood_graph(nb, lang: str = "zh", rings: dict[str, dict[str, Any]] |
                                             ("claim_ids", shown_ids)], lang)))
         else:
             edges.append(Edge(src, dst, link.kind,
-                              tip=tip_rows([("type", word(f"edge_{link.kind}", lang)), ("role", role_name(link.role, lang))], lang)))
+                              tip=tip_rows([("type", word(f"graph.edge_{link.kind}", lang)), ("role", role_name(link.role, lang))], lang)))
     if not any(e.tally for e in edges):
         # no card on the graph (a doctor's first hop): its claims are the doctor → provider edges, so the
         # "n of m claims" line counts those rather than saying 0 / 0 (each claim is still counted once)
@@ -439,15 +435,15 @@ def neighbourhood_graph(nb, lang: str = "zh", rings: dict[str, dict[str, Any]] |
     for lo in nb.left_out:
         parts = ("、" if lang == "zh" else ", ").join(count_of(k, n, lang) for k, n in sorted(lo.kinds.items()))
         if lo.more:
-            parts = f"{word('more_than', lang)} {parts}" if parts else word("more_than", lang)
-        notes.append(word("left_out", lang).format(hop=lo.hop, what=parts, cap=nb.max_nodes))
+            parts = f"{word('graph.more_than', lang)} {parts}" if parts else word("graph.more_than", lang)
+        notes.append(word("graph.left_out", lang).format(hop=lo.hop, what=parts, cap=nb.max_nodes))
     if nb.edges_cut:
-        notes.append(word("edge_rows_cut", lang).format(n=nb.edges_cut))
+        notes.append(word("graph.edge_rows_cut", lang).format(n=nb.edges_cut))
     kind, ident = nb.start
     subtitle = []
     if nb.since or nb.until:
-        subtitle.append(word("window", lang).format(since=nb.since or "…", until=nb.until or "…"))
+        subtitle.append(word("graph.window", lang).format(since=nb.since or "…", until=nb.until or "…"))
     if generated:
-        subtitle.append(word("generated", lang).format(at=generated))
-    title = word("neighbourhood", lang).format(what=f"{kind_name(kind, lang)} {ident}", hops=nb.hops)
+        subtitle.append(word("graph.generated", lang).format(at=generated))
+    title = word("graph.neighbourhood", lang).format(what=f"{kind_name(kind, lang)} {ident}", hops=nb.hops)
     return Graph(title=title, subtitle=subtitle, nodes=nodes, edges=edges, notes=notes, lang=lang)

@@ -649,9 +649,10 @@ def test_every_figure_in_the_report_is_the_rings_own_and_no_internal_key_shows(g
     from graphfraud.detect.store import claim_facts, stored_ring
     from graphfraud.detect.tally import member_patients, ring_claims, totals
     from graphfraud.web.workbench import ring_case
+    from graphfraud.words import section
 
     keys = {p.stem for p in (Path(__file__).resolve().parent.parent / "cypher" / "motifs").glob("*.cypher")}
-    keys |= {k for k in w.ROLES if "_" in k}
+    keys |= {k for k in section("bundle.role", "zh") if "_" in k}
     for rank in range(3):
         ring_id = _ring(graph, rank)
         ring = stored_ring(graph, ring_id)

@@ -13,12 +13,10 @@
 
 from __future__ import annotations
 
-ROLES: dict[str, dict[str, str]] = {
-    "analyst": {"zh": "分析员", "en": "analyst"},
-    "investigator": {"zh": "稽核员", "en": "investigator"},
-    "supervisor": {"zh": "审核负责人", "en": "supervisor"},
-    "admin": {"zh": "系统管理员", "en": "administrator"},
-}
+from graphfraud.words import word
+
+# The roles (their words: ``account_role.*`` in graphfraud/words.toml).
+ROLES = ("analyst", "investigator", "supervisor", "admin")
 
 # What each role may do beyond reading (case steps by status are in graphfraud.case.workflow.STEP_ROLES).
 ABILITIES: dict[str, tuple[str, ...]] = {
@@ -31,8 +29,8 @@ ABILITIES: dict[str, tuple[str, ...]] = {
 
 
 def role_label(role: str, lang: str = "zh") -> str:
-    """The role as people read it."""
-    return ROLES.get(role, {}).get(lang, role)
+    """The role as people read it (the code itself for an unknown one)."""
+    return word(f"account_role.{role}", lang, role)
 
 
 def may(role: str, ability: str) -> bool:

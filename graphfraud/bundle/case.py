@@ -28,10 +28,7 @@ from graphfraud.detect.tally import fund_share, ring_claims
 from graphfraud.display import visible_all
 from graphfraud.engines.base import Engine
 from graphfraud.errors import InputError
-
-KINDS = ("patient", "card", "provider", "doctor")
-_FACT_QUERY = {"patient": ("bundle/patients", "patients"), "card": ("bundle/cards", "cards"),
-               "provider": ("bundle/providers", "providers"), "doctor": ("bundle/doctors", "doctors")}
+from graphfraud.vocabulary import MEMBER_KINDS
 
 
 @dataclass
@@ -171,7 +168,8 @@ def gather(engine: Engine, ring_id: str, overrides: dict[str, Any] | None = None
     for m in ring["members"]:
         wanted[m["type"]].add(m["id"])
     wanted["provider"].update(str(c["provider_id"]) for c in claims.values() if c.get("provider_id"))
-    facts = {kind: _rows(engine, *_FACT_QUERY[kind], wanted[kind]) for kind in KINDS}
+    # cypher/bundle/<kinds>.cypher, each reading the facts of the ids in $<kinds>
+    facts: dict[str, dict[str, dict[str, Any]]] = {kind: _rows(engine, f"bundle/{kind.plural}", kind.plural, wanted[kind]) for kind in MEMBER_KINDS}
     history = [
         {"seq": e.seq, "at": e.at, "actor": e.actor, "action": e.action, "from_status": e.from_status,
          "to_status": e.to_status, "note": e.note}

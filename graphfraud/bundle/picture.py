@@ -13,11 +13,11 @@ import io
 import json
 from typing import Any
 
-from graphfraud.bundle import wording as w
 from graphfraud.bundle.case import CaseData
 from graphfraud.bundle.fonts import cjk_font
 from graphfraud.resources import data_dir
-from graphfraud.vocabulary import language
+from graphfraud.vocabulary import MEMBER_KINDS
+from graphfraud.words import word
 
 WIDTH, HEIGHT, SCALE = 1600, 1150, 2    # drawn at SCALE× and shrunk, for smooth lines
 MAX_NODES = 150
@@ -114,18 +114,17 @@ def png_bytes(case: CaseData, lang: str) -> tuple[bytes, int, int]:
         x, y = at(n)
         draw.text((x, y + radius[n in members] + 2 * s), n[1], fill="#333333", font=label_font, anchor="ma",
                   stroke_width=2 * s, stroke_fill="white")
-    patterns = "、".join(w.word(w.FAMILIES, p, lang) for p in case.ring.get("patterns", [])) if lang == "zh" \
-        else ", ".join(w.word(w.FAMILIES, p, lang) for p in case.ring.get("patterns", []))
+    patterns = ("、" if lang == "zh" else ", ").join(word(f"bundle.family.{p}", lang, p) for p in case.ring.get("patterns", []))
     draw.text((margin, 24 * s), f"{case.ring_id} · {patterns}", fill="#222222", font=title_font)
     x = margin
-    for kind in ("patient", "card", "provider", "doctor", "context"):
+    for kind in (*MEMBER_KINDS, "context"):
         look = style[kind]
         draw.ellipse([x, 66 * s, x + 14 * s, 80 * s], fill=look["color"])
-        text = look[language(lang)]
+        text = word("graph.legend_context" if kind == "context" else f"kind.{kind}", lang)
         draw.text((x + 20 * s, 64 * s), text, fill="#333333", font=legend_font)
         x += int(draw.textlength(text, font=legend_font)) + 50 * s
     if total > len(nodes):
-        note = w.HEADINGS["graph_capped"][lang].format(shown=len(nodes), total=total).strip()
+        note = word("bundle.heading.graph_capped", lang).format(shown=len(nodes), total=total).strip()
         draw.text((x, 64 * s), note, fill="#666666", font=legend_font)
     small = img.resize((WIDTH, HEIGHT), Image.Resampling.LANCZOS)
     buffer = io.BytesIO()

@@ -20,9 +20,11 @@ from typing import Any
 from graphfraud.bundle import wording as w
 from graphfraud.bundle.case import CaseData, paid
 from graphfraud.bundle.fonts import cjk_font, font_name
-from graphfraud.bundle.tables import Table, cell_text, when
+from graphfraud.bundle.tables import Table, cell_text, heading, when
 from graphfraud.case.workflow import label as status_label
 from graphfraud.detect.tally import totals
+from graphfraud.vocabulary import MEMBER_KINDS
+from graphfraud.words import word
 
 FONT = "cjk"
 INK, GREY, ACCENT = (33, 33, 33), (110, 110, 110), (176, 30, 36)
@@ -64,7 +66,7 @@ class _Report:
             def header(self) -> None:
                 self.set_font(FONT, size=7.5)
                 self.set_text_color(*GREY)
-                self.cell(0, 5, f"{report.case.ring_id} · {w.HEADINGS['snapshot'][lang]} {report.case.snapshot}"
+                self.cell(0, 5, f"{report.case.ring_id} · {word('bundle.heading.snapshot', lang)} {report.case.snapshot}"
                           + (" · REDACTED" if report.case.redacted else ""), align="R")
                 self.ln(7)
                 self.set_text_color(*INK)
@@ -73,12 +75,12 @@ class _Report:
                 self.set_y(-12)
                 self.set_font(FONT, size=7.5)
                 self.set_text_color(*GREY)
-                self.cell(0, 5, w.HEADINGS["page"][lang].format(page=self.page_no(), pages="{nb}"), align="C")
+                self.cell(0, 5, word("bundle.heading.page", lang).format(page=self.page_no(), pages="{nb}"), align="C")
                 self.set_text_color(*INK)
 
         pdf = _Doc(format="A4")
         pdf.set_creation_date(_created(case))
-        pdf.set_title(f"{w.HEADINGS['title'][lang]} {case.ring_id}")
+        pdf.set_title(f"{word('bundle.heading.title', lang)} {case.ring_id}")
         pdf.set_creator(case.tool)
         pdf.set_producer(case.tool)
         pdf.set_lang("zh-CN" if lang == "zh" else "en")
@@ -95,7 +97,7 @@ class _Report:
         pdf.ln(3)
         pdf.set_font(FONT, size=13)
         pdf.set_text_color(*ACCENT)
-        pdf.cell(0, 8, w.HEADINGS[key][self.lang], new_x="LMARGIN", new_y="NEXT")
+        pdf.cell(0, 8, word(f"bundle.heading.{key}", self.lang), new_x="LMARGIN", new_y="NEXT")
         pdf.set_draw_color(*ACCENT)
         pdf.line(pdf.l_margin, pdf.get_y(), pdf.w - pdf.r_margin, pdf.get_y())
         pdf.set_text_color(*INK)
@@ -141,9 +143,9 @@ def _export_record(case: CaseData, lang: str) -> str:
             else f"{case.exported_by}, {case.exported_at.replace('T', ' ')}")
 
 
-def _h(table: dict[str, dict[str, str]], keys: Sequence[str], lang: str) -> list[str]:
+def _h(table: str, keys: Sequence[str], lang: str) -> list[str]:
     """Column headings for people: the tables' English keys (``evidence_amount_cny``) read as words."""
-    words = [w.word(table, k, lang) for k in keys]
+    words = [heading(table, k, lang) for k in keys]
     return words if lang == "zh" else [x.replace("_cny", " (CNY)").replace("_", " ") for x in words]
 
 
@@ -158,20 +160,20 @@ def pdf_bytes(case: CaseData, tables: dict[str, Table], picture: bytes, lang: st
     pdf, ring = r.pdf, case.ring
     pdf.add_page()
     pdf.set_font(FONT, size=18)
-    pdf.cell(0, 11, w.HEADINGS["title"][lang], align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.cell(0, 11, word("bundle.heading.title", lang), align="C", new_x="LMARGIN", new_y="NEXT")
     pdf.set_font(FONT, size=11)
     pdf.cell(0, 7, case.ring_id, align="C", new_x="LMARGIN", new_y="NEXT")
     pdf.ln(2)
     status = str(ring.get("status") or "new")
     if status not in ("confirmed", "referred"):
-        r.para(w.HEADINGS["draft"][lang].format(status=status_label(status, lang)), colour=ACCENT)
+        r.para(word("bundle.heading.draft", lang).format(status=status_label(status, lang)), colour=ACCENT)
     if case.redacted:
-        r.para(w.HEADINGS["redacted"][lang], colour=ACCENT)
+        r.para(word("bundle.heading.redacted", lang), colour=ACCENT)
 
     # 一、案件摘要
     r.heading("summary")
     sep = "、" if lang == "zh" else ", "
-    sizes = {k: len(case.members(k)) for k in ("patient", "card", "provider", "doctor")}
+    sizes: dict[str, int] = {k: len(case.members(k)) for k in MEMBER_KINDS}
     size_text = (f"参保人 {sizes['patient']} 人，医保卡 {sizes['card']} 张，医药机构 {sizes['provider']} 家，医师 {sizes['doctor']} 人"
                  if lang == "zh" else
                  f"{sizes['patient']} patients, {sizes['card']} cards, {sizes['provider']} providers, {sizes['doctor']} doctors")
@@ -186,19 +188,19 @@ def pdf_bytes(case: CaseData, tables: dict[str, Table], picture: bytes, lang: st
                         "outside the ring, listed with the evidence claims, not counted)" if outside else ""))
     period = f"{when(case.period[0], seconds=True)} — {when(case.period[1], seconds=True)}"
     summary = [
-        (w.SUMMARY_FIELDS["ring_id"][lang], case.ring_id),
-        (w.SUMMARY_FIELDS["status"][lang], status_label(status, lang)),
-        (w.SUMMARY_FIELDS["patterns"][lang], sep.join(w.word(w.FAMILIES, p, lang) for p in ring.get("patterns", []))),
-        (w.SUMMARY_FIELDS["score"][lang], f"{float(ring.get('score') or 0):.3f}"),
-        (w.SUMMARY_FIELDS["size"][lang], size_text),
-        (w.SUMMARY_FIELDS["amount_at_risk"][lang], f"{w.money(float(ring.get('amount_at_risk') or 0))} {w.currency(lang)}"),
-        (w.SUMMARY_FIELDS["evidence"][lang], evidence_text),
-        (w.HEADINGS["period"][lang], period),
-        (w.HEADINGS["snapshot"][lang], case.snapshot),
-        (w.SUMMARY_FIELDS["run_id"][lang], case.run_id or "—"),
-        (w.SUMMARY_FIELDS["first_seen"][lang], str(ring.get("first_seen") or "—")),
-        (w.SUMMARY_FIELDS["tool"][lang], case.tool),
-        (w.SUMMARY_FIELDS["export_record"][lang], _export_record(case, lang)),
+        (word("bundle.summary.ring_id", lang), case.ring_id),
+        (word("bundle.summary.status", lang), status_label(status, lang)),
+        (word("bundle.summary.patterns", lang), sep.join(word(f"bundle.family.{p}", lang, p) for p in ring.get("patterns", []))),
+        (word("bundle.summary.score", lang), f"{float(ring.get('score') or 0):.3f}"),
+        (word("bundle.summary.size", lang), size_text),
+        (word("bundle.summary.amount_at_risk", lang), f"{w.money(float(ring.get('amount_at_risk') or 0))} {w.currency(lang)}"),
+        (word("bundle.summary.evidence", lang), evidence_text),
+        (word("bundle.heading.period", lang), period),
+        (word("bundle.heading.snapshot", lang), case.snapshot),
+        (word("bundle.summary.run_id", lang), case.run_id or "—"),
+        (word("bundle.summary.first_seen", lang), str(ring.get("first_seen") or "—")),
+        (word("bundle.summary.tool", lang), case.tool),
+        (word("bundle.summary.export_record", lang), _export_record(case, lang)),
     ]
     r.table(None, summary, (45, 135), size=9)
 
@@ -212,13 +214,14 @@ def pdf_bytes(case: CaseData, tables: dict[str, Table], picture: bytes, lang: st
         "provider": (["id", "name", "role", "city", "claims", "amount"], (20, 55, 40, 20, 15, 30)),
         "doctor": (["id", "name", "role", "provider_id", "specialty", "claims", "amount"], (20, 20, 40, 25, 30, 15, 30)),
     }
-    type_words = {"patient": "patients", "card": "cards", "provider": "providers", "doctor": "doctors"}
-    for kind, (keys, widths) in layouts.items():
+    for kind in MEMBER_KINDS:
+        keys, widths = layouts[kind]
         rows = [m for m in members if m["kind"] == kind]
         if not rows:
             continue
-        r.subheading(f"{w.HEADINGS[type_words[kind]][lang]}（{len(rows)}）" if lang == "zh" else f"{w.HEADINGS[type_words[kind]][lang]} ({len(rows)})")
-        r.table(_h(w.MEMBER_COLUMNS, keys, lang), [[m.get(k, "") for k in keys] for m in rows], widths, size=7)
+        title = word(f"bundle.heading.{kind.plural}", lang)
+        r.subheading(f"{title}（{len(rows)}）" if lang == "zh" else f"{title} ({len(rows)})")
+        r.table(_h("members", keys, lang), [[m.get(k, "") for k in keys] for m in rows], widths, size=7)
 
     # 三、疑点说明
     r.heading("patterns")
@@ -239,8 +242,8 @@ def pdf_bytes(case: CaseData, tables: dict[str, Table], picture: bytes, lang: st
                 f"fund paid {w.money(part.fund_paid)} {w.currency(lang)}."),
                size=8.5, colour=GREY)
     keys, evidence = tables["evidence"]
-    r.subheading("证据明细" if lang == "zh" else "Evidence rows")
-    r.table(_h(w.EVIDENCE_COLUMNS, ["no", "motif", "statement"], lang),
+    r.subheading(word("bundle.heading.evidence_rows", lang))
+    r.table(_h("evidence", ["no", "motif", "statement"], lang),
             [[e["no"], e["motif"], e["statement"]] for e in evidence], (10, 40, 130), size=7)
 
     # 四、涉案金额
@@ -261,21 +264,20 @@ def pdf_bytes(case: CaseData, tables: dict[str, Table], picture: bytes, lang: st
             bucket[key][0] += 1
             bucket[key][1] += float(f.get("amount") or 0)
             bucket[key][2] += paid(f)
-    head = ["", "笔数" if lang == "zh" else "claims", "总金额（元）" if lang == "zh" else "amount (CNY)",
-            "基金支付（元）" if lang == "zh" else "fund paid (CNY)"]
-    r.table(["就诊类型" if lang == "zh" else "visit type"] + head[1:],
-            [[w.word(w.VISIT_TYPES, k, lang), int(v[0]), round(v[1], 2), round(v[2], 2)] for k, v in sorted(by_visit.items())],
+    head = [word(f"bundle.column.at_risk.{k}", lang) for k in ("claims", "amount", "fund_paid")]
+    r.table([word("bundle.column.at_risk.visit_type", lang), *head],
+            [[word(f"visit.{k}", lang, k), int(v[0]), round(v[1], 2), round(v[2], 2)] for k, v in sorted(by_visit.items())],
             (60, 30, 45, 45), size=8)
     names = case.facts.get("provider", {})
     top = sorted(by_provider.items(), key=lambda kv: (-kv[1][2], kv[0]))[:15]
-    r.table(["医药机构" if lang == "zh" else "provider"] + head[1:],
+    r.table([word("bundle.column.at_risk.provider", lang), *head],
             [[f"{k} {names.get(k, {}).get('name') or ''}".strip(), int(v[0]), round(v[1], 2), round(v[2], 2)] for k, v in top],
             (60, 30, 45, 45), size=8)
 
     # 五、时间线
     r.heading("timeline")
     keys, timeline = tables["timeline"]
-    r.table(_h(w.TIMELINE_COLUMNS, ["date", "claims", "amount", "fund_paid", "providers", "motifs"], lang),
+    r.table(_h("timeline", ["date", "claims", "amount", "fund_paid", "providers", "motifs"], lang),
             [[t["date"], t["claims"], t["amount"], t["fund_paid"], t["providers"], t["motifs"]] for t in timeline],
             (22, 14, 24, 24, 40, 56), size=7)
 
@@ -285,14 +287,14 @@ def pdf_bytes(case: CaseData, tables: dict[str, Table], picture: bytes, lang: st
     if pdf.get_y() + image_w * 0.72 > pdf.h - 20:
         pdf.add_page()
     pdf.image(picture, w=image_w)
-    r.para(w.HEADINGS["graph_note"][lang], size=8, colour=GREY)
+    r.para(word("bundle.heading.graph_note", lang), size=8, colour=GREY)
 
     # 七、证据清单
     r.heading("claims")
     keys, claim_table = tables["claims"]
     shown = ["ts", "claim_id", "patient_id", "card_id", "provider_id", "doctor_id", "visit_type", "diagnosis", "amount",
              "fund_paid", "counted"]
-    r.table(_h(w.CLAIM_COLUMNS, shown, lang), [[c[k] for k in shown] for c in claim_table],
+    r.table(_h("claims", shown, lang), [[c[k] for k in shown] for c in claim_table],
             (26, 19, 16, 16, 14, 14, 15, 13, 16, 16, 15), size=6.5)
 
     # 八、审核记录
@@ -300,27 +302,27 @@ def pdf_bytes(case: CaseData, tables: dict[str, Table], picture: bytes, lang: st
     if case.history:
         history_rows: list[list[Any]] = []
         for e in case.history:
-            action = w.word(w.ACTIONS, e["action"], lang)
+            action = word(f"bundle.action.{e['action']}", lang, e["action"])
             if e["action"] in ("status", "reopened"):
                 action += f"：{status_label(e['from_status'], lang)} → {status_label(e['to_status'], lang)}" if lang == "zh" \
                     else f": {status_label(e['from_status'], lang)} → {status_label(e['to_status'], lang)}"
             history_rows.append([e["seq"], e["at"], e["actor"], action, e["note"]])
-        r.table(_h(w.HISTORY_COLUMNS, ["seq", "at", "actor", "action", "note"], lang), history_rows, (10, 34, 24, 50, 62), size=7.5)
+        r.table(_h("history", ["seq", "at", "actor", "action", "note"], lang), history_rows, (10, 34, 24, 50, 62), size=7.5)
     else:
-        r.para(w.HEADINGS["no_history"][lang])
+        r.para(word("bundle.heading.no_history", lang))
 
     # 九、数据来源与核验
     r.heading("provenance")
     r.table(None, [
-        (w.HEADINGS["period"][lang], period),
-        (w.HEADINGS["snapshot"][lang], case.snapshot),
-        (w.SUMMARY_FIELDS["run_id"][lang], case.run_id or "—"),
-        (w.SUMMARY_FIELDS["tool"][lang], case.tool),
-        ("字体" if lang == "zh" else "Font", f"{font_name(cjk_font())} (embedded subset)" if lang != "zh" else f"{font_name(cjk_font())}（嵌入子集）"),
+        (word("bundle.heading.period", lang), period),
+        (word("bundle.heading.snapshot", lang), case.snapshot),
+        (word("bundle.summary.run_id", lang), case.run_id or "—"),
+        (word("bundle.summary.tool", lang), case.tool),
+        (word("bundle.heading.font", lang), font_name(cjk_font()) + word("bundle.heading.font_subset", lang)),
     ], (45, 135), size=8.5)
-    r.para(w.HEADINGS["verify"][lang], size=8.5)
+    r.para(word("bundle.heading.verify", lang), size=8.5)
 
     # 十、经办及签章: the bureau's block for signatures and its seal on the printed referral
     r.heading("signatures")
-    r.table(None, [(label, "\n\n") for label in w.HEADINGS["signature_rows"][lang].split("|")], (60, 120), size=10)  # room to sign
+    r.table(None, [(label, "\n\n") for label in word("bundle.heading.signature_rows", lang).split("|")], (60, 120), size=10)  # room to sign
     return bytes(pdf.output())

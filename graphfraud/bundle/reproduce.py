@@ -18,6 +18,8 @@ from graphfraud import queries
 from graphfraud.bundle import wording as w
 from graphfraud.bundle.case import CaseData
 from graphfraud.display import visible
+from graphfraud.vocabulary import MEMBER_KINDS
+from graphfraud.words import word
 
 _IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 # Inside a Cypher string every control character is written as an escape, so an id with a carriage return
@@ -64,7 +66,7 @@ def _block(title: str, name: str, params: dict[str, Any], note: str = "") -> str
 def queries_text(case: CaseData, lang: str) -> str:
     """The file's text: a header naming the ring and snapshot, then one block per query."""
     ring = case.ring
-    member = {kind: sorted(case.member_ids(kind)) for kind in ("patient", "card", "provider", "doctor")}
+    member = {kind: sorted(case.member_ids(kind)) for kind in MEMBER_KINDS}
     blocks = [_comment(
         f"graphfraud — queries that reproduce the evidence of ring {case.ring_id}\n"
         f"data snapshot {case.snapshot}, detection run {case.run_id or '—'}, "
@@ -72,13 +74,12 @@ def queries_text(case: CaseData, lang: str) -> str:
         "Run in Neo4j Browser or cypher-shell: each block sets its parameters with :params, then runs the query.\n"
         "Motif queries run over the whole graph; the claim ids listed above each one are this ring's rows."
     ) + "\n"]
-    blocks.append(_block("Claims behind the evidence" if lang != "zh" else "证据结算明细", "rings/claims",
+    blocks.append(_block(word("bundle.query.claims", lang), "rings/claims",
                          {"claims": case.claim_ids()}))
-    for kind, name, key in (("patient", "bundle/patients", "patients"), ("card", "bundle/cards", "cards"),
-                            ("provider", "bundle/providers", "providers"), ("doctor", "bundle/doctors", "doctors")):
+    for kind in MEMBER_KINDS:   # the queries the bundle read its members' facts with (graphfraud.bundle.case)
         if member[kind]:
-            blocks.append(_block(f"{w.HEADINGS[key][lang]}", name, {key: member[kind]}))
-    blocks.append(_block("The ring and its review history" if lang != "zh" else "团伙及审核记录", "case/history",
+            blocks.append(_block(word(f"bundle.heading.{kind.plural}", lang), f"bundle/{kind.plural}", {kind.plural: member[kind]}))
+    blocks.append(_block(word("bundle.query.history", lang), "case/history",
                          {"ring_id": case.ring_id}))
     by_motif: dict[str, list[list[str]]] = {}
     for ev in ring.get("evidence", []):

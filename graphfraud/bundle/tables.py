@@ -16,6 +16,8 @@ from typing import Any
 from graphfraud.bundle import wording as w
 from graphfraud.bundle.case import CaseData, paid
 from graphfraud.viz import reason_text
+from graphfraud.vocabulary import MEMBER_KINDS
+from graphfraud.words import word
 
 Table = tuple[list[str], list[dict[str, Any]]]   # column keys, rows
 
@@ -27,10 +29,15 @@ TIMELINE_KEYS = ["date", "claims", "amount", "fund_paid", "patients", "providers
 EVIDENCE_KEYS = ["no", "motif", "family", "statement", "detail", "patients", "providers", "doctors", "claims", "amount"]
 ITEM_KEYS = ["claim_id", "line_id", "item_code", "item_name", "quantity", "unit_price", "amount", "trace_code",
              "split_pack", "box_sales"]
-TYPE_WORDS = {"patient": {"zh": "参保人", "en": "patient"}, "card": {"zh": "医保卡", "en": "card"},
-              "provider": {"zh": "医药机构", "en": "provider"}, "doctor": {"zh": "医师", "en": "doctor"}}
-YES = {"zh": "是", "en": "yes"}
-NO = {"zh": "否", "en": "no"}
+
+
+def _visit(visit_type: Any, lang: str) -> str:
+    code = str(visit_type or "")
+    return word(f"visit.{code}", lang, code)
+
+
+def _yes_no(yes: bool, lang: str) -> str:
+    return word("bundle.answer.yes" if yes else "bundle.answer.no", lang)
 
 
 def _motifs_of(case: CaseData) -> dict[str, list[str]]:
@@ -53,10 +60,10 @@ def claim_rows(case: CaseData, lang: str) -> Table:
             "ts": c.get("ts") or "", "claim_id": cid, "patient_id": c.get("patient_id") or "",
             "card_id": c.get("card_id") or "", "provider_id": c.get("provider_id") or "",
             "provider_name": providers.get(str(c.get("provider_id")), {}).get("name") or "",
-            "doctor_id": c.get("doctor_id") or "", "visit_type": w.word(w.VISIT_TYPES, str(c.get("visit_type") or ""), lang),
+            "doctor_id": c.get("doctor_id") or "", "visit_type": _visit(c.get("visit_type"), lang),
             "diagnosis": c.get("diagnosis") or "", "amount": round(float(c.get("amount") or 0), 2),
             "fund_paid": round(float(c["fund_paid"]), 2) if c.get("fund_paid") is not None else "",
-            "counted": (YES if case.counted(cid) else NO)[lang],
+            "counted": _yes_no(case.counted(cid), lang),
             "motifs": "、".join(w.motif_title(m, lang) for m in sorted(motifs.get(cid, []))) if lang == "zh"
             else "; ".join(w.motif_title(m, lang) for m in sorted(motifs.get(cid, []))),
         })
@@ -68,9 +75,9 @@ def member_totals(case: CaseData) -> dict[tuple[str, str], tuple[int, float]]:
     totals: dict[tuple[str, str], list] = defaultdict(lambda: [0, 0.0])
     for cid in case.ring_claims():
         c = case.claims[cid]
-        for kind, key in (("patient", "patient_id"), ("card", "card_id"), ("provider", "provider_id"), ("doctor", "doctor_id")):
-            if c.get(key):
-                t = totals[(kind, str(c[key]))]
+        for kind in MEMBER_KINDS:
+            if c.get(kind.id_column):
+                t = totals[(kind, str(c[kind.id_column]))]
                 t[0] += 1
                 t[1] += paid(c)
     return {k: (v[0], round(v[1], 2)) for k, v in totals.items()}
@@ -80,14 +87,15 @@ def member_rows(case: CaseData, lang: str) -> Table:
     """Every member with its role and what the graph knows of it (personal facts for people)."""
     totals = member_totals(case)
     rows = []
-    for kind in ("patient", "card", "provider", "doctor"):
+    for kind in MEMBER_KINDS:
         for m in sorted(case.members(kind), key=lambda m: m["id"]):
             f = case.facts.get(kind, {}).get(m["id"], {})
             n, amount = totals.get((kind, m["id"]), (0, 0.0))
             rows.append({
-                "kind": kind, "type": TYPE_WORDS[kind][lang], "id": m["id"], "role": w.word(w.ROLES, m.get("role") or "", lang),
+                "kind": kind, "type": word(f"kind.{kind}", lang), "id": m["id"],
+                "role": word(f"bundle.role.{m.get('role') or ''}", lang, m.get("role") or ""),
                 "name": f.get("name") or "",
-                "sex": w.word(w.SEX, str(f.get("sex")), lang) if f.get("sex") else "",
+                "sex": word(f"bundle.sex.{f['sex']}", lang, str(f["sex"])) if f.get("sex") else "",
                 "birth_date": f.get("birth_date") or "", "id_number": f.get("id_number") or "",
                 "phone": f.get("phone") or "", "address": f.get("address") or "",
                 "city": (f.get("city") or "") if kind in ("patient", "provider") else "",
@@ -161,7 +169,8 @@ def evidence_rows(case: CaseData, lang: str) -> Table:
     for i, ev in enumerate(case.ring.get("evidence", []), start=1):
         claims = [case.claims[c] for c in ev["claims"] if c in case.claims]
         rows.append({
-            "no": i, "motif": w.motif_title(ev["motif"], lang), "family": w.word(w.FAMILIES, ev.get("family") or "", lang),
+            "no": i, "motif": w.motif_title(ev["motif"], lang),
+            "family": word(f"bundle.family.{ev.get('family') or ''}", lang, ev.get("family") or ""),
             "statement": statement(case, ev, lang),
             "detail": reason_text(ev, lang),
             "patients": " ".join(ev.get("patients") or []), "providers": " ".join(ev.get("providers") or []),
@@ -183,17 +192,16 @@ def item_rows(case: CaseData, lang: str) -> Table:
             "unit_price": round(float(item["unit_price"]), 2) if item.get("unit_price") is not None else "",
             "amount": round(float(item["amount"]), 2) if item.get("amount") is not None else "",
             "trace_code": item.get("trace_code") or "",
-            "split_pack": "" if split is None else (YES if int(split) == 1 else NO)[lang],
+            "split_pack": "" if split is None else _yes_no(int(split) == 1, lang),
             "box_sales": int(item.get("box_sales") or 0) if item.get("trace_code") else "",
         })
     return ITEM_KEYS, rows
 
 
-HEADERS = {"claims": w.CLAIM_COLUMNS, "members": w.MEMBER_COLUMNS, "timeline": w.TIMELINE_COLUMNS,
-           "evidence": w.EVIDENCE_COLUMNS, "items": w.ITEM_COLUMNS}
-SHEETS = {"claims": {"zh": "证据结算", "en": "claims"}, "members": {"zh": "成员", "en": "members"},
-          "timeline": {"zh": "时间线", "en": "timeline"}, "evidence": {"zh": "疑点证据", "en": "evidence"},
-          "items": {"zh": "药品明细", "en": "items"}}
+def heading(table: str, key: str, lang: str) -> str:
+    """A column's heading in ``table`` (claims, members, timeline, evidence, history, items): words in Chinese,
+    the column's own name in English."""
+    return word(f"bundle.column.{table}.{key}", lang, key)
 
 
 def all_tables(case: CaseData, lang: str) -> dict[str, Table]:
@@ -217,7 +225,7 @@ def csv_bytes(name: str, table: Table, lang: str) -> bytes:
     keys, rows = table
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow([w.word(HEADERS[name], k, lang) for k in keys])
+    writer.writerow([heading(name, k, lang) for k in keys])
     for row in rows:
         writer.writerow([cell_text(row.get(k, "")) for k in keys])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
@@ -233,8 +241,8 @@ def xlsx_bytes(tables: dict[str, Table], lang: str, created: str) -> bytes:
     book = Workbook()
     book.remove(book.active)
     for name, (keys, rows) in tables.items():
-        sheet = book.create_sheet(SHEETS[name][lang])
-        sheet.append([w.word(HEADERS[name], k, lang) for k in keys])
+        sheet = book.create_sheet(word(f"bundle.sheet.{name}", lang))
+        sheet.append([heading(name, k, lang) for k in keys])
         for cell in sheet[1]:
             cell.font = Font(bold=True)
         for row in rows:
@@ -245,7 +253,7 @@ def xlsx_bytes(tables: dict[str, Table], lang: str, created: str) -> bytes:
                     cell.number_format = "#,##0.00"
         sheet.freeze_panes = "A2"
         for i, key in enumerate(keys, start=1):
-            width = max([len(str(w.word(HEADERS[name], key, lang))) * 2] + [len(str(r.get(key, ""))) for r in rows[:200]])
+            width = max([len(heading(name, key, lang)) * 2] + [len(str(r.get(key, ""))) for r in rows[:200]])
             sheet.column_dimensions[sheet.cell(row=1, column=i).column_letter].width = min(60, max(8, width + 2))
     book.properties.creator = "graphfraud"
     buffer = io.BytesIO()

@@ -15,17 +15,10 @@ the case's first review (``FOUR_EYES``).
 from __future__ import annotations
 
 from graphfraud.errors import InputError, NotPermitted
+from graphfraud.words import word
 
-STATUSES: dict[str, dict[str, str]] = {
-    "new": {"zh": "新发现", "en": "New"},
-    "first_review": {"zh": "初审", "en": "First review"},
-    "second_review": {"zh": "复审", "en": "Second review"},
-    "appeal": {"zh": "机构申诉", "en": "Appeal by the institution"},
-    "investigation": {"zh": "调查核实", "en": "Investigation"},
-    "confirmed": {"zh": "确认违规", "en": "Confirmed"},
-    "dismissed": {"zh": "排除", "en": "Dismissed"},
-    "referred": {"zh": "移送公安", "en": "Referred to the police"},
-}
+# The statuses, in the chain's order (their words: ``status.*`` in graphfraud/words.toml).
+STATUSES = ("new", "first_review", "second_review", "appeal", "investigation", "confirmed", "dismissed", "referred")
 
 # From each status, where a case may go next. A dismissed case can be reopened
 # (back to first review); a referred case is closed.
@@ -99,8 +92,8 @@ def offered(role: str, actor: str, status: str, steps) -> tuple[str, ...]:
 
 
 def label(status: str, lang: str = "zh") -> str:
-    """The status as investigators read it."""
-    return STATUSES.get(status, {}).get(lang, status)
+    """The status as investigators read it (the code itself for one the chain does not know)."""
+    return word(f"status.{status}", lang, status)
 
 
 def next_statuses(status: str) -> tuple[str, ...]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from enum import Enum
 from pathlib import Path
 from typing import Annotated
 
@@ -12,16 +11,10 @@ from rich.table import Table
 
 from graphfraud.cli.common import ConfigOpt, DbOpt, EngineOpt, err, errors_as_exit, opened_engine, out, settings_from
 from graphfraud.cli.identity import PasswordStdinOpt, UserOpt, sign_in
+from graphfraud.vocabulary import Language
 
 case_app = typer.Typer(help="A ring as a case: bundles for police referral (移送公安), review steps, the audit trail.",
                        no_args_is_help=True)
-
-
-class Lang(str, Enum):
-    zh = "zh"
-    en = "en"
-
-
 
 
 @case_app.command("export")
@@ -31,7 +24,7 @@ def export(
     top: Annotated[int, typer.Option("--top", help="Export the N highest-scoring stored rings instead of one.", min=0)] = 0,
     out_dir: Annotated[Path | None, typer.Option("--out-dir", help="Folder for --top bundles (<ring>.zip each).", file_okay=False)] = None,
     redact: Annotated[bool, typer.Option("--redact", help="Mask names, ID numbers, phones and addresses in every file.")] = False,
-    lang: Annotated[Lang, typer.Option("--lang", help="Language of the report and tables.")] = Lang.zh,
+    lang: Annotated[Language, typer.Option("--lang", help="Language of the report and tables.")] = Language.ZH,
     sign_key: Annotated[Path | None, typer.Option(
         "--sign-key", help="The bureau's private key (graphfraud case keygen): sign the manifest (signature.ed25519).",
         envvar="GRAPHFRAUD_SIGN_KEY", show_envvar=True)] = None,
@@ -77,7 +70,7 @@ def export(
         written = []
         with errors_as_exit(), bar("bundles", len(targets)) as advance:
             for rid, path in targets:
-                written.append(export_bundle(eng, rid, path, actor=who, redact=redact, lang=lang.value,
+                written.append(export_bundle(eng, rid, path, actor=who, redact=redact, lang=lang,
                                              thresholds=settings.detect, signer=signer))
                 advance(rid)
     for path in written:

@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import json
-from enum import Enum
 from pathlib import Path
 from typing import Annotated
 
@@ -12,18 +11,14 @@ import typer
 from rich.markup import escape
 
 from graphfraud.cli.common import ConfigOpt, DbOpt, EngineOpt, errors_as_exit, opened_engine, out, settings_from
-
-
-class Lang(str, Enum):
-    zh = "zh"
-    en = "en"
+from graphfraud.vocabulary import Kind, Language
 
 
 def graphs(
     results: Annotated[Path, typer.Option("--results", "-r", help="Folder of a detect run (holds rings.json).", exists=True, file_okay=False)],
     ring: Annotated[list[str] | None, typer.Option("--ring", help="Only these ring ids (repeatable).")] = None,
     top: Annotated[int, typer.Option("--top", help="Graphs for the top N rings by score (0 = all).")] = 20,
-    lang: Annotated[Lang, typer.Option("--lang", help="Labels in Chinese or English.")] = Lang.zh,
+    lang: Annotated[Language, typer.Option("--lang", help="Labels in Chinese or English.")] = Language.ZH,
     engine: EngineOpt = None,
     config: ConfigOpt = None,
     db: DbOpt = None,
@@ -51,20 +46,9 @@ def graphs(
         facts = claim_facts(eng, (c for r in rings for ev in r["evidence"] for c in ev["claims"]))
         with bar("graphs", len(rings)) as advance:
             for r in rings:
-                written.append(ring_graph(r, facts, results / "graphs" / f"{r['ring_id']}.html", lang=lang.value))
+                written.append(ring_graph(r, facts, results / "graphs" / f"{r['ring_id']}.html", lang=lang))
                 advance(r["ring_id"])
     out.print(f"wrote {len(written)} ring graphs to {escape(str(results / 'graphs'))}")
-
-
-class Kind(str, Enum):
-    patient = "patient"
-    card = "card"
-    provider = "provider"
-    doctor = "doctor"
-    claim = "claim"
-    ring = "ring"
-    phone = "phone"
-    address = "address"
 
 
 def explore(
@@ -75,7 +59,7 @@ def explore(
     since: Annotated[str | None, typer.Option("--since", help="Only claims on or after this date (YYYY-MM-DD).")] = None,
     until: Annotated[str | None, typer.Option("--until", help="Only claims on or before this date (YYYY-MM-DD).")] = None,
     max_nodes: Annotated[int, typer.Option("--max-nodes", help="Cap on nodes; each hop keeps the strongest and says what it left out.", min=10)] = 300,
-    lang: Annotated[Lang, typer.Option("--lang", help="Labels in Chinese or English.")] = Lang.zh,
+    lang: Annotated[Language, typer.Option("--lang", help="Labels in Chinese or English.")] = Language.ZH,
     engine: EngineOpt = None,
     config: ConfigOpt = None,
     db: DbOpt = None,
@@ -88,10 +72,10 @@ def explore(
     from graphfraud.viz import neighbourhood_graph, write_page
 
     with opened_engine(settings_from(engine, config, db), read_only=True) as eng, errors_as_exit():
-        found = resolve(eng, ident, kind.value if kind else None)
+        found = resolve(eng, ident, kind)
         nb = neighbourhood(eng, found, ident, hops=hops, max_nodes=max_nodes, since=since, until=until)
         rings = {r: stored_ring(eng, r) for r in nb.ids("ring")}
-    graph = neighbourhood_graph(nb, lang=lang.value, rings={k: v for k, v in rings.items() if v},
+    graph = neighbourhood_graph(nb, lang=lang, rings={k: v for k, v in rings.items() if v},
                                 generated=datetime.now().astimezone().isoformat(timespec="seconds"))
     with errors_as_exit():
         write_page(graph, out_file)

@@ -8,7 +8,7 @@ import typer
 from rich.markup import escape
 
 from graphfraud.cli.common import ConfigOpt, DbOpt, EngineOpt, err, errors_as_exit, opened_engine, settings_from
-from graphfraud.cli.explore import Lang
+from graphfraud.vocabulary import Language
 
 
 def serve(
@@ -20,7 +20,7 @@ def serve(
         "--allow-host", help="Another name the workbench is reached by (a DNS name, a reverse proxy's); repeat for more. "
                              "Requests naming any other host are refused.",
         envvar="GRAPHFRAUD_ALLOW_HOSTS", show_envvar=True)] = None,
-    lang: Annotated[Lang, typer.Option("--lang", help="Default language of the pages (?lang= or the switch changes it).")] = Lang.zh,
+    lang: Annotated[Language, typer.Option("--lang", help="Default language of the pages (?lang= or the switch changes it).")] = Language.ZH,
     engine: EngineOpt = None,
     config: ConfigOpt = None,
     db: DbOpt = None,
@@ -58,7 +58,7 @@ def serve(
                       "Users or with graphfraud users add. Clear this terminal's scroll-back once you have signed "
                       "in.\n", soft_wrap=True)
         with errors_as_exit():
-            run(eng, host=host, port=port, token=token, lang=lang.value, store=store or "", allowed_hosts=allow_host or (),
+            run(eng, host=host, port=port, token=token, lang=lang, store=store or "", allowed_hosts=allow_host or (),
                 settings=settings)
 
 

@@ -23,6 +23,7 @@ from graphfraud.generate.claims import INP, PHA, VISIT_TYPES, at
 from graphfraud.generate.geography import CITIES
 from graphfraud.generate.planting import Truth
 from graphfraud.generate.world import PROVIDER_TYPES, SPECIALTIES, World
+from graphfraud.vocabulary import MEMBER_KINDS
 
 SURNAMES = tuple("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡余杜叶程")
 GIVEN = tuple("伟芳娜敏静丽强磊军洋勇艳杰娟涛明超兰霞平刚桂英华玉萍红建文辉力斌宇浩凯秀云飞鹏")
@@ -162,7 +163,7 @@ def _write_truth(out_dir: Path, truth: Truth, header: dict, tags: np.ndarray, cl
     resolve = {"patient": pid, "card": cid, "provider": lambda i: prov[int(i)], "doctor": lambda i: docs[int(i)]}
     rings = [{
         "ring_id": r.ring_id, "family": r.family, "shape": r.shape,
-        **{f"{kind}s": sorted(resolve[kind](i) for i in r.roles.get(kind, {})) for kind in ("patient", "card", "provider", "doctor")},
+        **{kind.plural: sorted(resolve[kind](i) for i in r.roles.get(kind, {})) for kind in MEMBER_KINDS},
         "roles": {resolve[kind](i): role for kind, members in r.roles.items() for i, role in members.items()},
         "claims": ring_claims.get(r.tag, []),
     } for r in truth.rings]

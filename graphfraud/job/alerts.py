@@ -23,10 +23,8 @@ from typing import Any
 
 from graphfraud.job.config import AlertConfig
 from graphfraud.job.diff import Change
-
-KIND_ZH = {"new": "新发现", "grown": "扩大", "shrunk": "缩小", "changed": "成员变化", "merged": "合并", "split": "拆分",
-           "disappeared": "消失", "unchanged": "未变"}
-MEMBER_TYPES = ("patient", "card", "provider", "doctor")
+from graphfraud.vocabulary import MEMBER_KINDS
+from graphfraud.words import word
 
 
 def alert_id(change: Change) -> str:
@@ -59,9 +57,10 @@ def _summary(change: Change, size: dict[str, int]) -> tuple[str, str]:
     what_zh = {"grown": f"(新增 {gained} 人)", "shrunk": f"(减少 {lost} 人)", "changed": f"(新增 {gained} 人/减少 {lost} 人)",
                "merged": f"(由 {'、'.join(change.related)} 合并)", "split": f"(自 {'、'.join(change.related)} 拆分)"}.get(change.kind, "")
     patterns = ", ".join(r.patterns) or "-"
-    en = (f"{change.kind} ring {r.ring_id}{what}: {size.get('patient', 0)} patients, score {r.score:.2f}, "
+    kind_en, kind_zh = word(f"change.{change.kind}", "en"), word(f"change.{change.kind}", "zh")
+    en = (f"{kind_en} ring {r.ring_id}{what}: {size.get('patient', 0)} patients, score {r.score:.2f}, "
           f"{patterns}, {r.amount_at_risk:,.2f} CNY at risk")
-    zh = (f"{KIND_ZH[change.kind]}团伙 {r.ring_id}{what_zh}:涉及参保人 {size.get('patient', 0)} 人,"
+    zh = (f"{kind_zh}团伙 {r.ring_id}{what_zh}:涉及参保人 {size.get('patient', 0)} 人,"
           f"评分 {r.score:.2f},模式 {patterns},涉及基金 {r.amount_at_risk:,.2f} 元")
     return en, zh
 
@@ -70,7 +69,7 @@ def payload(change: Change, run_id: str, at: str, include_members: bool = True, 
     """The alert as written to ``alerts.jsonl`` and POSTed to the webhook."""
     r = change.ring
     members = _by_type(r.members) if change.kind != "disappeared" else {}
-    size = {t: len(members.get(t, [])) for t in MEMBER_TYPES} if change.kind != "disappeared" else \
+    size: dict[str, int] = {t: len(members.get(t, [])) for t in MEMBER_KINDS} if change.kind != "disappeared" else \
         {t: len(v) for t, v in _by_type(change.removed).items()}
     added, removed = _by_type(change.added), _by_type(change.removed)
     summary, summary_zh = _summary(change, size)

@@ -23,8 +23,8 @@ from graphfraud.case.deadlines import overdue
 from graphfraud.case.workflow import STATUSES, label as status_label, next_statuses
 from graphfraud.detect.store import claim_facts, stored_ring, stored_rings
 from graphfraud.detect.tally import ring_claims, totals
-from graphfraud.viz import count_of, reason_text, role_name, word
-from graphfraud.vocabulary import FAMILIES
+from graphfraud.viz import count_of, family_name, reason_text, role_name
+from graphfraud.vocabulary import FAMILIES, MEMBER_KINDS, Kind
 from graphfraud.web.i18n import texts
 
 PAGE_SIZE = 50
@@ -32,7 +32,7 @@ SCORE_DIGITS = 3   # scores are shown with three decimals, and the score filter 
 TIMELINE_ROWS = 500
 ENTITY_CLAIMS = 200
 REASONS_SHOWN = 5
-ENTITY_PAGES = ("patient", "card", "provider", "doctor", "claim", "phone", "address")
+ENTITY_PAGES = (*MEMBER_KINDS, Kind.CLAIM, Kind.PHONE, Kind.ADDRESS)   # a ring's page is its own (views.rings)
 _NAMES = {"patient": "explore/nodes_patients", "provider": "explore/nodes_providers", "doctor": "explore/nodes_doctors"}
 
 
@@ -235,15 +235,15 @@ def _day(ts: Any) -> date | None:
 def summary(ring: Mapping[str, Any], claims: int, amount: float, lang: str) -> str:
     """The ring in plain words (who, which pattern, how much, when, how sure)."""
     t_size = ring.get("size") or {}
-    size = {k: t_size.get(k, sum(1 for m in ring["members"] if m["type"] == k)) for k in ("patient", "card", "provider", "doctor")}
+    size = {k: t_size.get(k, sum(1 for m in ring["members"] if m["type"] == k)) for k in MEMBER_KINDS}
     period = ring.get("period") or {}
-    parts = [count_of(k, size[k], lang) for k in ("patient", "card", "provider", "doctor") if size[k]]
+    parts = [count_of(k, size[k], lang) for k in MEMBER_KINDS if size[k]]
     if lang == "zh":
         members = "、".join(parts[:-1]) + " 和 " + parts[-1] if len(parts) > 1 else "".join(parts)
-        patterns = "、".join(word(p, lang) for p in ring["patterns"])
+        patterns = "、".join(family_name(p, lang) for p in ring["patterns"])
     else:
         members = ", ".join(parts[:-1]) + " and " + parts[-1] if len(parts) > 1 else "".join(parts)
-        patterns = ", ".join(word(p, lang) for p in ring["patterns"])
+        patterns = ", ".join(family_name(p, lang) for p in ring["patterns"])
     return texts(lang)["summary_text"].format(
         members=members, patterns=patterns,
         claims=f"{claims:,}", amount=f"{amount:,.2f}", first=(period.get("first") or "—")[:10],
@@ -255,9 +255,9 @@ def _link_ids(ring: Mapping[str, Any]) -> dict[str, str]:
     """Every id the ring's evidence sentences may name → its kind (for linking them in the text)."""
     out: dict[str, str] = {}
     for ev in ring["evidence"]:
-        for kind in ("patients", "cards", "providers", "doctors"):
-            for x in ev.get(kind, []) or []:
-                out.setdefault(str(x), kind[:-1])
+        for kind in MEMBER_KINDS:
+            for x in ev.get(kind.plural, []) or []:
+                out.setdefault(str(x), kind)
     for m in ring["members"]:
         out.setdefault(str(m["id"]), m["type"])
     return out
@@ -343,7 +343,7 @@ def search(engine, q: str) -> list[dict[str, Any]]:
     return sorted(rows, key=lambda r: (ENTITY_ORDER.index(r["kind"]) if r["kind"] in ENTITY_ORDER else 9, str(r["id"])))
 
 
-ENTITY_ORDER = ("patient", "provider", "doctor", "card", "ring")
+ENTITY_ORDER = (Kind.PATIENT, Kind.PROVIDER, Kind.DOCTOR, Kind.CARD, Kind.RING)
 
 
 # -- an entity ----------------------------------------------------------------
@@ -356,7 +356,7 @@ def entity(engine, kind: str, ident: str) -> dict[str, Any] | None:
         return None
     facts = rows[0]
     rings = []
-    if kind in ("patient", "card", "provider", "doctor"):
+    if kind in MEMBER_KINDS:
         for r in _records(engine, "entity/rings_of", {"id": ident}):
             if r["kind"] == kind:
                 r["patterns"] = json.loads(r["patterns"] or "[]")
@@ -364,7 +364,7 @@ def entity(engine, kind: str, ident: str) -> dict[str, Any] | None:
                 rings.append(r)
         rings.sort(key=lambda r: -(r.get("score") or 0))
     claims: list[dict[str, Any]] = []
-    if kind in ("patient", "card", "provider", "doctor"):
+    if kind in MEMBER_KINDS:
         claims = _records(engine, f"entity/claims_{kind}", {"id": ident, "limit": ENTITY_CLAIMS})
     items = _records(engine, "entity/claim_items", {"id": ident}) if kind == "claim" else []
     return {"kind": kind, "id": ident, "facts": facts, "rings": rings, "claims": claims, "lines": items,

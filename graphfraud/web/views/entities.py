@@ -12,6 +12,7 @@ from graphfraud.detect.store import stored_ring
 from graphfraud.errors import InputError
 from graphfraud.neighbourhood import MAX_HOPS, find, neighbourhood
 from graphfraud.viz import fragment, neighbourhood_graph, page, ring_graph_data
+from graphfraud.vocabulary import Kind
 from graphfraud.web import workbench
 from graphfraud.web.i18n import texts
 from graphfraud.web.pages import box_url, entity_url, lang_of, render, state
@@ -21,12 +22,11 @@ router = APIRouter()
 MAX_QUERY = 200
 WEB_MAX_NODES = 150     # a page stays responsive; the offline file and the CLI can go further
 MAX_NODES_LIMIT = 1000
-BUSY_KINDS = ("provider", "doctor")  # one hop is already many nodes
+BUSY_KINDS = (Kind.PROVIDER, Kind.DOCTOR)  # one hop is already many nodes
 
 
 def _kind_word(kind: str, lang: str) -> str:
-    t = texts(lang)
-    return t.get(kind) or t.get(f"kind_{kind}", kind)
+    return texts(lang).get(kind, kind)
 
 
 @router.get("/search")
