@@ -14,11 +14,13 @@ from conftest import add_user
 from fastapi.testclient import TestClient
 
 from graphfraud.case import trail
+from graphfraud.detect.rings import ring_json
 from graphfraud.detect.run import detect
 from graphfraud.errors import InputError
 from graphfraud.load import load_directory
 from graphfraud.web.app import create_app
 from graphfraud.web.i18n import texts
+from graphfraud.web.pages import once_in
 from graphfraud.web.security import check_bind
 
 TOKEN = "test-token-0123456789abcdef"
@@ -179,6 +181,15 @@ def test_the_ring_list_is_sorted_by_score_and_filters(site) -> None:
     in_city = re.findall(r'data-ring="([^"]+)"', client.get("/?city=" + city).text)
     assert in_city and set(in_city) <= set(listed)
     assert re.findall(r'data-ring="([^"]+)"', client.get("/?pattern=bogus&status=bogus&min_score=x").text) == listed
+
+
+def test_a_ring_page_says_how_rarely_chance_makes_a_ring_as_strong(site) -> None:
+    engine, rings = site
+    ring = rings[0]
+    shown = re.search(r'<dd id="ring-chance">(.*?)</dd>', _client(engine).get(f"/rings/{ring.ring_id}").text).group(1)
+    assert f"约每 {once_in(ring_json(ring)['significance']['chance_log10'])} 次检测出现一次" in shown
+    assert ("强于所有随机团伙" in shown) == ring.beyond_null
+    assert (once_in(-12.3), once_in(-1.6), once_in(0.0), once_in(None)) == ("10¹²", "40", "1", "—")
 
 
 def test_search_goes_to_the_page_of_whatever_has_the_id(site, small_data: Path) -> None:

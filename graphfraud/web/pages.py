@@ -105,6 +105,21 @@ def score(value: Any) -> str:
         return "—"
 
 
+SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
+def once_in(log10_chance: Any) -> str:
+    """How rarely chance makes a ring this strong, from ``significance.chance_log10``: "10¹²" (once in 10¹² runs),
+    or the plain count of runs when it is small ("40"); "—" without a null."""
+    try:
+        x = -float(log10_chance)
+    except (TypeError, ValueError):
+        return "—"
+    if x < 3:
+        return f"{max(1, round(10 ** x)):,}"
+    return "10" + str(int(x)).translate(SUPERSCRIPT)
+
+
 def number(value: Any) -> str:
     try:
         return f"{int(value):,}"
@@ -140,7 +155,7 @@ def _environment():
                                     jinja2.FileSystemLoader(str(data_dir("viz") / "templates"))]),
         autoescape=True, undefined=jinja2.StrictUndefined)
     env.globals.update(ring_url=ring_url, entity_url=entity_url, graph_url=graph_url, box_url=box_url)
-    env.filters.update(money=money, score=score, number=number)
+    env.filters.update(money=money, score=score, number=number, once_in=once_in)
     env.globals.update(linked=linked)
     return env
 
