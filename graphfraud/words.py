@@ -71,6 +71,31 @@ def word(key: str, lang: str, default: str | None = None) -> str:
     return entry[language(lang)]
 
 
+SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
+def once_in(log10_chance: Any) -> str:
+    """How rarely chance makes a ring this strong, from ``significance.chance_log10``: "10¹²" (once in 10¹² runs),
+    or the plain count of runs when it is small ("40"); "—" without a null."""
+    try:
+        x = -float(log10_chance)
+    except (TypeError, ValueError):
+        return "—"
+    if x < 3:
+        return f"{max(1, round(10 ** x)):,}"
+    return "10" + str(int(x)).translate(SUPERSCRIPT)
+
+
+def chance(significance: Mapping[str, Any] | None, lang: str) -> str | None:
+    """The sentence a ring page and a case bundle print about a ring's significance; None without a null."""
+    sig = significance or {}
+    if sig.get("chance_log10") is None:
+        return None
+    text = word("chance.once", lang).format(n=once_in(sig["chance_log10"]))
+    return text + (f"（{word('chance.beyond', lang)}）" if language(lang) == "zh" else f" ({word('chance.beyond', lang)})") \
+        if sig.get("beyond_null") else text
+
+
 def section(name: str, lang: str) -> dict[str, str]:
     """The words of one section in ``lang``, by their name in it: ``section("status", "en")["appeal"]``."""
     prefix, lang = name + ".", language(lang)

@@ -20,8 +20,8 @@ from graphfraud.errors import InputError
 from graphfraud.load import load_directory
 from graphfraud.web.app import create_app
 from graphfraud.web.i18n import texts
-from graphfraud.web.pages import once_in
 from graphfraud.web.security import check_bind
+from graphfraud.words import chance, once_in
 
 TOKEN = "test-token-0123456789abcdef"
 
@@ -187,6 +187,7 @@ def test_a_ring_page_says_how_rarely_chance_makes_a_ring_as_strong(site) -> None
     engine, rings = site
     ring = rings[0]
     shown = re.search(r'<dd id="ring-chance">(.*?)</dd>', _client(engine).get(f"/rings/{ring.ring_id}").text).group(1)
+    assert shown == chance(ring_json(ring)["significance"], "zh")
     assert f"约每 {once_in(ring_json(ring)['significance']['chance_log10'])} 次检测出现一次" in shown
     assert ("强于所有随机团伙" in shown) == ring.beyond_null
     assert (once_in(-12.3), once_in(-1.6), once_in(0.0), once_in(None)) == ("10¹²", "40", "1", "—")

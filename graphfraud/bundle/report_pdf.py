@@ -24,7 +24,7 @@ from graphfraud.bundle.tables import Table, cell_text, heading, when
 from graphfraud.case.workflow import label as status_label
 from graphfraud.detect.tally import totals
 from graphfraud.vocabulary import MEMBER_KINDS
-from graphfraud.words import word
+from graphfraud.words import chance, word
 
 FONT = "cjk"
 INK, GREY, ACCENT = (33, 33, 33), (110, 110, 110), (176, 30, 36)
@@ -191,7 +191,8 @@ def pdf_bytes(case: CaseData, tables: dict[str, Table], picture: bytes, lang: st
         (word("bundle.summary.ring_id", lang), case.ring_id),
         (word("bundle.summary.status", lang), status_label(status, lang)),
         (word("bundle.summary.patterns", lang), sep.join(word(f"bundle.family.{p}", lang, p) for p in ring.get("patterns", []))),
-        (word("bundle.summary.score", lang), f"{float(ring.get('score') or 0):.3f}"),
+        (word("bundle.summary.score", lang), f"{float(ring.get('score') or 0):.3f}"
+         + (f" — {said}" if (said := chance(ring.get("significance"), lang)) else "")),
         (word("bundle.summary.size", lang), size_text),
         (word("bundle.summary.amount_at_risk", lang), f"{w.money(float(ring.get('amount_at_risk') or 0))} {w.currency(lang)}"),
         (word("bundle.summary.evidence", lang), evidence_text),

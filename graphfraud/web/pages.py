@@ -25,6 +25,7 @@ from graphfraud.vocabulary import LANGUAGES
 from graphfraud.web.i18n import texts
 from graphfraud.web.security import Csrf, Hosts
 from graphfraud.web.sessions import Sessions
+from graphfraud.words import chance
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 
@@ -105,21 +106,6 @@ def score(value: Any) -> str:
         return "—"
 
 
-SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
-
-
-def once_in(log10_chance: Any) -> str:
-    """How rarely chance makes a ring this strong, from ``significance.chance_log10``: "10¹²" (once in 10¹² runs),
-    or the plain count of runs when it is small ("40"); "—" without a null."""
-    try:
-        x = -float(log10_chance)
-    except (TypeError, ValueError):
-        return "—"
-    if x < 3:
-        return f"{max(1, round(10 ** x)):,}"
-    return "10" + str(int(x)).translate(SUPERSCRIPT)
-
-
 def number(value: Any) -> str:
     try:
         return f"{int(value):,}"
@@ -155,7 +141,7 @@ def _environment():
                                     jinja2.FileSystemLoader(str(data_dir("viz") / "templates"))]),
         autoescape=True, undefined=jinja2.StrictUndefined)
     env.globals.update(ring_url=ring_url, entity_url=entity_url, graph_url=graph_url, box_url=box_url)
-    env.filters.update(money=money, score=score, number=number, once_in=once_in)
+    env.filters.update(money=money, score=score, number=number, chance=chance)
     env.globals.update(linked=linked)
     return env
 
