@@ -8,10 +8,12 @@ can never pass by silently skipping them.
 
 from __future__ import annotations
 
+import functools
 import inspect
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -32,16 +34,22 @@ def embedded(tmp_path: Path) -> Iterator[EmbeddedEngine]:
 _OPENS_NEO4J = ("open_test_neo4j(", "neo4j_settings(", '"--engine", "neo4j"', 'engine="neo4j"', ', "neo4j")')
 
 
+@functools.cache
+def _source(function: Any) -> str:
+    """A function's source, read once (collection asks for the same fixtures' source for every test)."""
+    try:
+        return inspect.getsource(function)
+    except (OSError, TypeError):
+        return ""
+
+
 def _openers(module: object) -> tuple[str, ...]:
     """The calls that open Neo4j in a test module: ours, and the module's own helpers that make them."""
     helpers = []
     for name, function in inspect.getmembers(module, inspect.isfunction):
-        try:
-            if function.__module__ == getattr(module, "__name__", None) and any(
-                    call in inspect.getsource(function) for call in _OPENS_NEO4J):
-                helpers.append(f"{name}(")
-        except (OSError, TypeError):
-            continue
+        if function.__module__ == getattr(module, "__name__", None) and any(
+                call in _source(function) for call in _OPENS_NEO4J):
+            helpers.append(f"{name}(")
     return _OPENS_NEO4J + tuple(helpers)
 
 
@@ -57,10 +65,7 @@ def _uses_neo4j(item: pytest.Item, openers: tuple[str, ...]) -> bool:
     if info is not None:
         functions += [d.func for defs in info.name2fixturedefs.values() for d in defs]
     for function in functions:
-        try:
-            source = inspect.getsource(function) if function is not None else ""
-        except (OSError, TypeError):
-            continue
+        source = _source(function) if function is not None else ""
         if any(call in source for call in openers):
             return True
     return False
