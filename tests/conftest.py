@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import inspect
+import json
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -143,6 +144,21 @@ def small_data(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("gen") / "input"
     generate(out, claims=5_000, seed=11)
     return out
+
+
+@pytest.fixture(scope="session")
+def small_days(small_data: Path, tmp_path_factory) -> dict[str, Any]:
+    """The small data cut into two deliveries (shared, read-only): day 2 brings its first drain ring (new) and the
+    last recruits of its first collector ring (grown). ``dir`` holds day-1/ and day-2/; ``truth`` the planted rings
+    by id; ``changes`` day 2's entry of deliveries.json; ``new`` and ``grown`` the two rings' ids."""
+    from graphfraud.deliveries import split_deliveries
+
+    truth = json.loads((small_data / "truth.json").read_text(encoding="utf-8"))
+    first = {shape: next(r for r in truth["rings"] if r["shape"] == shape) for shape in ("drain", "collector")}
+    out = tmp_path_factory.mktemp("days") / "days"
+    changes = split_deliveries(small_data, out, new=[first["drain"]["ring_id"]], grown=[first["collector"]["ring_id"]])
+    return {"dir": out, "truth": {r["ring_id"]: r for r in truth["rings"]}, "changes": changes["deliveries"][1],
+            "new": first["drain"]["ring_id"], "grown": first["collector"]["ring_id"]}
 
 
 # --------------------------------------------------------------------------- a tiny folder of drug-level data
