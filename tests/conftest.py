@@ -12,6 +12,7 @@ import functools
 import inspect
 import json
 import os
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -159,6 +160,92 @@ def small_days(small_data: Path, tmp_path_factory) -> dict[str, Any]:
     changes = split_deliveries(small_data, out, new=[first["drain"]["ring_id"]], grown=[first["collector"]["ring_id"]])
     return {"dir": out, "truth": {r["ring_id"]: r for r in truth["rings"]}, "changes": changes["deliveries"][1],
             "new": first["drain"]["ring_id"], "grown": first["collector"]["ring_id"]}
+
+
+# --------------------------------------------------------------------------- the small data, loaded once
+# Loading the small data (and detecting its rings) takes seconds on every test that starts from it; on the embedded
+# engine it is done once per session and each test opens its own copy of that database file (a few MB), so every
+# test still gets a real engine of its own holding exactly what a load (and a detection) leaves. On Neo4j (one
+# server's database, emptied for each test) the test loads it itself. What a load and a detection do is checked
+# where they are the subject (test_load, test_detect, the job and hostile-input tests), each running its own.
+
+def open_copy(database: Path, folder: Path) -> EmbeddedEngine:
+    """An embedded engine on a copy of the (closed) database file ``database``, put in ``folder``."""
+    folder.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(database, folder / "db")
+    return EmbeddedEngine(folder / "db")
+
+
+@pytest.fixture(scope="session")
+def small_db(small_data: Path, tmp_path_factory) -> Path:
+    """An embedded database file with the small data loaded (read-only: tests open copies, ``open_copy``)."""
+    from graphfraud.load import load_directory
+
+    path = tmp_path_factory.mktemp("small-db") / "db"
+    engine = EmbeddedEngine(path)
+    try:
+        engine.ensure_schema()
+        load_directory(engine, small_data)
+    finally:
+        engine.close()
+    return path
+
+
+@pytest.fixture(scope="session")
+def small_rings_db(small_db: Path, tmp_path_factory) -> tuple[Path, Any]:
+    """An embedded database file with the small data loaded and its rings detected, and that detection's result."""
+    from graphfraud.detect.run import detect
+
+    folder = tmp_path_factory.mktemp("small-rings")
+    engine = open_copy(small_db, folder)
+    try:
+        result = detect(engine)
+    finally:
+        engine.close()
+    return folder / "db", result
+
+
+@pytest.fixture
+def embedded_small(small_db: Path, tmp_path: Path) -> Iterator[EmbeddedEngine]:
+    """The embedded engine holding the small data (a copy of ``small_db`` of the test's own)."""
+    engine = open_copy(small_db, tmp_path)
+    yield engine
+    engine.close()
+
+
+@pytest.fixture
+def embedded_rings(small_rings_db: tuple[Path, Any], tmp_path: Path) -> Iterator[tuple[EmbeddedEngine, Any]]:
+    """The embedded engine holding the small data and its detected rings (the test's own copy), with the detection's
+    result (shared, read-only)."""
+    database, result = small_rings_db
+    engine = open_copy(database, tmp_path)
+    yield engine, result
+    engine.close()
+
+
+@pytest.fixture(params=["embedded", "neo4j"])
+def small_graph(request, small_data: Path):
+    """Each test using this runs on both engines, each holding the small data."""
+    if request.param == "embedded":
+        return request.getfixturevalue("embedded_small")
+    from graphfraud.load import load_directory
+
+    engine = request.getfixturevalue(request.param)
+    load_directory(engine, small_data)
+    return engine
+
+
+@pytest.fixture(params=["embedded", "neo4j"])
+def small_rings(request, small_data: Path):
+    """Each test using this runs on both engines, each holding the small data and its rings: (engine, the result)."""
+    if request.param == "embedded":
+        return request.getfixturevalue("embedded_rings")
+    from graphfraud.detect.run import detect
+    from graphfraud.load import load_directory
+
+    engine = request.getfixturevalue(request.param)
+    load_directory(engine, small_data)
+    return engine, detect(engine)
 
 
 # --------------------------------------------------------------------------- a tiny folder of drug-level data

@@ -25,9 +25,9 @@ def _jaccard(a: set, b: set) -> float:
 
 
 @pytest.fixture
-def detected(engine, small_data: Path):
-    load_directory(engine, small_data)
-    return engine, detect(engine)
+def detected(small_rings):
+    """The small data's rings on each engine: (engine, the detection's result); see ``small_rings`` in conftest.py."""
+    return small_rings
 
 
 def test_planted_rings_are_recovered_with_their_family(detected, small_data: Path) -> None:
