@@ -25,10 +25,30 @@ from graphfraud.engines.embedded import EmbeddedEngine
 REPO = Path(__file__).resolve().parent.parent
 
 
+def open_copy(database: Path, folder: Path) -> EmbeddedEngine:
+    """An embedded engine on a copy of the (closed) database file ``database``, put in ``folder``."""
+    folder.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(database, folder / "db")
+    return EmbeddedEngine(folder / "db")
+
+
+@pytest.fixture(scope="session")
+def empty_db(tmp_path_factory) -> Path:
+    """An embedded database file with the schema and nothing else (read-only: ``embedded`` opens a copy of it, which
+    takes a tenth of the second that making the schema again takes)."""
+    path = tmp_path_factory.mktemp("empty-db") / "db"
+    engine = EmbeddedEngine(path)
+    try:
+        engine.ensure_schema()
+    finally:
+        engine.close()
+    return path
+
+
 @pytest.fixture
-def embedded(tmp_path: Path) -> Iterator[EmbeddedEngine]:
-    engine = EmbeddedEngine(tmp_path / "db")
-    engine.ensure_schema()
+def embedded(empty_db: Path, tmp_path: Path) -> Iterator[EmbeddedEngine]:
+    """An embedded engine of the test's own, with the schema made (a copy of ``empty_db``, at tmp_path/db)."""
+    engine = open_copy(empty_db, tmp_path)
     yield engine
     engine.close()
 
@@ -169,26 +189,18 @@ def small_days(small_data: Path, tmp_path_factory) -> dict[str, Any]:
 # server's database, emptied for each test) the test loads it itself. What a load and a detection do is checked
 # where they are the subject (test_load, test_detect, the job and hostile-input tests), each running its own.
 
-def open_copy(database: Path, folder: Path) -> EmbeddedEngine:
-    """An embedded engine on a copy of the (closed) database file ``database``, put in ``folder``."""
-    folder.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(database, folder / "db")
-    return EmbeddedEngine(folder / "db")
-
-
 @pytest.fixture(scope="session")
-def small_db(small_data: Path, tmp_path_factory) -> Path:
+def small_db(small_data: Path, empty_db: Path, tmp_path_factory) -> Path:
     """An embedded database file with the small data loaded (read-only: tests open copies, ``open_copy``)."""
     from graphfraud.load import load_directory
 
-    path = tmp_path_factory.mktemp("small-db") / "db"
-    engine = EmbeddedEngine(path)
+    folder = tmp_path_factory.mktemp("small-db")
+    engine = open_copy(empty_db, folder)
     try:
-        engine.ensure_schema()
         load_directory(engine, small_data)
     finally:
         engine.close()
-    return path
+    return folder / "db"
 
 
 @pytest.fixture(scope="session")
