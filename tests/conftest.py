@@ -8,10 +8,14 @@ can never pass by silently skipping them.
 
 from __future__ import annotations
 
+import functools
 import inspect
+import json
 import os
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -21,10 +25,30 @@ from graphfraud.engines.embedded import EmbeddedEngine
 REPO = Path(__file__).resolve().parent.parent
 
 
+def open_copy(database: Path, folder: Path) -> EmbeddedEngine:
+    """An embedded engine on a copy of the (closed) database file ``database``, put in ``folder``."""
+    folder.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(database, folder / "db")
+    return EmbeddedEngine(folder / "db")
+
+
+@pytest.fixture(scope="session")
+def empty_db(tmp_path_factory) -> Path:
+    """An embedded database file with the schema and nothing else (read-only: ``embedded`` opens a copy of it, which
+    takes a tenth of the second that making the schema again takes)."""
+    path = tmp_path_factory.mktemp("empty-db") / "db"
+    engine = EmbeddedEngine(path)
+    try:
+        engine.ensure_schema()
+    finally:
+        engine.close()
+    return path
+
+
 @pytest.fixture
-def embedded(tmp_path: Path) -> Iterator[EmbeddedEngine]:
-    engine = EmbeddedEngine(tmp_path / "db")
-    engine.ensure_schema()
+def embedded(empty_db: Path, tmp_path: Path) -> Iterator[EmbeddedEngine]:
+    """An embedded engine of the test's own, with the schema made (a copy of ``empty_db``, at tmp_path/db)."""
+    engine = open_copy(empty_db, tmp_path)
     yield engine
     engine.close()
 
@@ -32,16 +56,22 @@ def embedded(tmp_path: Path) -> Iterator[EmbeddedEngine]:
 _OPENS_NEO4J = ("open_test_neo4j(", "neo4j_settings(", '"--engine", "neo4j"', 'engine="neo4j"', ', "neo4j")')
 
 
+@functools.cache
+def _source(function: Any) -> str:
+    """A function's source, read once (collection asks for the same fixtures' source for every test)."""
+    try:
+        return inspect.getsource(function)
+    except (OSError, TypeError):
+        return ""
+
+
 def _openers(module: object) -> tuple[str, ...]:
     """The calls that open Neo4j in a test module: ours, and the module's own helpers that make them."""
     helpers = []
     for name, function in inspect.getmembers(module, inspect.isfunction):
-        try:
-            if function.__module__ == getattr(module, "__name__", None) and any(
-                    call in inspect.getsource(function) for call in _OPENS_NEO4J):
-                helpers.append(f"{name}(")
-        except (OSError, TypeError):
-            continue
+        if function.__module__ == getattr(module, "__name__", None) and any(
+                call in _source(function) for call in _OPENS_NEO4J):
+            helpers.append(f"{name}(")
     return _OPENS_NEO4J + tuple(helpers)
 
 
@@ -57,10 +87,7 @@ def _uses_neo4j(item: pytest.Item, openers: tuple[str, ...]) -> bool:
     if info is not None:
         functions += [d.func for defs in info.name2fixturedefs.values() for d in defs]
     for function in functions:
-        try:
-            source = inspect.getsource(function) if function is not None else ""
-        except (OSError, TypeError):
-            continue
+        source = _source(function) if function is not None else ""
         if any(call in source for call in openers):
             return True
     return False
@@ -138,6 +165,99 @@ def small_data(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("gen") / "input"
     generate(out, claims=5_000, seed=11)
     return out
+
+
+@pytest.fixture(scope="session")
+def small_days(small_data: Path, tmp_path_factory) -> dict[str, Any]:
+    """The small data cut into two deliveries (shared, read-only): day 2 brings its first drain ring (new) and the
+    last recruits of its first collector ring (grown). ``dir`` holds day-1/ and day-2/; ``truth`` the planted rings
+    by id; ``changes`` day 2's entry of deliveries.json; ``new`` and ``grown`` the two rings' ids."""
+    from graphfraud.deliveries import split_deliveries
+
+    truth = json.loads((small_data / "truth.json").read_text(encoding="utf-8"))
+    first = {shape: next(r for r in truth["rings"] if r["shape"] == shape) for shape in ("drain", "collector")}
+    out = tmp_path_factory.mktemp("days") / "days"
+    changes = split_deliveries(small_data, out, new=[first["drain"]["ring_id"]], grown=[first["collector"]["ring_id"]])
+    return {"dir": out, "truth": {r["ring_id"]: r for r in truth["rings"]}, "changes": changes["deliveries"][1],
+            "new": first["drain"]["ring_id"], "grown": first["collector"]["ring_id"]}
+
+
+# --------------------------------------------------------------------------- the small data, loaded once
+# Loading the small data (and detecting its rings) takes seconds on every test that starts from it; on the embedded
+# engine it is done once per session and each test opens its own copy of that database file (a few MB), so every
+# test still gets a real engine of its own holding exactly what a load (and a detection) leaves. On Neo4j (one
+# server's database, emptied for each test) the test loads it itself. What a load and a detection do is checked
+# where they are the subject (test_load, test_detect, the job and hostile-input tests), each running its own.
+
+@pytest.fixture(scope="session")
+def small_db(small_data: Path, empty_db: Path, tmp_path_factory) -> Path:
+    """An embedded database file with the small data loaded (read-only: tests open copies, ``open_copy``)."""
+    from graphfraud.load import load_directory
+
+    folder = tmp_path_factory.mktemp("small-db")
+    engine = open_copy(empty_db, folder)
+    try:
+        load_directory(engine, small_data)
+    finally:
+        engine.close()
+    return folder / "db"
+
+
+@pytest.fixture(scope="session")
+def small_rings_db(small_db: Path, tmp_path_factory) -> tuple[Path, Any]:
+    """An embedded database file with the small data loaded and its rings detected, and that detection's result."""
+    from graphfraud.detect.run import detect
+
+    folder = tmp_path_factory.mktemp("small-rings")
+    engine = open_copy(small_db, folder)
+    try:
+        result = detect(engine)
+    finally:
+        engine.close()
+    return folder / "db", result
+
+
+@pytest.fixture
+def embedded_small(small_db: Path, tmp_path: Path) -> Iterator[EmbeddedEngine]:
+    """The embedded engine holding the small data (a copy of ``small_db`` of the test's own)."""
+    engine = open_copy(small_db, tmp_path)
+    yield engine
+    engine.close()
+
+
+@pytest.fixture
+def embedded_rings(small_rings_db: tuple[Path, Any], tmp_path: Path) -> Iterator[tuple[EmbeddedEngine, Any]]:
+    """The embedded engine holding the small data and its detected rings (the test's own copy), with the detection's
+    result (shared, read-only)."""
+    database, result = small_rings_db
+    engine = open_copy(database, tmp_path)
+    yield engine, result
+    engine.close()
+
+
+@pytest.fixture(params=["embedded", "neo4j"])
+def small_graph(request, small_data: Path):
+    """Each test using this runs on both engines, each holding the small data."""
+    if request.param == "embedded":
+        return request.getfixturevalue("embedded_small")
+    from graphfraud.load import load_directory
+
+    engine = request.getfixturevalue(request.param)
+    load_directory(engine, small_data)
+    return engine
+
+
+@pytest.fixture(params=["embedded", "neo4j"])
+def small_rings(request, small_data: Path):
+    """Each test using this runs on both engines, each holding the small data and its rings: (engine, the result)."""
+    if request.param == "embedded":
+        return request.getfixturevalue("embedded_rings")
+    from graphfraud.detect.run import detect
+    from graphfraud.load import load_directory
+
+    engine = request.getfixturevalue(request.param)
+    load_directory(engine, small_data)
+    return engine, detect(engine)
 
 
 # --------------------------------------------------------------------------- a tiny folder of drug-level data

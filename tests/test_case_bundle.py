@@ -13,6 +13,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
+from conftest import open_copy
 
 from graphfraud.bundle import export_bundle, verify_bundle
 from graphfraud.bundle.verify import recorded_export
@@ -40,11 +41,10 @@ def poppler() -> None:
 
 
 @pytest.fixture(scope="module")
-def graph(small_data: Path, tmp_path_factory) -> EmbeddedEngine:
-    """An embedded graph with the small data loaded and rings detected (shared by this module's tests)."""
-    engine = EmbeddedEngine(tmp_path_factory.mktemp("bundle") / "db")
-    engine.ensure_schema()
-    load_directory(engine, small_data)
+def graph(small_db: Path, tmp_path_factory) -> EmbeddedEngine:
+    """An embedded graph with the small data loaded (a copy of ``small_db``) and rings detected (shared by this
+    module's tests)."""
+    engine = open_copy(small_db, tmp_path_factory.mktemp("bundle"))
     detect(engine, now=datetime(2026, 11, 30, 2, 0, tzinfo=CHINA))
     yield engine
     engine.close()

@@ -25,9 +25,9 @@ def _jaccard(a: set, b: set) -> float:
 
 
 @pytest.fixture
-def detected(engine, small_data: Path):
-    load_directory(engine, small_data)
-    return engine, detect(engine)
+def detected(small_rings):
+    """The small data's rings on each engine: (engine, the detection's result); see ``small_rings`` in conftest.py."""
+    return small_rings
 
 
 def test_planted_rings_are_recovered_with_their_family(detected, small_data: Path) -> None:
@@ -178,31 +178,25 @@ def test_a_write_back_that_fails_midway_leaves_the_stored_rings_as_they_were(det
 
 
 @pytest.fixture(scope="module")
-def grown_ring_dismissed(tmp_path_factory) -> dict:
+def grown_ring_dismissed(tmp_path_factory, small_days) -> dict:
     """An embedded database after day 1's detection, with the ring that grows on day 2 dismissed and day 2 loaded.
 
     The grown ring keeps its day-1 id only by carrying it over from the stored ring
     (its new core hashes to another id), which is what a lost write-back loses.
     """
     from graphfraud.case import trail
-    from graphfraud.deliveries import split_deliveries
     from graphfraud.engines.embedded import EmbeddedEngine
-    from graphfraud.generate import generate
 
     root = tmp_path_factory.mktemp("writeback")
-    generate(root / "full", claims=5_000, seed=11)
-    truth = _truth(root / "full")
-    shapes = {shape: next(r for r in truth["rings"] if r["shape"] == shape) for shape in ("drain", "collector")}
-    split_deliveries(root / "full", root / "days", new=[shapes["drain"]["ring_id"]], grown=[shapes["collector"]["ring_id"]])
     engine = EmbeddedEngine(root / "db" / "graph")
     try:
         engine.ensure_schema()
-        load_directory(engine, root / "days" / "day-1")
+        load_directory(engine, small_days["dir"] / "day-1")
         day_one = detect(engine)
-        planted = set(shapes["collector"]["patients"])
+        planted = set(small_days["truth"][small_days["grown"]]["patients"])
         grown = max(day_one.rings, key=lambda r: len(planted & set(r.patients))).ring_id
         trail.record(engine, grown, "status", "张稽核", to_status="dismissed")
-        load_directory(engine, root / "days" / "day-2")
+        load_directory(engine, small_days["dir"] / "day-2")
     finally:
         engine.close()
     return {"db": root / "db", "dismissed": grown}

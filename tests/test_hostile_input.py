@@ -585,8 +585,8 @@ def test_detect_after_a_killed_load_refuses_in_one_line_and_a_completed_reload_c
     assert rings  # the whole graph, with its rings
 
 
-def test_a_few_changed_claims_among_many_stored_are_found_by_lookup(engine, small_data: Path, tmp_path: Path) -> None:
-    load_directory(engine, small_data)
+def test_a_few_changed_claims_among_many_stored_are_found_by_lookup(small_graph, small_data: Path, tmp_path: Path) -> None:
+    engine = small_graph  # the small data stored
     claims = pd.read_csv(small_data / "claims.csv", dtype=str, keep_default_na=False)
     few = claims.iloc[[5, 50, 500]].copy()
     few.loc[few.index[1], "amount"] = "99999.5"

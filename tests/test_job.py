@@ -1,6 +1,6 @@
 """Scheduled jobs end to end: two days of deliveries, re-deliveries, kills, concurrent runs, webhooks, history.
 
-Data: one generated data set cut into two deliveries (graphfraud.deliveries):
+Data: the shared small data set cut into two deliveries (graphfraud.deliveries, conftest.py's ``small_days``):
 day 2 brings a planted ring that was not there (new) and the last recruits
 of a planted ring found on day 1 (grown), plus two weeks of ordinary claims.
 """
@@ -24,7 +24,6 @@ from typer.testing import CliRunner
 
 from graphfraud.case import trail
 from graphfraud.cli import app
-from graphfraud.deliveries import split_deliveries
 from graphfraud.detect.store import stored_ring, stored_rings
 from graphfraud.engines.embedded import EmbeddedEngine
 from graphfraud.job import history
@@ -38,18 +37,10 @@ REPO = Path(__file__).resolve().parent.parent
 # --------------------------------------------------------------------------- data and helpers
 
 @pytest.fixture(scope="module")
-def days(tmp_path_factory) -> dict[str, Any]:
-    """Two deliveries cut from one generated data set; day 2 plants a new drain ring and grows a collector ring."""
-    from graphfraud.generate import generate
-
-    root = tmp_path_factory.mktemp("days")
-    generate(root / "full", claims=5_000, seed=11)
-    truth = json.loads((root / "full" / "truth.json").read_text(encoding="utf-8"))
-    first = {shape: next(r for r in truth["rings"] if r["shape"] == shape) for shape in ("drain", "collector")}
-    changes = split_deliveries(root / "full", root / "days", new=[first["drain"]["ring_id"]],
-                               grown=[first["collector"]["ring_id"]])
-    return {"dir": root / "days", "truth": {r["ring_id"]: r for r in truth["rings"]}, "changes": changes["deliveries"][1],
-            "new": first["drain"]["ring_id"], "grown": first["collector"]["ring_id"]}
+def days(small_days) -> dict[str, Any]:
+    """The small data's two deliveries (conftest.py's ``small_days``): day 2 plants a new drain ring and grows a
+    collector ring."""
+    return small_days
 
 
 def job_folder(root: Path, engine: str = "embedded", **sections: dict[str, Any]) -> Path:

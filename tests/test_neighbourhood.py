@@ -15,9 +15,9 @@ from graphfraud.neighbourhood import epoch_window, find, neighbourhood, resolve
 
 
 @pytest.fixture
-def loaded(engine, small_data: Path):
-    load_directory(engine, small_data)
-    return engine
+def loaded(small_graph):
+    """Each engine holding the small data (``small_graph`` in conftest.py)."""
+    return small_graph
 
 
 def _busiest_provider(small_data: Path, since: str = "", until: str = "9999") -> str:

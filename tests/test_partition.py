@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from graphfraud.detect.evidence import motif, motif_names
 from graphfraud.detect.motifs import collect
 from graphfraud.detect.partition import Partitioner, slices, whole
 from graphfraud.errors import ConfigError
-from graphfraud.load import load_directory
 
 
 def test_slices_cover_every_id_once_in_order() -> None:
@@ -28,8 +25,8 @@ def _rows(evidence) -> list[tuple]:
                   for e in evidence)
 
 
-def test_partitioned_motifs_find_exactly_the_rows_of_one_whole_run(engine, small_data: Path) -> None:
-    load_directory(engine, small_data)
+def test_partitioned_motifs_find_exactly_the_rows_of_one_whole_run(small_graph) -> None:
+    engine = small_graph  # holding the small data
     partitioned = [n for n in motif_names() if motif(n).partition]
     assert {motif(n).partition for n in partitioned} == {"cards", "providers"}
 
@@ -44,8 +41,8 @@ def test_partitioned_motifs_find_exactly_the_rows_of_one_whole_run(engine, small
     assert _rows(in_parts) == _rows(whole_run)
 
 
-def test_whole_range_parameters_span_the_first_and_last_id(engine, small_data: Path) -> None:
-    load_directory(engine, small_data)
+def test_whole_range_parameters_span_the_first_and_last_id(small_graph) -> None:
+    engine = small_graph  # holding the small data
     cards = sorted(engine.run("MATCH (k:Card) RETURN k.card_id AS id")["id"])
     assert whole(engine, "cards") == {"part_lo": cards[0], "part_hi": cards[-1]}
     assert whole(engine, None) == {}

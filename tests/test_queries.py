@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 
@@ -11,7 +10,6 @@ from graphfraud import queries
 from graphfraud.detect.evidence import motif
 from graphfraud.detect.partition import whole
 from graphfraud.detect.thresholds import params_for
-from graphfraud.load import load_directory
 from graphfraud.resources import data_dir
 
 ROOT = data_dir("cypher")
@@ -87,8 +85,8 @@ def test_every_query_has_a_title_and_no_pasted_values() -> None:
 
 @pytest.mark.parametrize("folder", ["motifs", "baseline", "rings", "case", "bundle", "explore", "entity", "partition",
                                     "refine", "users"])
-def test_every_query_runs_on_the_engine(engine, small_data: Path, folder: str) -> None:
-    load_directory(engine, small_data)
+def test_every_query_runs_on_the_engine(small_graph, folder: str) -> None:
+    engine = small_graph  # holding the small data
     for name in [n for n in ALL if n.startswith(folder + "/")]:
         if folder == "motifs" and motif(name.split("/")[-1]).source:
             assert not queries.load(name).text, f"{name} reads another motif's rows and has no query of its own"
@@ -105,11 +103,10 @@ def test_every_query_runs_on_the_engine(engine, small_data: Path, folder: str) -
             assert {"patients", "claims"} <= set(frame.columns) or motif(name.split("/")[-1]).refine, name
 
 
-def test_every_motif_reason_names_only_columns_the_query_returns(embedded, small_data: Path) -> None:
+def test_every_motif_reason_names_only_columns_the_query_returns(embedded_small) -> None:
     from graphfraud.detect.motifs import collect
 
-    load_directory(embedded, small_data)
-    evidence = collect(embedded)
+    evidence = collect(embedded_small)
     assert {ev.motif for ev in evidence} >= {"round_amounts", "after_death", "terminal_sequence"}
     for ev in evidence:
         assert "{" not in ev.reason, (ev.motif, ev.reason)

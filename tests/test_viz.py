@@ -7,7 +7,6 @@ import re
 from pathlib import Path
 
 from graphfraud.detect.rings import ring_json
-from graphfraud.detect.run import detect
 from graphfraud.detect.store import claim_facts
 from graphfraud.load import load_directory
 from graphfraud.viz import ring_graph
@@ -19,9 +18,9 @@ def _facts(engine, ring: dict) -> dict:
     return claim_facts(engine, (c for ev in ring["evidence"] for c in ev["claims"]))
 
 
-def test_ring_graph_is_offline_and_shows_every_member(embedded, small_data: Path, tmp_path: Path) -> None:
-    load_directory(embedded, small_data)
-    ring = ring_json(detect(embedded).rings[0])
+def test_ring_graph_is_offline_and_shows_every_member(embedded_rings, tmp_path: Path) -> None:
+    embedded, result = embedded_rings
+    ring = ring_json(result.rings[0])
     page = ring_graph(ring, _facts(embedded, ring), tmp_path / "ring.html").read_text(encoding="utf-8")
     assert "new vis.Network" in page
     assert not re.search(r"<script[^>]+src=|<link[^>]+href=[\"']https?:", page)
@@ -30,9 +29,9 @@ def test_ring_graph_is_offline_and_shows_every_member(embedded, small_data: Path
     assert ring["ring_id"] in page
 
 
-def test_hostile_values_render_as_text(embedded, small_data: Path, tmp_path: Path) -> None:
-    load_directory(embedded, small_data)
-    ring = ring_json(detect(embedded).rings[0])
+def test_hostile_values_render_as_text(embedded_rings, tmp_path: Path) -> None:
+    embedded, result = embedded_rings
+    ring = ring_json(result.rings[0])
     ring["ring_id"] = HOSTILE
     ring["patterns"] = [HOSTILE]
     ring["members"].append({"type": "patient", "id": HOSTILE, "role": HOSTILE})
@@ -57,13 +56,14 @@ def _hostile_copy(small_data: Path, tmp_path: Path) -> tuple[Path, str]:
     return data, patients.loc[0, "patient_id"]
 
 
-def test_neighbourhood_page_is_offline_with_legend_time_filter_and_a_cap_note(embedded, small_data: Path, tmp_path: Path) -> None:
+def test_neighbourhood_page_is_offline_with_legend_time_filter_and_a_cap_note(embedded_small, small_data: Path,
+                                                                             tmp_path: Path) -> None:
     import pandas as pd
 
     from graphfraud.neighbourhood import neighbourhood
     from graphfraud.viz import neighbourhood_graph, write_page
 
-    load_directory(embedded, small_data)
+    embedded = embedded_small
     claims = pd.read_csv(small_data / "claims.csv", dtype=str)
     busiest = claims[claims["provider_id"].str.startswith("Y")]["provider_id"].value_counts().index[0]  # cards, not staff, fill it
     nb = neighbourhood(embedded, "provider", busiest, hops=2, max_nodes=25)

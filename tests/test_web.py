@@ -15,7 +15,6 @@ from fastapi.testclient import TestClient
 
 from graphfraud.case import trail
 from graphfraud.detect.rings import ring_json
-from graphfraud.detect.run import detect
 from graphfraud.errors import InputError
 from graphfraud.load import load_directory
 from graphfraud.web.app import create_app
@@ -27,11 +26,10 @@ TOKEN = "test-token-0123456789abcdef"
 
 
 @pytest.fixture
-def site(engine, small_data: Path):
-    """A workbench over a graph with the small data loaded and rings detected (both engines)."""
-    load_directory(engine, small_data)
-    rings = detect(engine).rings
-    return engine, rings
+def site(small_rings):
+    """A workbench over a graph with the small data loaded and rings detected (both engines; ``small_rings``)."""
+    engine, result = small_rings
+    return engine, result.rings
 
 
 PORT = 8765
@@ -75,8 +73,8 @@ def test_serving_beyond_this_computer_needs_a_token() -> None:
         check_bind("0.0.0.0", "short")
 
 
-def test_with_a_token_every_request_must_carry_it(embedded, small_data: Path) -> None:
-    load_directory(embedded, small_data)
+def test_with_a_token_every_request_must_carry_it(embedded_small) -> None:
+    embedded = embedded_small  # holding the small data
     client = _client(embedded, token=TOKEN, user=None)
     passed = (200, 303)   # the token passed: the page, or the sign-in page the page sends to
     assert client.get("/").status_code == 401
@@ -210,8 +208,8 @@ def test_search_goes_to_the_page_of_whatever_has_the_id(site, small_data: Path) 
     assert client.get("/entity/bogus/x").status_code == 404
 
 
-def test_english_is_one_switch_away_and_stays_chosen(embedded, small_data: Path) -> None:
-    load_directory(embedded, small_data)
+def test_english_is_one_switch_away_and_stays_chosen(embedded_small) -> None:
+    embedded = embedded_small  # holding the small data
     client = _client(embedded)
     assert "团伙线索" in client.get("/").text
     english = client.get("/?lang=en")
@@ -238,10 +236,10 @@ def test_a_ring_stored_without_details_still_shows_its_headline_and_trail(engine
 
 
 # -- DNS rebinding (issue 16, item 4) --------------------------------------------
-def test_a_request_for_another_host_name_is_refused_with_no_data(embedded, small_data: Path) -> None:
+def test_a_request_for_another_host_name_is_refused_with_no_data(embedded_rings) -> None:
     """A page on evil.example whose name is rebound to 127.0.0.1 reaches the workbench with Host: evil.example."""
-    load_directory(embedded, small_data)
-    ring = detect(embedded).rings[0].ring_id
+    embedded, found = embedded_rings  # the small data and its rings
+    ring = found.rings[0].ring_id
     client = _client(embedded)
     for host in ("evil.example", f"evil.example:{PORT}", "127.0.0.1.evil.example", "localhost.evil.example:8765"):
         for path in ("/", f"/rings/{ring}", "/healthz", "/static/app.css", f"/graphs/ring/{ring}"):
@@ -257,8 +255,8 @@ def test_a_request_for_another_host_name_is_refused_with_no_data(embedded, small
     assert named.get("/", headers={"Host": "evil.example"}).status_code == 400
 
 
-def test_beyond_this_computer_the_machines_addresses_and_listed_names_are_served(embedded, small_data: Path) -> None:
-    load_directory(embedded, small_data)
+def test_beyond_this_computer_the_machines_addresses_and_listed_names_are_served(embedded_small) -> None:
+    embedded = embedded_small  # holding the small data
     auth = {"Authorization": f"Bearer {TOKEN}"}
     anywhere = _client(embedded, host="0.0.0.0", token=TOKEN, allowed_hosts=("audit.bureau.example",), user=None)
     for host in ("192.0.2.10:8765", "[2001:db8::1]:8765", "localhost:8765", "audit.bureau.example"):
@@ -272,9 +270,9 @@ def test_beyond_this_computer_the_machines_addresses_and_listed_names_are_served
             create_app(embedded, allowed_hosts=(wrong,))
 
 
-def test_a_step_posted_from_another_origin_is_refused_and_leaves_no_trace(embedded, small_data: Path) -> None:
-    load_directory(embedded, small_data)
-    ring = detect(embedded).rings[0].ring_id
+def test_a_step_posted_from_another_origin_is_refused_and_leaves_no_trace(embedded_rings) -> None:
+    embedded, found = embedded_rings  # the small data and its rings
+    ring = found.rings[0].ring_id
     client = _client(embedded)
     form = {"csrf": _form_token(client.get(f"/rings/{ring}").text), "next_status": "note", "note": "约谈"}
     for headers in ({"Origin": "http://evil.example"}, {"Origin": f"http://evil.example:{PORT}"},

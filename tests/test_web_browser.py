@@ -370,9 +370,12 @@ def test_serving_beyond_this_computer_without_a_token_is_refused(tmp_path: Path)
     assert not (tmp_path / "db").exists()  # refused before opening anything
 
 
-def _embedded_site(small_data: Path, folder: Path) -> Site:
+@pytest.fixture(scope="module")
+def embedded_site(tmp_path_factory, small_data: Path) -> Site:
+    """The embedded engine's site, prepared once (read-only: each test serves its own copy, ``_embedded_site``)."""
     from graphfraud.engines.embedded import EmbeddedEngine
 
+    folder = tmp_path_factory.mktemp("embedded-site")
     db = folder / "db"
     data = folder / "input"
     shutil.copytree(small_data, data, ignore=shutil.ignore_patterns("rejects"))
@@ -385,8 +388,17 @@ def _embedded_site(small_data: Path, folder: Path) -> Site:
     return Site(data=data, rings=rings, hostile=hostile, engine_args=["--engine", "embedded", "--db", str(db)])
 
 
-def test_the_embedded_engine_workbench_keeps_a_local_trail(small_data: Path, tmp_path: Path, serve, page) -> None:
-    site = _embedded_site(small_data, tmp_path)
+def _embedded_site(prepared: Site, folder: Path) -> Site:
+    """A copy of the prepared embedded site's database in ``folder``/db, for one test to serve and change (its data
+    folder and detected rings are the prepared site's, read-only)."""
+    db = folder / "db"
+    shutil.copyfile(prepared.engine_args[-1], db)
+    return Site(data=prepared.data, rings=prepared.rings, hostile=prepared.hostile,
+                engine_args=["--engine", "embedded", "--db", str(db)])
+
+
+def test_the_embedded_engine_workbench_keeps_a_local_trail(embedded_site: Site, tmp_path: Path, serve, page) -> None:
+    site = _embedded_site(embedded_site, tmp_path)
     rings, hostile, db = site.rings, site.hostile, tmp_path / "db"
     server = serve(site)
     _work_a_ring(page, server, rings[0].ring_id, "embedded")
@@ -419,10 +431,10 @@ def _ask(server: Server, method: str, path: str, headers: dict[str, str], body: 
         conn.close()
 
 
-def test_a_rebound_name_reads_nothing_and_a_post_from_another_site_is_refused(small_data: Path, tmp_path: Path, serve,
-                                                                              browser) -> None:
+def test_a_rebound_name_reads_nothing_and_a_post_from_another_site_is_refused(embedded_site: Site, tmp_path: Path,
+                                                                              serve, browser) -> None:
     """DNS rebinding (issue 16, item 4): evil.example re-pointed at 127.0.0.1 by the browser's resolver."""
-    site = _embedded_site(small_data, tmp_path)
+    site = _embedded_site(embedded_site, tmp_path)
     server = serve(site)
     ring = site.rings[0].ring_id
     for host in ("evil.example", f"evil.example:{server.port}"):
@@ -450,8 +462,9 @@ def test_a_rebound_name_reads_nothing_and_a_post_from_another_site_is_refused(sm
         rebinding.close()
 
 
-def test_two_investigators_four_eyes_assignment_overdue_search_sort_export_and_a_bundle(small_data: Path, tmp_path: Path,
-                                                                                       serve, page) -> None:
+def test_two_investigators_four_eyes_assignment_overdue_search_sort_export_and_a_bundle(embedded_site: Site,
+                                                                                       tmp_path: Path, serve,
+                                                                                       page) -> None:
     """Issue 18's walk in a real browser, embedded engine: zhang takes the first review and is refused the second
     (not offered, and refused when posted anyway); he finds a person by name, sorts the list, exports it and a case
     bundle while the workbench runs; li takes the second review and assigns the case; zhang finds it in 我的案件; an
@@ -464,7 +477,7 @@ def test_two_investigators_four_eyes_assignment_overdue_search_sort_export_and_a
     from graphfraud.case import trail
     from graphfraud.engines.embedded import EmbeddedEngine
 
-    site = _embedded_site(small_data, tmp_path)
+    site = _embedded_site(embedded_site, tmp_path)
     ring, late = site.rings[0].ring_id, site.rings[1].ring_id
     engine = EmbeddedEngine(tmp_path / "db")
     try:   # a case whose appeal began a month ago: past its deadline of 10 working days
