@@ -32,6 +32,30 @@ class GraphFrames:
         return sum(len(f) for f in self.nodes.values()) + sum(len(f) for f in self.rels.values())
 
 
+def isin(values: pd.Series, allowed: pd.Series | pd.Index) -> pd.Series:
+    """``values.isin(allowed)``, by Arrow when both are text: pandas makes a Python object of each allowed value
+    first, which for 10^6 claim ids took 25 s and 270 MB; Arrow takes a second and nothing. Same answer (a
+    missing value is in ``allowed`` when a missing value is)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if not isinstance(values.array, pd.arrays.ArrowStringArray):
+        return values.isin(allowed)
+    column = pa.array(values.array)
+    try:
+        known = pa.array(allowed.array if isinstance(allowed.array, pd.arrays.ArrowStringArray)
+                         else allowed.to_numpy(dtype=object), from_pandas=True)
+    except (pa.ArrowInvalid, pa.ArrowTypeError):
+        known = None
+    if known is None or not (pa.types.is_string(known.type) or pa.types.is_large_string(known.type)
+                             or pa.types.is_null(known.type)):
+        return values.isin(allowed)  # not all text: pandas decides, value by value
+    if isinstance(known, pa.ChunkedArray):
+        known = known.combine_chunks()
+    hit = pc.is_in(column, value_set=known.cast(column.type))
+    return pd.Series(hit.to_numpy(zero_copy_only=False), index=values.index, dtype=bool)
+
+
 def _present(frame: pd.DataFrame, column: str) -> pd.Series:
     if column not in frame:
         return pd.Series(False, index=frame.index)
@@ -130,7 +154,7 @@ def build(tables: dict[str, pd.DataFrame]) -> GraphFrames:
     if "card_id" in claims:
         from_claims = claims.loc[_present(claims, "card_id"), ["card_id", "patient_id"]].rename(columns={"patient_id": "holder_id"})
         from_claims = from_claims.drop_duplicates(subset=["card_id"])  # first claim names the holder, as before
-        from_claims = from_claims[~from_claims["card_id"].isin(card_rows["card_id"])]
+        from_claims = from_claims[~isin(from_claims["card_id"], card_rows["card_id"])]
         card_rows = pd.concat([card_rows, from_claims], ignore_index=True)
     g.nodes["Card"] = _conform("Card", card_rows)
 

@@ -58,6 +58,7 @@ from graphfraud.atomic import atomic_path, remove
 from graphfraud.csvfile import ROW, read_csv
 from graphfraud.display import visible
 from graphfraud.errors import EncodingError, InputError, MappingError, MissingFileError, OutputError
+from graphfraud.graph import isin
 from graphfraud.schema import (
     DATE,
     EARLIEST_DATE,
@@ -428,7 +429,7 @@ def _validate(table: str, raw: pd.DataFrame, spec: dict[str, Any], source: pd.Da
         problems.add(same, ROW, "duplicate purchase (an earlier row says the same: provider, item, code, date, "
                                 "quantity and supplier)", named=False)
     if table == "items" and claim_ids is not None:
-        problems.add(out["claim_id"].notna() & ~out["claim_id"].isin(claim_ids), "claim_id",
+        problems.add(out["claim_id"].notna() & ~isin(out["claim_id"], claim_ids), "claim_id",
                      "no accepted claim with this id in the folder (an item loads with its claim)")
     if table == "items":
         out["line_key"] = line_keys(out["claim_id"], out["line_id"])

@@ -26,7 +26,7 @@ import pandas as pd
 from graphfraud import queries
 from graphfraud.engines.base import Progress, WriteStats, none_for_missing
 from graphfraud.errors import EngineError, EngineUnavailable, WriteConflict
-from graphfraud.graph import GraphFrames
+from graphfraud.graph import GraphFrames, isin
 from graphfraud.model import IMMUTABLE, NODES, RELS
 
 _UPDATE_BATCH = 50_000
@@ -233,7 +233,7 @@ class EmbeddedEngine:
         node = NODES[label]
         frame = frame[node.columns]
         stored = self._existing(label, node.key)
-        known = frame[node.key].isin(stored[node.key]) if len(stored) else pd.Series(False, index=frame.index)
+        known = isin(frame[node.key], stored[node.key]) if len(stored) else pd.Series(False, index=frame.index)
         new = frame[~known]
         if len(new):
             self._copy(label, new, key=node.key)
