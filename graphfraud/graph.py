@@ -9,7 +9,9 @@ row) still become nodes, so no claim loses an end.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cache
 
 import numpy as np
 import pandas as pd
@@ -30,6 +32,32 @@ class GraphFrames:
 
     def rows(self) -> int:
         return sum(len(f) for f in self.nodes.values()) + sum(len(f) for f in self.rels.values())
+
+
+def give_back_memory() -> None:
+    """Return freed memory to the system: Arrow's allocator keeps what it freed for its own next use, the C
+    library the freed pieces of its heap, and neither would go to the next table's numbers or to the embedded
+    database, which allocate elsewhere. A load calls this between its tables (at 10^6 claims the two held
+    ~450 MiB freed, at its end)."""
+    import pyarrow as pa
+
+    pa.default_memory_pool().release_unused()
+    trim = _malloc_trim()
+    if trim is not None:
+        trim(0)
+
+
+@cache
+def _malloc_trim() -> Callable[[int], int] | None:
+    """glibc's ``malloc_trim``; None with another C library (which returns freed memory itself)."""
+    import ctypes
+    import ctypes.util
+
+    name = ctypes.util.find_library("c")
+    try:
+        return getattr(ctypes.CDLL(name), "malloc_trim", None) if name else None
+    except OSError:
+        return None
 
 
 def isin(values: pd.Series, allowed: pd.Series | pd.Index) -> pd.Series:

@@ -58,7 +58,7 @@ from graphfraud.atomic import atomic_path, remove
 from graphfraud.csvfile import ROW, read_csv
 from graphfraud.display import visible
 from graphfraud.errors import EncodingError, InputError, MappingError, MissingFileError, OutputError
-from graphfraud.graph import isin
+from graphfraud.graph import give_back_memory, isin
 from graphfraud.schema import (
     DATE,
     EARLIEST_DATE,
@@ -591,6 +591,7 @@ def read_input(directory: Path, mapping: Path | None = None) -> InputSet:
         found = _read_table(directory, table, specs.get(table, {}), claim_ids)
         if found is not None:
             result.tables[table] = found
+        give_back_memory()  # what reading this table freed, for the next tables and the database
     for table in REQUIRED_TABLES:
         if table not in result.tables:
             raise MissingFileError(

@@ -83,6 +83,7 @@ def read_folder(directory: Path, mapping: Path | None = None, rejects_dir: Path 
     rejects_dir = rejects_dir or (directory / "rejects")
     rejects_files, removed = write_rejects(inputs, rejects_dir)
     frames = graph.build({name: t.frame for name, t in inputs.tables.items()})
+    graph.give_back_memory()  # what building the frames freed, for the database
     return ReadFolder(inputs, frames, rejects_files, time.perf_counter() - started, removed, rejects_dir,
                       Path(directory))
 

@@ -177,6 +177,50 @@ def test_a_large_table_of_long_text_keys_copies_into_the_embedded_engine(tmp_pat
         engine.close()
 
 
+def test_the_embedded_copy_takes_columns_chunked_anyhow_and_lets_the_frame_go(tmp_path: Path) -> None:
+    """Empty chunks first or midway (LadybugDB 0.22 copied nothing after one) and columns chunked differently
+    copy every row, and the engine keeps nothing of a frame it copied (its connection used to keep them all)."""
+    import gc
+    import weakref
+
+    import pyarrow as pa
+
+    from graphfraud.engines.embedded import EmbeddedEngine
+    from graphfraud.graph import GraphFrames
+    from graphfraud.model import NODES
+
+    def chunked(values: list, cuts: list[int]) -> pd.Series:
+        parts = [values[a:b] for a, b in zip([0, *cuts], [*cuts, len(values)])]
+        return pd.Series(pd.arrays.ArrowStringArray(pa.chunked_array([pa.array(p, pa.large_string()) for p in parts])))
+
+    before = pa.total_allocated_bytes()
+    ids = [f"P{i:05d}" for i in range(30_000)]
+    patients = pd.DataFrame({"patient_id": chunked(ids, [0, 10_000, 10_000, 25_000]),
+                             "name": chunked([f"n{i}" for i in range(30_000)], [7, 20_000, 29_999])})
+    cards = pd.DataFrame({"card_id": chunked([f"C{i}" for i in range(30_000)], [15_000, 15_000])})
+    for label, table in (("Patient", patients), ("Card", cards)):  # the model's other columns, empty
+        table[[c for c in NODES[label].columns if c not in table]] = None
+    del table
+    holds = pd.DataFrame({"src": chunked(ids, [0, 3]), "dst": chunked([f"C{i}" for i in range(30_000)], [29_000])})
+    alive = weakref.ref(patients)
+    engine = EmbeddedEngine(tmp_path / "db")
+    try:
+        engine.ensure_schema()
+        frames = GraphFrames(nodes={"Patient": patients, "Card": cards}, rels={("HOLDS", "Patient", "Card"): holds})
+        del patients, cards, holds
+        stats = engine.write(frames)
+        del frames
+        gc.collect()
+        assert alive() is None and pa.total_allocated_bytes() - before < 1 << 16  # nothing holds them, nor a copy
+        assert stats.nodes_created == {"Patient": 30_000, "Card": 30_000} and stats.rels_created == {"HOLDS": 30_000}
+        stored = engine.run("MATCH (p:Patient)-[:HOLDS]->(c:Card) RETURN p.patient_id AS p, p.name AS n, c.card_id AS c")
+        assert len(stored) == 30_000
+        assert (stored["p"].str[1:].astype(int) == stored["n"].str[1:].astype(int)).all()
+        assert (stored["p"].str[1:].astype(int) == stored["c"].str[1:].astype(int)).all()
+    finally:
+        engine.close()
+
+
 def test_items_and_purchases_load_as_boxes_lines_and_purchases_on_both_engines(engine, drug_data: Path,
                                                                                   tmp_path: Path) -> None:
     load_directory(engine, drug_data, rejects_dir=tmp_path / "rejects")
