@@ -9,7 +9,7 @@ row) still become nodes, so no claim loses an end.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import cache
 
@@ -29,9 +29,31 @@ class GraphFrames:
 
     nodes: dict[str, pd.DataFrame] = field(default_factory=dict)
     rels: dict[tuple[str, str, str], pd.DataFrame] = field(default_factory=dict)  # (type, from, to) → src,dst[,props]
+    # The writer may let each table go once it is written (``in_write_order``): a load's frames, which nothing
+    # reads afterwards, so their memory is freed table by table instead of being held to the end of the write.
+    release: bool = False
 
     def rows(self) -> int:
         return sum(len(f) for f in self.nodes.values()) + sum(len(f) for f in self.rels.values())
+
+    def in_write_order(self) -> Iterator[tuple[str | tuple[str, str, str], pd.DataFrame]]:
+        """Every table, (label or (type, from, to), frame): the nodes in their order, each followed by the
+        relationships whose ends are then written (or are not among these frames), so a claim's links go in
+        right after the claims and the claims' memory, shared with their links, can go before the items'.
+
+        With ``release`` each table leaves these frames as it is handed out.
+        """
+        pending = list(self.rels)
+        written: set[str] = set()
+        for label in list(self.nodes):
+            yield label, (self.nodes.pop(label) if self.release else self.nodes[label])
+            written.add(label)
+            ready = [k for k in pending if all(end in written or end not in self.nodes for end in k[1:])]
+            for key in ready:
+                pending.remove(key)
+                yield key, (self.rels.pop(key) if self.release else self.rels[key])
+        for key in pending:
+            yield key, (self.rels.pop(key) if self.release else self.rels[key])
 
 
 def give_back_memory() -> None:

@@ -97,6 +97,12 @@ class TableResult:
     origin: pd.DataFrame | None = None  # per accepted row, where it came from: _file (category), _row
     columns: dict[str, str] = field(default_factory=dict)  # canonical column → the source header it was read from
     ignored: list[str] = field(default_factory=list)       # source headers that are no column of the table
+    released: int | None = None  # the number of accepted rows, once their frame was let go (InputSet.release)
+
+    @property
+    def accepted(self) -> int:
+        """How many rows were accepted (also after ``InputSet.release``)."""
+        return len(self.frame) if self.released is None else self.released
 
 
 @dataclass
@@ -112,7 +118,18 @@ class InputSet:
 
     @property
     def total_accepted(self) -> int:
-        return sum(len(t.frame) for t in self.tables.values())
+        return sum(t.accepted for t in self.tables.values())
+
+    def release(self) -> None:
+        """Let the accepted rows go, keeping their count, rejects and everything the load summary says: once the
+        graph frames are built (they share these rows' memory) and the claims compared with the stored ones, a
+        load needs no more of them, and freed they leave room for the database while it is written. Each frame
+        becomes an empty one with the same columns."""
+        for table in self.tables.values():
+            if table.released is None:
+                table.released = len(table.frame)
+                table.frame = pd.DataFrame({name: pd.Series(dtype=dtype) for name, dtype in table.frame.dtypes.items()})
+                table.origin = None
 
     @property
     def total_rejected(self) -> int:

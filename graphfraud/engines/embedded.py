@@ -289,15 +289,20 @@ class EmbeddedEngine:
         stats.rels_created[rel_type] = stats.rels_created.get(rel_type, 0) + len(frame)
 
     def write(self, frames: GraphFrames, progress: Progress | None = None) -> WriteStats:
+        """Nodes, each label followed by the relationships whose ends are then in (``GraphFrames.in_write_order``):
+        a load's frames (``release``) are let go table by table, so its memory falls as the database's grows."""
         stats = WriteStats()
-        for label, frame in frames.nodes.items():
-            self._write_nodes(label, frame, stats)
+        for key, frame in frames.in_write_order():
+            if isinstance(key, str):
+                self._write_nodes(key, frame, stats)
+                name = key
+            else:
+                self._write_rels(*key, frame, stats)
+                name = key[0]
+            rows = len(frame)
+            del frame  # a released table is held by nothing now
             if progress:
-                progress(label, len(frame))
-        for (rel_type, a, b), frame in frames.rels.items():
-            self._write_rels(rel_type, a, b, frame, stats)
-            if progress:
-                progress(rel_type, len(frame))
+                progress(name, rows)
         return stats
 
     def counts(self) -> dict[str, int]:
