@@ -386,7 +386,7 @@ def _validate(table: str, raw: pd.DataFrame, spec: dict[str, Any], source: pd.Da
     value_maps = spec.get("values", {})
     for column in TABLES[table]:
         # fillna: a column only some of the files have is missing (not the text "nan") in the others' rows
-        values = (raw[column.name].fillna("").astype(str).str.strip() if column.name in raw
+        values = (_stripped(raw[column.name].fillna("").astype(str)) if column.name in raw
                   else pd.Series("", index=raw.index))
         missing = values.isin(na)
         if column.name in VALUE_MISSING:  # a code that means "not known" in this column only (sex 0, 9)
@@ -397,7 +397,7 @@ def _validate(table: str, raw: pd.DataFrame, spec: dict[str, Any], source: pd.Da
         if column.kind == NUMBER:
             # commas only as thousands separators ("1,234.50"); "12,5" is not read as 125
             grouped = values.str.fullmatch(r"[+-]?\d{1,3}(?:,\d{3})+(?:\.\d*)?", na=False)
-            plain = values.where(~grouped, values.str.replace(",", "", regex=False))
+            plain = values.where(~grouped, values.str.replace(",", "", regex=False)) if grouped.any() else values
             number = pd.to_numeric(plain.where(present), errors="coerce").astype("float64")
             problems.add(present & number.isna(), column.name, "not a number")
             infinite = np.isinf(number)  # "inf", "-Infinity", "1e309"
@@ -472,7 +472,24 @@ def _validate(table: str, raw: pd.DataFrame, spec: dict[str, Any], source: pd.Da
     rejects["_reason"] = problems.reason[bad]
     origin = pd.DataFrame({"_file": source.loc[~bad, "_file"].astype("category"),
                            "_row": source.loc[~bad, "_row"].astype("int64")}).reset_index(drop=True)
-    return out.loc[~bad].reset_index(drop=True), rejects.reset_index(drop=True), origin
+    return _kept(out, ~bad), rejects.reset_index(drop=True), origin
+
+
+def _stripped(values: pd.Series) -> pd.Series:
+    """``values`` without surrounding whitespace: the column itself when no value has any (the usual case), so
+    the accepted rows share the text read instead of holding a second copy of it."""
+    stripped = values.str.strip()
+    return values if (stripped.str.len() == values.str.len()).all() else stripped
+
+
+def _kept(frame: pd.DataFrame, keep: pd.Series) -> pd.DataFrame:
+    """The rows of ``frame`` that ``keep`` marks, numbered from 0; taken column by column (each column leaves
+    ``frame`` as it is taken), so a table with rejected rows is not held twice."""
+    if keep.all():
+        return frame.reset_index(drop=True)
+    mask = keep.to_numpy(dtype=bool)
+    kept = {name: frame.pop(name)[mask].reset_index(drop=True) for name in list(frame.columns)}
+    return pd.DataFrame(kept, index=pd.RangeIndex(int(mask.sum())))
 
 
 def line_keys(claim_ids: pd.Series, line_ids: pd.Series) -> pd.Series:
@@ -480,9 +497,22 @@ def line_keys(claim_ids: pd.Series, line_ids: pd.Series) -> pd.Series:
     return claim_ids.astype(str) + "/" + line_ids.astype(str)
 
 
+_KEY_ROWS = 250_000  # purchase keys are made this many rows at a time (their digests are Python strings)
+
+
 def purchase_keys(frame: pd.DataFrame) -> pd.Series:
     """The key of a purchase row: ``provider/purchase_id`` when the export numbers its purchases, else
-    ``provider/`` + a digest of all the row says, so the same row delivered again is the same purchase."""
+    ``provider/`` + a digest of all the row says, so the same row delivered again is the same purchase.
+
+    Made in slices of ``_KEY_ROWS`` rows: the text digested and the digests are Python strings, which for
+    millions of purchases at once took more memory than the purchases themselves."""
+    if len(frame) > _KEY_ROWS:
+        return pd.concat([_purchase_keys(frame.iloc[start:start + _KEY_ROWS])
+                          for start in range(0, len(frame), _KEY_ROWS)])
+    return _purchase_keys(frame)
+
+
+def _purchase_keys(frame: pd.DataFrame) -> pd.Series:
     named = frame["purchase_id"].notna()
     key = frame["provider_id"].astype(str) + "/" + frame["purchase_id"].astype(str)
     if (~named).any():
