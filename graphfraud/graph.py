@@ -71,13 +71,12 @@ def give_back_memory() -> None:
 
 @cache
 def _malloc_trim() -> Callable[[int], int] | None:
-    """glibc's ``malloc_trim``; None with another C library (which returns freed memory itself)."""
+    """glibc's ``malloc_trim``, from the symbols the process already has (``find_library`` would start a
+    program); None with another C library, which returns freed memory itself."""
     import ctypes
-    import ctypes.util
 
-    name = ctypes.util.find_library("c")
     try:
-        return getattr(ctypes.CDLL(name), "malloc_trim", None) if name else None
+        return getattr(ctypes.CDLL(None), "malloc_trim", None)
     except OSError:
         return None
 
