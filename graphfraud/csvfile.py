@@ -256,7 +256,8 @@ def read_csv(path: Path, sep: str = ",") -> tuple[pd.DataFrame, str]:
                                            encoding="utf8" if encoding != GB else GB),
             parse_options=pacsv.ParseOptions(delimiter=sep, newlines_in_values=True, ignore_empty_lines=False,
                                               invalid_row_handler=keep_aside),
-            convert_options=pacsv.ConvertOptions(column_types={n: pa.string() for n in names},
+            # large_string: what pandas' text columns hold, so the frame takes the parsed text without a copy
+            convert_options=pacsv.ConvertOptions(column_types={n: pa.large_string() for n in names},
                                                  strings_can_be_null=False, quoted_strings_can_be_null=False),
         )
     except (pa.ArrowInvalid, UnicodeDecodeError) as exc:
@@ -265,6 +266,7 @@ def read_csv(path: Path, sep: str = ",") -> tuple[pd.DataFrame, str]:
                else "its rows cannot be split into fields")
         raise InputError(f"{path.name}: not a readable CSV file ({why})") from exc
     frame = table.to_pandas()
+    del table  # the frame holds the same buffers; the table itself is not needed past here
 
     # Row numbers: the parser numbers every row it hands back aside; the kept rows are the others, in order.
     total = len(frame) + len(invalid)
@@ -291,7 +293,9 @@ def read_csv(path: Path, sep: str = ",") -> tuple[pd.DataFrame, str]:
     header_at = first[0]
     columns = _unique([str(v) for v in frame.loc[header_at, names]])
     header_row = int(frame.loc[header_at, "_row"])
-    frame = frame.loc[(frame.index > header_at) & ~blank]
+    below = ~blank[frame.index > header_at]
+    # the usual file has no blank row under its header: a slice, which shares the parsed text, else a copy without them
+    frame = frame.iloc[header_at + 1:] if below.all() else frame.loc[(frame.index > header_at) & ~blank]
 
     pattern = re.compile(re.escape(mark) + r"(\d+)" + re.escape(mark[0]))
 

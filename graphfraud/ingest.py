@@ -58,6 +58,7 @@ from graphfraud.atomic import atomic_path, remove
 from graphfraud.csvfile import ROW, read_csv
 from graphfraud.display import visible
 from graphfraud.errors import EncodingError, InputError, MappingError, MissingFileError, OutputError
+from graphfraud.graph import give_back_memory, isin
 from graphfraud.schema import (
     DATE,
     EARLIEST_DATE,
@@ -96,6 +97,12 @@ class TableResult:
     origin: pd.DataFrame | None = None  # per accepted row, where it came from: _file (category), _row
     columns: dict[str, str] = field(default_factory=dict)  # canonical column → the source header it was read from
     ignored: list[str] = field(default_factory=list)       # source headers that are no column of the table
+    released: int | None = None  # the number of accepted rows, once their frame was let go (InputSet.release)
+
+    @property
+    def accepted(self) -> int:
+        """How many rows were accepted (also after ``InputSet.release``)."""
+        return len(self.frame) if self.released is None else self.released
 
 
 @dataclass
@@ -111,7 +118,18 @@ class InputSet:
 
     @property
     def total_accepted(self) -> int:
-        return sum(len(t.frame) for t in self.tables.values())
+        return sum(t.accepted for t in self.tables.values())
+
+    def release(self) -> None:
+        """Let the accepted rows go, keeping their count, rejects and everything the load summary says: once the
+        graph frames are built (they share these rows' memory) and the claims compared with the stored ones, a
+        load needs no more of them, and freed they leave room for the database while it is written. Each frame
+        becomes an empty one with the same columns."""
+        for table in self.tables.values():
+            if table.released is None:
+                table.released = len(table.frame)
+                table.frame = pd.DataFrame({name: pd.Series(dtype=dtype) for name, dtype in table.frame.dtypes.items()})
+                table.origin = None
 
     @property
     def total_rejected(self) -> int:
@@ -368,7 +386,7 @@ def _validate(table: str, raw: pd.DataFrame, spec: dict[str, Any], source: pd.Da
     value_maps = spec.get("values", {})
     for column in TABLES[table]:
         # fillna: a column only some of the files have is missing (not the text "nan") in the others' rows
-        values = (raw[column.name].fillna("").astype(str).str.strip() if column.name in raw
+        values = (_stripped(raw[column.name].fillna("").astype(str)) if column.name in raw
                   else pd.Series("", index=raw.index))
         missing = values.isin(na)
         if column.name in VALUE_MISSING:  # a code that means "not known" in this column only (sex 0, 9)
@@ -379,7 +397,7 @@ def _validate(table: str, raw: pd.DataFrame, spec: dict[str, Any], source: pd.Da
         if column.kind == NUMBER:
             # commas only as thousands separators ("1,234.50"); "12,5" is not read as 125
             grouped = values.str.fullmatch(r"[+-]?\d{1,3}(?:,\d{3})+(?:\.\d*)?", na=False)
-            plain = values.where(~grouped, values.str.replace(",", "", regex=False))
+            plain = values.where(~grouped, values.str.replace(",", "", regex=False)) if grouped.any() else values
             number = pd.to_numeric(plain.where(present), errors="coerce").astype("float64")
             problems.add(present & number.isna(), column.name, "not a number")
             infinite = np.isinf(number)  # "inf", "-Infinity", "1e309"
@@ -428,7 +446,7 @@ def _validate(table: str, raw: pd.DataFrame, spec: dict[str, Any], source: pd.Da
         problems.add(same, ROW, "duplicate purchase (an earlier row says the same: provider, item, code, date, "
                                 "quantity and supplier)", named=False)
     if table == "items" and claim_ids is not None:
-        problems.add(out["claim_id"].notna() & ~out["claim_id"].isin(claim_ids), "claim_id",
+        problems.add(out["claim_id"].notna() & ~isin(out["claim_id"], claim_ids), "claim_id",
                      "no accepted claim with this id in the folder (an item loads with its claim)")
     if table == "items":
         out["line_key"] = line_keys(out["claim_id"], out["line_id"])
@@ -454,7 +472,24 @@ def _validate(table: str, raw: pd.DataFrame, spec: dict[str, Any], source: pd.Da
     rejects["_reason"] = problems.reason[bad]
     origin = pd.DataFrame({"_file": source.loc[~bad, "_file"].astype("category"),
                            "_row": source.loc[~bad, "_row"].astype("int64")}).reset_index(drop=True)
-    return out.loc[~bad].reset_index(drop=True), rejects.reset_index(drop=True), origin
+    return _kept(out, ~bad), rejects.reset_index(drop=True), origin
+
+
+def _stripped(values: pd.Series) -> pd.Series:
+    """``values`` without surrounding whitespace: the column itself when no value has any (the usual case), so
+    the accepted rows share the text read instead of holding a second copy of it."""
+    stripped = values.str.strip()
+    return values if (stripped.str.len() == values.str.len()).all() else stripped
+
+
+def _kept(frame: pd.DataFrame, keep: pd.Series) -> pd.DataFrame:
+    """The rows of ``frame`` that ``keep`` marks, numbered from 0; taken column by column (each column leaves
+    ``frame`` as it is taken), so a table with rejected rows is not held twice."""
+    if keep.all():
+        return frame.reset_index(drop=True)
+    mask = keep.to_numpy(dtype=bool)
+    kept = {name: frame.pop(name)[mask].reset_index(drop=True) for name in list(frame.columns)}
+    return pd.DataFrame(kept, index=pd.RangeIndex(int(mask.sum())))
 
 
 def line_keys(claim_ids: pd.Series, line_ids: pd.Series) -> pd.Series:
@@ -462,9 +497,22 @@ def line_keys(claim_ids: pd.Series, line_ids: pd.Series) -> pd.Series:
     return claim_ids.astype(str) + "/" + line_ids.astype(str)
 
 
+_KEY_ROWS = 250_000  # purchase keys are made this many rows at a time (their digests are Python strings)
+
+
 def purchase_keys(frame: pd.DataFrame) -> pd.Series:
     """The key of a purchase row: ``provider/purchase_id`` when the export numbers its purchases, else
-    ``provider/`` + a digest of all the row says, so the same row delivered again is the same purchase."""
+    ``provider/`` + a digest of all the row says, so the same row delivered again is the same purchase.
+
+    Made in slices of ``_KEY_ROWS`` rows: the text digested and the digests are Python strings, which for
+    millions of purchases at once took more memory than the purchases themselves."""
+    if len(frame) > _KEY_ROWS:
+        return pd.concat([_purchase_keys(frame.iloc[start:start + _KEY_ROWS])
+                          for start in range(0, len(frame), _KEY_ROWS)])
+    return _purchase_keys(frame)
+
+
+def _purchase_keys(frame: pd.DataFrame) -> pd.Series:
     named = frame["purchase_id"].notna()
     key = frame["provider_id"].astype(str) + "/" + frame["purchase_id"].astype(str)
     if (~named).any():
@@ -590,6 +638,7 @@ def read_input(directory: Path, mapping: Path | None = None) -> InputSet:
         found = _read_table(directory, table, specs.get(table, {}), claim_ids)
         if found is not None:
             result.tables[table] = found
+        give_back_memory()  # what reading this table freed, for the next tables and the database
     for table in REQUIRED_TABLES:
         if table not in result.tables:
             raise MissingFileError(

@@ -83,6 +83,7 @@ def read_folder(directory: Path, mapping: Path | None = None, rejects_dir: Path 
     rejects_dir = rejects_dir or (directory / "rejects")
     rejects_files, removed = write_rejects(inputs, rejects_dir)
     frames = graph.build({name: t.frame for name, t in inputs.tables.items()})
+    graph.give_back_memory()  # what building the frames freed, for the database
     return ReadFolder(inputs, frames, rejects_files, time.perf_counter() - started, removed, rejects_dir,
                       Path(directory))
 
@@ -202,8 +203,14 @@ def source_of(read: ReadFolder) -> str:
 
 
 def _write_incremental(engine: Engine, read: ReadFolder) -> WriteStats:
-    """Write the frames between a started and a finished mark (``:LoadRun``), so a load cut off midway is known."""
+    """Write the frames between a started and a finished mark (``:LoadRun``), so a load cut off midway is known.
+
+    Nothing reads the folder's rows after this, so they are let go as they are written (``InputSet.release``,
+    ``GraphFrames.release``): the memory they took is the database's by the end of the write."""
     frames, source = read.frames, source_of(read)
+    claims = len(frames.nodes.get("Claim", ()))
+    read.inputs.release()
+    frames.release = True
     engine.ensure_schema()
     engine.query("load/run_started", {"source": source, "at": _now()})
     try:
@@ -215,7 +222,7 @@ def _write_incremental(engine: Engine, read: ReadFolder) -> WriteStats:
         with contextlib.suppress(Exception):
             engine.query("load/run_failed", {"source": source, "error": type(exc).__name__})
         raise
-    engine.query("load/run_finished", {"source": source, "at": _now(), "claims": len(frames.nodes.get("Claim", ()))})
+    engine.query("load/run_finished", {"source": source, "at": _now(), "claims": claims})
     return stats
 
 

@@ -204,3 +204,23 @@ def test_files_matching_no_table_and_headers_matching_no_column_are_named(tmp_pa
     assert data.unmatched == ["readme.txt", "结算明细2026.csv"]
     claims = data.tables["claims"]
     assert claims.columns["claim_id"] == "结算流水号" and claims.ignored == ["备注"]
+
+
+def test_purchase_keys_made_in_slices_are_the_keys_made_at_once(monkeypatch) -> None:
+    """Keys are digested a slice of rows at a time (memory): the same keys, in the same rows, as all at once."""
+    import graphfraud.ingest as ingest
+
+    frame = pd.DataFrame({
+        "provider_id": pd.Series([f"Y{i % 3}" for i in range(10)], dtype="str"),
+        "purchase_id": pd.Series([None, "B7", None, None, "B8", None, None, None, None, None], dtype="str"),
+        "item_code": pd.Series(["X1", "X2", None, "X1", "X3", "X1", "X1", "X4", "X1", "X1"], dtype="str"),
+        "trace_code": pd.Series([f"81{i:018d}" if i % 2 else None for i in range(10)], dtype="str"),
+        "purchased_at": pd.Series(["2026-01-02"] * 10, dtype="str"),
+        "quantity": [1.0, 2.0, None, 100.0, 1.5, 1.0, 1.0, 3.0, 1e20, 0.1],
+        "supplier": pd.Series(["国药", None] * 5, dtype="str"),
+    }).set_axis(pd.RangeIndex(5, 15))  # numbered as the rows of a table after others
+    whole = ingest.purchase_keys(frame)
+    monkeypatch.setattr(ingest, "_KEY_ROWS", 3)
+    sliced = ingest.purchase_keys(frame)
+    pd.testing.assert_series_equal(sliced, whole)
+    assert whole[6] == "Y1/B7" and whole[5].startswith("Y0/#") and whole[5] == whole[11]  # rows 5, 11 say the same

@@ -177,6 +177,52 @@ def test_a_large_table_of_long_text_keys_copies_into_the_embedded_engine(tmp_pat
         engine.close()
 
 
+def test_the_embedded_copy_takes_columns_chunked_anyhow_and_lets_each_frame_go(tmp_path: Path) -> None:
+    """Empty chunks first or midway (LadybugDB 0.22 copied nothing after one) and columns chunked differently
+    copy every row; the engine keeps nothing of a frame it copied (its connection used to keep them all) and lets
+    a load's frames go as it writes them."""
+    import gc
+    import weakref
+
+    import pyarrow as pa
+
+    from graphfraud.engines.embedded import EmbeddedEngine
+    from graphfraud.graph import GraphFrames
+    from graphfraud.model import NODES
+
+    def chunked(values: list, cuts: list[int]) -> pd.Series:
+        parts = [values[a:b] for a, b in zip([0, *cuts], [*cuts, len(values)])]
+        return pd.Series(pd.arrays.ArrowStringArray(pa.chunked_array([pa.array(p, pa.large_string()) for p in parts])))
+
+    before = pa.total_allocated_bytes()
+    ids = [f"P{i:05d}" for i in range(30_000)]
+    patients = pd.DataFrame({"patient_id": chunked(ids, [0, 10_000, 10_000, 25_000]),
+                             "name": chunked([f"n{i}" for i in range(30_000)], [7, 20_000, 29_999])})
+    cards = pd.DataFrame({"card_id": chunked([f"C{i}" for i in range(30_000)], [15_000, 15_000])})
+    for label, table in (("Patient", patients), ("Card", cards)):  # the model's other columns, empty
+        table[[c for c in NODES[label].columns if c not in table]] = None
+    del table
+    holds = pd.DataFrame({"src": chunked(ids, [0, 3]), "dst": chunked([f"C{i}" for i in range(30_000)], [29_000])})
+    alive = weakref.ref(patients)
+    engine = EmbeddedEngine(tmp_path / "db")
+    try:
+        engine.ensure_schema()
+        frames = GraphFrames(nodes={"Patient": patients, "Card": cards}, rels={("HOLDS", "Patient", "Card"): holds},
+                             release=True)  # a load's frames: each let go once written
+        del patients, cards, holds
+        stats = engine.write(frames)
+        assert not frames.nodes and not frames.rels
+        gc.collect()
+        assert alive() is None and pa.total_allocated_bytes() - before < 1 << 16  # nothing holds them, nor a copy
+        assert stats.nodes_created == {"Patient": 30_000, "Card": 30_000} and stats.rels_created == {"HOLDS": 30_000}
+        stored = engine.run("MATCH (p:Patient)-[:HOLDS]->(c:Card) RETURN p.patient_id AS p, p.name AS n, c.card_id AS c")
+        assert len(stored) == 30_000
+        assert (stored["p"].str[1:].astype(int) == stored["n"].str[1:].astype(int)).all()
+        assert (stored["p"].str[1:].astype(int) == stored["c"].str[1:].astype(int)).all()
+    finally:
+        engine.close()
+
+
 def test_items_and_purchases_load_as_boxes_lines_and_purchases_on_both_engines(engine, drug_data: Path,
                                                                                   tmp_path: Path) -> None:
     load_directory(engine, drug_data, rejects_dir=tmp_path / "rejects")
@@ -190,3 +236,21 @@ def test_items_and_purchases_load_as_boxes_lines_and_purchases_on_both_engines(e
     assert trail["claim"].tolist() == ["C01", "C10"] and trail["provider"].tolist() == ["H1", "Y1"]
     load_directory(engine, drug_data, rejects_dir=tmp_path / "rejects")  # idempotent
     assert engine.counts() == counts
+
+
+def test_a_load_writes_each_table_after_its_ends_and_lets_the_rows_go(engine, small_data: Path, tmp_path: Path) -> None:
+    """Nodes in the model's order, each followed by the links whose ends are in; a load's frames and accepted rows
+    are let go as they are written, while the summary still counts them."""
+    from graphfraud.load import load_read, read_folder
+
+    read = read_folder(small_data, rejects_dir=tmp_path / "rejects")
+    order = [k if isinstance(k, str) else k[0] for k, _ in read.frames.in_write_order()]
+    assert order.index("Claim") < order.index("PAID") < order.index("Phone")  # a claim's links before the next label
+    for key in read.frames.rels:
+        assert all(order.index(end) < order.index(key[0]) for end in key[1:])
+    rows = {name: len(t.frame) for name, t in read.inputs.tables.items()}
+    summary = load_read(engine, read)
+    if engine.name == "embedded":  # it writes table by table (Neo4j in batches, its frames held to the end)
+        assert not read.frames.nodes and not read.frames.rels
+    assert all(t.frame.empty and t.accepted == rows[name] for name, t in read.inputs.tables.items())
+    assert summary.accepted == sum(rows.values()) and engine.counts()["Claim"] == rows["claims"]

@@ -26,7 +26,7 @@ import pandas as pd
 from graphfraud import queries
 from graphfraud.engines.base import Progress, WriteStats, none_for_missing
 from graphfraud.errors import EngineError, EngineUnavailable, WriteConflict
-from graphfraud.graph import GraphFrames
+from graphfraud.graph import GraphFrames, give_back_memory, isin
 from graphfraud.model import IMMUTABLE, NODES, RELS
 
 _UPDATE_BATCH = 50_000
@@ -73,6 +73,15 @@ def _long_text(values: pd.Series) -> bool:
         return False
     longest = pc.max(pc.binary_length(pa.array(values.dropna().astype(str), type=pa.large_string()))).as_py()
     return (longest or 0) > _INLINE_BYTES
+
+
+def _without_empty_chunks(table: Any) -> Any:
+    """``table`` with the empty chunks of its columns left out (no copy of any value)."""
+    import pyarrow as pa
+
+    columns = [pa.chunked_array([c for c in column.chunks if len(c)], type=column.type)
+               if any(len(c) == 0 for c in column.chunks) else column for column in table.columns]
+    return pa.Table.from_arrays(columns, schema=table.schema)
 
 
 class EmbeddedEngine:
@@ -211,10 +220,12 @@ class EmbeddedEngine:
         """
         import pyarrow as pa
 
-        # One chunk per column: LadybugDB 0.22 copies nothing, in silence, from a column whose first chunk is
-        # empty (a pandas concat of an empty frame and a full one: every item of a folder rejected, its
-        # purchases kept). The count it reports is checked so that no such loss ever passes unseen.
-        arrow = pa.Table.from_pandas(frame, preserve_index=False).combine_chunks()  # noqa: F841 (bound for COPY by name)
+        # No empty chunk: LadybugDB 0.22 copies nothing, in silence, from a column whose first chunk is empty
+        # (a pandas concat of an empty frame and a full one: every item of a folder rejected, its purchases
+        # kept), and stops at an empty chunk further on. The other chunks are copied as they are (columns
+        # chunked differently copy right): combining them would copy the whole table first. The count
+        # LadybugDB reports is checked so that no loss ever passes unseen.
+        arrow = _without_empty_chunks(pa.Table.from_pandas(frame, preserve_index=False))  # read by COPY by its name
         single = key is not None and _long_text(frame[key])
         try:
             if single:
@@ -226,6 +237,12 @@ class EmbeddedEngine:
             if single:
                 self._conn.set_max_threads_for_exec(os.cpu_count() or 1)
         copied = _copied(result)
+        del result, arrow
+        # LadybugDB 0.22's connection keeps every Arrow table it copied from (so the frame's memory) until the
+        # connection closes: a new one lets this table go before the next is copied, and Arrow's allocator,
+        # which would keep the memory for itself, gives it back for the database to grow into
+        self._renew()
+        give_back_memory()
         if copied is not None and copied != len(frame):
             raise EngineError(f"embedded bulk load of {table} copied {copied} of {len(frame)} rows")
 
@@ -233,7 +250,7 @@ class EmbeddedEngine:
         node = NODES[label]
         frame = frame[node.columns]
         stored = self._existing(label, node.key)
-        known = frame[node.key].isin(stored[node.key]) if len(stored) else pd.Series(False, index=frame.index)
+        known = isin(frame[node.key], stored[node.key]) if len(stored) else pd.Series(False, index=frame.index)
         new = frame[~known]
         if len(new):
             self._copy(label, new, key=node.key)
@@ -272,15 +289,20 @@ class EmbeddedEngine:
         stats.rels_created[rel_type] = stats.rels_created.get(rel_type, 0) + len(frame)
 
     def write(self, frames: GraphFrames, progress: Progress | None = None) -> WriteStats:
+        """Nodes, each label followed by the relationships whose ends are then in (``GraphFrames.in_write_order``):
+        a load's frames (``release``) are let go table by table, so its memory falls as the database's grows."""
         stats = WriteStats()
-        for label, frame in frames.nodes.items():
-            self._write_nodes(label, frame, stats)
+        for key, frame in frames.in_write_order():
+            if isinstance(key, str):
+                self._write_nodes(key, frame, stats)
+                name = key
+            else:
+                self._write_rels(*key, frame, stats)
+                name = key[0]
+            rows = len(frame)
+            del frame  # a released table is held by nothing now
             if progress:
-                progress(label, len(frame))
-        for (rel_type, a, b), frame in frames.rels.items():
-            self._write_rels(rel_type, a, b, frame, stats)
-            if progress:
-                progress(rel_type, len(frame))
+                progress(name, rows)
         return stats
 
     def counts(self) -> dict[str, int]:
