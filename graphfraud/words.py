@@ -74,24 +74,25 @@ def word(key: str, lang: str, default: str | None = None) -> str:
 SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
 
 
-def once_in(log10_chance: Any) -> str:
+def once_in(log10_chance: Any, superscript: bool = True) -> str:
     """How rarely chance makes a ring this strong, from ``significance.chance_log10``: "10¹²" (once in 10¹² runs),
-    or the plain count of runs when it is small ("40"); "—" without a null."""
+    or the plain count of runs when it is small ("40"); "—" without a null. ``superscript=False`` writes "10^12"
+    for a font with no superscript digits (the bundle's embedded CJK font has none)."""
     try:
         x = -float(log10_chance)
     except (TypeError, ValueError):
         return "—"
     if x < 3:
         return f"{max(1, round(10 ** x)):,}"
-    return "10" + str(int(x)).translate(SUPERSCRIPT)
+    return "10" + (str(int(x)).translate(SUPERSCRIPT) if superscript else f"^{int(x)}")
 
 
-def chance(significance: Mapping[str, Any] | None, lang: str) -> str | None:
+def chance(significance: Mapping[str, Any] | None, lang: str, superscript: bool = True) -> str | None:
     """The sentence a ring page and a case bundle print about a ring's significance; None without a null."""
     sig = significance or {}
     if sig.get("chance_log10") is None:
         return None
-    text = word("chance.once", lang).format(n=once_in(sig["chance_log10"]))
+    text = word("chance.once", lang).format(n=once_in(sig["chance_log10"], superscript))
     return text + (f"（{word('chance.beyond', lang)}）" if language(lang) == "zh" else f" ({word('chance.beyond', lang)})") \
         if sig.get("beyond_null") else text
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import logging
 import os
 import re
 import shutil
@@ -147,8 +148,10 @@ def test_the_report_renders_in_chinese_with_its_font_embedded_and_names_every_me
     assert len(pdf) < 2_000_000   # a subset travels, not the 8 MB font
 
 
-def test_english_report_on_request(graph, tmp_path: Path, poppler) -> None:
-    pdf = _files(export_bundle(graph, _ring(graph), tmp_path / "en.zip", actor="analyst", lang="en", now=NOW))["report.pdf"]
+def test_english_report_on_request(graph, tmp_path: Path, poppler, caplog) -> None:
+    with caplog.at_level(logging.WARNING):
+        pdf = _files(export_bundle(graph, _ring(graph), tmp_path / "en.zip", actor="analyst", lang="en", now=NOW))["report.pdf"]
+    assert not [r for r in caplog.records if "missing the following glyphs" in r.getMessage()]   # every character drawn
     text = _pdf_text(pdf, tmp_path)
     for heading in ("Case summary", "Members and roles", "Amount at risk", "Timeline", "Evidence claims", "Data snapshot"):
         assert heading in text

@@ -192,7 +192,7 @@ def pdf_bytes(case: CaseData, tables: dict[str, Table], picture: bytes, lang: st
         (word("bundle.summary.status", lang), status_label(status, lang)),
         (word("bundle.summary.patterns", lang), sep.join(word(f"bundle.family.{p}", lang, p) for p in ring.get("patterns", []))),
         (word("bundle.summary.score", lang), f"{float(ring.get('score') or 0):.3f}"
-         + (f" — {said}" if (said := chance(ring.get("significance"), lang)) else "")),
+         + (f" — {said}" if (said := chance(ring.get("significance"), lang, superscript=False)) else "")),
         (word("bundle.summary.size", lang), size_text),
         (word("bundle.summary.amount_at_risk", lang), f"{w.money(float(ring.get('amount_at_risk') or 0))} {w.currency(lang)}"),
         (word("bundle.summary.evidence", lang), evidence_text),
