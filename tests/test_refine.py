@@ -12,11 +12,13 @@ from graphfraud.detect.refine import (
     displaced,
     far_same_day,
     far_strength,
+    far_together,
     poisson_sf,
     travels,
     two_places,
 )
 from graphfraud.detect.thresholds import refine_params
+from tests.fakes import RecordingEngine
 
 HOUR, DAY, WEEK = 3600, 86400, 7 * 86400
 T0 = 8 * HOUR + 17   # an ordinary morning: a claim at exactly 00:00:00 carries no time of day
@@ -233,3 +235,44 @@ def test_timed_claims_are_left_to_far_cards_together() -> None:
                    + [(d * DAY + T0, f"C{i}-h{d}", "H1", "北京市", BEIJING) for d in (11, 101, 201)], card=f"C{i}")
              for i in range(1, 6)]
     assert _same_day(*cards) == []
+
+
+def _swipes(terminal_days: dict[int, list[tuple[int, str]]], terminal: str = "Y9-T1") -> pd.DataFrame:
+    """terminal_sequence's candidate rows from {day: [(second of the day, card)]} on one terminal of Y9 in 上海市."""
+    return pd.DataFrame([{"terminal": terminal, "provider": "Y9", "day": day,
+                          "times": [day * DAY + t for t, _ in swipes], "card_list": [c for _, c in swipes],
+                          "patient_list": ["P" + c[1:] for _, c in swipes], "claim_list": [f"{c}-{day}" for _, c in swipes]}
+                         for day, swipes in sorted(terminal_days.items())])
+
+
+def _together(terminal_days: dict[int, list[tuple[int, str]]], far: list[str], days_at_y9: dict[str, int]):
+    """far_cards_together on those swipes; ``far`` cards live in 北京市 (three counters there), the others in 上海市."""
+    lives = [_card([(d * DAY + T0, f"{c}-h{d}", f"H{d % 3 + 1}", "北京市", BEIJING) for d in (301, 320, 340)], card=c)
+             for c in far]
+    _, ctx = _context(*lives, providers={"Y9": ("上海市", 400)})
+    ctx.engine = RecordingEngine({"refine/card_days": lambda p: pd.DataFrame(
+        [{"card": c, "days": days_at_y9[c]} for c in p["cards"] if c in days_at_y9], columns=["card", "days"])})
+    return far_together(motif("far_cards_together"), _swipes(terminal_days), refine_params("far_cards_together"), ctx)
+
+
+COLLECTOR_SESSIONS = {   # a collector takes two or three of his seven far cards each time, and his own (C8)
+    40: ["C1", "C2", "C8"], 61: ["C2", "C3"], 90: ["C3", "C4", "C8"], 122: ["C4", "C5"],
+    150: ["C5", "C6", "C8"], 181: ["C6", "C7"], 200: ["C7", "C1", "C8"],
+}
+
+
+def test_a_collector_taking_a_few_of_his_far_cards_each_time_is_one_group_with_his_own_card() -> None:
+    days = {d: [(T0 + 240 * i, c) for i, c in enumerate(cards)] for d, cards in COLLECTOR_SESSIONS.items()}
+    for d in (61, 122, 181):
+        days[d].append((T0 + 600, "C9"))   # a neighbour at the counter on three of the days, and on 30 others
+    rows = _together(days, far=[f"C{i}" for i in range(1, 8)], days_at_y9={"C8": 5, "C9": 33})
+    assert [(r.facts["n_cards"], r.facts["n_households"], r.facts["n_days"], r.facts["n_companions"]) for r in rows] \
+        == [(7, 7, 7, 1)]
+    assert rows[0].cards == [f"C{i}" for i in range(1, 9)] and "P9" not in rows[0].patients
+
+
+def test_far_visitors_each_at_the_counter_once_beside_others_are_no_collector() -> None:
+    # a busy counter by the station: every day two visitors from afar, never the same ones again
+    days = {d: [(T0, f"C{2 * d}"), (T0 + 120, f"C{2 * d + 1}")] for d in range(10, 40)}
+    far = [c for swipes in days.values() for _, c in swipes]
+    assert _together(days, far=far, days_at_y9={}) == []

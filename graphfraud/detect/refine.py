@@ -137,6 +137,15 @@ class Context:
         return self._stays
 
 
+    def card_days(self, wanted: Mapping[str, Iterable[str]]) -> dict[tuple[str, str], int]:
+        """Days each of the ``wanted`` cards (provider → cards) was used at that provider: (provider, card) → days."""
+        out: dict[tuple[str, str], int] = {}
+        for provider, cards in sorted(wanted.items()):
+            if cards:
+                frame = self.engine.query("refine/card_days", {"provider": provider, "cards": sorted(cards)})
+                out.update({(provider, row["card"]): int(row["days"]) for row in frame.to_dict("records")})
+        return out
+
     @property
     def open_days(self) -> dict[str, int]:
         """Days each provider settled claims on, read once."""
@@ -377,43 +386,83 @@ def _root(parent: list[int], i: int) -> int:
 def far_together(m: Motif, frame: pd.DataFrame, params: Mapping[str, Any], ctx: Context) -> list[Evidence]:
     """Far cards of several households swiped in runs on one terminal, the same cards meeting on several days.
 
-    Runs are sessions on one terminal, each swipe within this motif's ``max_gap_s`` of the last. A run's far cards are those for which the
-    provider's city is none of their own places; runs with two or more of them on one terminal are
-    joined when they share two far cards on different days; a group of runs on at least ``min_days``
-    days holding at least ``min_cards`` far cards of as many households makes a row.
+    Runs are sessions on one terminal, each swipe within this motif's ``max_gap_s`` of the last. A run's
+    far cards are those for which the provider's city is none of their own places. A far card that is
+    in such runs (two or more far cards) on ``min_days`` days or more recurs there; recurring far cards
+    swiped in one run are joined, and a group of them seen on at least ``min_days`` days holding at
+    least ``min_cards`` cards of as many households makes a row. Joining through any one shared card
+    (rather than runs sharing two) follows a collector who takes a few of his stack each time: on the
+    world sweep the rule of two missed a stealthy collector's ring in four and found none the more
+    at the busy pharmacies of worlds with no fraud.
+
+    Cards that are not far — the collector's own, a lent card only ever swiped at his counter, whose
+    centre is therefore there — join the row when they are in the group's runs on ``min_days`` days
+    and on at least half of their days at the provider (:func:`_companions`): a regular customer or a
+    member of staff is at the counter on many other days too.
     """
     max_gap_s, min_cards, min_days = int(params["max_gap_s"]), int(params["min_cards"]), int(params["min_days"])
-    by_terminal: dict[tuple[str, str], list[tuple[int, list[tuple]]]] = defaultdict(list)
+    by_terminal: dict[tuple[str, str], list[tuple[int, list[tuple], set[str]]]] = defaultdict(list)
     for row in frame.to_dict("records"):
         city = ctx.city_of(row["provider"])
         if sum(1 for c in set(row["card_list"]) if ctx.far(c, city)) < 2:
             continue
         for run in _runs(row, max_gap_s):
-            far = [s for s in run if ctx.far(s[1], city)]
-            if len({s[1] for s in far}) >= 2:
-                by_terminal[(row["terminal"], row["provider"])].append((int(row["day"]), far))
-    out: list[Evidence] = []
+            far = {s[1] for s in run if ctx.far(s[1], city)}
+            if len(far) >= 2:
+                by_terminal[(row["terminal"], row["provider"])].append((int(row["day"]), run, far))
+    found: list[tuple[str, str, list[tuple[int, list[tuple], set[str]]], set[str]]] = []
     for (terminal, provider), runs in sorted(by_terminal.items()):
-        parent = list(range(len(runs)))
-        cards = [{s[1] for s in run} for _, run in runs]
-        for i in range(len(runs)):
-            for j in range(i + 1, len(runs)):
-                if runs[i][0] != runs[j][0] and len(cards[i] & cards[j]) >= 2:
-                    parent[_root(parent, i)] = _root(parent, j)
-        groups: dict[int, list[int]] = defaultdict(list)
-        for i in range(len(runs)):
-            groups[_root(parent, i)].append(i)
-        for members in groups.values():
-            days = {runs[i][0] for i in members}
-            swipes = [s for i in members for s in runs[i][1]]
-            group_cards = {s[1] for s in swipes}
-            households = {ctx.places[c].address or c for c in group_cards}
-            if len(days) < min_days or len(group_cards) < min_cards or len(households) < min_cards:
+        days_of: dict[str, set[int]] = defaultdict(set)
+        for day, _, far in runs:
+            for card in far:
+                days_of[card].add(day)
+        recurring = sorted(c for c, days in days_of.items() if len(days) >= min_days)
+        index = {c: i for i, c in enumerate(recurring)}
+        parent = list(range(len(recurring)))
+        for _, _, far in runs:
+            here = sorted(index[c] for c in far if c in index)
+            for i in here[1:]:
+                parent[_root(parent, i)] = _root(parent, here[0])
+        groups: dict[int, set[str]] = defaultdict(set)
+        for c, i in index.items():
+            groups[_root(parent, i)].add(c)
+        for cards in groups.values():
+            days = {d for c in cards for d in days_of[c]}
+            households = {ctx.places[c].address or c for c in cards}
+            if len(days) < min_days or len(cards) < min_cards or len(households) < min_cards:
                 continue
-            facts = {"terminal": terminal, "provider": provider, "city": ctx.city_of(provider), "n_cards": len(group_cards),
-                     "n_households": len(households), "n_days": len(days)}
-            out.append(m.evidence((s[2] for s in swipes), group_cards, [provider], [], (s[3] for s in swipes), facts))
+            found.append((terminal, provider, [r for r in runs if r[2] & cards], cards))
+    companions = _companions(found, min_days, ctx)
+    out: list[Evidence] = []
+    for (terminal, provider, runs, cards), extra in zip(found, companions):
+        keep = cards | extra
+        swipes = [s for _, run, _ in runs for s in run if s[1] in keep]
+        days = {day for day, _, _ in runs}
+        households = {ctx.places[c].address or c for c in cards}
+        facts = {"terminal": terminal, "provider": provider, "city": ctx.city_of(provider), "n_cards": len(cards),
+                 "n_households": len(households), "n_days": len(days), "n_companions": len(extra)}
+        out.append(m.evidence((s[2] for s in swipes), sorted({s[1] for s in swipes}), [provider], [],
+                              (s[3] for s in swipes), facts))
     return out
+
+
+def _companions(found: list[tuple[str, str, list[tuple[int, list[tuple], set[str]]], set[str]]], min_days: int,
+                ctx: Context) -> list[set[str]]:
+    """Per group of far cards, the other cards swiped in its runs on ``min_days`` days and on half their days there."""
+    seen: list[dict[str, set[int]]] = []
+    wanted: dict[str, set[str]] = defaultdict(set)
+    for _, provider, runs, cards in found:
+        days: dict[str, set[int]] = defaultdict(set)
+        for day, run, _ in runs:
+            for s in run:
+                if s[1] not in cards:
+                    days[s[1]].add(day)
+        days = {c: d for c, d in days.items() if len(d) >= min_days}
+        seen.append(days)
+        wanted[provider].update(days)
+    open_days = ctx.card_days(wanted)
+    return [{c for c, d in days.items() if len(d) >= 0.5 * open_days.get((provider, c), len(d))}
+            for (_, provider, _, _), days in zip(found, seen)]
 
 
 def far_same_day(m: Motif, frame: pd.DataFrame, params: Mapping[str, Any], ctx: Context) -> list[Evidence]:
