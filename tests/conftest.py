@@ -108,6 +108,16 @@ def pytest_itemcollected(item: pytest.Item) -> None:
         _OPENERS[module] = _openers(module)
     if _uses_neo4j(item, _OPENERS[module]):
         item.add_marker(pytest.mark.neo4j)
+    if SLOW_FIXTURES.intersection(getattr(item, "fixturenames", ())):
+        item.add_marker(pytest.mark.slow)
+
+
+# A test that stands on any of these (itself or through its fixtures) is ``slow``: a database made on disk,
+# generated data, a browser, a server process. ``pytest -m "not neo4j and not slow"`` is then the unit
+# tier: the logic on hand-built rows and the recording fake engine, in seconds. Tests that make such
+# parts in their own body carry ``@pytest.mark.slow`` themselves.
+SLOW_FIXTURES = frozenset({"empty_db", "small_data", "drug_data", "engine", "small_graph", "small_rings", "browser", "page", "site",
+                           "neo4j"})
 
 
 def pytest_runtest_setup(item: pytest.Item) -> None:

@@ -12,6 +12,8 @@ from pathlib import Path
 import pytest
 from conftest import add_user
 
+pytestmark = pytest.mark.slow   # runs the CLI on databases
+
 
 @pytest.fixture(scope="module")
 def db(small_data: Path, tmp_path_factory) -> Path:

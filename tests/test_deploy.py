@@ -12,6 +12,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from graphfraud.cli.job import EXIT_BUSY
 from graphfraud.job.config import load_job_config
 
@@ -34,6 +36,7 @@ def _cron_line() -> tuple[str, str, str]:
     return " ".join(fields[:5]), fields[5], fields[6]
 
 
+@pytest.mark.slow
 def test_the_cron_line_runs_nightly_and_speaks_only_when_the_run_did_not_end_cleanly(tmp_path: Path) -> None:
     schedule, user, command = _cron_line()
     assert schedule == "30 2 * * *" and user == "graphfraud" and COMMAND in command

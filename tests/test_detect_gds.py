@@ -138,6 +138,7 @@ def test_community_settings_that_cannot_work_are_refused(embedded) -> None:
         detect(embedded, {"communities": "gds", "objective": "CPM"}, write_back=False)
 
 
+@pytest.mark.slow
 def test_detect_command_refuses_gds_on_the_embedded_engine(tmp_path: Path) -> None:
     result = subprocess.run(
         [sys.executable, "-m", "graphfraud", "detect", "--engine", "embedded", "--db", str(tmp_path / "db"),

@@ -50,6 +50,7 @@ def test_a_bad_setting_exits_the_same_from_detect_and_from_job_run(tmp_path: Pat
     assert not (tmp_path / "db").exists() and not (tmp_path / "out").exists()
 
 
+@pytest.mark.slow
 def test_a_misspelt_setting_is_one_line_and_the_same_exit_status_from_detect_and_job_run(tmp_path: Path) -> None:
     """Both commands as a scheduler runs them (own process): same status, the key named on one line, no traceback."""
     import subprocess

@@ -23,6 +23,8 @@ from graphfraud.errors import ConfigError
 from graphfraud.generate import LOOKALIKE_KINDS, RING_SHAPES, WorldSettings, generate
 from graphfraud.generate.geography import BY_NAME, CITIES, haversine_km
 
+pytestmark = pytest.mark.slow   # generates worlds
+
 WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
 
 

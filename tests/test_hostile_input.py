@@ -82,6 +82,7 @@ def test_a_patients_file_without_its_header_row_is_named_so_and_no_value_is_quot
     assert "\n" not in message
 
 
+@pytest.mark.slow
 def test_a_garbage_file_gives_one_short_line(tmp_path: Path) -> None:
     import random
 
@@ -322,6 +323,7 @@ def test_row_numbers_count_blank_lines_and_line_breaks_inside_quoted_cells(tmp_p
 
 # --------------------------------------------------------------------------- stale rejects (Low 12)
 
+@pytest.mark.slow
 def test_a_reload_that_rejects_nothing_removes_the_old_rejects_file_and_says_so(tmp_path: Path) -> None:
     from typer.testing import CliRunner
 
@@ -471,6 +473,7 @@ def test_a_redelivered_claim_with_other_values_is_counted_and_kept_aside_not_dro
     assert second / "rejects" / "claims.changed.csv" in again.removed_rejects
 
 
+@pytest.mark.slow
 def test_the_load_summary_says_how_many_claims_were_kept_with_their_stored_values(tmp_path: Path) -> None:
     from typer.testing import CliRunner
 

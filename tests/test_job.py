@@ -31,6 +31,8 @@ from graphfraud.job.config import load_job_config
 from graphfraud.job.lock import job_lock
 from graphfraud.job.run import JobContext, exit_code, run_job
 
+pytestmark = pytest.mark.slow   # runs whole jobs
+
 REPO = Path(__file__).resolve().parent.parent
 
 

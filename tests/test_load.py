@@ -161,6 +161,7 @@ def test_a_size_that_is_not_one_is_refused_naming_it(tmp_path: Path) -> None:
         load_settings(engine="embedded", env={"GRAPHFRAUD_BUFFER_POOL": "lots"}, cwd=tmp_path)
 
 
+@pytest.mark.slow
 @pytest.mark.timeout(180)
 def test_a_large_table_of_long_text_keys_copies_into_the_embedded_engine(tmp_path: Path) -> None:
     """600k Chinese addresses (the Address table of ~10^7 claims) once hung LadybugDB's COPY from Arrow."""
@@ -177,6 +178,7 @@ def test_a_large_table_of_long_text_keys_copies_into_the_embedded_engine(tmp_pat
         engine.close()
 
 
+@pytest.mark.slow
 def test_the_embedded_copy_takes_columns_chunked_anyhow_and_lets_each_frame_go(tmp_path: Path) -> None:
     """Empty chunks first or midway (LadybugDB 0.22 copied nothing after one) and columns chunked differently
     copy every row; the engine keeps nothing of a frame it copied (its connection used to keep them all) and lets

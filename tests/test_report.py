@@ -92,6 +92,7 @@ write_report(_result("run-B", 1), Path({out!r}))
 """
 
 
+@pytest.mark.slow
 def test_a_kill_between_the_two_renames_is_told_apart_and_undone_by_the_next_report(tmp_path: Path) -> None:
     from graphfraud.detect.report import recover
 
@@ -112,6 +113,7 @@ def test_a_kill_between_the_two_renames_is_told_apart_and_undone_by_the_next_rep
     assert sorted(p.name for p in tmp_path.iterdir()) == ["rings.csv", "rings.json"]
 
 
+@pytest.mark.slow
 def test_the_first_report_killed_between_its_renames_leaves_no_csv_without_its_json(tmp_path: Path) -> None:
     from graphfraud.detect.report import recover
 

@@ -34,6 +34,8 @@ from conftest import REPO, add_user, open_test_neo4j
 from graphfraud.detect.run import detect
 from graphfraud.load import load_directory
 
+pytestmark = pytest.mark.slow   # drives Chromium
+
 HOSTILE = "<img src=x onerror=alert(1)>"
 TOKEN = "browser-test-token-0123456789"
 SHOTS = REPO / "test-artifacts" / "screenshots"
