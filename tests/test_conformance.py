@@ -101,13 +101,14 @@ def test_drug_motif_queries_return_the_same_rows_on_both_engines(embedded, neo4j
     from graphfraud.detect.evidence import motif
     from graphfraud.detect.partition import whole
     from graphfraud.detect.thresholds import params_for
+    from graphfraud.vocabulary import Kind
 
     load_directory(embedded, drug_data, rejects_dir=tmp_path / "r")
     load_directory(neo4j, drug_data, rejects_dir=tmp_path / "r")
     assert embedded.counts() == neo4j.counts()
     for name in ("box_resold", "unpurchased_code", "oversold_item", "repeat_purchase"):
         query = name if "/" in name else f"motifs/{name}"
-        params = params_for(name) | whole(embedded, motif(name).partition if "/" not in name else "providers")
+        params = params_for(name) | whole(embedded, motif(name).partition if "/" not in name else Kind.PROVIDER)
         a, b = embedded.query(query, params), neo4j.query(query, params)
         assert len(a) and list(a.columns) == list(b.columns), name
         pd.testing.assert_frame_equal(_sorted(a), _sorted(b), check_dtype=False, obj=name)

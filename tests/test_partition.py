@@ -8,6 +8,7 @@ from graphfraud.detect.evidence import motif, motif_names
 from graphfraud.detect.motifs import collect
 from graphfraud.detect.partition import Partitioner, slices, whole
 from graphfraud.errors import ConfigError
+from graphfraud.vocabulary import Kind
 
 
 def test_slices_cover_every_id_once_in_order() -> None:
@@ -28,7 +29,7 @@ def _rows(evidence) -> list[tuple]:
 def test_partitioned_motifs_find_exactly_the_rows_of_one_whole_run(small_graph) -> None:
     engine = small_graph  # holding the small data
     partitioned = [n for n in motif_names() if motif(n).partition]
-    assert {motif(n).partition for n in partitioned} == {"cards", "providers"}
+    assert {motif(n).partition for n in partitioned} == {Kind.CARD, Kind.PROVIDER}
 
     parts = Partitioner(engine, {"claims_per_part": 700})
     rows = engine.counts()["Claim"] + engine.counts()["Line"]     # 5,000 claims and their lines (items)

@@ -11,6 +11,7 @@ from graphfraud.detect.evidence import motif
 from graphfraud.detect.partition import whole
 from graphfraud.detect.thresholds import params_for
 from graphfraud.resources import data_dir
+from graphfraud.vocabulary import Kind
 
 ROOT = data_dir("cypher")
 ALL = sorted(str(p.relative_to(ROOT))[: -len(".cypher")] for p in ROOT.rglob("*.cypher") if p.name.count(".") == 1)
@@ -121,3 +122,15 @@ def test_every_motif_explains_itself_in_chinese_from_the_same_facts() -> None:
         assert re.search(r"[\u4e00-\u9fff]", m.reason_zh), name
         english = set(re.findall(r"\{(\w+)", m.reason))
         assert {k for k in re.findall(r"\{(\w+)", m.reason_zh) if not k.endswith("_zh")} <= english, name
+
+
+def test_every_motif_header_names_kinds_of_entity_and_a_misspelt_one_is_refused_with_its_place() -> None:
+    from graphfraud.detect.evidence import kinds, motif_names
+    from graphfraud.vocabulary import MEMBER_KINDS
+
+    for name in motif_names():
+        m = motif(name)
+        assert set(m.implicates) | set(m.links) | set(m.peer_place) <= set(MEMBER_KINDS), name
+    assert kinds("patients cards none", "here") == (Kind.PATIENT, Kind.CARD)
+    with pytest.raises(ValueError, match=r"motifs/x: implicates: 'provders' is no kind of entity"):
+        kinds("patients provders", "motifs/x: implicates")

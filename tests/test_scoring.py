@@ -13,6 +13,7 @@ from graphfraud.detect.evidence import motif
 from graphfraud.detect.rings import RingRules, _accomplices, assemble, candidates, joined, ring_json, split_at_bridges
 from graphfraud.detect.significance import Customers, Null, StandIns, judge, null_evidence, null_model, strata
 from graphfraud.detect.suspicion import WEAK_CAP, suspicion, with_context
+from graphfraud.vocabulary import Kind
 
 RULES = RingRules()
 
@@ -156,7 +157,7 @@ def test_a_doctor_is_an_accomplice_only_through_the_rings_own_claims() -> None:
              "c2": {"patient_id": "P2", "provider_id": "H1", "doctor_id": "D1"},
              "c3": {"patient_id": "P3", "provider_id": "H1", "doctor_id": "D2"}}   # D2 admitted one of them
     tied = {(kind, x) for kind, x, _ in _accomplices([wave], {"P1", "P2", "P3"}, facts, RULES)}
-    assert tied == {("providers", "H1"), ("doctors", "D1")}
+    assert tied == {(Kind.PROVIDER, "H1"), (Kind.DOCTOR, "D1")}
 
 
 def test_lent_cards_each_used_for_care_that_cannot_be_theirs_at_one_hospital_are_tied_by_it() -> None:

@@ -23,8 +23,25 @@ from types import MappingProxyType
 from typing import Any
 
 from graphfraud import queries
+from graphfraud.vocabulary import Kind
 
-ENTITY_COLUMNS = ("patients", "cards", "providers", "doctors")
+_BY_PLURAL = {k.plural: k for k in Kind}
+
+
+def kinds(words: str, where: str) -> tuple[Kind, ...]:
+    """The kinds a header names in the plural (``implicates: patients cards``; ``none`` for none).
+
+    Headers speak of evidence columns, which hold lists and so are plural; the code speaks of kinds.
+    A word that names no kind is a mistake in the header, refused with its place.
+    """
+    out = []
+    for word in words.split():
+        if word == "none":
+            continue
+        if word not in _BY_PLURAL:
+            raise ValueError(f"{where}: {word!r} is no kind of entity (one of {', '.join(sorted(_BY_PLURAL))})")
+        out.append(_BY_PLURAL[word])
+    return tuple(out)
 
 # Lines of evidence whose rows alone can never make a patient suspicious: being away from home
 # is what movers, students, retirees with their children and referrals do; one phone for people at
@@ -50,10 +67,10 @@ class Evidence:
     family: str
     kind: str                       # "indicator" or "link"
     weight: float
-    implicates: tuple[str, ...]     # entity columns whose members this row implicates
-    links: tuple[str, ...]          # entity columns the projection ties the row's patients to
+    implicates: tuple[Kind, ...]    # kinds whose members in this row it implicates
+    links: tuple[Kind, ...]         # kinds the projection ties the row's patients to
     peer_group: bool                # patients flagged by this motif at one place raise each other
-    peer_place: tuple[str, ...]     # entity columns that make up that place (default: first implicated)
+    peer_place: tuple[Kind, ...]    # kinds that make up that place (default: first implicated)
     patients: list[str]
     cards: list[str]
     providers: list[str]
@@ -64,8 +81,9 @@ class Evidence:
     strength: float = 1.0           # how far this row departs from its own null, in (0, 1]; scales the weight
     through: Mapping[str, str] = field(default_factory=lambda: NO_THROUGH)  # claim → the patient whose box that claim settled again
 
-    def entities(self, kind: str) -> list[str]:
-        return getattr(self, kind)
+    def entities(self, kind: Kind) -> list[str]:
+        """The row's ids of ``kind`` (its column of that kind, named in the plural)."""
+        return getattr(self, kind.plural)
 
     @property
     def reason(self) -> str:
@@ -93,13 +111,13 @@ class Motif:
     family: str
     kind: str
     weight: float
-    implicates: tuple[str, ...]
-    links: tuple[str, ...]
+    implicates: tuple[Kind, ...]
+    links: tuple[Kind, ...]
     peer_group: bool
-    peer_place: tuple[str, ...]
+    peer_place: tuple[Kind, ...]
     reason: str
     reason_zh: str
-    partition: str | None = None    # "cards" / "providers": the query runs once per id range (detect.partition)
+    partition: Kind | None = None   # cards / providers: the query runs once per id range (detect.partition)
     line: str = ""                  # line of evidence (default: the motif's own name)
     defaults: Mapping[str, Any] = field(default_factory=dict)   # thresholds: query and refinement parameters
     python_only: frozenset[str] = frozenset()                   # defaults the refinement uses, not the query
@@ -161,13 +179,13 @@ def motif(name: str) -> Motif:
     return Motif(
         name=name, title=meta.get("title", name), title_zh=meta.get("title_zh", meta.get("title", name)),
         family=meta.get("family", ""), kind=meta.get("kind", "indicator"),
-        weight=float(meta.get("weight", 0.5)), implicates=tuple(meta.get("implicates", "patients cards").split()),
-        links=tuple(x for x in meta.get("links", "providers doctors").split() if x != "none"),
+        weight=float(meta.get("weight", 0.5)), implicates=kinds(meta.get("implicates", "patients cards"), f"motifs/{name}: implicates"),
+        links=kinds(meta.get("links", "providers doctors"), f"motifs/{name}: links"),
         peer_group=meta.get("peer_group", "yes") != "no",
-        peer_place=tuple(meta.get("peer_place", "").split()),
+        peer_place=kinds(meta.get("peer_place", ""), f"motifs/{name}: peer_place"),
         reason=meta.get("reason", name),
         reason_zh=meta.get("reason_zh", meta.get("reason", name)),
-        partition=meta.get("partition") or None,
+        partition=next(iter(kinds(meta.get("partition", ""), f"motifs/{name}: partition")), None),
         line=meta.get("line", name),
         defaults=defaults,
         python_only=frozenset(meta.get("python_only", "").split()),

@@ -23,9 +23,10 @@ from typing import Any
 
 from graphfraud.engines.base import Engine
 from graphfraud.errors import ConfigError
+from graphfraud.vocabulary import Kind
 
 DEFAULT_CLAIMS_PER_PART = 2_000_000
-KINDS = ("cards", "providers")
+KINDS = (Kind.CARD, Kind.PROVIDER)   # the kinds a motif's query may run over in id ranges (partition/<plural>)
 
 Range = tuple[str, str]
 
@@ -58,7 +59,7 @@ class Partitioner:
         self._engine = engine
         self._per_part = claims_per_part(config)
         self._parts = parts
-        self._ranges: dict[str, list[Range]] = {}
+        self._ranges: dict[Kind, list[Range]] = {}
 
     @property
     def parts(self) -> int:
@@ -67,17 +68,17 @@ class Partitioner:
             self._parts = max(1, math.ceil(n / self._per_part))
         return self._parts
 
-    def ranges(self, kind: str) -> list[Range]:
-        """The ranges of ``kind`` ("cards" or "providers") this run uses."""
+    def ranges(self, kind: Kind) -> list[Range]:
+        """The ranges of ``kind`` (cards or providers) this run uses."""
         if kind not in KINDS:
-            raise ValueError(f"unknown partition kind {kind!r}; one of {KINDS}")
+            raise ValueError(f"unknown partition kind {kind!r}; one of {', '.join(KINDS)}")
         if kind not in self._ranges:
-            frame = self._engine.query(f"partition/{kind}")
+            frame = self._engine.query(f"partition/{kind.plural}")
             ids = [str(v) for v in frame["id"].tolist()] if len(frame) else []
             self._ranges[kind] = slices(ids, self.parts)
         return self._ranges[kind]
 
-    def params(self, kind: str | None) -> list[dict[str, str]]:
+    def params(self, kind: Kind | None) -> list[dict[str, str]]:
         """The partition parameters of each run of a motif partitioned by ``kind`` (one empty dict if it is not)."""
         if not kind:
             return [{}]
@@ -89,7 +90,7 @@ def _count(engine: Engine, query: str) -> int:
     return int(frame.iloc[0]["n"]) if len(frame) and frame.iloc[0]["n"] is not None else 0
 
 
-def whole(engine: Engine, kind: str | None) -> dict[str, str]:
+def whole(engine: Engine, kind: Kind | None) -> dict[str, str]:
     """Parameters that run a motif partitioned by ``kind`` over every id at once (none if it is not partitioned),
     as a case bundle's queries.cypher gives them; for many motifs, keep one ``Partitioner(engine, parts=1)``."""
     return Partitioner(engine, parts=1).params(kind)[0]

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from graphfraud.detect.evidence import Evidence
 from graphfraud.detect.suspicion import RELEVANT
+from graphfraud.vocabulary import Kind
 
 
 @dataclass
@@ -50,8 +51,8 @@ def build(evidence: list[Evidence], s: dict[str, float]) -> Projection:
         if not ev.patients or max(s.get(p, 0.0) for p in ev.patients) < RELEVANT:
             continue
         strength = max(ev.value, 0.2)
-        others = ([node(f"provider:{x}") for x in ev.providers] if "providers" in ev.links else []) + \
-                 ([node(f"doctor:{x}") for x in ev.doctors] if "doctors" in ev.links else [])
+        others = ([node(f"provider:{x}") for x in ev.providers] if Kind.PROVIDER in ev.links else []) + \
+                 ([node(f"doctor:{x}") for x in ev.doctors] if Kind.DOCTOR in ev.links else [])
         patients = [(node(f"patient:{p}"), 0.1 + s.get(p, 0.0)) for p in ev.patients]
         if len(patients) == 1:
             for o in others:

@@ -23,7 +23,7 @@ import networkx as nx
 from graphfraud.detect.evidence import WEAK_LINES, Evidence, motif
 from graphfraud.detect.suspicion import RELEVANT, lines
 from graphfraud.detect.tally import fund_share
-from graphfraud.vocabulary import FAMILIES
+from graphfraud.vocabulary import FAMILIES, Kind
 
 
 @dataclass
@@ -218,7 +218,7 @@ def _ties(core_set: set[str], rows: list[Evidence]) -> tuple[dict[str, set[str]]
         inside = core_set.intersection(ev.patients)
         if len(inside) >= 2:
             together.append(inside)
-        for kind in ("providers", "doctors"):
+        for kind in (Kind.PROVIDER, Kind.DOCTOR):
             if kind in ev.implicates:
                 for x in ev.entities(kind):
                     actors[f"{kind}:{x}"].update(inside)
@@ -331,7 +331,7 @@ def joined(rows: list[Evidence], core_set: set[str], rules: RingRules) -> dict[s
 
 
 def _accomplices(rows: list[Evidence], core_set: set[str], claim_facts: dict[str, dict[str, Any]],
-                 rules: RingRules) -> list[tuple[str, str, Counter]]:
+                 rules: RingRules) -> list[tuple[Kind, str, Counter]]:
     """Providers and doctors the ring's own evidence claims tie to at least ``min_entity_patients`` patients.
 
     A row implicates a provider or doctor only through its claims: the doctor who admitted one
@@ -339,10 +339,11 @@ def _accomplices(rows: list[Evidence], core_set: set[str], claim_facts: dict[str
     patient the row says it acted for (``Evidence.through``): the pharmacy that settled again the box a
     seller bought is tied to that seller by that claim, not to its own customer.
     """
-    tied: dict[tuple[str, str], set[str]] = defaultdict(set)
-    motif_of: dict[tuple[str, str], Counter] = defaultdict(Counter)
+    tied: dict[tuple[Kind, str], set[str]] = defaultdict(set)
+    motif_of: dict[tuple[Kind, str], Counter] = defaultdict(Counter)
     for ev in rows:
-        for kind, column in (("providers", "provider_id"), ("doctors", "doctor_id")):
+        for kind in (Kind.PROVIDER, Kind.DOCTOR):
+            column = kind.id_column
             if kind not in ev.implicates:
                 continue
             wanted = set(ev.entities(kind))
@@ -397,8 +398,7 @@ def assemble(
                 if c in in_rows_cards:
                     members.append(Member("card", c, "card"))
         for kind, x, counter in _accomplices(rows, core_set, claim_facts, rules):
-            member_type = "provider" if kind == "providers" else "doctor"
-            members.append(Member(member_type, x, _role(counter, member_type, member_type)))
+            members.append(Member(kind, x, _role(counter, kind, kind)))
         claims = sorted({c for ev in rows for c in ev.claims
                          if claim_facts.get(c, {}).get("patient_id") in core_set or ev.through.get(c) in core_set})
         amount = sum(fund_share(claim_facts[c]) for c in claims)  # the rule of graphfraud.detect.tally

@@ -20,6 +20,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from graphfraud.detect.evidence import WEAK_LINES, Evidence, motif
+from graphfraud.vocabulary import Kind
 
 RELEVANT = 0.15     # rows (and link groups) whose patients are all below this suspicion are left out
 WEAK_CAP = 0.3      # the most a weak line can lend (below RingRules.context_seed: it never spreads alone)
@@ -111,7 +112,7 @@ def peer_groups(evidence: list[Evidence]) -> list[tuple[str, float, list[str]]]:
             parts = [f"{kind}:{'|'.join(sorted(ev.entities(kind)))}" for kind in ev.peer_place if ev.entities(kind)]
             place = "/".join(parts) or None
         else:
-            place = next((f"{kind}:{'|'.join(ev.entities(kind))}" for kind in ("providers", "doctors")
+            place = next((f"{kind}:{'|'.join(ev.entities(kind))}" for kind in (Kind.PROVIDER, Kind.DOCTOR)
                           if kind in ev.implicates and ev.entities(kind)), None)
         if place:
             by_place[(ev.motif, place)].update(ev.patients)
