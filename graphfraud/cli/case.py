@@ -10,7 +10,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from graphfraud.cli.common import ConfigOpt, DbOpt, EngineOpt, err, errors_as_exit, opened_engine, out, settings_from
-from graphfraud.cli.identity import PasswordStdinOpt, UserOpt, sign_in
+from graphfraud.cli.identity import PasswordStdinOpt, UserOpt, acting, sign_in
 from graphfraud.vocabulary import Language
 
 case_app = typer.Typer(help="A ring as a case: bundles for police referral (移送公安), review steps, the audit trail.",
@@ -183,8 +183,7 @@ def step(
     from graphfraud.case.workflow import label
 
     settings = settings_from(engine, config, db)
-    with opened_engine(settings, migrate=True) as eng, errors_as_exit():
-        who = sign_in(eng, user, password_stdin)
+    with acting(settings, user, password_stdin) as (eng, who):
         event = steps.take_step(eng, ring_id, who, "status", note, to_status=to, case_settings=settings.case)
     due = f"; appeal due {event.details['due']}" if event.details.get("due") else ""
     out.print(f"{ring_id}: {label(event.from_status)} → {label(event.to_status)} (step {event.seq}){due}")
@@ -203,8 +202,7 @@ def note(
     """Add a note to the ring's trail without changing its status, as --user."""
     from graphfraud.case import steps
 
-    with opened_engine(settings_from(engine, config, db), migrate=True) as eng, errors_as_exit():
-        who = sign_in(eng, user, password_stdin)
+    with acting(settings_from(engine, config, db), user, password_stdin) as (eng, who):
         event = steps.take_step(eng, ring_id, who, "note", text)
     out.print(f"{ring_id}: note recorded (step {event.seq})")
 
@@ -223,8 +221,7 @@ def assign(
     """Give the case to an investigator (a supervisor assigns); it shows in their 我的案件 / My cases."""
     from graphfraud.case import steps
 
-    with opened_engine(settings_from(engine, config, db), migrate=True) as eng, errors_as_exit():
-        who = sign_in(eng, user, password_stdin)
+    with acting(settings_from(engine, config, db), user, password_stdin) as (eng, who):
         event = steps.take_step(eng, ring_id, who, "assign", note, assignee=to.strip() or None)
     out.print(f"{ring_id}: assigned to {escape(to.strip() or 'nobody')} (step {event.seq})")
 

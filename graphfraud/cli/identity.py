@@ -9,11 +9,18 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import Annotated
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from graphfraud.cli.common import errors_as_exit, opened_engine
 from graphfraud.errors import SignInError
+
+if TYPE_CHECKING:
+    from graphfraud.accounts.store import User
+    from graphfraud.config import Settings
 
 PASSWORD_ENV = "GRAPHFRAUD_PASSWORD"
 USER_ENV = "GRAPHFRAUD_USER"
@@ -53,3 +60,28 @@ def sign_in(engine, username: str | None, from_stdin: bool, one_time_ok: bool = 
         raise SignInError(f"{user.username} still has a one-time password: choose your own first "
                           f"(graphfraud users passwd {user.username} --user {user.username})")
     return user
+
+
+def as_admin(engine, username: str | None, from_stdin: bool) -> User:
+    """The signed-in admin who changes users; refused when no admin is active (no bootstrap here: ``users add``)."""
+    from graphfraud.accounts.store import active_admins
+    from graphfraud.case.steps import check_allowed
+    from graphfraud.errors import NotPermitted
+
+    if not active_admins(engine):
+        raise NotPermitted("no active admin can sign in to change users (only the first admin of an empty user "
+                           "list is added without one)", "ability", role="", ability="users")
+    actor = sign_in(engine, username, from_stdin)
+    check_allowed(actor, "users")
+    return actor
+
+
+@contextmanager
+def acting(settings: Settings, username: str | None, from_stdin: bool, admin: bool = False) -> Iterator[tuple[Any, User]]:
+    """The writable graph and whoever ``--user`` signs in as, for one command that changes something.
+
+    Every such command opens the graph, signs its user in and turns a refusal into one line and an exit
+    status; ``admin``: the user must be an active admin (``graphfraud users``).
+    """
+    with opened_engine(settings, migrate=True) as eng, errors_as_exit():
+        yield eng, (as_admin(eng, username, from_stdin) if admin else sign_in(eng, username, from_stdin))

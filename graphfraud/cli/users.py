@@ -21,7 +21,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from graphfraud.cli.common import ConfigOpt, DbOpt, EngineOpt, err, errors_as_exit, opened_engine, out, settings_from
-from graphfraud.cli.identity import PasswordStdinOpt, UserOpt, sign_in
+from graphfraud.cli.identity import PasswordStdinOpt, UserOpt, acting, as_admin, sign_in
 
 users_app = typer.Typer(help="Users of the workbench and the case commands: roles analyst, investigator, supervisor, "
                              "admin.", no_args_is_help=True)
@@ -51,20 +51,6 @@ def _new_password(generate: bool, from_stdin: bool) -> tuple[str, bool]:
     return first, False
 
 
-def _as_admin(engine, user: str | None, from_stdin: bool):
-    """The signed-in admin who makes this change; refused when there is none (no bootstrap here: see ``add``)."""
-    from graphfraud.accounts.store import active_admins
-    from graphfraud.case.steps import check_allowed
-    from graphfraud.errors import NotPermitted
-
-    if not active_admins(engine):
-        raise NotPermitted("no active admin can sign in to change users (only the first admin of an empty user "
-                           "list is added without one)", "ability", role="", ability="users")
-    actor = sign_in(engine, user, from_stdin)
-    check_allowed(actor, "users")
-    return actor
-
-
 @users_app.command("add")
 def add(
     username: Annotated[str, typer.Argument(help="The new user's name (2–32 letters, digits, _ . -).")],
@@ -92,7 +78,7 @@ def add(
             added = store.add_first_admin(eng, username, password, display_name=name, must_change=one_time,
                                           one_time_hours=hours)
         else:
-            actor = _as_admin(eng, user, password_stdin)
+            actor = as_admin(eng, user, password_stdin)
             password, one_time = _new_password(generate, new_stdin)
             added = store.add(eng, username, role, password, display_name=name, must_change=one_time,
                               actor=actor.username, one_time_hours=hours)
@@ -149,8 +135,7 @@ def log(
 def _set_disabled(username: str, disabled: bool, user: str | None, password_stdin: bool, engine, config, db) -> None:
     from graphfraud.accounts import store
 
-    with opened_engine(settings_from(engine, config, db), migrate=True) as eng, errors_as_exit():
-        actor = _as_admin(eng, user, password_stdin)
+    with acting(settings_from(engine, config, db), user, password_stdin, admin=True) as (eng, actor):
         changed = store.set_disabled(eng, username, disabled, actor=actor.username)
     out.print(f"{escape(changed.username)}: {'disabled (its sessions end now)' if disabled else 'enabled'}")
 
@@ -184,8 +169,7 @@ def role(
     """Give a user another role (an admin, never their own; their sessions end)."""
     from graphfraud.accounts import store
 
-    with opened_engine(settings_from(engine, config, db), migrate=True) as eng, errors_as_exit():
-        actor = _as_admin(eng, user, password_stdin)
+    with acting(settings_from(engine, config, db), user, password_stdin, admin=True) as (eng, actor):
         changed = store.set_role(eng, username, to, actor=actor.username)
     out.print(f"{escape(changed.username)}: role {changed.role} (its sessions end now)")
 
