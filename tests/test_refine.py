@@ -276,3 +276,12 @@ def test_far_visitors_each_at_the_counter_once_beside_others_are_no_collector() 
     days = {d: [(T0, f"C{2 * d}"), (T0 + 120, f"C{2 * d + 1}")] for d in range(10, 40)}
     far = [c for swipes in days.values() for _, c in swipes]
     assert _together(days, far=far, days_at_y9={}) == []
+
+
+def test_a_counter_swiping_mostly_its_own_local_cards_brings_none_of_them_into_a_far_cards_row() -> None:
+    # a pharmacy that drains its recruits' cards (locals, swiped nowhere else) beside three far visitors who recur
+    sessions = {40 + 10 * k: ["C1", "C2", "C3"][k % 3:] + [f"L{k % 6}", f"L{(k + 1) % 6}", f"L{(k + 2) % 6}"] for k in range(9)}
+    days = {d: [(T0 + 120 * i, c) for i, c in enumerate(cards)] for d, cards in sessions.items()}
+    rows = _together(days, far=["C1", "C2", "C3"], days_at_y9={f"L{i}": 5 for i in range(6)})
+    assert [(r.facts["n_cards"], r.facts["n_companions"]) for r in rows] == [(3, 0)]
+    assert rows[0].cards == ["C1", "C2", "C3"]

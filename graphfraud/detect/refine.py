@@ -398,7 +398,9 @@ def far_together(m: Motif, frame: pd.DataFrame, params: Mapping[str, Any], ctx: 
     Cards that are not far — the collector's own, a lent card only ever swiped at his counter, whose
     centre is therefore there — join the row when they are in the group's runs on ``min_days`` days
     and on at least half of their days at the provider (:func:`_companions`): a regular customer or a
-    member of staff is at the counter on many other days too.
+    member of staff is at the counter on many other days too. When such cards outnumber the far ones the
+    runs are the counter's own (a pharmacy draining its recruits' cards, a care home's staff): none joins,
+    and the row stays what it says, far cards (on the sweep, drains were otherwise named card lending).
     """
     max_gap_s, min_cards, min_days = int(params["max_gap_s"]), int(params["min_cards"]), int(params["min_days"])
     by_terminal: dict[tuple[str, str], list[tuple[int, list[tuple], set[str]]]] = defaultdict(list)
@@ -435,6 +437,8 @@ def far_together(m: Motif, frame: pd.DataFrame, params: Mapping[str, Any], ctx: 
     companions = _companions(found, min_days, ctx)
     out: list[Evidence] = []
     for (terminal, provider, runs, cards), extra in zip(found, companions):
+        if len(extra) > len(cards):   # mostly the counter's own cards: a drain's or a care home's, not a stack of far ones
+            extra = set()
         keep = cards | extra
         swipes = [s for _, run, _ in runs for s in run if s[1] in keep]
         days = {day for day, _, _ in runs}
