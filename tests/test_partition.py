@@ -34,7 +34,7 @@ def test_partitioned_motifs_find_exactly_the_rows_of_one_whole_run(small_graph) 
     parts = Partitioner(engine, {"claims_per_part": 700})
     rows = engine.counts()["Claim"] + engine.counts()["Line"]     # 5,000 claims and their lines (items)
     assert engine.counts()["Line"] > 0 and parts.parts == -(-rows // 700)
-    assert len(parts.ranges("cards")) == parts.parts and len(parts.ranges("providers")) == parts.parts
+    assert len(parts.ranges(Kind.CARD)) == parts.parts and len(parts.ranges(Kind.PROVIDER)) == parts.parts
 
     whole_run = collect(engine, overrides={}, only=partitioned)
     in_parts = collect(engine, overrides={"claims_per_part": 700}, only=partitioned)
@@ -45,7 +45,7 @@ def test_partitioned_motifs_find_exactly_the_rows_of_one_whole_run(small_graph) 
 def test_whole_range_parameters_span_the_first_and_last_id(small_graph) -> None:
     engine = small_graph  # holding the small data
     cards = sorted(engine.run("MATCH (k:Card) RETURN k.card_id AS id")["id"])
-    assert whole(engine, "cards") == {"part_lo": cards[0], "part_hi": cards[-1]}
+    assert whole(engine, Kind.CARD) == {"part_lo": cards[0], "part_hi": cards[-1]}
     assert whole(engine, None) == {}
 
 

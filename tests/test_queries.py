@@ -96,7 +96,7 @@ def test_every_query_runs_on_the_engine(small_graph, folder: str) -> None:
         if folder == "motifs":
             params.update(whole(engine, motif(name.split("/")[-1]).partition))
         elif "$part_lo" in queries.load(name).text:   # a norm read in the run's provider slices: the whole range
-            params.update(whole(engine, "providers"))
+            params.update(whole(engine, Kind.PROVIDER))
         frame = engine.query(name, params)
         if folder == "bundle" and name != "bundle/items":
             assert len(frame) == 1 and frame["id"][0] == next(iter(params.values()))[0], name

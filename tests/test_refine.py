@@ -251,7 +251,8 @@ def _together(terminal_days: dict[int, list[tuple[int, str]]], far: list[str], d
              for c in far]
     _, ctx = _context(*lives, providers={"Y9": ("上海市", 400)})
     ctx.engine = RecordingEngine({"refine/card_days": lambda p: pd.DataFrame(
-        [{"card": c, "days": days_at_y9[c]} for c in p["cards"] if c in days_at_y9], columns=["card", "days"])})
+        [{"card": c, "provider": "Y9", "days": days_at_y9[c]} for c in p["cards"] if c in days_at_y9],
+        columns=["card", "provider", "days"])})
     return far_together(motif("far_cards_together"), _swipes(terminal_days), refine_params("far_cards_together"), ctx)
 
 

@@ -139,12 +139,12 @@ class Context:
 
     def card_days(self, wanted: Mapping[str, Iterable[str]]) -> dict[tuple[str, str], int]:
         """Days each of the ``wanted`` cards (provider → cards) was used at that provider: (provider, card) → days."""
-        out: dict[tuple[str, str], int] = {}
-        for provider, cards in sorted(wanted.items()):
-            if cards:
-                frame = self.engine.query("refine/card_days", {"provider": provider, "cards": sorted(cards)})
-                out.update({(provider, row["card"]): int(row["days"]) for row in frame.to_dict("records")})
-        return out
+        pairs = {(provider, card) for provider, cards in wanted.items() for card in cards}
+        if not pairs:
+            return {}
+        frame = self.engine.query("refine/card_days", {"cards": sorted({card for _, card in pairs})})
+        return {(row["provider"], row["card"]): int(row["days"]) for row in frame.to_dict("records")
+                if (row["provider"], row["card"]) in pairs}
 
     @property
     def open_days(self) -> dict[str, int]:
