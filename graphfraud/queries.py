@@ -12,6 +12,7 @@ its header.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -27,10 +28,20 @@ class Query:
     text: str
     meta: dict[str, str] = field(default_factory=dict)
     path: Path | None = None
+    parameters: frozenset[str] = frozenset()   # the $names its text uses: every one must be given, on both engines
 
     @property
     def title(self) -> str:
         return self.meta.get("title", self.name)
+
+
+_PARAMETER = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
+_COMMENT = re.compile(r"//[^\n]*")
+
+
+def parameters(text: str) -> frozenset[str]:
+    """The ``$parameters`` a Cypher text uses (comments left out)."""
+    return frozenset(_PARAMETER.findall(_COMMENT.sub("", text)))
 
 
 def _parse(name: str, path: Path) -> Query:
@@ -47,7 +58,8 @@ def _parse(name: str, path: Path) -> Query:
             continue
         in_header = False
         body.append(line)
-    return Query(name=name, text="\n".join(body).strip(), meta=meta, path=path)
+    text = "\n".join(body).strip()
+    return Query(name=name, text=text, meta=meta, path=path, parameters=parameters(text))
 
 
 @cache

@@ -12,7 +12,6 @@ really returns is for the integration tests (``tests/test_conformance.py``).
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -25,8 +24,6 @@ from graphfraud.engines.base import WriteStats, none_for_missing
 from graphfraud.graph import GraphFrames
 
 Answer = pd.DataFrame | Callable[[dict[str, Any]], pd.DataFrame]
-_PARAMETER = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
-_COMMENT = re.compile(r"//[^\n]*")
 
 
 @dataclass(frozen=True)
@@ -60,8 +57,7 @@ class RecordingEngine:
     def query(self, name: str, params: dict[str, Any] | None = None) -> pd.DataFrame:
         """Record the call, check it against the query file, return the canned frame (missing values None)."""
         params = dict(params or {})
-        text = _COMMENT.sub("", queries.load(name, self.name).text)  # KeyError: no such query under cypher/
-        missing = sorted(set(_PARAMETER.findall(text)) - set(params))
+        missing = sorted(queries.load(name, self.name).parameters - set(params))  # KeyError: no such query
         if missing:
             raise AssertionError(f"{name} needs ${', $'.join(missing)}; given {sorted(params)}")
         self.calls.append(Call(name, params, self._depth > 0))

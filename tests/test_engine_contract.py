@@ -105,6 +105,14 @@ def test_the_fake_refuses_a_query_it_was_not_given_or_without_its_parameters() -
         engine.query("job/no_such_query")
 
 
+def test_both_engines_refuse_a_query_missing_a_parameter_it_uses(engine) -> None:
+    from graphfraud.errors import EngineError
+
+    with pytest.raises(EngineError, match=r"cards"):
+        engine.query("refine/card_days", {})
+    assert len(engine.query("refine/card_days", {"cards": ["C-NONE"]})) == 0
+
+
 # --------------------------------------------------------------------------- the embedded engine's own memory care
 
 

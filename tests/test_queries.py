@@ -70,6 +70,7 @@ SAMPLE.update({
                                                    "address", "rings_of")},
     **{f"entity/claims_{k}": {"id": "P000001", "limit": 10} for k in ("patient", "card", "provider", "doctor")},
     "refine/burst_claims": {"providers": ["Y0001"], "hours": [480000]},
+    "refine/card_days": {"cards": ["C000001"]},
     "bundle/items": {"claims": ["CL00000001"]},
     **{f"entity/{k}": {"id": "81000000000000000001"} for k in ("box", "box_sales", "box_purchases", "claim_items")},
     "refine/provider_profile": {"unit": 50, "min_amount": 100, "start_hour": 21, "end_hour": 7},

@@ -138,8 +138,15 @@ class EmbeddedEngine:
         return result.get_as_df()
 
     def query(self, name: str, params: dict[str, Any] | None = None) -> pd.DataFrame:
-        """Rows of the named query; after a motif query (``motifs/``) the connection is renewed (``_renew``)."""
-        frame = self.run(queries.load(name, self.name).text, params)
+        """Rows of the named query; after a motif query (``motifs/``) the connection is renewed (``_renew``).
+
+        A parameter the query uses and ``params`` lacks is refused, as Neo4j refuses it (LadybugDB alone
+        would read it as null and answer with no rows)."""
+        query = queries.load(name, self.name)
+        missing = query.parameters.difference(params or {})
+        if missing:
+            raise EngineError(f"query {name} needs ${', $'.join(sorted(missing))}, not given")
+        frame = self.run(query.text, params)
         if name.startswith(_RENEW_AFTER):
             self._renew()
         return frame
