@@ -286,3 +286,15 @@ def test_a_counter_swiping_mostly_its_own_local_cards_brings_none_of_them_into_a
     rows = _together(days, far=["C1", "C2", "C3"], days_at_y9={f"L{i}": 5 for i in range(6)})
     assert [(r.facts["n_cards"], r.facts["n_companions"]) for r in rows] == [(3, 0)]
     assert rows[0].cards == ["C1", "C2", "C3"]
+
+
+def test_far_visitors_scattered_through_a_rush_are_no_collector_though_they_come_back() -> None:
+    # the pharmacy by the provincial hospital: every morning one long run of swipes a minute apart, and among
+    # the locals three of six referral patients from afar, each far from the others in the queue
+    days = {}
+    for k, d in enumerate(range(30, 90, 5)):
+        queue = [(T0 + 60 * i, f"L{d}-{i}") for i in range(30)]
+        for n, slot in enumerate((3, 13, 23)):
+            queue[slot] = (queue[slot][0], f"R{(k + 2 * n) % 6 + 1}")
+        days[d] = queue
+    assert _together(days, far=[f"R{i}" for i in range(1, 7)], days_at_y9={}) == []

@@ -383,13 +383,20 @@ def _root(parent: list[int], i: int) -> int:
     return i
 
 
+# A run of one terminal-day, with the far cards swiped together in it and those pairs: (day, swipes, cards, pairs).
+Run = tuple[int, list[tuple], set[str], set[tuple[str, str]]]
+NEAR = 3   # far cards at most this many swipes apart in a run were swiped together: a stack at the counter
+
+
 def far_together(m: Motif, frame: pd.DataFrame, params: Mapping[str, Any], ctx: Context) -> list[Evidence]:
     """Far cards of several households swiped in runs on one terminal, the same cards meeting on several days.
 
     Runs are sessions on one terminal, each swipe within this motif's ``max_gap_s`` of the last. A run's
-    far cards are those for which the provider's city is none of their own places. A far card that is
-    in such runs (two or more far cards) on ``min_days`` days or more recurs there; recurring far cards
-    swiped in one run are joined, and a group of them seen on at least ``min_days`` days holding at
+    far cards are those for which the provider's city is none of their own places; two of them at most
+    ``NEAR`` swipes apart were swiped together (a rush at a pharmacy by the provincial hospital makes
+    one long run of the day, its far visitors scattered through it; a collector's stack is swiped in a
+    row). A far card swiped together with another on ``min_days`` days or more recurs there; recurring
+    far cards swiped together are joined, and a group of them seen on at least ``min_days`` days holding at
     least ``min_cards`` cards of as many households makes a row. Joining through any one shared card
     (rather than runs sharing two) follows a collector who takes a few of his stack each time: on the
     world sweep the rule of two missed a stealthy collector's ring in four and found none the more
@@ -403,28 +410,30 @@ def far_together(m: Motif, frame: pd.DataFrame, params: Mapping[str, Any], ctx: 
     and the row stays what it says, far cards (on the sweep, drains were otherwise named card lending).
     """
     max_gap_s, min_cards, min_days = int(params["max_gap_s"]), int(params["min_cards"]), int(params["min_days"])
-    by_terminal: dict[tuple[str, str], list[tuple[int, list[tuple], set[str]]]] = defaultdict(list)
+    by_terminal: dict[tuple[str, str], list[Run]] = defaultdict(list)
     for row in frame.to_dict("records"):
         city = ctx.city_of(row["provider"])
         if sum(1 for c in set(row["card_list"]) if ctx.far(c, city)) < 2:
             continue
         for run in _runs(row, max_gap_s):
-            far = {s[1] for s in run if ctx.far(s[1], city)}
-            if len(far) >= 2:
-                by_terminal[(row["terminal"], row["provider"])].append((int(row["day"]), run, far))
-    found: list[tuple[str, str, list[tuple[int, list[tuple], set[str]]], set[str]]] = []
+            at = [(i, s[1]) for i, s in enumerate(run) if ctx.far(s[1], city)]
+            pairs = {(min(a, b), max(a, b)) for k, (i, a) in enumerate(at) for j, b in at[k + 1:] if j - i <= NEAR and a != b}
+            if pairs:
+                by_terminal[(row["terminal"], row["provider"])].append(
+                    (int(row["day"]), run, {c for pair in pairs for c in pair}, pairs))
+    found: list[tuple[str, str, list[Run], set[str]]] = []
     for (terminal, provider), runs in sorted(by_terminal.items()):
         days_of: dict[str, set[int]] = defaultdict(set)
-        for day, _, far in runs:
+        for day, _, far, _ in runs:
             for card in far:
                 days_of[card].add(day)
         recurring = sorted(c for c, days in days_of.items() if len(days) >= min_days)
         index = {c: i for i, c in enumerate(recurring)}
         parent = list(range(len(recurring)))
-        for _, _, far in runs:
-            here = sorted(index[c] for c in far if c in index)
-            for i in here[1:]:
-                parent[_root(parent, i)] = _root(parent, here[0])
+        for _, _, _, pairs in runs:
+            for a, b in pairs:
+                if a in index and b in index:
+                    parent[_root(parent, index[a])] = _root(parent, index[b])
         groups: dict[int, set[str]] = defaultdict(set)
         for c, i in index.items():
             groups[_root(parent, i)].add(c)
@@ -440,8 +449,8 @@ def far_together(m: Motif, frame: pd.DataFrame, params: Mapping[str, Any], ctx: 
         if len(extra) > len(cards):   # mostly the counter's own cards: a drain's or a care home's, not a stack of far ones
             extra = set()
         keep = cards | extra
-        swipes = [s for _, run, _ in runs for s in run if s[1] in keep]
-        days = {day for day, _, _ in runs}
+        swipes = [s for _, run, _, _ in runs for s in run if s[1] in keep]
+        days = {day for day, _, _, _ in runs}
         households = {ctx.places[c].address or c for c in cards}
         facts = {"terminal": terminal, "provider": provider, "city": ctx.city_of(provider), "n_cards": len(cards),
                  "n_households": len(households), "n_days": len(days), "n_companions": len(extra)}
@@ -450,14 +459,13 @@ def far_together(m: Motif, frame: pd.DataFrame, params: Mapping[str, Any], ctx: 
     return out
 
 
-def _companions(found: list[tuple[str, str, list[tuple[int, list[tuple], set[str]]], set[str]]], min_days: int,
-                ctx: Context) -> list[set[str]]:
+def _companions(found: list[tuple[str, str, list[Run], set[str]]], min_days: int, ctx: Context) -> list[set[str]]:
     """Per group of far cards, the other cards swiped in its runs on ``min_days`` days and on half their days there."""
     seen: list[dict[str, set[int]]] = []
     wanted: dict[str, set[str]] = defaultdict(set)
     for _, provider, runs, cards in found:
         days: dict[str, set[int]] = defaultdict(set)
-        for day, run, _ in runs:
+        for day, run, _, _ in runs:
             for s in run:
                 if s[1] not in cards:
                     days[s[1]].add(day)
