@@ -446,8 +446,6 @@ def far_together(m: Motif, frame: pd.DataFrame, params: Mapping[str, Any], ctx: 
     companions = _companions(found, min_days, ctx)
     out: list[Evidence] = []
     for (terminal, provider, runs, cards), extra in zip(found, companions):
-        if len(extra) > len(cards):   # mostly the counter's own cards: a drain's or a care home's, not a stack of far ones
-            extra = set()
         keep = cards | extra
         swipes = [s for _, run, _, _ in runs for s in run if s[1] in keep]
         days = {day for day, _, _, _ in runs}
@@ -460,7 +458,8 @@ def far_together(m: Motif, frame: pd.DataFrame, params: Mapping[str, Any], ctx: 
 
 
 def _companions(found: list[tuple[str, str, list[Run], set[str]]], min_days: int, ctx: Context) -> list[set[str]]:
-    """Per group of far cards, the other cards swiped in its runs on ``min_days`` days and on half their days there."""
+    """Per group of far cards, the other cards swiped in its runs on ``min_days`` days and on half their days there;
+    none when they would outnumber the far cards (the counter's own cards: a drain's or a care home's)."""
     seen: list[dict[str, set[int]]] = []
     wanted: dict[str, set[str]] = defaultdict(set)
     for _, provider, runs, cards in found:
@@ -473,8 +472,11 @@ def _companions(found: list[tuple[str, str, list[Run], set[str]]], min_days: int
         seen.append(days)
         wanted[provider].update(days)
     open_days = ctx.card_days(wanted)
-    return [{c for c, d in days.items() if len(d) >= 0.5 * open_days.get((provider, c), len(d))}
-            for (_, provider, _, _), days in zip(found, seen)]
+    out = []
+    for (_, provider, _, cards), days in zip(found, seen):
+        extra = {c for c, d in days.items() if len(d) >= 0.5 * open_days.get((provider, c), len(d))}
+        out.append(extra if len(extra) <= len(cards) else set())
+    return out
 
 
 def far_same_day(m: Motif, frame: pd.DataFrame, params: Mapping[str, Any], ctx: Context) -> list[Evidence]:
