@@ -79,3 +79,19 @@ def test_every_word_a_template_names_is_one_the_pages_have() -> None:
             if key not in known:
                 missing.append(f"{path.name}: {key}")
     assert missing == []
+
+
+def test_trail_notes_of_exports_and_reopenings_are_worded_in_the_pages_language() -> None:
+    from graphfraud.case.trail import CaseEvent
+    from graphfraud.web.pages import step_note
+
+    def event(action: str, note: str, **details) -> CaseEvent:
+        return CaseEvent("e1", 1, action, "dismissed", "new", "graphfraud-job", "2026-12-02T08:00:00+08:00", note, details)
+
+    reopened = event("reopened", "detection run run-1: the dismissed ring grown", run_id="run-1", change="grown")
+    assert step_note(reopened, texts("zh")) == "检测批次 run-1：已排除的团伙扩大，重新打开"
+    assert step_note(reopened, texts("en")) == "detection run run-1: the dismissed ring grown; reopened"
+    exported = event("export", "exported R-1.zip", bundle="R-1.zip", redacted=True)
+    assert step_note(exported, texts("zh")) == "案件材料包 R-1.zip（脱敏）"
+    typed = event("note", "电话核实中")
+    assert step_note(typed, texts("en")) == "电话核实中"

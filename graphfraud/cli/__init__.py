@@ -7,6 +7,7 @@ from typing import Annotated
 import typer
 
 from graphfraud.cli import case, data, detect, explore, job, serve, users
+from graphfraud.cli.common import flag
 
 app = typer.Typer(
     name="graphfraud",
@@ -26,7 +27,7 @@ def _version(value: bool) -> None:
 
 
 @app.callback()
-def _root(version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
+def _root(version: Annotated[bool, flag("--version", callback=_version, is_eager=True,
                                                 help="Show the version and exit.")] = False) -> None:
     """Find organised medical-insurance fraud rings (card lending, pharmacy cash-out, gangs) in claims graphs."""
 

@@ -9,7 +9,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from graphfraud.cli.common import ConfigOpt, DbOpt, EngineOpt, err, errors_as_exit, opened_engine, out, settings_from
+from graphfraud.cli.common import ConfigOpt, DbOpt, EngineOpt, err, errors_as_exit, flag, opened_engine, out, settings_from
 from graphfraud.cli.identity import PasswordStdinOpt, UserOpt, acting, sign_in
 from graphfraud.vocabulary import Language
 
@@ -23,7 +23,7 @@ def export(
     out_file: Annotated[Path | None, typer.Option("--out", "-o", help="The bundle to write (a .zip).", dir_okay=False)] = None,
     top: Annotated[int, typer.Option("--top", help="Export the N highest-scoring stored rings instead of one.", min=0)] = 0,
     out_dir: Annotated[Path | None, typer.Option("--out-dir", help="Folder for --top bundles (<ring>.zip each).", file_okay=False)] = None,
-    redact: Annotated[bool, typer.Option("--redact", help="Mask names, ID numbers, phones and addresses in every file.")] = False,
+    redact: Annotated[bool, flag("--redact", help="Mask names, ID numbers, phones and addresses in every file.")] = False,
     lang: Annotated[Language, typer.Option("--lang", help="Language of the report and tables.")] = Language.ZH,
     sign_key: Annotated[Path | None, typer.Option(
         "--sign-key", help="The bureau's private key (graphfraud case keygen): sign the manifest (signature.ed25519).",
@@ -94,7 +94,7 @@ def keygen(
 @case_app.command("verify")
 def verify(
     bundle: Annotated[Path, typer.Argument(help="The bundle (.zip) to check.")],
-    trail: Annotated[bool, typer.Option("--trail", help="Also require the export to be on the ring's case trail (needs the graph).")] = False,
+    trail: Annotated[bool, flag("--trail", help="Also require the export to be on the ring's case trail (needs the graph).")] = False,
     public_key: Annotated[Path | None, typer.Option(
         "--public-key", help="The bureau's public key (bureau.pub): also require its signature over the manifest "
                              "(no database needed).")] = None,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
@@ -17,6 +17,11 @@ from graphfraud.errors import GraphfraudError, exit_code_for
 
 err = Console(stderr=True, highlight=False)
 out = Console(highlight=False)
+
+def flag(*names: str, **options: Any) -> Any:
+    """A typer option for an on/off switch, whose help shows no type (typer would print ``<bool>``)."""
+    return typer.Option(*names, metavar="", **options)
+
 
 EngineOpt = Annotated[
     str | None,

@@ -10,7 +10,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from graphfraud.cli.common import ConfigOpt, DbOpt, EngineOpt, err, errors_as_exit, opened_engine, out, settings_from
+from graphfraud.cli.common import ConfigOpt, DbOpt, EngineOpt, err, errors_as_exit, flag, opened_engine, out, settings_from
 from graphfraud.generate.settings import (
     DEFAULT_MOBILITY,
     DEFAULT_POOLING,
@@ -33,7 +33,7 @@ def generate(
     claims: Annotated[int, typer.Option("--claims", "-n", help="Number of claims to generate.", min=100)] = 100_000,
     seed: Annotated[int, typer.Option("--seed", "-s", help="Random seed: the same seed and settings give the same files.")] = 7,
     difficulty: Annotated[str, typer.Option("--difficulty", help="burst (rings act in waves) or stealth (small, spread over months).")] = "burst",
-    fraud: Annotated[bool, typer.Option("--fraud/--no-fraud", help="Plant fraud rings (--no-fraud: a world with ordinary care and look-alikes only).")] = True,
+    fraud: Annotated[bool, flag("--fraud/--no-fraud", help="Plant fraud rings (--no-fraud: a world with ordinary care and look-alikes only).")] = True,
     mobility: Annotated[float, typer.Option("--mobility", help="Share of adults living and treated in another city than their registered one (异地就医).")] = DEFAULT_MOBILITY,
     spring_festival: Annotated[float, typer.Option("--spring-festival", help="Share of migrants and retirees who go home over the Spring Festival.")] = DEFAULT_SPRING_FESTIVAL,
     referral: Annotated[float, typer.Option("--referral", help="Share of over-55s of prefecture cities followed at the provincial capital's top hospital.")] = DEFAULT_REFERRAL,
@@ -58,8 +58,8 @@ def load(
     mapping: Annotated[Path | None, typer.Option("--mapping", "-m", help="Column mapping file (TOML/YAML) for other namings.", exists=True, dir_okay=False)] = None,
     rejects: Annotated[Path | None, typer.Option("--rejects", help="Folder for rejected rows (default INPUT/rejects).")] = None,
     mode: Annotated[Mode, typer.Option("--mode", help="Neo4j load path: incremental (through the driver, adds to what is stored), bulk (neo4j-admin import into an empty or --overwrite database), auto (bulk for a large first load when the database may go offline, else incremental; docs/loading.md).")] = Mode.auto,
-    overwrite: Annotated[bool, typer.Option("--overwrite", help="With --mode bulk: replace the database even if it holds data.")] = False,
-    restart_local: Annotated[bool, typer.Option("--restart-local", help="Bulk path: stop the scripts/neo4j-local server for the import and start it again.")] = False,
+    overwrite: Annotated[bool, flag("--overwrite", help="With --mode bulk: replace the database even if it holds data.")] = False,
+    restart_local: Annotated[bool, flag("--restart-local", help="Bulk path: stop the scripts/neo4j-local server for the import and start it again.")] = False,
     engine: EngineOpt = None,
     config: ConfigOpt = None,
     db: DbOpt = None,

@@ -9,17 +9,17 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from graphfraud.cli.common import ConfigOpt, DbOpt, EngineOpt, err, errors_as_exit, opened_engine, out, settings_from
+from graphfraud.cli.common import ConfigOpt, DbOpt, EngineOpt, err, errors_as_exit, flag, opened_engine, out, settings_from
 
 
 def detect(
     out_dir: Annotated[Path, typer.Option("--out", "-o", help="Folder for rings.json and rings.csv.")],
     input_dir: Annotated[Path | None, typer.Option("--input", "-i", help="Load this folder first (same as `graphfraud load`).", exists=True, file_okay=False)] = None,
     mapping: Annotated[Path | None, typer.Option("--mapping", "-m", help="Column mapping file for --input.", exists=True, dir_okay=False)] = None,
-    write_back: Annotated[bool, typer.Option("--write-back/--no-write-back", help="Store rings in the graph (:Ring, MEMBER_OF).")] = True,
+    write_back: Annotated[bool, flag("--write-back/--no-write-back", help="Store rings in the graph (:Ring, MEMBER_OF).")] = True,
     top: Annotated[int, typer.Option("--top", help="Rings to list on screen.")] = 10,
     communities: Annotated[str | None, typer.Option("--communities", help='Where Leiden runs: "igraph" (in-process) or "gds" (Neo4j with Graph Data Science); default: \\[detect] communities, else igraph.')] = None,
-    allow_unfinished_load: Annotated[bool, typer.Option("--allow-unfinished-load", help="Detect even though a load did not finish (killed or failed midway), with a warning; by default detect refuses a half-loaded graph (exit 1) until that folder is loaded again.")] = False,
+    allow_unfinished_load: Annotated[bool, flag("--allow-unfinished-load", help="Detect even though a load did not finish (killed or failed midway), with a warning; by default detect refuses a half-loaded graph (exit 1) until that folder is loaded again.")] = False,
     engine: EngineOpt = None,
     config: ConfigOpt = None,
     db: DbOpt = None,

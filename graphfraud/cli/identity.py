@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from graphfraud.cli.common import errors_as_exit, opened_engine
+from graphfraud.cli.common import errors_as_exit, flag, opened_engine
 from graphfraud.errors import SignInError
 
 if TYPE_CHECKING:
@@ -28,7 +28,7 @@ USER_ENV = "GRAPHFRAUD_USER"
 UserOpt = Annotated[str | None, typer.Option(
     "--user", "--actor", help="Who does this: a user made with graphfraud users add (password: --password-stdin, "
                               f"{PASSWORD_ENV} or a prompt).", envvar=USER_ENV, show_envvar=True)]
-PasswordStdinOpt = Annotated[bool, typer.Option(
+PasswordStdinOpt = Annotated[bool, flag(
     "--password-stdin", help="Read the user's password from the first line of standard input.")]
 
 

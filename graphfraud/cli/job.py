@@ -19,7 +19,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from graphfraud.cli.common import EngineOpt, errors_as_exit, opened_engine, out, settings_from
+from graphfraud.cli.common import EngineOpt, errors_as_exit, flag, opened_engine, out, settings_from
 from graphfraud.errors import EXIT_CODES, JobBusy
 
 EXIT_BUSY = EXIT_CODES[JobBusy]  # what deploy/ tells schedulers to treat as "skipped, try later"
@@ -87,7 +87,7 @@ def run(
     engine: EngineOpt = None,
     lock_wait: Annotated[float | None, typer.Option("--lock-wait", help="Seconds to wait for another run to finish (default: lock_wait in job.toml).", min=0)] = None,
     daily: Annotated[str | None, typer.Option("--daily", metavar="HH:MM", help="Stay up and run every day at this local time (containers without cron).")] = None,
-    force_detect: Annotated[bool, typer.Option("--detect", help="Detect even when nothing new arrived (after changing detection settings or abandoning a run).")] = False,
+    force_detect: Annotated[bool, flag("--detect", help="Detect even when nothing new arrived (after changing detection settings or abandoning a run).")] = False,
 ) -> None:
     """Take new files from the inbox, load them, detect rings, and alert on new and changed rings."""
     if daily is None:
@@ -112,7 +112,7 @@ def run(
 def history(
     config: Annotated[Path | None, typer.Option("--config", "-c", help="The job's settings (job.toml), for its engine; default: graphfraud.toml/environment.", exists=True, dir_okay=False, envvar="GRAPHFRAUD_JOB_CONFIG", show_envvar=True)] = None,
     limit: Annotated[int, typer.Option("--limit", "-n", help="Runs to show, newest first.", min=1)] = 20,
-    as_json: Annotated[bool, typer.Option("--json", help="Print the runs as JSON instead of a table.")] = False,
+    as_json: Annotated[bool, flag("--json", help="Print the runs as JSON instead of a table.")] = False,
     engine: EngineOpt = None,
 ) -> None:
     """Show the latest job runs: files, rows, rings by status, changes, alerts, duration, outcome."""

@@ -20,15 +20,15 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from graphfraud.cli.common import ConfigOpt, DbOpt, EngineOpt, err, errors_as_exit, opened_engine, out, settings_from
+from graphfraud.cli.common import ConfigOpt, DbOpt, EngineOpt, err, errors_as_exit, flag, opened_engine, out, settings_from
 from graphfraud.cli.identity import PasswordStdinOpt, UserOpt, acting, as_admin, sign_in
 
 users_app = typer.Typer(help="Users of the workbench and the case commands: roles analyst, investigator, supervisor, "
                              "admin.", no_args_is_help=True)
 
-GenerateOpt = Annotated[bool, typer.Option("--generate-password", help="Make a one-time password, print it once on "
+GenerateOpt = Annotated[bool, flag("--generate-password", help="Make a one-time password, print it once on "
                                                                        "standard output; it must be changed at the first sign-in.")]
-NewStdinOpt = Annotated[bool, typer.Option("--new-password-stdin", help="Read the new password from standard input "
+NewStdinOpt = Annotated[bool, flag("--new-password-stdin", help="Read the new password from standard input "
                                                                         "(its first line, or the second with --password-stdin).")]
 
 

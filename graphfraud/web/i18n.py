@@ -37,9 +37,9 @@ def refused(exc: Exception, lang: str) -> str:
 
 
 # Sections a template reads by the code alone (t[ring.pattern], t[claim.visit_type], t[patient.sex]) or with a
-# prefix (t['role_' ~ role], t['status_' ~ status]); the page's own words come last and win.
+# prefix (t['role_' ~ role], t['status_' ~ status], t['change_' ~ kind]); the page's own words come last and win.
 _BARE = ("graph", "family", "visit", "sex")
-_PREFIXED = ("provider_type", "role", "count", "status")
+_PREFIXED = ("provider_type", "role", "count", "status", "change")
 
 
 @cache

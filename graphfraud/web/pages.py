@@ -9,6 +9,7 @@ for every template.
 from __future__ import annotations
 
 import threading
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -133,6 +134,19 @@ def linked(text: str, ids: dict[str, str]) -> Markup:
     return Markup("").join(out)
 
 
+def step_note(entry: Any, t: Mapping[str, str]) -> str:
+    """A trail entry's note in the page's language: an export names its bundle, a reopening its run and the change
+    (what the trail stores for them is English, as the job's log writes it); any other step shows the note as typed."""
+    details = entry.details or {}
+    if entry.action == "export" and details.get("bundle"):
+        note = t["export_note"].format(name=details["bundle"])
+        return note + (f"（{t['bundle_redact']}）" if details.get("redacted") else "")
+    if entry.action == "reopened" and details.get("run_id"):
+        change = str(details.get("change") or "changed")
+        return t["reopened_note"].format(run=details["run_id"], change=t.get(f"change_{change}", change))
+    return entry.note or ""
+
+
 def _environment():
     import jinja2
 
@@ -142,7 +156,7 @@ def _environment():
         autoescape=True, undefined=jinja2.StrictUndefined)
     env.globals.update(ring_url=ring_url, entity_url=entity_url, graph_url=graph_url, box_url=box_url)
     env.filters.update(money=money, score=score, number=number, chance=chance)
-    env.globals.update(linked=linked)
+    env.globals.update(linked=linked, step_note=step_note)
     return env
 
 
