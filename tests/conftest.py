@@ -375,3 +375,14 @@ def add_user(engine, name: str, role: str, password: str, display_name: str = ""
     if name == "admin":
         return store.require(engine, "admin")
     return store.add(engine, name, role, password, display_name=display_name, actor="admin")
+
+
+def bundle_files(bundle: Path) -> dict[str, bytes]:
+    """A case bundle's files by their names inside its one top-level folder (``R-…/``)."""
+    import zipfile
+
+    from graphfraud.bundle.archive import top_folder
+
+    with zipfile.ZipFile(bundle) as archive:
+        top = top_folder(archive.namelist())
+        return {name[len(top):]: archive.read(name) for name in archive.namelist()}

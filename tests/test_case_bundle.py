@@ -17,6 +17,7 @@ import pytest
 from conftest import open_copy
 
 from graphfraud.bundle import export_bundle, verify_bundle
+from graphfraud.bundle.archive import top_folder
 from graphfraud.bundle.verify import recorded_export
 from graphfraud.case import trail
 from graphfraud.detect.run import detect
@@ -62,8 +63,10 @@ def _ring(engine, rank: int = 0) -> str:
 
 
 def _files(bundle: Path) -> dict[str, bytes]:
+    """The bundle's files by their names inside its one top-level folder."""
     with zipfile.ZipFile(bundle) as archive:
-        return {name: archive.read(name) for name in archive.namelist()}
+        top = top_folder(archive.namelist())
+        return {name[len(top):]: archive.read(name) for name in archive.namelist()}
 
 
 def _rewrite(bundle: Path, out: Path, change) -> Path:
@@ -372,7 +375,7 @@ def test_exporting_again_gives_the_same_bytes_apart_from_the_export_record(graph
     m2, m3 = json.loads(second["manifest.json"]), json.loads(third["manifest.json"])
     assert {k for k in m2 if m2[k] != m3[k]} == {"export", "digest", "files"}   # files: report.pdf's sum
     with zipfile.ZipFile(again) as archive:
-        assert [i.filename for i in archive.infolist()] == sorted(FILES)
+        assert [i.filename for i in archive.infolist()] == [f"{ring_id}/{name}" for name in sorted(FILES)]
         assert {i.date_time for i in archive.infolist()} == {(1980, 1, 1, 0, 0, 0)}
 
 
@@ -530,7 +533,7 @@ def test_a_manifest_that_is_a_list_or_a_flipped_compressed_byte_is_a_finding_not
     assert "claims.csv" in verify_bundle(entries).changed
     data = bytearray(bundle.read_bytes())
     with zipfile.ZipFile(bundle) as archive:
-        info = archive.getinfo("claims.csv")
+        info = archive.getinfo(top_folder(archive.namelist()) + "claims.csv")
     start = info.header_offset + 30 + len(info.filename.encode()) + len(info.extra)
     for n, offset in enumerate(range(start + 2, start + min(info.compress_size, 60), 7)):  # several places: zlib.error or a bad CRC
         flipped = data.copy()

@@ -10,7 +10,9 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from conftest import add_user
+from conftest import add_user, bundle_files
+
+from graphfraud.bundle.archive import top_folder
 
 pytestmark = pytest.mark.slow   # runs the CLI on databases
 
@@ -62,7 +64,7 @@ def test_export_top_rings_then_verify_them(db: Path, tmp_path: Path) -> None:
     for name in written:
         check = _gf(db, "case", "verify", str(tmp_path / "bundles" / name))
         assert check.returncode == 0 and check.stdout.startswith("intact"), check.stdout + check.stderr
-        manifest = json.loads(zipfile.ZipFile(tmp_path / "bundles" / name).read("manifest.json"))
+        manifest = json.loads(bundle_files(tmp_path / "bundles" / name)["manifest.json"])
         assert manifest["export"]["by"] == "zhang"           # the user from GRAPHFRAUD_USER
 
 
@@ -72,11 +74,10 @@ def test_verify_exit_status_says_intact_altered_or_unreadable(db: Path, tmp_path
     assert _gf(db, "case", "export", ring, "--out", str(bundle), "--actor", "zhang").returncode == 0
     ok = _gf(db, "case", "verify", str(bundle), "--trail")
     assert ok.returncode == 0 and "on the trail" in ok.stdout, ok.stdout + ok.stderr
-    with zipfile.ZipFile(bundle) as src, zipfile.ZipFile(tmp_path / "altered.zip", "w") as dst:
-        for name in src.namelist():
-            data = src.read(name)
-            dst.writestr(name, data + b"\n" if name == "claims.csv" else data)
-        dst.writestr("note.txt", b"added later")
+    with zipfile.ZipFile(tmp_path / "altered.zip", "w") as dst:
+        for name, data in bundle_files(bundle).items():
+            dst.writestr(f"{ring}/{name}", data + b"\n" if name == "claims.csv" else data)
+        dst.writestr(f"{ring}/note.txt", b"added later")
     altered = _gf(db, "case", "verify", str(tmp_path / "altered.zip"))
     assert altered.returncode == 1
     assert "changed: claims.csv" in altered.stdout and "added: note.txt" in altered.stdout
@@ -163,8 +164,7 @@ def test_bad_export_requests_fail_with_one_line_and_write_nothing(db: Path, tmp_
 
 
 def _copy(bundle: Path, out: Path, change) -> Path:
-    with zipfile.ZipFile(bundle) as src:
-        files = {name: src.read(name) for name in src.namelist()}
+    files = bundle_files(bundle)
     change(files)
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
         for name, data in files.items():
@@ -176,7 +176,7 @@ def _flip(bundle: Path, out: Path, entry: str, at: int = 5) -> Path:
     """A copy with one byte of ``entry``'s compressed data flipped (zlib.error or a bad CRC when read)."""
     data = bytearray(bundle.read_bytes())
     with zipfile.ZipFile(bundle) as archive:
-        info = archive.getinfo(entry)
+        info = archive.getinfo(top_folder(archive.namelist()) + entry)
     data[info.header_offset + 30 + len(info.filename.encode()) + len(info.extra) + at] ^= 0xFF
     out.write_bytes(bytes(data))
     return out
@@ -186,7 +186,7 @@ def test_a_damaged_or_odd_bundle_is_one_line_and_its_exit_status_never_a_traceba
     """Issue 16, item 11: a manifest that is a list, odd manifest fields, a flipped compressed byte, no file."""
     bundle = tmp_path / "b.zip"
     assert _gf(db, "case", "export", _top(db, 1)[0], "--out", str(bundle), "--actor", "zhang").returncode == 0
-    manifest = json.loads(zipfile.ZipFile(bundle).read("manifest.json"))
+    manifest = json.loads(bundle_files(bundle)["manifest.json"])
     cases = {
         "list": (_copy(bundle, tmp_path / "list.zip", lambda f: f.update({"manifest.json": b"[1, 2]"})), 2,
                  "manifest.json is not a graphfraud case bundle manifest", None),
@@ -215,8 +215,7 @@ def _forge(bundle: Path, out: Path, entry: str = "claims.csv") -> Path:
     from graphfraud.bundle.archive import zip_bytes
     from graphfraud.bundle.manifest import self_digest
 
-    with zipfile.ZipFile(bundle) as src:
-        files = {name: src.read(name) for name in src.namelist()}
+    files = bundle_files(bundle)
     files[entry] += b"\n"
     manifest = json.loads(files["manifest.json"])
     manifest["files"][entry] = {"sha256": hashlib.sha256(files[entry]).hexdigest(), "bytes": len(files[entry])}
@@ -249,9 +248,9 @@ def test_a_signed_bundle_verifies_on_its_own_away_from_the_database(db: Path, tm
     signed = tmp_path / "signed.zip"
     done = _gf(db, "case", "export", ring, "--out", str(signed), "--actor", "zhang", "--sign-key", str(keys / "bureau.key"))
     assert done.returncode == 0, done.stderr
-    with zipfile.ZipFile(signed) as archive:
-        assert "signature.ed25519" in archive.namelist() and len(archive.read("signature.ed25519")) == 64
-        assert json.loads(archive.read("manifest.json"))["signature"]["key"] == fingerprint
+    files = bundle_files(signed)
+    assert len(files["signature.ed25519"]) == 64
+    assert json.loads(files["manifest.json"])["signature"]["key"] == fingerprint
 
     away = tmp_path / "no-database-here"   # the check needs the bundle and the public key only
     ok = _gf(away, "case", "verify", str(signed), "--public-key", str(keys / "bureau.pub"))
@@ -288,11 +287,11 @@ def test_a_signature_checks_without_graphfraud_too(db: Path, tmp_path: Path) -> 
     signed = tmp_path / "signed.zip"
     assert _gf(db, "case", "export", _top(db, 1)[0], "--out", str(signed), "--actor", "zhang",
                "--sign-key", str(keys / "bureau.key")).returncode == 0
-    with zipfile.ZipFile(signed) as archive:
-        archive.extract("manifest.json", tmp_path)
-        archive.extract("signature.ed25519", tmp_path)
+    with zipfile.ZipFile(signed) as archive:   # unzipped as a user would: R-…/manifest.json
+        archive.extractall(tmp_path)
+    folder = tmp_path / _top(db, 1)[0]
     check = subprocess.run(["openssl", "pkeyutl", "-verify", "-pubin", "-inkey", str(keys / "bureau.pub"), "-rawin",
-                            "-in", str(tmp_path / "manifest.json"), "-sigfile", str(tmp_path / "signature.ed25519")],
+                            "-in", str(folder / "manifest.json"), "-sigfile", str(folder / "signature.ed25519")],
                            capture_output=True, text=True)
     if "rawin" in check.stderr and check.returncode != 0 and "Unknown" in check.stderr:
         pytest.skip("this openssl predates -rawin (3.0)")

@@ -29,7 +29,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from conftest import REPO, add_user, open_test_neo4j
+from conftest import REPO, add_user, bundle_files, open_test_neo4j
 
 from graphfraud.detect.run import detect
 from graphfraud.load import load_directory
@@ -569,7 +569,5 @@ def test_two_investigators_four_eyes_assignment_overdue_search_sort_export_and_a
 
 def json_of(bundle: Path) -> dict:
     import json
-    import zipfile
 
-    with zipfile.ZipFile(bundle) as archive:
-        return json.loads(archive.read("manifest.json"))
+    return json.loads(bundle_files(bundle)["manifest.json"])

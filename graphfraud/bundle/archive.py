@@ -24,12 +24,16 @@ FIXED_TIME = (1980, 1, 1, 0, 0, 0)
 TEXT_SUFFIXES = (".csv", ".json", ".html", ".cypher", ".txt", ".xml", ".rels")
 
 
-def zip_bytes(files: dict[str, bytes]) -> bytes:
-    """An archive of ``files`` (name → content), entries sorted by name, with fixed metadata."""
+def zip_bytes(files: dict[str, bytes], folder: str = "") -> bytes:
+    """An archive of ``files`` (name → content), entries sorted by name, with fixed metadata.
+
+    With ``folder`` every entry sits in that one top-level folder (a bundle unzips into ``R-…/``,
+    not loose files among whatever else is in the investigator's downloads).
+    """
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
         for name in sorted(files):
-            info = zipfile.ZipInfo(name, date_time=FIXED_TIME)
+            info = zipfile.ZipInfo(f"{folder}/{name}" if folder else name, date_time=FIXED_TIME)
             info.compress_type = zipfile.ZIP_DEFLATED
             info.create_system = 3
             info.external_attr = 0o100644 << 16
@@ -89,3 +93,11 @@ def text_parts(name: str, data: bytes) -> Iterator[bytes]:
                 yield archive.read(part)
     elif name.endswith(TEXT_SUFFIXES):
         yield data
+
+
+def top_folder(names: list[str]) -> str:
+    """The one top-level folder every entry of an archive sits in, with its slash ("" when they do not share one)."""
+    tops = {name.split("/", 1)[0] for name in names}
+    if len(tops) == 1 and all("/" in name for name in names):
+        return tops.pop() + "/"
+    return ""

@@ -123,7 +123,7 @@ def export_bundle(engine: Engine, ring_id: str, out: Path, *, actor: str, redact
                                      signature=signer.declaration() if signer else None)
     if signer is not None:
         files[SIGNATURE] = signer.sign(files[MANIFEST])
-    data = zip_bytes(files)
+    data = zip_bytes(files, folder=ring_id)
     digest = sha256(files[MANIFEST])
 
     def record() -> None:

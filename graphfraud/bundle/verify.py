@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from graphfraud.bundle.archive import top_folder
 from graphfraud.bundle.manifest import FORMAT, NAME, self_digest
 from graphfraud.bundle.sign import SIGNATURE
 from graphfraud.engines.base import Engine
@@ -141,11 +142,12 @@ def verify_bundle(path: Path, limits: Limits = Limits()) -> VerifyResult:
                 check_limits(infos, limits)
             except BundleError as exc:
                 return VerifyResult(path, False, error=f"{path}: not read: {exc}")
-            names = [i.filename for i in infos]
+            top = top_folder([i.filename for i in infos])   # bundles since 2026-12 sit in one folder R-…/
+            names = [i.filename[len(top):] for i in infos]
             if NAME not in names:
                 return VerifyResult(path, False, error=f"{path}: no {NAME} in the archive; not a graphfraud case bundle")
             try:
-                raw = archive.read(NAME)
+                raw = archive.read(top + NAME)
             except _DAMAGED:    # the manifest's own bytes were edited in place: nothing can be held against it
                 return VerifyResult(path, False, changed=[NAME])
             manifest = json.loads(raw.decode("utf-8"))
@@ -161,7 +163,7 @@ def verify_bundle(path: Path, limits: Limits = Limits()) -> VerifyResult:
                     continue
                 if name == SIGNATURE and declared and name not in recorded:
                     try:
-                        with archive.open(name) as entry:
+                        with archive.open(top + name) as entry:
                             signature = entry.read(MAX_SIGNATURE_READ)
                     except _DAMAGED:
                         changed.append(name)
@@ -173,7 +175,7 @@ def verify_bundle(path: Path, limits: Limits = Limits()) -> VerifyResult:
                     added.append(name)
                     continue
                 try:
-                    digest = _sha256(archive, name)
+                    digest = _sha256(archive, top + name)
                 except _DAMAGED:    # stored CRC or compressed stream no longer right: bytes edited in place
                     digest = None
                 entry = recorded[name]
