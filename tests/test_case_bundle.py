@@ -702,3 +702,23 @@ def test_a_resale_ring_bundle_lists_its_boxes_and_counts_the_boxes_settled_again
     assert all(r["药品名称"] == "甘精胰岛素注射液" for r in b1)
     claims = {r["结算流水号"]: r for r in csv.DictReader(io.StringIO(files["claims.csv"].decode("utf-8-sig")))}
     assert claims["C10"]["计入涉案金额"] == "是"  # the box settled again counts, as detection counted it
+
+
+def test_the_pictures_legend_names_only_the_kinds_it_draws() -> None:
+    from graphfraud.bundle.picture import legend
+
+    members = {("patient", "P1"), ("card", "C1"), ("provider", "Y1")}
+    assert legend(sorted(members), members) == ["patient", "card", "provider"]      # no doctor, no context dot
+    assert legend([*sorted(members), ("doctor", "D9")], members) == ["patient", "card", "provider", "context"]
+
+
+def test_members_with_no_edge_in_the_picture_sit_in_a_row_below_instead_of_in_its_corners() -> None:
+    from graphfraud.bundle.picture import _layout
+
+    hub = ("provider", "Y1")
+    spokes = [("card", f"C{i}") for i in range(8)]
+    alone = [("patient", "P8"), ("patient", "P9")]
+    pos = _layout([hub, *spokes, *alone], {(hub, c): {"claims": 1, "evidence": True} for c in spokes})
+    linked_ys = [pos[n][1] for n in (hub, *spokes)]
+    assert min(linked_ys) == 0.0 and max(linked_ys) == 1.0              # the linked part fills the picture
+    assert {pos[n][1] for n in alone} == {1.15} and pos[alone[0]][0] < pos[alone[1]][0]

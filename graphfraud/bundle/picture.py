@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 import json
+from collections.abc import Collection, Iterable
 from typing import Any
 
 from graphfraud.bundle.case import CaseData
@@ -55,15 +56,28 @@ def graph_of(case: CaseData) -> tuple[list[Node], dict[tuple[Node, Node], dict[s
 
 
 def _layout(nodes: list[Node], edges: dict[tuple[Node, Node], dict[str, Any]]) -> dict[Node, tuple[float, float]]:
+    """Where each node is drawn: the connected ones by a seeded spring layout, members with no edge in the
+    picture (a patient whose evidence is a co-admission, say) in a row below it — left to the spring layout,
+    they fly to the corners and squeeze everyone else into the middle."""
     import networkx as nx
 
     g = nx.Graph()
     g.add_nodes_from(nodes)
     g.add_edges_from(edges)
-    if len(nodes) == 1:
-        return {nodes[0]: (0.0, 0.0)}
-    pos = nx.spring_layout(g, seed=LAYOUT_SEED, iterations=200, k=1.6 / max(1, len(nodes)) ** 0.5)
-    return {n: (float(round(x, 6)), float(round(y, 6))) for n, (x, y) in pos.items()}
+    alone = [n for n in nodes if g.degree(n) == 0]
+    linked = [n for n in nodes if g.degree(n) > 0]
+    pos: dict[Node, tuple[float, float]] = {}
+    if len(linked) == 1:
+        pos[linked[0]] = (0.5, 0.5)
+    elif linked:
+        spring = nx.spring_layout(g.subgraph(linked), seed=LAYOUT_SEED, iterations=200, k=1.6 / len(linked) ** 0.5)
+        xs, ys = [float(p[0]) for p in spring.values()], [float(p[1]) for p in spring.values()]
+        span_x, span_y = (max(xs) - min(xs)) or 1.0, (max(ys) - min(ys)) or 1.0
+        pos = {n: ((float(x) - min(xs)) / span_x, (float(y) - min(ys)) / span_y) for n, (x, y) in spring.items()}
+    row = 1.15 if linked else 0.5
+    for i, n in enumerate(alone):
+        pos[n] = ((i + 0.5) / len(alone), row)
+    return {n: (round(x, 6), round(y, 6)) for n, (x, y) in pos.items()}
 
 
 def png_bytes(case: CaseData, lang: str) -> tuple[bytes, int, int]:
@@ -101,15 +115,7 @@ def png_bytes(case: CaseData, lang: str) -> tuple[bytes, int, int]:
         look = style[n[0]] if member else style["context"]
         r = radius[member]
         outline, width = (style["member_border"], 3 * s) if member else (look["color"], 1 * s)
-        box = [x - r, y - r, x + r, y + r]
-        if look["shape"] == "dot":
-            draw.ellipse(box, fill=look["color"], outline=outline, width=width)
-        elif look["shape"] == "square":
-            draw.rectangle(box, fill=look["color"], outline=outline, width=width)
-        elif look["shape"] == "diamond":
-            draw.polygon([(x, y - r), (x + r, y), (x, y + r), (x - r, y)], fill=look["color"], outline=outline, width=width)
-        else:
-            draw.polygon([(x, y - r), (x + r, y + r), (x - r, y + r)], fill=look["color"], outline=outline, width=width)
+        _mark(draw, look["shape"], x, y, r, look["color"], outline, width)
     for n in nodes:   # labels last, with a white halo, so no edge runs through them
         x, y = at(n)
         draw.text((x, y + radius[n in members] + 2 * s), n[1], fill="#333333", font=label_font, anchor="ma",
@@ -117,9 +123,9 @@ def png_bytes(case: CaseData, lang: str) -> tuple[bytes, int, int]:
     patterns = ("、" if lang == "zh" else ", ").join(word(f"bundle.family.{p}", lang, p) for p in case.ring.get("patterns", []))
     draw.text((margin, 24 * s), f"{case.ring_id} · {patterns}", fill="#222222", font=title_font)
     x = margin
-    for kind in (*MEMBER_KINDS, "context"):
+    for kind in legend(nodes, members):
         look = style[kind]
-        draw.ellipse([x, 66 * s, x + 14 * s, 80 * s], fill=look["color"])
+        _mark(draw, look["shape"], x + 7 * s, 73 * s, 7 * s, look["color"], look["color"], 1)
         text = word("graph.legend_context" if kind == "context" else f"kind.{kind}", lang)
         draw.text((x + 20 * s, 64 * s), text, fill="#333333", font=legend_font)
         x += int(draw.textlength(text, font=legend_font)) + 50 * s
@@ -131,3 +137,21 @@ def png_bytes(case: CaseData, lang: str) -> tuple[bytes, int, int]:
     small.save(buffer, format="PNG")
     return buffer.getvalue(), len(nodes), total
 
+
+def legend(nodes: Iterable[Node], members: Collection[Node]) -> list[str]:
+    """The kinds the picture's legend names: those of the members drawn, then "context" if a non-member is drawn."""
+    drawn = list(nodes)
+    present = {n[0] for n in drawn if n in members} | ({"context"} if any(n not in members for n in drawn) else set())
+    return [k for k in (*MEMBER_KINDS, "context") if k in present]
+
+
+def _mark(draw: Any, shape: str, x: float, y: float, r: float, fill: str, outline: str, width: int) -> None:
+    """One node's mark centred on (x, y): the shape the interactive graph gives its kind."""
+    if shape == "dot":
+        draw.ellipse([x - r, y - r, x + r, y + r], fill=fill, outline=outline, width=width)
+    elif shape == "square":
+        draw.rectangle([x - r, y - r, x + r, y + r], fill=fill, outline=outline, width=width)
+    elif shape == "diamond":
+        draw.polygon([(x, y - r), (x + r, y), (x, y + r), (x - r, y)], fill=fill, outline=outline, width=width)
+    else:
+        draw.polygon([(x, y - r), (x + r, y + r), (x - r, y + r)], fill=fill, outline=outline, width=width)
