@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import itertools
 import json
 import logging
 import os
@@ -149,6 +150,16 @@ def test_the_report_renders_in_chinese_with_its_font_embedded_and_names_every_me
     font_rows = [line.split() for line in fonts.splitlines()[2:] if line.strip()]
     assert font_rows and all("yes" in row[-5:-3] and row[-5] == "yes" and row[-4] == "yes" for row in font_rows), fonts
     assert len(pdf) < 2_000_000   # a subset travels, not the 8 MB font
+
+
+def test_no_id_or_date_of_the_chinese_report_is_cut_across_two_lines(graph, bundle: Path, tmp_path: Path, poppler) -> None:
+    ring = json.loads(graph.query("rings/stored", {"ring_id": _ring(graph)})["details"][0])
+    claims = [c for m in ring["members"] for c in m.get("claims", [])]
+    words = {m["id"] for m in ring["members"]} | set(claims) | {"2025-08-26"}
+    lines = [line.strip() for line in _pdf_text(_files(bundle)["report.pdf"], tmp_path).splitlines() if line.strip()]
+    for first, second in itertools.pairwise(lines):
+        tail, head = re.findall(r"[A-Za-z0-9-]*$", first)[0], re.findall(r"^[A-Za-z0-9-]*", second)[0]
+        assert not (tail and head and any(wd.startswith(tail) and wd[len(tail):].startswith(head) for wd in words)), (first, second)
 
 
 def test_english_report_on_request(graph, tmp_path: Path, poppler, caplog) -> None:

@@ -12,6 +12,7 @@ prints (who exported, when: the same record as manifest.json and the trail).
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Sequence
 from datetime import UTC, datetime
@@ -30,6 +31,9 @@ FONT = "cjk"
 INK, GREY, ACCENT = (33, 33, 33), (110, 110, 110), (176, 30, 36)
 HEAD_FILL = (235, 235, 235)
 FALLBACK_DATE = datetime(2000, 1, 1, tzinfo=UTC)
+# What a Chinese line may not break inside: an id, a number, a date or time (P002103, 12,459.76, 2025-08-27 13:25
+# keeps its space as a break), and the closing punctuation that must stay with what it closes
+_UNBROKEN = re.compile(r"[A-Za-z0-9_.,:/#%+\-]+[、，。；：）》」]?|.[、，。；：）》」]?", re.DOTALL)
 
 
 def _created(case: CaseData) -> datetime:
@@ -90,6 +94,26 @@ class _Report:
         pdf.alias_nb_pages()
         self.pdf = pdf
 
+    def lines(self, text: str, width: float) -> str:
+        """``text`` with its line breaks chosen for a Chinese report ``width`` mm wide in the current font:
+        anywhere between Chinese characters, never inside an id, a number or a date (fpdf2 breaks Chinese text
+        character by character, which cut ``P00210|3`` and ``2|025-08-27`` across lines). English is left to
+        fpdf2, which breaks it between words."""
+        if self.lang != "zh" or width <= 0:
+            return text
+        out: list[str] = []
+        for paragraph in text.split("\n"):
+            line, used = "", 0.0
+            for unit in _UNBROKEN.findall(paragraph):
+                size = self.pdf.get_string_width(unit)
+                if line and used + size > width:
+                    out.append(line.rstrip(" "))
+                    line, used = unit.lstrip(" "), self.pdf.get_string_width(unit.lstrip(" "))
+                else:
+                    line, used = line + unit, used + size
+            out.append(line)
+        return "\n".join(out)
+
     def heading(self, key: str) -> None:
         pdf = self.pdf
         if pdf.get_y() > pdf.h - 50:
@@ -110,7 +134,8 @@ class _Report:
     def para(self, text: str, size: float = 9.5, colour: tuple[int, int, int] = INK) -> None:
         self.pdf.set_font(FONT, size=size)
         self.pdf.set_text_color(*colour)
-        self.pdf.multi_cell(0, size * 0.55, text, new_x="LMARGIN", new_y="NEXT", wrapmode=self.wrap)
+        self.pdf.multi_cell(0, size * 0.55, self.lines(text, self.pdf.epw * 0.98), new_x="LMARGIN", new_y="NEXT",
+                            wrapmode=self.wrap)
         self.pdf.set_text_color(*INK)
         self.pdf.ln(1)
 
@@ -121,17 +146,18 @@ class _Report:
 
         pdf = self.pdf
         pdf.set_font(FONT, size=size)
+        room = [pdf.epw * wd / sum(widths) * 0.97 - 2 * 0.8 for wd in widths]   # a cell's text width (padding 0.8)
         with pdf.table(col_widths=tuple(widths), text_align="LEFT", line_height=size * 0.5, wrapmode=self.wrap,
                        headings_style=FontFace(emphasis="", fill_color=HEAD_FILL), padding=0.8,
                        first_row_as_headings=header is not None) as table:
             if header is not None:
                 row = table.row()
-                for h in header:
-                    row.cell(str(h))
+                for h, fits in zip(header, room):
+                    row.cell(self.lines(str(h), fits))
             for values in rows:
                 row = table.row()
-                for v in values:
-                    row.cell(cell_text(v, money=True))
+                for v, fits in zip(values, room):
+                    row.cell(self.lines(cell_text(v, money=True), fits))
         pdf.ln(2)
 
 
