@@ -93,7 +93,7 @@ class RecordingEngine:
     def write(self, frames: GraphFrames, progress: Any = None) -> WriteStats:
         raise NotImplementedError("loads are for the integration tests")
 
-    def stored_claims(self, ids: list[str]) -> pd.DataFrame:
+    def stored_claims(self, ids: pd.Series) -> pd.DataFrame:
         raise NotImplementedError("loads are for the integration tests")
 
     def counts(self) -> dict[str, int]:

@@ -72,8 +72,9 @@ class Engine(Protocol):
     def write(self, frames: GraphFrames, progress: Progress | None = None) -> WriteStats:
         """Upsert nodes then relationships; loading the same frames twice changes nothing."""
 
-    def stored_claims(self, ids: list[str]) -> pd.DataFrame:
-        """The stored claims among ``ids``, one column per delivered claim column (``load/stored_claim_values``).
+    def stored_claims(self, ids: pd.Series) -> pd.DataFrame:
+        """The stored claims among ``ids`` (the delivered claim ids, a column of the claims frame), one column per
+        delivered claim column (``load/stored_claim_values``).
 
         Outside the ``query`` contract: a missing value may be None or NaN (the load's comparison,
         ``graphfraud.load``, treats both as absent, and the embedded engine reads these columns from Arrow

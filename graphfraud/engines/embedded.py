@@ -181,7 +181,7 @@ class EmbeddedEngine:
             raise EngineError(f"embedded engine rejected a query: {exc}") from exc
         return (result[-1] if isinstance(result, list) else result).get_as_arrow()
 
-    def stored_claims(self, ids: list[str]) -> pd.DataFrame:
+    def stored_claims(self, ids: pd.Series) -> pd.DataFrame:
         """The stored claims among ``ids`` with their delivered columns.
 
         Which ids are stored comes from one scan of the claim keys; their values from key lookups, or, when
@@ -191,7 +191,7 @@ class EmbeddedEngine:
         import pyarrow as pa
         import pyarrow.compute as pc
 
-        wanted = pa.array(ids, type=pa.string())
+        wanted = pa.array(ids, type=pa.string(), from_pandas=True)
         keys = self._arrow("MATCH (c:Claim) RETURN c.claim_id AS claim_id").column("claim_id")
         hits = keys.filter(pc.is_in(keys, value_set=wanted))
         if len(hits) == 0:

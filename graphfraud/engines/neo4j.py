@@ -191,9 +191,9 @@ class Neo4jEngine:
                 found.extend(result["props"].tolist())
         return pd.DataFrame.from_records(found, columns=NODES[label].columns)
 
-    def stored_claims(self, ids: list[str]) -> pd.DataFrame:
+    def stored_claims(self, ids: pd.Series) -> pd.DataFrame:
         """The stored claims among ``ids`` with their delivered columns (one indexed lookup per batch)."""
-        parts = [self.query("load/stored_claim_values", {"ids": ids[i : i + LOOKUP_BATCH]})
+        parts = [self.query("load/stored_claim_values", {"ids": ids.iloc[i : i + LOOKUP_BATCH].tolist()})
                  for i in range(0, len(ids), LOOKUP_BATCH)]
         parts = [p for p in parts if len(p)]
         return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
