@@ -9,6 +9,7 @@
 // defaults: {min_purchases = 1, min_excess = 5, min_factor = 2.0, min_claims = 2}
 // roles: patient=swapped_card provider=swap_pharmacy
 // partition: providers
+// part_rows: lines
 // implicates: patients cards providers
 // reason: {provider} sold {sold:.0f} units of {item} but bought in {bought:.0f}; card {card} bought it there {n} times
 // reason_zh: {provider} 销售 {item} {sold:.0f} 个单位，进货仅 {bought:.0f}；医保卡 {card} 在该店购买 {n} 次

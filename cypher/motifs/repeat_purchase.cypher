@@ -10,6 +10,7 @@
 // python_only: window_days
 // roles: patient=seller
 // partition: cards
+// part_rows: lines
 // implicates: patients cards
 // links: none
 // reason: card {card} bought {item} {n} times at {n_places} places within {days} days

@@ -9,6 +9,7 @@
 // python_only: min_lift min_purchases
 // roles: patient=swapped_card provider=swap_pharmacy
 // partition: providers
+// part_rows: lines
 // implicates: patients cards providers
 // reason: {n_unbought} of card {card}'s {n} coded purchases at {provider} carry boxes the pharmacy never bought in, {lift:.1f}× its other customers' share
 // reason_zh: 医保卡 {card} 在 {provider} 的 {n} 笔带追溯码购药中有 {n_unbought} 笔所售药品该店从未购进，是该店其他顾客比例的 {lift:.1f} 倍

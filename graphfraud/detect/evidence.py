@@ -101,6 +101,9 @@ class Evidence:
         return self.weight * self.strength
 
 
+PART_ROWS = ("claims", "lines")   # what a partitioned motif's parts are sized by (detect.partition)
+
+
 @dataclass(frozen=True)
 class Motif:
     """One motif, as its ``.cypher`` header describes it."""
@@ -118,6 +121,7 @@ class Motif:
     reason: str
     reason_zh: str
     partition: Kind | None = None   # cards / providers: the query runs once per id range (detect.partition)
+    part_rows: str = "claims"       # what a part's size counts: the claims or the lines (items) the query scans
     line: str = ""                  # line of evidence (default: the motif's own name)
     defaults: Mapping[str, Any] = field(default_factory=dict)   # thresholds: query and refinement parameters
     python_only: frozenset[str] = frozenset()                   # defaults the refinement uses, not the query
@@ -186,6 +190,7 @@ def motif(name: str) -> Motif:
         reason=meta.get("reason", name),
         reason_zh=meta.get("reason_zh", meta.get("reason", name)),
         partition=next(iter(kinds(meta.get("partition", ""), f"motifs/{name}: partition")), None),
+        part_rows=_part_rows(meta.get("part_rows", "claims"), name),
         line=meta.get("line", name),
         defaults=defaults,
         python_only=frozenset(meta.get("python_only", "").split()),
@@ -196,6 +201,12 @@ def motif(name: str) -> Motif:
         first_row=float(meta.get("first_row", 0.75)),
         joins=meta.get("joins", "no") == "yes",
     )
+
+
+def _part_rows(value: str, name: str) -> str:
+    if value not in PART_ROWS:
+        raise ValueError(f"motifs/{name}: part_rows {value!r}; one of {', '.join(PART_ROWS)}")
+    return value
 
 
 def ids(value: Any) -> list[str]:

@@ -30,7 +30,7 @@ Progress = Callable[[str], None]
 def run_motif(engine: Engine, m: Motif, params: Mapping[str, Any], parts: Partitioner) -> pd.DataFrame:
     """The motif's rows over the whole graph: one query, or one per id range for a partitioned motif."""
     frames = []
-    for extra in parts.params(m.partition):
+    for extra in parts.params(m.partition, m.part_rows):
         frames.append(engine.query(f"motifs/{m.name}", {**params, **extra}))
     frames = [f for f in frames if len(f)] or frames[:1]
     return frames[0] if len(frames) == 1 else pd.concat(frames, ignore_index=True)

@@ -1,3 +1,0 @@
-// title: Number of lines of claims (items): they count towards the parts like claims
-MATCH (l:Line)
-RETURN count(l) AS n
