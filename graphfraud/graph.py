@@ -127,10 +127,18 @@ def _conform(label: str, frame: pd.DataFrame) -> pd.DataFrame:
             col = pd.to_numeric(col, errors="coerce").astype("float64")
         else:
             col = col.astype("str")  # vectorised; numbers from XLSX become their text, missing stays missing
-            col = col.where(col.str.strip() != "")
+            blank = col.str.strip() == ""
+            if blank.any():       # else the column stays the input's own (at 10^7, GiBs not copied)
+                col = col.where(~blank)
         out[name] = col
-    out = out[out[node.key].notna()]
-    return out.drop_duplicates(subset=[node.key], keep="first").reset_index(drop=True)
+    # only where rows go: a filter copies every column even when it keeps them all
+    keyless = out[node.key].isna()
+    if keyless.any():
+        out = out[~keyless]
+    twice = out.duplicated(subset=[node.key], keep="first")
+    if twice.any():
+        out = out[~twice]
+    return out.reset_index(drop=True)
 
 
 def home_city(address: pd.Series, known_cities: list[str]) -> pd.Series:
@@ -157,7 +165,7 @@ def _ids(values: pd.Series) -> set[str]:
 def _rel(node: pd.DataFrame, src: str, dst: str) -> pd.DataFrame:
     """One relationship per row of a conformed node frame that has both ends (rows are unique: one end is its key)."""
     keep = node[src].notna() & node[dst].notna()
-    out = node.loc[keep, [src, dst]].astype(str)
+    out = (node[[src, dst]] if keep.all() else node.loc[keep, [src, dst]]).astype(str)   # the node's own columns when all have both
     out.columns = ["src", "dst"]
     return out.reset_index(drop=True)
 
