@@ -122,12 +122,14 @@ def _conform(label: str, frame: pd.DataFrame) -> pd.DataFrame:
         else:
             col = pd.Series([None] * len(frame), index=frame.index, dtype=object)
         if kind == "INT64":
-            col = pd.to_numeric(col, errors="coerce").astype("Int64")
+            if col.dtype != "Int64":    # a validated column already is: converting it again copies it
+                col = pd.to_numeric(col, errors="coerce").astype("Int64")
         elif kind == "DOUBLE":
-            col = pd.to_numeric(col, errors="coerce").astype("float64")
+            if col.dtype != "float64":
+                col = pd.to_numeric(col, errors="coerce").astype("float64")
         else:
             col = col.astype("str")  # vectorised; numbers from XLSX become their text, missing stays missing
-            blank = col.str.strip() == ""
+            blank = (col.str.len() == 0) | col.str.isspace()   # no stripped copy of the column to compare
             if blank.any():       # else the column stays the input's own (at 10^7, GiBs not copied)
                 col = col.where(~blank)
         out[name] = col
@@ -222,6 +224,7 @@ def build(tables: dict[str, pd.DataFrame]) -> GraphFrames:
             docs = pd.concat([docs, pd.DataFrame({"doctor_id": extra})], ignore_index=True)
     g.nodes["Doctor"] = _conform("Doctor", docs)
 
+    give_back_memory()   # what the id sets and the node frames' working copies freed, before the claims'
     g.nodes["Claim"] = _conform("Claim", claims)
     people = g.nodes["Patient"]
     g.nodes["Phone"] = _conform("Phone", people.loc[_present(people, "phone"), ["phone"]].drop_duplicates())
@@ -237,6 +240,7 @@ def build(tables: dict[str, pd.DataFrame]) -> GraphFrames:
     g.rels[("HAS_PHONE", "Patient", "Phone")] = _rel(g.nodes["Patient"], "patient_id", "phone")
     g.rels[("LIVES_AT", "Patient", "Address")] = _rel(g.nodes["Patient"], "patient_id", "address")
     if len(items) or len(purchases):
+        give_back_memory()
         _drug_frames(g, items, purchases)
     return g
 
@@ -248,18 +252,34 @@ def _drug_frames(g: GraphFrames, items: pd.DataFrame, purchases: pd.DataFrame) -
     load has none of them: validation keeps such items out). A box is known by its trace code, from a sale
     or a purchase; an item by its code, named by the first line that names it.
     """
-    claims = g.nodes["Claim"][["claim_id", "provider_id", "patient_id", "card_id", "ts_epoch"]]
+    claims = g.nodes["Claim"]
     lines = items.drop(columns=[c for c in ("provider_id", "patient_id", "card_id", "ts_epoch") if c in items])
     if len(lines):
-        lines = lines.merge(claims, on="claim_id", how="left")
+        # the claim's columns taken by position: a merge would copy every column of the lines as well
+        at = pd.Index(claims["claim_id"]).get_indexer(lines["claim_id"])
+        found = at >= 0
+        hit = pd.Series(found, index=lines.index)
+        for column in ("provider_id", "patient_id", "card_id", "ts_epoch"):
+            taken = claims[column].take(np.where(found, at, 0))
+            taken.index = lines.index
+            lines[column] = taken.where(hit)
         lines["split_pack"] = pd.to_numeric(lines.get("split_pack"), errors="coerce").astype("Int64")
     line_nodes = _conform("Line", lines)
+    del lines
+    give_back_memory()   # the build's peak at 10^7 was memory freed and not yet given back
     buys = _conform("Purchase", purchases)
-    coded = pd.concat([line_nodes[["trace_code", "item_code"]], buys[["trace_code", "item_code"]]], ignore_index=True)
-    boxes = _conform("Box", coded[coded["trace_code"].notna()])
-    named = line_nodes[["item_code", "item_name"]].rename(columns={"item_name": "name"})
-    named = named.iloc[np.argsort(named["name"].isna().to_numpy(), kind="stable")]  # named lines first, in file order
-    g.nodes["Item"] = _conform("Item", pd.concat([named, buys[["item_code"]]], ignore_index=True))
+    # one row per box, from its first sale, else its first purchase (boxes bought in and never sold), each
+    # picked by a mask before anything is copied: at 10^7 every intermediate copy of the boxes was ~300 MiB
+    first_sale = line_nodes["trace_code"].notna() & ~line_nodes["trace_code"].duplicated()
+    sold = line_nodes.loc[first_sale, ["trace_code", "item_code"]]
+    unsold = (buys["trace_code"].notna() & ~buys["trace_code"].duplicated()
+              & ~isin(buys["trace_code"], sold["trace_code"]))
+    boxes = _conform("Box", pd.concat([sold, buys.loc[unsold, ["trace_code", "item_code"]]], ignore_index=True))
+    del sold
+    # each item named by the first line that names it: distinct pairs first (24 drugs, not 10^7 lines), named ones first
+    named = line_nodes[["item_code", "item_name"]].drop_duplicates().rename(columns={"item_name": "name"})
+    named = named.iloc[np.argsort(named["name"].isna().to_numpy(), kind="stable")]
+    g.nodes["Item"] = _conform("Item", pd.concat([named, buys[["item_code"]].drop_duplicates()], ignore_index=True))
     g.nodes["Box"], g.nodes["Line"], g.nodes["Purchase"] = boxes, line_nodes, buys
     g.rels[("HAS_LINE", "Claim", "Line")] = _rel(line_nodes, "claim_id", "line_key")
     g.rels[("DISPENSED", "Line", "Box")] = _rel(line_nodes, "line_key", "trace_code")
