@@ -7,9 +7,9 @@ from typing import Annotated
 import typer
 
 from graphfraud.cli import case, data, detect, explore, job, serve, users
-from graphfraud.cli.common import flag
+from graphfraud.cli.common import Group, flag
 
-app = typer.Typer(
+app = typer.Typer(cls=Group,
     name="graphfraud",
     help="Find organised medical-insurance fraud rings (card lending, pharmacy cash-out, gangs) in claims graphs.",
     no_args_is_help=True,

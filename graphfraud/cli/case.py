@@ -9,11 +9,11 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from graphfraud.cli.common import ConfigOpt, DbOpt, EngineOpt, err, errors_as_exit, flag, opened_engine, out, settings_from
+from graphfraud.cli.common import ConfigOpt, DbOpt, EngineOpt, Group, err, errors_as_exit, flag, opened_engine, out, settings_from
 from graphfraud.cli.identity import PasswordStdinOpt, UserOpt, acting, sign_in
 from graphfraud.vocabulary import Language
 
-case_app = typer.Typer(help="A ring as a case: bundles for police referral (移送公安), review steps, the audit trail.",
+case_app = typer.Typer(cls=Group, help="A ring as a case: bundles for police referral (移送公安), review steps, the audit trail.",
                        no_args_is_help=True)
 
 

@@ -10,6 +10,7 @@ from typing import Annotated, Any
 import typer
 from rich.console import Console
 from rich.markup import escape
+from typer.core import TyperGroup
 
 from graphfraud.config import Settings, load_settings
 from graphfraud.engines.base import Engine
@@ -17,6 +18,29 @@ from graphfraud.errors import GraphfraudError, exit_code_for
 
 err = Console(stderr=True, highlight=False)
 out = Console(highlight=False)
+
+class Group(TyperGroup):
+    """A command group whose help, and its commands' help, shows no type on the ``--help`` row either.
+
+    Typer prints ``<bool>`` beside every switch; :func:`flag` clears it on ours, and the help option, made
+    once per command and kept (click caches it), is cleared here as each command is looked up.
+    """
+
+    def get_help_option(self, ctx: Any) -> Any:
+        return _untyped(super().get_help_option(ctx))
+
+    def get_command(self, ctx: Any, cmd_name: str) -> Any:
+        command = super().get_command(ctx, cmd_name)
+        if command is not None and not isinstance(command, Group):
+            _untyped(command.get_help_option(ctx))
+        return command
+
+
+def _untyped(option: Any) -> Any:
+    if option is not None:
+        option.metavar = ""
+    return option
+
 
 def flag(*names: str, **options: Any) -> Any:
     """A typer option for an on/off switch, whose help shows no type (typer would print ``<bool>``)."""

@@ -19,12 +19,12 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from graphfraud.cli.common import EngineOpt, errors_as_exit, flag, opened_engine, out, settings_from
+from graphfraud.cli.common import EngineOpt, Group, errors_as_exit, flag, opened_engine, out, settings_from
 from graphfraud.errors import EXIT_CODES, JobBusy
 
 EXIT_BUSY = EXIT_CODES[JobBusy]  # what deploy/ tells schedulers to treat as "skipped, try later"
 
-app = typer.Typer(name="job", help="Scheduled runs: load new deliveries from an inbox, detect, alert on what changed.",
+app = typer.Typer(cls=Group, name="job", help="Scheduled runs: load new deliveries from an inbox, detect, alert on what changed.",
                   no_args_is_help=True)
 
 JobConfigOpt = Annotated[Path, typer.Option("--config", "-c", help="The job's settings (job.toml; see docs/jobs.md).",

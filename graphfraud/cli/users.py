@@ -20,10 +20,10 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from graphfraud.cli.common import ConfigOpt, DbOpt, EngineOpt, err, errors_as_exit, flag, opened_engine, out, settings_from
+from graphfraud.cli.common import ConfigOpt, DbOpt, EngineOpt, Group, err, errors_as_exit, flag, opened_engine, out, settings_from
 from graphfraud.cli.identity import PasswordStdinOpt, UserOpt, acting, as_admin, sign_in
 
-users_app = typer.Typer(help="Users of the workbench and the case commands: roles analyst, investigator, supervisor, "
+users_app = typer.Typer(cls=Group, help="Users of the workbench and the case commands: roles analyst, investigator, supervisor, "
                              "admin.", no_args_is_help=True)
 
 GenerateOpt = Annotated[bool, flag("--generate-password", help="Make a one-time password, print it once on "
