@@ -224,7 +224,6 @@ def build(tables: dict[str, pd.DataFrame]) -> GraphFrames:
             docs = pd.concat([docs, pd.DataFrame({"doctor_id": extra})], ignore_index=True)
     g.nodes["Doctor"] = _conform("Doctor", docs)
 
-    give_back_memory()   # what the id sets and the node frames' working copies freed, before the claims'
     g.nodes["Claim"] = _conform("Claim", claims)
     people = g.nodes["Patient"]
     g.nodes["Phone"] = _conform("Phone", people.loc[_present(people, "phone"), ["phone"]].drop_duplicates())
@@ -240,7 +239,6 @@ def build(tables: dict[str, pd.DataFrame]) -> GraphFrames:
     g.rels[("HAS_PHONE", "Patient", "Phone")] = _rel(g.nodes["Patient"], "patient_id", "phone")
     g.rels[("LIVES_AT", "Patient", "Address")] = _rel(g.nodes["Patient"], "patient_id", "address")
     if len(items) or len(purchases):
-        give_back_memory()
         _drug_frames(g, items, purchases)
     return g
 
@@ -266,7 +264,6 @@ def _drug_frames(g: GraphFrames, items: pd.DataFrame, purchases: pd.DataFrame) -
         lines["split_pack"] = pd.to_numeric(lines.get("split_pack"), errors="coerce").astype("Int64")
     line_nodes = _conform("Line", lines)
     del lines
-    give_back_memory()   # the build's peak at 10^7 was memory freed and not yet given back
     buys = _conform("Purchase", purchases)
     # one row per box, from its first sale, else its first purchase (boxes bought in and never sold), each
     # picked by a mask before anything is copied: at 10^7 every intermediate copy of the boxes was ~300 MiB

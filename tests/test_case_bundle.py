@@ -15,7 +15,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
-from conftest import open_copy
+from conftest import bundle_files, open_copy
 
 from graphfraud.bundle import export_bundle, verify_bundle
 from graphfraud.bundle.archive import top_folder
@@ -63,16 +63,9 @@ def _ring(engine, rank: int = 0) -> str:
     return stored_rings(engine)[rank]["ring_id"]
 
 
-def _files(bundle: Path) -> dict[str, bytes]:
-    """The bundle's files by their names inside its one top-level folder."""
-    with zipfile.ZipFile(bundle) as archive:
-        top = top_folder(archive.namelist())
-        return {name[len(top):]: archive.read(name) for name in archive.namelist()}
-
-
 def _rewrite(bundle: Path, out: Path, change) -> Path:
     """A copy of the bundle with ``change(files)`` applied to its name → bytes map."""
-    files = _files(bundle)
+    files = bundle_files(bundle)
     change(files)
     with zipfile.ZipFile(out, "w") as archive:
         for name, data in files.items():
@@ -107,7 +100,7 @@ def _people(engine, ring_id: str) -> dict[str, list[str]]:
 
 def test_a_bundle_holds_every_file_and_its_manifest_lists_each_sha256(graph, bundle: Path) -> None:
     ring_id = _ring(graph)
-    files = _files(bundle)
+    files = bundle_files(bundle)
     assert set(files) == FILES
     manifest = json.loads(files["manifest.json"])
     assert manifest["ring_id"] == ring_id and manifest["tool"]["name"] == "graphfraud"
@@ -131,7 +124,7 @@ def test_a_bundle_holds_every_file_and_its_manifest_lists_each_sha256(graph, bun
 
 def test_the_report_renders_in_chinese_with_its_font_embedded_and_names_every_member(graph, bundle: Path, tmp_path: Path, poppler) -> None:
     ring_id = _ring(graph)
-    pdf = _files(bundle)["report.pdf"]
+    pdf = bundle_files(bundle)["report.pdf"]
     (tmp_path / "report.pdf").write_bytes(pdf)
     subprocess.run(["pdftoppm", "-r", "40", "-png", "-f", "1", "-l", "1", str(tmp_path / "report.pdf"), str(tmp_path / "page")],
                    check=True)
@@ -156,7 +149,7 @@ def test_no_id_or_date_of_the_chinese_report_is_cut_across_two_lines(graph, bund
     ring = json.loads(graph.query("rings/stored", {"ring_id": _ring(graph)})["details"][0])
     claims = [c for m in ring["members"] for c in m.get("claims", [])]
     words = {m["id"] for m in ring["members"]} | set(claims) | {"2025-08-26"}
-    lines = [line.strip() for line in _pdf_text(_files(bundle)["report.pdf"], tmp_path).splitlines() if line.strip()]
+    lines = [line.strip() for line in _pdf_text(bundle_files(bundle)["report.pdf"], tmp_path).splitlines() if line.strip()]
     for first, second in itertools.pairwise(lines):
         tail, head = re.findall(r"[A-Za-z0-9-]*$", first)[0], re.findall(r"^[A-Za-z0-9-]*", second)[0]
         assert not (tail and head and any(wd.startswith(tail) and wd[len(tail):].startswith(head) for wd in words)), (first, second)
@@ -164,7 +157,7 @@ def test_no_id_or_date_of_the_chinese_report_is_cut_across_two_lines(graph, bund
 
 def test_english_report_on_request(graph, tmp_path: Path, poppler, caplog) -> None:
     with caplog.at_level(logging.WARNING):
-        pdf = _files(export_bundle(graph, _ring(graph), tmp_path / "en.zip", actor="analyst", lang="en", now=NOW))["report.pdf"]
+        pdf = bundle_files(export_bundle(graph, _ring(graph), tmp_path / "en.zip", actor="analyst", lang="en", now=NOW))["report.pdf"]
     assert not [r for r in caplog.records if "missing the following glyphs" in r.getMessage()]   # every character drawn
     text = _pdf_text(pdf, tmp_path)
     for heading in ("Case summary", "Members and roles", "Amount at risk", "Timeline", "Evidence claims", "Data snapshot"):
@@ -204,7 +197,7 @@ def test_a_consistently_rewritten_bundle_is_not_on_the_trail(graph, tmp_path: Pa
     ring_id = _ring(graph, 1)
     bundle = export_bundle(graph, ring_id, tmp_path / "b.zip", actor="张稽核", now=NOW)
     assert recorded_export(graph, verify_bundle(bundle)) is not None
-    files = _files(bundle)
+    files = bundle_files(bundle)
     manifest = json.loads(files["manifest.json"])
     manifest["export"]["by"] = "someone else"
     manifest["digest"] = self_digest(manifest)
@@ -220,7 +213,7 @@ def test_redaction_leaves_no_raw_name_id_number_or_phone_anywhere(graph, tmp_pat
     ring_id = _ring(graph)
     people = _people(graph, ring_id)
     assert all(people.values())
-    files = _files(export_bundle(graph, ring_id, tmp_path / "r.zip", actor="张稽核", redact=True, now=NOW))
+    files = bundle_files(export_bundle(graph, ring_id, tmp_path / "r.zip", actor="张稽核", redact=True, now=NOW))
     texts = {}
     for name, data in files.items():
         if name.endswith(".xlsx"):
@@ -294,10 +287,10 @@ def test_redaction_masks_names_id_numbers_and_phones_written_any_way_in_free_tex
              *(f"来电 {p}" for p in STRANGER_PHONES)]   # one short note each: one line each in the report's table
     for note in notes:
         trail.record(graph, ring_id, "note", "张稽核", note)
-    plain = _pdf_text(_files(export_bundle(graph, ring_id, tmp_path / "plain.zip", actor="张稽核", now=NOW))["report.pdf"],
+    plain = _pdf_text(bundle_files(export_bundle(graph, ring_id, tmp_path / "plain.zip", actor="张稽核", now=NOW))["report.pdf"],
                       tmp_path)
     assert all(note in plain for note in notes)   # the notes are in the report as written
-    files = _files(export_bundle(graph, ring_id, tmp_path / "r.zip", actor="张稽核", redact=True, now=NOW))
+    files = bundle_files(export_bundle(graph, ring_id, tmp_path / "r.zip", actor="张稽核", redact=True, now=NOW))
     texts = {}
     for file, data in files.items():
         if file.endswith(".xlsx"):
@@ -354,10 +347,10 @@ def test_a_signed_bundle_adds_only_its_signature_and_names_its_key(graph, tmp_pa
     _, public, fingerprint = generate_keys(tmp_path / "keys")
     _, other, _ = generate_keys(tmp_path / "other")
     ring_id = _ring(graph, 2)
-    plain = _files(export_bundle(graph, ring_id, tmp_path / "plain.zip", actor="张稽核", now=NOW))
+    plain = bundle_files(export_bundle(graph, ring_id, tmp_path / "plain.zip", actor="张稽核", now=NOW))
     path = export_bundle(graph, ring_id, tmp_path / "signed.zip", actor="张稽核", now=NOW,
                          signer=load_signer(tmp_path / "keys" / "bureau.key"))
-    signed = _files(path)
+    signed = bundle_files(path)
     assert set(signed) == FILES | {"signature.ed25519"}
     assert {n for n in FILES if signed[n] != plain[n]} == {"manifest.json"}
     manifest = json.loads(signed["manifest.json"])
@@ -373,15 +366,15 @@ def test_a_signed_bundle_adds_only_its_signature_and_names_its_key(graph, tmp_pa
 
 def test_exporting_again_gives_the_same_bytes_apart_from_the_export_record(graph, tmp_path: Path) -> None:
     ring_id = _ring(graph, 2)
-    first = _files(export_bundle(graph, ring_id, tmp_path / "1.zip", actor="张稽核", now=NOW))
+    first = bundle_files(export_bundle(graph, ring_id, tmp_path / "1.zip", actor="张稽核", now=NOW))
     trail.record(graph, ring_id, "note", "李科长", "复核材料")   # a note is case data: shown, but …
     again = export_bundle(graph, ring_id, tmp_path / "2.zip", actor="李科长", now=NOW + timedelta(days=3))
-    second = _files(again)
+    second = bundle_files(again)
     changed = {n for n in first if first[n] != second[n]}
     assert changed == {"manifest.json", "report.pdf"}             # … the report shows it (and its export line)
-    third = _files(export_bundle(graph, ring_id, tmp_path / "3.zip", actor="王科员", now=NOW + timedelta(days=9)))
+    third = bundle_files(export_bundle(graph, ring_id, tmp_path / "3.zip", actor="王科员", now=NOW + timedelta(days=9)))
     assert {n for n in second if second[n] != third[n]} == {"manifest.json", "report.pdf"}   # the export line
-    same = _files(export_bundle(graph, ring_id, tmp_path / "4.zip", actor="王科员", now=NOW + timedelta(days=9)))
+    same = bundle_files(export_bundle(graph, ring_id, tmp_path / "4.zip", actor="王科员", now=NOW + timedelta(days=9)))
     assert {n for n in third if third[n] != same[n]} == set()       # the same export record: the same bytes
     m2, m3 = json.loads(second["manifest.json"]), json.loads(third["manifest.json"])
     assert {k for k in m2 if m2[k] != m3[k]} == {"export", "digest", "files"}   # files: report.pdf's sum
@@ -416,7 +409,7 @@ def test_the_export_is_recorded_on_the_rings_trail(graph, tmp_path: Path) -> Non
     ring_id = _ring(graph, 4)
     bundle = export_bundle(graph, ring_id, tmp_path / f"{ring_id}.zip", actor="张稽核", redact=True, now=NOW)
     last = trail.history(graph, ring_id)[-1]
-    manifest = _files(bundle)["manifest.json"]
+    manifest = bundle_files(bundle)["manifest.json"]
     assert (last.action, last.actor, last.at) == ("export", "张稽核", "2026-12-01T09:30:00+08:00")
     assert last.details["bundle"] == f"{ring_id}.zip" and last.details["redacted"] is True
     assert last.details["manifest_sha256"] == hashlib.sha256(manifest).hexdigest()
@@ -429,7 +422,7 @@ def test_a_bundle_from_neo4j_is_complete_and_its_queries_reproduce_the_evidence(
     ring_id = _ring(neo4j)
     bundle = export_bundle(neo4j, ring_id, tmp_path / "neo.zip", actor="张稽核", now=NOW)
     assert verify_bundle(bundle).intact
-    files = _files(bundle)
+    files = bundle_files(bundle)
     text = _pdf_text(files["report.pdf"], tmp_path)
     assert all(h in text for h in HEADINGS) and ring_id in text
     text = files["queries.cypher"].decode("utf-8")
@@ -516,7 +509,7 @@ def test_ids_with_control_characters_export_shown_as_escapes_and_kept_exact_in_t
     ring_id, ids, claims = ring["ring_id"], sorted(m["id"] for m in ring["members"]), claims_of(ring)
     bundle = export_bundle(hostile, ring_id, tmp_path / "b.zip", actor="张稽核", now=NOW)
     assert verify_bundle(bundle).intact
-    files = _files(bundle)
+    files = bundle_files(bundle)
     text = {name: data.decode("utf-8") for name, data in files.items() if name.endswith((".csv", ".html", ".cypher"))}
     for name, body in text.items():
         hidden = set(body.replace("\r\n", "").replace("\n", "")) & set(HIDDEN)
@@ -581,7 +574,7 @@ def _bomb(bundle: Path, out: Path, name: str, mib: int, declared: int | None = N
     import zlib
 
     entries = []
-    for entry, data in _files(bundle).items():
+    for entry, data in bundle_files(bundle).items():
         if entry == name:
             stream, crc = _zeros_deflated(mib)
             entries.append((entry, stream, crc, mib * _MIB if declared is None else declared))
@@ -677,7 +670,7 @@ def test_every_figure_in_the_report_is_the_rings_own_and_no_internal_key_shows(g
         facts = claim_facts(graph, (c for ev in ring["evidence"] for c in ev["claims"]))
         own = totals(ring_claims(ring, facts), facts)
         assert abs(own.fund_paid - ring["amount_at_risk"]) < 0.01          # detection's amount, by the same rule
-        files = _files(export_bundle(graph, ring_id, tmp_path / f"{rank}.zip", actor="张稽核", now=NOW))
+        files = bundle_files(export_bundle(graph, ring_id, tmp_path / f"{rank}.zip", actor="张稽核", now=NOW))
         flat = re.sub(r"\s+", "", _pdf_text(files["report.pdf"], tmp_path))
         assert f"涉及团伙成员结算{own.claims}笔" in flat                       # 一、summary
         assert f"共{own.claims}笔，总金额{w.money(own.amount)}元，其中基金支付{w.money(own.fund_paid)}元" in flat  # 四
@@ -702,7 +695,7 @@ def test_a_resale_ring_bundle_lists_its_boxes_and_counts_the_boxes_settled_again
         engine.ensure_schema()
         load_directory(engine, drug_data, rejects_dir=tmp_path / "rejects")
         resale = next(r for r in detect(engine, now=NOW).rings if r.patterns == ["drug_resale"])
-        files = _files(export_bundle(engine, resale.ring_id, tmp_path / "resale.zip", actor="张稽核", now=NOW))
+        files = bundle_files(export_bundle(engine, resale.ring_id, tmp_path / "resale.zip", actor="张稽核", now=NOW))
         assert verify_bundle(tmp_path / "resale.zip").intact
     finally:
         engine.close()

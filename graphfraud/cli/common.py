@@ -19,6 +19,7 @@ from graphfraud.errors import GraphfraudError, exit_code_for
 err = Console(stderr=True, highlight=False)
 out = Console(highlight=False)
 
+
 class Group(TyperGroup):
     """A command group whose help, and its commands' help, shows no type on the ``--help`` row either.
 
